@@ -1,0 +1,84 @@
+# smtpscope — see README.md.  `make`, `make demo`, `make check`.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+
+# Debian packages the build and the tests need (installed by `make deps`).
+BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libcmocka-dev
+TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base \
+             clang libclang-rt-14-dev
+
+ifeq ($(SANITIZE),1)
+BUILD   := build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT     ?= -O1 -g
+else
+BUILD   := build
+SANFLAGS =
+OPT     ?= -O2 -g
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libpcap libcares 2>/dev/null)
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+CFLAGS  ?= $(OPT)
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) -MMD -MP
+LDLIBS   = $(PKG_LIBS)
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
+
+ifeq ($(SANITIZE),1)
+PROG = $(BUILD)/smtpscope
+else
+PROG = smtpscope
+endif
+
+.PHONY: all deps demo check unit golden lab lint install clean
+all: $(PROG)
+
+$(PROG): $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+$(BUILD):
+	mkdir -p $@
+
+# Installs what is missing when run as root; otherwise says what to run.
+deps:
+	@sh tests/deps.sh $(BUILD_PKGS) $(TEST_PKGS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./smtpscope read pcaps/lab/demo.pcap
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@sh tests/run-all.sh $(BUILD) $(PROG)
+
+unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+
+golden: $(PROG)
+	@sh tests/golden.sh $(PROG)
+
+lint:
+	mandoc -Tlint -W warning man/smtpscope.8
+
+install: smtpscope
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 smtpscope $(DESTDIR)$(PREFIX)/sbin/smtpscope
+	install -m 0644 man/smtpscope.8 $(DESTDIR)$(PREFIX)/share/man/man8/smtpscope.8
+
+clean:
+	rm -rf build build-san smtpscope
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,0 +1,32 @@
+/* Network addresses as plain values: family 4 or 6, bytes in network order. */
+#ifndef SMTPSCOPE_ADDR_H
+#define SMTPSCOPE_ADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct addr {
+	uint8_t family;		/* 4 or 6; 0 = none */
+	uint8_t b[16];		/* IPv4 uses b[0..3], the rest stays zero */
+};
+
+/* The attempt key: client side and server side of one TCP connection. */
+struct tuple {
+	struct addr client;
+	struct addr server;
+	uint16_t client_port;
+	uint16_t server_port;
+};
+
+#define ADDR_STRLEN 46	/* INET6_ADDRSTRLEN */
+
+bool addr_eq(const struct addr *a, const struct addr *b);
+bool tuple_eq(const struct tuple *a, const struct tuple *b);
+uint32_t tuple_hash(const struct tuple *t, uint32_t seed);
+/* Writes the textual form (no brackets); returns buf. */
+const char *addr_str(const struct addr *a, char buf[ADDR_STRLEN]);
+/* Parses an IPv4 or IPv6 literal; returns false when it is neither. */
+bool addr_parse(const char *s, struct addr *out);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * The one path every packet takes: decode -> tracker -> sinks.  read, watch
+ * and probe feed it frames and time; nothing else classifies.
+ */
+#ifndef SMTPSCOPE_PIPELINE_H
+#define SMTPSCOPE_PIPELINE_H
+
+#include <stdint.h>
+
+#include "sink.h"
+#include "stats.h"
+#include "track.h"
+
+#define PIPELINE_MAX_SINKS 4
+
+struct pipeline {
+	struct stats st;
+	struct tracker *tr;
+	uint8_t ports[65536 / 8];	/* server ports, as a bitmap */
+	struct sink *sinks[PIPELINE_MAX_SINKS];
+	int nsinks;
+	int64_t last_ts;		/* latest packet or clock time */
+};
+
+/* Returns 0, or -1 when the tracker cannot be allocated. */
+int pipeline_init(struct pipeline *pl, const struct track_config *cfg,
+    const uint8_t ports[65536 / 8]);
+void pipeline_add_sink(struct pipeline *pl, struct sink *s);
+void pipeline_packet(struct pipeline *pl, int dlt, int64_t ts_us,
+    const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* Lets timers fire with no packet (live capture on an idle link). */
+void pipeline_tick(struct pipeline *pl, int64_t now_us);
+/* End of input: open attempts get their final records, sinks their summary. */
+void pipeline_finish(struct pipeline *pl);
+void pipeline_snapshot(struct pipeline *pl);
+void pipeline_free(struct pipeline *pl);
+
+static inline int
+port_in(const uint8_t *set, uint16_t port)
+{
+	return (set[port >> 3] >> (port & 7)) & 1;
+}
+
+#endif

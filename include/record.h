@@ -1,0 +1,35 @@
+/* One attempt's outcome, as handed to every sink. */
+#ifndef SMTPSCOPE_RECORD_H
+#define SMTPSCOPE_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "verdict.h"
+
+#define GREETING_MAX 160	/* sanitised text, escapes included */
+
+struct record {
+	struct tuple t;
+	int64_t first_syn_us;		/* microseconds since the epoch, UTC */
+	int64_t verdict_us;
+	struct verdict v;
+	uint32_t syns;			/* SYN transmissions seen (retransmissions included) */
+	int64_t rtt_us;			/* -1: none */
+	int icmp_type, icmp_code;	/* -1: none */
+	struct addr responder;		/* family 0: none */
+	int reply_ttl;			/* -1: none */
+	int hops;			/* -1: none */
+	int greeting_code;		/* -1: none */
+	bool has_greeting;
+	bool greeting_truncated;	/* cut by the snap length */
+	char greeting[GREETING_MAX + 1];
+};
+
+static inline bool record_responder_is_server(const struct record *r)
+{
+	return r->responder.family != 0 && addr_eq(&r->responder, &r->t.server);
+}
+
+#endif

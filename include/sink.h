@@ -1,0 +1,32 @@
+/* Output sinks: records in, text out.  A small vtable, as zmap's output modules. */
+#ifndef SMTPSCOPE_SINK_H
+#define SMTPSCOPE_SINK_H
+
+#include <stdio.h>
+
+#include "record.h"
+#include "stats.h"
+
+struct sink;
+
+struct sink_ops {
+	void (*record)(struct sink *s, const struct record *r);
+	/* End of input (or a SIGUSR1 snapshot when final is 0). */
+	void (*finish)(struct sink *s, const struct stats *st, int final);
+	void (*free)(struct sink *s);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	FILE *out;
+};
+
+struct sink *sink_text_new(FILE *out);
+struct sink *sink_json_new(FILE *out);
+struct sink *sink_csv_new(FILE *out);
+struct sink *sink_summary_new(FILE *out);
+
+/* Formatting shared by the sinks. */
+void fmt_time(char *buf, size_t len, int64_t us);	/* RFC 3339 UTC, microseconds */
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * The verdict taxonomy of DESIGN.md: class, reason (nmap --reason words where
+ * one exists) and the errno a Linux client's connect() would have reported.
+ * Pure functions, no state.
+ */
+#ifndef SMTPSCOPE_VERDICT_H
+#define SMTPSCOPE_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum vclass {
+	VC_ACCEPTED,
+	VC_REFUSED,
+	VC_PROHIBITED,
+	VC_UNREACHABLE,
+	VC_DROPPED,
+	VC_UNRESOLVED,		/* still open when the capture ended */
+	VC_COUNT
+};
+
+struct verdict {
+	enum vclass cls;
+	const char *reason;	/* static string */
+	int err;		/* errno value, 0 = success / none */
+};
+
+const char *vclass_name(enum vclass c);
+
+/* A SYN-ACK, a RST answering the SYN, no answer, the capture ending. */
+struct verdict verdict_syn_ack(void);
+struct verdict verdict_client_ack(void);
+struct verdict verdict_reset(void);
+struct verdict verdict_no_response(void);
+struct verdict verdict_unresolved(void);
+
+/*
+ * An ICMP (family 4) or ICMPv6 (family 6) error of type/code quoting the SYN.
+ * Returns false for type/codes that are not errors about the attempt.
+ */
+bool verdict_icmp(int family, uint8_t type, uint8_t code, struct verdict *out);
+
+/* "ECONNREFUSED" etc.; NULL for 0. */
+const char *errno_name(int err);
+
+/* Initial TTL guess (64, 128 or 255) and the hop distance it implies. */
+int hops_from_ttl(uint8_t ttl);
+
+#endif

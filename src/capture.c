@@ -1,0 +1,58 @@
+/* Offline capture files through libpcap. */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+#include "decode.h"
+
+struct reader {
+	struct pipeline *pl;
+	int dlt;
+};
+
+static void
+on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct reader *r = (struct reader *)user;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + (int64_t)h->ts.tv_usec;
+
+	pipeline_packet(r->pl, r->dlt, ts, data, h->caplen, h->len);
+}
+
+int
+capture_read_offline(const char *path, struct pipeline *pl, char *err,
+    size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct reader r;
+	pcap_t *p;
+	int n;
+
+	ebuf[0] = '\0';
+	p = pcap_open_offline_with_tstamp_precision(path,
+	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (p == NULL) {
+		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
+		return -1;
+	}
+	r.pl = pl;
+	r.dlt = pcap_datalink(p);
+	if (!decode_link_supported(r.dlt)) {
+		const char *name = pcap_datalink_val_to_name(r.dlt);
+
+		snprintf(err, errlen, "unsupported link type %s (%d)",
+		    name ? name : "unknown", r.dlt);
+		pcap_close(p);
+		return -1;
+	}
+	while ((n = pcap_dispatch(p, -1, on_packet, (u_char *)&r)) > 0)
+		;
+	if (n == PCAP_ERROR) {
+		snprintf(err, errlen, "%s", pcap_geterr(p));
+		pcap_close(p);
+		return -1;
+	}
+	pcap_close(p);
+	return 0;
+}

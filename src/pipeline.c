@@ -1,0 +1,113 @@
+/* Routes each decoded packet to the tracker by direction and port. */
+#include <string.h>
+
+#include "decode.h"
+#include "pipeline.h"
+
+static void
+to_sinks(void *ctx, const struct record *r)
+{
+	struct pipeline *pl = ctx;
+	int i;
+
+	for (i = 0; i < pl->nsinks; i++)
+		pl->sinks[i]->ops->record(pl->sinks[i], r);
+}
+
+int
+pipeline_init(struct pipeline *pl, const struct track_config *cfg,
+    const uint8_t ports[65536 / 8])
+{
+	memset(pl, 0, sizeof *pl);
+	memcpy(pl->ports, ports, sizeof pl->ports);
+	pl->st.kernel_received = pl->st.kernel_dropped = pl->st.if_dropped = -1;
+	pl->last_ts = INT64_MIN;
+	pl->tr = tracker_new(cfg, &pl->st, to_sinks, pl);
+	return pl->tr == NULL ? -1 : 0;
+}
+
+void
+pipeline_add_sink(struct pipeline *pl, struct sink *s)
+{
+	if (pl->nsinks < PIPELINE_MAX_SINKS)
+		pl->sinks[pl->nsinks++] = s;
+}
+
+void
+pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	struct packet p;
+	enum decode_status ds;
+
+	pl->st.packets++;
+	if (ts > pl->last_ts)
+		pl->last_ts = ts;
+	ds = decode_packet(dlt, data, caplen, wirelen, &p);
+	pl->st.decode[ds]++;
+	if (ds == DEC_TCP) {
+		const struct tcp_info *tcp = &p.u.tcp;
+
+		if (port_in(pl->ports, tcp->dport) &&
+		    (tcp->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN)
+			tracker_syn(pl->tr, ts, &p);
+		else if (port_in(pl->ports, tcp->sport))
+			tracker_server_tcp(pl->tr, ts, &p);
+		else if (port_in(pl->ports, tcp->dport))
+			tracker_client_tcp(pl->tr, ts, &p);
+		else {
+			pl->st.not_smtp++;
+			tracker_expire(pl->tr, ts);
+		}
+		return;
+	}
+	if (ds == DEC_ICMP_ERROR && port_in(pl->ports, p.u.icmp.qdport)) {
+		tracker_icmp(pl->tr, ts, &p);
+		return;
+	}
+	if (ds == DEC_ICMP_ERROR)
+		pl->st.not_smtp++;
+	tracker_expire(pl->tr, ts);
+}
+
+void
+pipeline_tick(struct pipeline *pl, int64_t now)
+{
+	if (now > pl->last_ts)
+		pl->last_ts = now;
+	tracker_expire(pl->tr, now);
+}
+
+static void
+finish_sinks(struct pipeline *pl, int final)
+{
+	int i;
+
+	for (i = 0; i < pl->nsinks; i++)
+		pl->sinks[i]->ops->finish(pl->sinks[i], &pl->st, final);
+}
+
+void
+pipeline_finish(struct pipeline *pl)
+{
+	tracker_finish(pl->tr, pl->last_ts);
+	finish_sinks(pl, 1);
+}
+
+void
+pipeline_snapshot(struct pipeline *pl)
+{
+	finish_sinks(pl, 0);
+}
+
+void
+pipeline_free(struct pipeline *pl)
+{
+	int i;
+
+	tracker_free(pl->tr);
+	for (i = 0; i < pl->nsinks; i++)
+		pl->sinks[i]->ops->free(pl->sinks[i]);
+	pl->nsinks = 0;
+	pl->tr = NULL;
+}

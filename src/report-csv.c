@@ -1,0 +1,91 @@
+/* CSV with a header line; absent values are empty fields. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+#include "sink.h"
+
+struct csv_sink {
+	struct sink base;
+	int header_done;
+};
+
+static void
+put_field(FILE *out, const struct field *f)
+{
+	const char *p;
+
+	if (f->kind == FK_NULL)
+		return;
+	if (f->kind != FK_STR || strpbrk(f->val, ",\"") == NULL) {
+		fputs(f->val, out);
+		return;
+	}
+	putc('"', out);
+	for (p = f->val; *p; p++) {
+		if (*p == '"')
+			putc('"', out);
+		putc(*p, out);
+	}
+	putc('"', out);
+}
+
+static void
+header(struct csv_sink *c)
+{
+	int i;
+
+	for (i = 0; i < NFIELDS; i++)
+		fprintf(c->base.out, "%s%s", i ? "," : "", field_names[i]);
+	putc('\n', c->base.out);
+	c->header_done = 1;
+}
+
+static void
+csv_record(struct sink *s, const struct record *r)
+{
+	struct csv_sink *c = (struct csv_sink *)s;
+	struct field f[NFIELDS];
+	int i;
+
+	if (!c->header_done)
+		header(c);
+	record_fields(r, f);
+	for (i = 0; i < NFIELDS; i++) {
+		if (i)
+			putc(',', s->out);
+		put_field(s->out, &f[i]);
+	}
+	putc('\n', s->out);
+}
+
+static void
+csv_finish(struct sink *s, const struct stats *st, int final)
+{
+	struct csv_sink *c = (struct csv_sink *)s;
+
+	(void)st;
+	if (final && !c->header_done)
+		header(c);	/* no attempts: still a well-formed file */
+	fflush(s->out);
+}
+
+static void
+csv_free(struct sink *s)
+{
+	free(s);
+}
+
+static const struct sink_ops csv_ops = { csv_record, csv_finish, csv_free };
+
+struct sink *
+sink_csv_new(FILE *out)
+{
+	struct csv_sink *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return NULL;
+	c->base.ops = &csv_ops;
+	c->base.out = out;
+	return &c->base;
+}

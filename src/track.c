@@ -1,0 +1,499 @@
+/*
+ * Attempt table.  Fixed capacity, allocated once: a pool of attempts, a hash
+ * of tuple -> attempt index, and one list per state.  Every state has a single
+ * timeout measured from the time the attempt entered or refreshed it, and time
+ * never goes backwards inside the tracker, so appending at the tail keeps each
+ * list sorted by deadline: expiry only ever looks at list heads.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "greeting.h"
+#include "track.h"
+
+#define NIL UINT32_MAX
+
+/* Copies of one SYN closer together than this are capture duplicates (an
+ * "any" capture sees each packet twice), not retransmissions: no stack
+ * retransmits a SYN within 50 ms. */
+#define DUP_SYN_US 50000
+
+enum state {
+	ST_FREE,
+	ST_PENDING,	/* SYN sent, no answer yet; deadline = last SYN + timeout */
+	ST_GREETING,	/* SYN-ACK seen; deadline = SYN-ACK + greeting wait */
+	ST_DONE,	/* verdict emitted; kept to absorb duplicates and late answers */
+	ST_NLISTS
+};
+
+struct attempt {
+	struct tuple t;
+	uint32_t isn;
+	uint32_t syns;
+	uint32_t hnext;			/* hash chain, or free list */
+	uint32_t prev, next;		/* state list */
+	uint8_t state;
+	uint8_t reply_ttl;
+	int64_t deadline;
+	int64_t first_syn_us, last_syn_us;	/* packet time, for the record */
+	int64_t answer_us;		/* time of the answer */
+	int16_t icmp_type, icmp_code;	/* -1: the answer was not ICMP */
+	struct addr responder;
+	struct verdict v;
+};
+
+struct list {
+	uint32_t head, tail;
+};
+
+struct tracker {
+	struct track_config cfg;
+	struct stats *st;
+	record_fn emit;
+	void *ctx;
+	struct attempt *pool;
+	uint32_t *bucket;
+	uint32_t mask;
+	uint32_t free_head;
+	uint32_t seed;
+	int64_t now;			/* latest time seen; never decreases */
+	struct list lists[ST_NLISTS];
+};
+
+struct tracker *
+tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
+    void *ctx)
+{
+	struct tracker *t;
+	uint32_t nb = 1, i;
+
+	if (cfg->max_attempts == 0 || cfg->max_attempts > (1u << 30))
+		return NULL;
+	while (nb < cfg->max_attempts * 2u)
+		nb <<= 1;
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return NULL;
+	t->pool = calloc(cfg->max_attempts, sizeof *t->pool);
+	t->bucket = malloc(nb * sizeof *t->bucket);
+	if (t->pool == NULL || t->bucket == NULL) {
+		tracker_free(t);
+		return NULL;
+	}
+	t->cfg = *cfg;
+	t->st = st;
+	t->emit = emit;
+	t->ctx = ctx;
+	t->mask = nb - 1;
+	for (i = 0; i < nb; i++)
+		t->bucket[i] = NIL;
+	for (i = 0; i < cfg->max_attempts; i++)
+		t->pool[i].hnext = i + 1 < cfg->max_attempts ? i + 1 : NIL;
+	t->free_head = 0;
+	for (i = 0; i < ST_NLISTS; i++)
+		t->lists[i].head = t->lists[i].tail = NIL;
+	t->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)t;
+	t->now = INT64_MIN;
+	return t;
+}
+
+void
+tracker_free(struct tracker *t)
+{
+	if (t == NULL)
+		return;
+	free(t->pool);
+	free(t->bucket);
+	free(t);
+}
+
+static void
+list_unlink(struct tracker *t, uint32_t i)
+{
+	struct attempt *a = &t->pool[i];
+	struct list *l = &t->lists[a->state];
+
+	if (a->prev != NIL)
+		t->pool[a->prev].next = a->next;
+	else
+		l->head = a->next;
+	if (a->next != NIL)
+		t->pool[a->next].prev = a->prev;
+	else
+		l->tail = a->prev;
+}
+
+/* Moves attempt i to the tail of the list for state s with a new deadline. */
+static void
+set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
+{
+	struct attempt *a = &t->pool[i];
+	struct list *l = &t->lists[s];
+
+	if (a->state != ST_FREE)
+		list_unlink(t, i);
+	a->state = (uint8_t)s;
+	a->deadline = deadline;
+	a->next = NIL;
+	a->prev = l->tail;
+	if (l->tail != NIL)
+		t->pool[l->tail].next = i;
+	else
+		l->head = i;
+	l->tail = i;
+}
+
+static uint32_t
+find(const struct tracker *t, const struct tuple *k)
+{
+	uint32_t i = t->bucket[tuple_hash(k, t->seed) & t->mask];
+
+	while (i != NIL && !tuple_eq(&t->pool[i].t, k))
+		i = t->pool[i].hnext;
+	return i;
+}
+
+static void
+release(struct tracker *t, uint32_t i)
+{
+	struct attempt *a = &t->pool[i];
+	uint32_t *pp = &t->bucket[tuple_hash(&a->t, t->seed) & t->mask];
+
+	while (*pp != i)
+		pp = &t->pool[*pp].hnext;
+	*pp = a->hnext;
+	list_unlink(t, i);
+	a->state = ST_FREE;
+	a->hnext = t->free_head;
+	t->free_head = i;
+}
+
+static void
+emit(struct tracker *t, const struct attempt *a, int64_t when,
+    const struct greeting *g)
+{
+	struct record r;
+
+	memset(&r, 0, sizeof r);
+	r.t = a->t;
+	r.first_syn_us = a->first_syn_us;
+	r.verdict_us = when;
+	r.v = a->v;
+	r.syns = a->syns;
+	r.rtt_us = -1;
+	r.icmp_type = a->icmp_type;
+	r.icmp_code = a->icmp_code;
+	r.reply_ttl = r.hops = r.greeting_code = -1;
+	r.responder = a->responder;
+	if (a->responder.family != 0) {
+		r.rtt_us = a->answer_us >= a->last_syn_us ?
+		    a->answer_us - a->last_syn_us : 0;
+		r.reply_ttl = a->reply_ttl;
+		r.hops = hops_from_ttl(a->reply_ttl);
+	}
+	if (g != NULL && g->present) {
+		r.has_greeting = true;
+		r.greeting_code = g->code;
+		r.greeting_truncated = g->truncated;
+		memcpy(r.greeting, g->text, sizeof r.greeting);
+	}
+	t->st->attempts++;
+	t->emit(t->ctx, &r);
+}
+
+/* Emits the record and keeps the attempt around to absorb duplicates. */
+static void
+decide(struct tracker *t, uint32_t i, int64_t when, const struct greeting *g)
+{
+	emit(t, &t->pool[i], when, g);
+	set_state(t, i, ST_DONE, t->now + t->cfg.linger_us);
+}
+
+/* Ends the attempt at the head of list s because its deadline passed. */
+static void
+expire_one(struct tracker *t, uint32_t i)
+{
+	struct attempt *a = &t->pool[i];
+
+	switch (a->state) {
+	case ST_PENDING:
+		a->v = verdict_no_response();
+		emit(t, a, a->last_syn_us + t->cfg.timeout_us, NULL);
+		release(t, i);
+		break;
+	case ST_GREETING:
+		emit(t, a, a->answer_us, NULL);
+		release(t, i);
+		break;
+	default:
+		release(t, i);
+		break;
+	}
+}
+
+/*
+ * A free slot, evicting when the table is full: first a finished attempt,
+ * then the oldest one waiting for a greeting (its verdict is already known),
+ * and only then the oldest unanswered attempt, which is counted as evicted.
+ */
+static uint32_t
+alloc_slot(struct tracker *t)
+{
+	uint32_t i;
+
+	if (t->free_head == NIL) {
+		if ((i = t->lists[ST_DONE].head) == NIL &&
+		    (i = t->lists[ST_GREETING].head) == NIL) {
+			i = t->lists[ST_PENDING].head;
+			t->st->evicted++;
+			release(t, i);
+		} else
+			expire_one(t, i);
+	}
+	i = t->free_head;
+	t->free_head = t->pool[i].hnext;
+	return i;
+}
+
+/* Packet time, clamped so that a capture whose clock steps back cannot
+ * reorder deadlines; such steps are counted. */
+static void
+advance(struct tracker *t, int64_t now)
+{
+	if (now < t->now)
+		t->st->time_backwards++;
+	tracker_expire(t, now);
+}
+
+void
+tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
+{
+	struct tuple k;
+	struct attempt *a;
+	uint32_t i;
+
+	advance(t, now);
+	k.client = p->src;
+	k.server = p->dst;
+	k.client_port = p->u.tcp.sport;
+	k.server_port = p->u.tcp.dport;
+	i = find(t, &k);
+	if (i != NIL) {
+		a = &t->pool[i];
+		if (a->isn == p->u.tcp.seq) {
+			if (now - a->last_syn_us < DUP_SYN_US &&
+			    now >= a->last_syn_us)
+				t->st->duplicate_syns++;
+			else if (a->state != ST_PENDING)
+				t->st->after_verdict++;
+			else {
+				a->syns++;
+				a->last_syn_us = now;
+				set_state(t, i, ST_PENDING,
+				    t->now + t->cfg.timeout_us);
+			}
+			return;
+		}
+		/* A new sequence number: a new attempt on the same ports. */
+		if (a->state == ST_PENDING) {
+			a->v = verdict_unresolved();
+			a->v.reason = "superseded";
+			emit(t, a, now, NULL);
+		} else if (a->state == ST_GREETING)
+			emit(t, a, a->answer_us, NULL);
+		release(t, i);
+	}
+	i = alloc_slot(t);
+	a = &t->pool[i];
+	memset(a, 0, sizeof *a);
+	a->t = k;
+	a->isn = p->u.tcp.seq;
+	a->syns = 1;
+	a->icmp_type = a->icmp_code = -1;
+	a->first_syn_us = a->last_syn_us = now;
+	a->hnext = t->bucket[tuple_hash(&k, t->seed) & t->mask];
+	t->bucket[tuple_hash(&k, t->seed) & t->mask] = i;
+	a->state = ST_FREE;
+	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
+}
+
+static void
+answer(struct attempt *a, int64_t now, const struct packet *p, struct verdict v)
+{
+	a->v = v;
+	a->answer_us = now;
+	a->responder = p->src;
+	a->reply_ttl = p->ttl;
+}
+
+/* Looks up the attempt a server->client segment belongs to. */
+static uint32_t
+find_reply(const struct tracker *t, const struct packet *p)
+{
+	struct tuple k;
+
+	k.client = p->dst;
+	k.server = p->src;
+	k.client_port = p->u.tcp.dport;
+	k.server_port = p->u.tcp.sport;
+	return find(t, &k);
+}
+
+void
+tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
+{
+	const struct tcp_info *tcp = &p->u.tcp;
+	uint32_t i;
+	struct attempt *a;
+	struct greeting g;
+
+	advance(t, now);
+	i = find_reply(t, p);
+	if (i == NIL) {
+		if (tcp->flags & TCPF_SYN)
+			t->st->unmatched_synack++;
+		else if (tcp->flags & TCPF_RST)
+			t->st->unmatched_rst++;
+		else
+			t->st->midstream++;
+		return;
+	}
+	a = &t->pool[i];
+	if (a->state == ST_PENDING) {
+		uint32_t want = a->isn + 1;
+
+		if ((tcp->flags & TCPF_SYN) && (tcp->flags & TCPF_ACK) &&
+		    tcp->ack == want) {
+			answer(a, now, p, verdict_syn_ack());
+			set_state(t, i, ST_GREETING, t->now + t->cfg.greet_wait_us);
+		} else if ((tcp->flags & TCPF_RST) && !(tcp->flags & TCPF_SYN) &&
+		    ((tcp->flags & TCPF_ACK) ? tcp->ack == want : tcp->seq == 0)) {
+			answer(a, now, p, verdict_reset());
+			decide(t, i, now, NULL);
+		} else if (tcp->flags & TCPF_SYN)
+			t->st->unmatched_synack++;
+		else if (tcp->flags & TCPF_RST)
+			t->st->unmatched_rst++;
+		else
+			t->st->midstream++;
+		return;
+	}
+	if (a->state == ST_GREETING && !(tcp->flags & TCPF_SYN)) {
+		if (tcp->payload_wire_len > 0) {
+			greeting_parse(&g, tcp->payload, tcp->payload_len,
+			    tcp->payload_wire_len);
+			decide(t, i, now, &g);
+		} else if (tcp->flags & (TCPF_RST | TCPF_FIN))
+			decide(t, i, a->answer_us, NULL);	/* closed before any greeting */
+		return;
+	}
+	if (tcp->flags & (TCPF_SYN | TCPF_RST))
+		t->st->after_verdict++;		/* a repeated or late answer */
+	else
+		t->st->midstream++;
+}
+
+void
+tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p)
+{
+	struct tuple k;
+	uint32_t i;
+	struct attempt *a;
+
+	advance(t, now);
+	k.client = p->src;
+	k.server = p->dst;
+	k.client_port = p->u.tcp.sport;
+	k.server_port = p->u.tcp.dport;
+	i = find(t, &k);
+	if (i == NIL) {
+		t->st->midstream++;
+		return;
+	}
+	a = &t->pool[i];
+	/*
+	 * One-sided capture: the client's first ACK after its SYN acknowledges
+	 * the server's ISN, so a SYN-ACK arrived that we did not see.  The
+	 * responder and TTL stay unknown.
+	 */
+	if (a->state == ST_PENDING && (p->u.tcp.flags & TCPF_ACK) &&
+	    !(p->u.tcp.flags & TCPF_RST) && p->u.tcp.seq == a->isn + 1) {
+		a->v = verdict_client_ack();
+		a->answer_us = now;
+		decide(t, i, now, NULL);
+	} else
+		t->st->midstream++;
+}
+
+void
+tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
+{
+	const struct icmp_info *ic = &p->u.icmp;
+	struct tuple k;
+	struct verdict v;
+	uint32_t i;
+	struct attempt *a;
+
+	advance(t, now);
+	k.client = ic->qsrc;
+	k.server = ic->qdst;
+	k.client_port = ic->qsport;
+	k.server_port = ic->qdport;
+	i = find(t, &k);
+	if (i == NIL || !ic->has_seq || t->pool[i].isn != ic->qseq ||
+	    !verdict_icmp(p->src.family, ic->type, ic->code, &v)) {
+		t->st->unmatched_icmp++;
+		return;
+	}
+	a = &t->pool[i];
+	if (a->state != ST_PENDING) {
+		t->st->after_verdict++;
+		return;
+	}
+	answer(a, now, p, v);
+	a->icmp_type = ic->type;
+	a->icmp_code = ic->code;
+	decide(t, i, now, NULL);
+}
+
+void
+tracker_expire(struct tracker *t, int64_t now)
+{
+	int s;
+	uint32_t i;
+
+	if (now > t->now)
+		t->now = now;
+	for (s = ST_PENDING; s < ST_NLISTS; s++)
+		while ((i = t->lists[s].head) != NIL &&
+		    t->pool[i].deadline <= t->now)
+			expire_one(t, i);
+}
+
+int64_t
+tracker_next_deadline(const struct tracker *t)
+{
+	int64_t d = INT64_MAX;
+	int s;
+
+	/* Finished attempts need no timer: they only free a slot. */
+	for (s = ST_PENDING; s < ST_DONE; s++)
+		if (t->lists[s].head != NIL && t->pool[t->lists[s].head].deadline < d)
+			d = t->pool[t->lists[s].head].deadline;
+	return d;
+}
+
+void
+tracker_finish(struct tracker *t, int64_t now)
+{
+	uint32_t i;
+
+	tracker_expire(t, now);
+	while ((i = t->lists[ST_GREETING].head) != NIL)
+		expire_one(t, i);
+	while ((i = t->lists[ST_PENDING].head) != NIL) {
+		t->pool[i].v = verdict_unresolved();
+		emit(t, &t->pool[i], t->now, NULL);
+		release(t, i);
+	}
+}
