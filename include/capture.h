@@ -6,10 +6,15 @@
 
 #include "pipeline.h"
 
+enum {
+	CAPTURE_OK = 0,
+	CAPTURE_OPEN_ERROR = -1,	/* nothing was read */
+	CAPTURE_READ_ERROR = -2,	/* cut short: the packets before it were fed */
+};
+
 /*
  * Reads one saved capture (pcap or pcapng; "-" is standard input) through the
- * pipeline.  Returns 0; or -1 with a message in err, after feeding the
- * pipeline every packet read before the error (a file cut short mid-record).
+ * pipeline.  On error, err holds a message without the file name.
  */
 int capture_read_offline(const char *path, struct pipeline *pl, char *err,
     size_t errlen);

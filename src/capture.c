@@ -1,4 +1,6 @@
 /* Offline capture files through libpcap. */
+#include <sys/stat.h>
+
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +22,33 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 	pipeline_packet(r->pl, r->dlt, ts, data, h->caplen, h->len);
 }
 
+/* libpcap's open errors, said the way an operator reads them. */
+static void
+open_error(const char *path, const char *ebuf, char *err, size_t errlen)
+{
+	struct stat sb;
+	size_t n = strlen(path);
+
+	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "is a directory, not a capture file");
+			return;
+		}
+		if (S_ISREG(sb.st_mode) && sb.st_size == 0) {
+			snprintf(err, errlen, "empty file, not a capture");
+			return;
+		}
+	}
+	if (strcmp(ebuf, "unknown file format") == 0) {
+		snprintf(err, errlen, "not a pcap or pcapng file (unknown file format)");
+		return;
+	}
+	/* libpcap puts the path in front of errno messages; we add our own. */
+	if (strncmp(ebuf, path, n) == 0 && strncmp(ebuf + n, ": ", 2) == 0)
+		ebuf += n + 2;
+	snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
+}
+
 int
 capture_read_offline(const char *path, struct pipeline *pl, char *err,
     size_t errlen)
@@ -33,8 +62,8 @@ capture_read_offline(const char *path, struct pipeline *pl, char *err,
 	p = pcap_open_offline_with_tstamp_precision(path,
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (p == NULL) {
-		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
-		return -1;
+		open_error(path, ebuf, err, errlen);
+		return CAPTURE_OPEN_ERROR;
 	}
 	r.pl = pl;
 	r.dlt = pcap_datalink(p);
@@ -44,14 +73,14 @@ capture_read_offline(const char *path, struct pipeline *pl, char *err,
 		snprintf(err, errlen, "unsupported link type %s (%d)",
 		    name ? name : "unknown", r.dlt);
 		pcap_close(p);
-		return -1;
+		return CAPTURE_OPEN_ERROR;
 	}
 	while ((n = pcap_dispatch(p, -1, on_packet, (u_char *)&r)) > 0)
 		;
 	if (n == PCAP_ERROR) {
 		snprintf(err, errlen, "%s", pcap_geterr(p));
 		pcap_close(p);
-		return -1;
+		return CAPTURE_READ_ERROR;
 	}
 	pcap_close(p);
 	return 0;

@@ -138,7 +138,8 @@ parse_read_options(int argc, char **argv, struct config *cfg)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hp:", read_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hp:", read_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: cfg->output = OUT_JSON; break;
 		case OPT_CSV: cfg->output = OUT_CSV; break;
@@ -155,7 +156,15 @@ parse_read_options(int argc, char **argv, struct config *cfg)
 			    optarg, 16, 1 << 24);
 			break;
 		case 'h': usage(stdout); exit(EXIT_OK);
-		default: usage(stderr); exit(EXIT_USAGE);
+		case ':':
+			die(EXIT_USAGE, "%s: option needs a value (see smtpscope -h)",
+			    argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				die(EXIT_USAGE, "unknown option '-%c' (see smtpscope -h)",
+				    optopt);
+			die(EXIT_USAGE, "unknown option '%s' (see smtpscope -h)",
+			    argv[optind - 1]);
 		}
 	}
 }
@@ -198,30 +207,28 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	static char outbuf[1 << 16];
 	struct pipeline pl;
 	char err[512];
-	int i, status = EXIT_OK;
+	int i, rc, status = EXIT_OK;
 
 	parse_read_options(argc, argv, cfg);
 	cfg->track.linger_us = cfg->track.timeout_us;
-	if (optind >= argc) {
-		fprintf(stderr, "%s: read: no capture file given\n", progname);
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		die(EXIT_USAGE, "read: no capture file given (use - for standard input)");
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (pipeline_init(&pl, &cfg->track, cfg->ports) != 0)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
 		    cfg->track.max_attempts);
 	setup_sinks(&pl, cfg->output);
-	for (i = optind; i < argc; i++) {
-		if (capture_read_offline(argv[i], &pl, err, sizeof err) != 0) {
-			/* Report what was read, then the error. */
+	for (i = optind; i < argc && status == EXIT_OK; i++) {
+		rc = capture_read_offline(argv[i], &pl, err, sizeof err);
+		if (rc == CAPTURE_OK)
+			continue;
+		/* A file cut short: report what was read, then the error. */
+		if (rc == CAPTURE_READ_ERROR || pl.st.packets > 0)
 			pipeline_finish(&pl);
-			fflush(stdout);
-			fprintf(stderr, "%s: %s: %s\n", progname,
-			    strcmp(argv[i], "-") == 0 ? "(stdin)" : argv[i], err);
-			status = EXIT_INPUT;
-			break;
-		}
+		fflush(stdout);
+		fprintf(stderr, "%s: %s: %s\n", progname,
+		    strcmp(argv[i], "-") == 0 ? "(stdin)" : argv[i], err);
+		status = EXIT_INPUT;
 	}
 	if (status == EXIT_OK)
 		pipeline_finish(&pl);
@@ -256,7 +263,5 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "read") == 0)
 		return cmd_read(argc - 1, argv + 1, &cfg);
-	fprintf(stderr, "%s: unknown command '%s'\n", progname, argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	die(EXIT_USAGE, "unknown command '%s' (see smtpscope -h)", argv[1]);
 }

@@ -1,0 +1,73 @@
+#!/bin/bash
+# Checks smtpscope's verdicts for captures against the statements beside them.
+#
+#   tests/check-expect.sh PROG FILE.expect ...
+#
+# FILE.expect sits beside FILE.pcap (or .pcapng/.cap, named by a "# capture:"
+# line).  Each non-comment line is one expected attempt: key=value pairs
+# compared with the JSON record fields (responder=- means null), plus an
+# optional count=N.  The records matching a line's keys must number exactly
+# the line's count, and the capture must produce no other records.  A
+# "# options: ..." line gives extra read options (e.g. -p 80).
+# Prints one line per file and "N passed, N failed".
+set -u
+prog=$1; shift
+pass=0; fail=0
+
+capture_for() {
+	local e=$1 base=${1%.expect} c
+	c=$(sed -n 's/^# capture: *//p' "$e" | head -n1)
+	if [ -n "$c" ]; then echo "$(dirname "$e")/$c"; return; fi
+	for ext in pcap pcapng cap; do
+		[ -f "$base.$ext" ] && { echo "$base.$ext"; return; }
+	done
+}
+
+# jq condition for one line's key=value pairs.
+condition() {
+	local cond=true kv k v
+	for kv in "$@"; do
+		k=${kv%%=*}; v=${kv#*=}
+		[ "$k" = count ] && continue
+		cond="$cond and ((if .$k == null then \"-\" else (.$k|tostring) end) == \"$v\")"
+	done
+	echo "$cond"
+}
+
+for e in "$@"; do
+	cap=$(capture_for "$e")
+	name=${e%.expect}
+	if [ -z "$cap" ]; then echo "FAIL $name: no capture beside it"; fail=$((fail+1)); continue; fi
+	# shellcheck disable=SC2046
+	opts=$(sed -n 's/^# options: *//p' "$e" | head -n1)
+	out=$(mktemp)
+	# shellcheck disable=SC2086
+	"$prog" read --json $opts "$cap" >"$out" 2>/dev/null
+	st=$?
+	ok=1; why=
+	if [ $st -ne 0 ]; then ok=0; why="exit status $st"; fi
+	total=0
+	while read -r line; do
+		case "$line" in ''|'#'*) continue ;; esac
+		# shellcheck disable=SC2086
+		set -- $line
+		want=1
+		for kv in "$@"; do [ "${kv%%=*}" = count ] && want=${kv#*=}; done
+		total=$((total + want))
+		got=$(jq -c "select($(condition "$@"))" "$out" | wc -l)
+		if [ "$got" -ne "$want" ]; then
+			ok=0; why="$why; $got record(s), want $want: $line"
+		fi
+	done <"$e"
+	n=$(wc -l <"$out")
+	if [ "$n" -ne "$total" ]; then ok=0; why="$why; $n records in all, want $total"; fi
+	if [ $ok -eq 1 ]; then
+		echo "ok   $name ($n attempts)"; pass=$((pass+1))
+	else
+		echo "FAIL $name:${why#;}"; fail=$((fail+1))
+		sed 's/^/      got: /' "$out" | cut -c1-300
+	fi
+	rm -f "$out"
+done
+echo "expect: $pass passed, $fail failed"
+[ $fail -eq 0 ]

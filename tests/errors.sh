@@ -1,0 +1,62 @@
+#!/bin/bash
+# Bad input and bad options: each must give a one-line error naming the file
+# or option, the documented exit status, and no crash.
+#   tests/errors.sh PROG
+set -u
+prog=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+
+# expect NAME STATUS STDERR-PATTERN -- ARGS...
+expect() {
+	local name=$1 want=$2 pat=$3; shift 4
+	local err st lines
+	err=$("$prog" "$@" 2>&1 >/dev/null); st=$?
+	lines=$(printf '%s\n' "$err" | grep -c '^smtpscope: ')
+	if [ "$st" -eq "$want" ] && printf '%s' "$err" | grep -qE -- "$pat" && [ "$lines" -eq 1 ]; then
+		pass=$((pass+1))
+	else
+		echo "FAIL $name: status $st (want $want), stderr: $err"
+		fail=$((fail+1))
+	fi
+}
+
+good=$top/pcaps/corpus/nmap-tcpconnect_T2.cap
+: >"$tmp/empty.pcap"
+echo 'this is not a capture' >"$tmp/text.pcap"
+head -c 70 "$good" >"$tmp/cut-record.pcap"
+head -c 30 "$good" >"$tmp/cut-header.pcap"
+# A valid pcap header with link type 147 (USER0), which we do not decode.
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x93\x00\x00\x00' >"$tmp/user0.pcap"
+# Corrupt pcap record: caplen larger than any snaplen.
+{ head -c 24 "$good"; printf '\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\x7f\xff\xff\xff\x7f'; } >"$tmp/absurd-caplen.pcap"
+# pcapng whose first block length is garbage.
+printf '\x0a\x0d\x0d\x0a\xff\xff\xff\x00\x4d\x3c\x2b\x1a\x01\x00\x00\x00' >"$tmp/bad-block.pcapng"
+
+expect missing-file 3 "nope.pcap: No such file" -- read "$tmp/nope.pcap"
+expect empty-file 3 "empty.pcap: empty file" -- read "$tmp/empty.pcap"
+expect not-pcap 3 "text.pcap: not a pcap or pcapng" -- read "$tmp/text.pcap"
+expect directory 3 "is a directory" -- read "$tmp"
+expect cut-header 3 "cut-header.pcap: truncated" -- read "$tmp/cut-header.pcap"
+expect cut-record 3 "cut-record.pcap: truncated dump file" -- read "$tmp/cut-record.pcap"
+expect link-type 3 "user0.pcap: unsupported link type .*\(147\)" -- read "$tmp/user0.pcap"
+expect absurd-caplen 3 "absurd-caplen.pcap: .*(invalid|larger|bigger)" -- read "$tmp/absurd-caplen.pcap"
+expect bad-pcapng 3 "bad-block.pcapng: " -- read "$tmp/bad-block.pcapng"
+expect stdin-garbage 3 "\(stdin\): not a pcap" -- read - <"$tmp/text.pcap"
+expect no-file 2 "no capture file" -- read
+expect bad-port 2 "^smtpscope: -p: 99999 is out of range" -- read -p 99999 "$good"
+expect bad-port-text 2 "^smtpscope: -p: 'smtp' is not a number" -- read -p smtp "$good"
+expect bad-timeout 2 "^smtpscope: --timeout: " -- read --timeout -3 "$good"
+expect bad-option 2 "unknown option .--frobnicate." -- read --frobnicate "$good"
+expect bad-command 2 "unknown command 'frob'" -- frob
+expect bad-max-attempts 2 "^smtpscope: --max-attempts: " -- read --max-attempts 0 "$good"
+
+# A file cut mid-record reports what it read before the error.
+out=$("$prog" read -p 81 "$tmp/cut-record.pcap" 2>/dev/null)
+if printf '%s' "$out" | grep -q '^summary: '; then pass=$((pass+1)); else
+	echo "FAIL cut-record-output: no summary before the error"; fail=$((fail+1)); fi
+
+echo "errors: $pass passed, $fail failed"
+[ $fail -eq 0 ]

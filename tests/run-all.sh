@@ -1,0 +1,27 @@
+#!/bin/bash
+# Every suite of `make check`: unit, golden, expectations, errors, valgrind,
+# lab.  Each prints "suite: N passed, N failed"; the last line totals suites.
+#   tests/run-all.sh BUILD_DIR PROG
+set -u
+build=$1; prog=$2
+cd "$(dirname "$0")/.." || exit 1
+suites_ok=0; suites_failed=0
+
+run() {
+	echo "== $1"
+	shift
+	if "$@"; then suites_ok=$((suites_ok+1)); else suites_failed=$((suites_failed+1)); fi
+}
+
+run unit sh tests/run-unit.sh "$build"/test_*[!.d]
+run golden bash tests/golden.sh "$prog"
+run expect bash tests/check-expect.sh "$prog" pcaps/corpus/*.expect pcaps/lab/*.expect
+run errors bash tests/errors.sh "$prog"
+if [ "${SANITIZE:-0}" != 1 ] && command -v valgrind >/dev/null; then
+	run valgrind bash tests/valgrind.sh "$prog"
+fi
+if [ -x tests/lab/run-lab-tests.sh ]; then
+	run lab bash tests/lab/run-lab-tests.sh "$prog"
+fi
+echo "suites: $suites_ok passed, $suites_failed failed"
+[ "$suites_failed" -eq 0 ]

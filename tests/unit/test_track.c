@@ -1,0 +1,326 @@
+/* Tracker: events in, records out, under the time rules of DESIGN.md. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "track.h"
+
+#define S 1000000LL	/* one second in microseconds */
+#define ISN 1000u
+
+static struct record recs[64];
+static int nrecs;
+static struct stats st;
+
+static void
+collect(void *ctx, const struct record *r)
+{
+	(void)ctx;
+	assert_true(nrecs < 64);
+	recs[nrecs++] = *r;
+}
+
+static struct tracker *
+mk(uint32_t cap)
+{
+	struct track_config c = { cap, 10 * S, 5 * S, 10 * S };
+
+	memset(&st, 0, sizeof st);
+	memset(recs, 0, sizeof recs);
+	nrecs = 0;
+	return tracker_new(&c, &st, collect, NULL);
+}
+
+static struct addr
+v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	struct addr x;
+
+	memset(&x, 0, sizeof x);
+	x.family = 4;
+	x.b[0] = a; x.b[1] = b; x.b[2] = c; x.b[3] = d;
+	return x;
+}
+
+#define CLIENT v4(192, 0, 2, 10)
+#define SERVER v4(203, 0, 113, 25)
+#define ROUTER v4(198, 51, 100, 1)
+
+static struct packet
+tcp(struct addr src, struct addr dst, uint16_t sp, uint16_t dp, uint8_t flags,
+    uint32_t seq, uint32_t ack, uint8_t ttl)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof p);
+	p.src = src;
+	p.dst = dst;
+	p.ttl = ttl;
+	p.u.tcp.sport = sp;
+	p.u.tcp.dport = dp;
+	p.u.tcp.flags = flags;
+	p.u.tcp.seq = seq;
+	p.u.tcp.ack = ack;
+	return p;
+}
+
+static struct packet
+syn(uint16_t cport, uint32_t isn)
+{
+	return tcp(CLIENT, SERVER, cport, 25, TCPF_SYN, isn, 0, 64);
+}
+
+static struct packet
+icmp(struct addr from, uint8_t type, uint8_t code, uint16_t cport, uint32_t qseq,
+    int has_seq)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof p);
+	p.src = from;
+	p.dst = CLIENT;
+	p.ttl = 254;
+	p.u.icmp.type = type;
+	p.u.icmp.code = code;
+	p.u.icmp.qsrc = CLIENT;
+	p.u.icmp.qdst = SERVER;
+	p.u.icmp.qsport = cport;
+	p.u.icmp.qdport = 25;
+	p.u.icmp.qseq = qseq;
+	p.u.icmp.has_seq = (uint8_t)has_seq;
+	return p;
+}
+
+static void
+accepted_with_greeting(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+	static const uint8_t line[] = "220 mx.example.test ESMTP\r\n";
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_SYN | TCPF_ACK, 7, ISN + 1, 61);
+	tracker_server_tcp(t, 100 * S + 2500, &p);
+	assert_int_equal(nrecs, 0);	/* waits for the greeting */
+	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_ACK | TCPF_PSH, 8, ISN + 1, 61);
+	p.u.tcp.payload = line;
+	p.u.tcp.payload_len = p.u.tcp.payload_wire_len = sizeof line - 1;
+	tracker_server_tcp(t, 100 * S + 9000, &p);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_ACCEPTED);
+	assert_string_equal(recs[0].v.reason, "syn-ack");
+	assert_int_equal(recs[0].rtt_us, 2500);
+	assert_int_equal(recs[0].greeting_code, 220);
+	assert_string_equal(recs[0].greeting, "mx.example.test ESMTP");
+	assert_int_equal(recs[0].hops, 3);
+	assert_true(record_responder_is_server(&recs[0]));
+	tracker_finish(t, 200 * S);
+	assert_int_equal(nrecs, 1);
+	tracker_free(t);
+}
+
+static void
+greeting_wait_ends(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_SYN | TCPF_ACK, 7, ISN + 1, 64);
+	tracker_server_tcp(t, 100 * S + 1000, &p);
+	tracker_expire(t, 105 * S);
+	assert_int_equal(nrecs, 0);
+	tracker_expire(t, 105 * S + 1000);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_ACCEPTED);
+	assert_false(recs[0].has_greeting);
+	assert_int_equal(recs[0].greeting_code, -1);
+	assert_int_equal(recs[0].verdict_us, 100 * S + 1000);
+	tracker_free(t);
+}
+
+static void
+drop_after_timeout_from_last_syn(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	tracker_syn(t, 100 * S + 10000, &p);	/* capture duplicate */
+	tracker_syn(t, 101 * S, &p);		/* retransmission */
+	tracker_syn(t, 103 * S, &p);
+	assert_int_equal(tracker_next_deadline(t), 113 * S);
+	tracker_expire(t, 112 * S);
+	assert_int_equal(nrecs, 0);
+	tracker_expire(t, 113 * S);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_DROPPED);
+	assert_string_equal(recs[0].v.reason, "no-response");
+	assert_int_equal(recs[0].syns, 3);
+	assert_int_equal(st.duplicate_syns, 1);
+	assert_int_equal(recs[0].first_syn_us, 100 * S);
+	assert_int_equal(recs[0].verdict_us, 113 * S);
+	assert_int_equal(recs[0].rtt_us, -1);
+	assert_int_equal(recs[0].responder.family, 0);
+	tracker_free(t);
+}
+
+static void
+rst_must_ack_the_syn(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	/* An injected RST acking the ISN itself, not ISN+1. */
+	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_RST | TCPF_ACK, 0, ISN, 46);
+	tracker_server_tcp(t, 100 * S + 100, &p);
+	assert_int_equal(nrecs, 0);
+	assert_int_equal(st.unmatched_rst, 1);
+	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_RST | TCPF_ACK, 0, ISN + 1, 64);
+	tracker_server_tcp(t, 100 * S + 200, &p);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_REFUSED);
+	assert_string_equal(recs[0].v.reason, "reset");
+	assert_string_equal(errno_name(recs[0].v.err), "ECONNREFUSED");
+	/* Retransmitted SYN and second RST after the verdict: no new record. */
+	p = syn(40000, ISN);
+	tracker_syn(t, 101 * S, &p);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(st.after_verdict, 1);
+	tracker_finish(t, 200 * S);
+	assert_int_equal(nrecs, 1);
+	tracker_free(t);
+}
+
+static void
+icmp_from_router_matches_by_seq(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	p = icmp(ROUTER, 3, 13, 40000, ISN + 5, 1);	/* wrong seq */
+	tracker_icmp(t, 100 * S + 10, &p);
+	p = icmp(ROUTER, 3, 13, 40000, ISN, 0);		/* no seq in quote */
+	tracker_icmp(t, 100 * S + 20, &p);
+	p = icmp(ROUTER, 3, 13, 40001, ISN, 1);		/* other port */
+	tracker_icmp(t, 100 * S + 30, &p);
+	assert_int_equal(nrecs, 0);
+	assert_int_equal(st.unmatched_icmp, 3);
+	p = icmp(ROUTER, 3, 13, 40000, ISN, 1);
+	tracker_icmp(t, 100 * S + 400, &p);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_PROHIBITED);
+	assert_string_equal(recs[0].v.reason, "admin-prohibited");
+	assert_int_equal(recs[0].icmp_type, 3);
+	assert_int_equal(recs[0].icmp_code, 13);
+	assert_false(record_responder_is_server(&recs[0]));
+	assert_int_equal(recs[0].reply_ttl, 254);
+	assert_int_equal(recs[0].hops, 1);
+	assert_int_equal(recs[0].rtt_us, 400);
+	tracker_free(t);
+}
+
+static void
+unresolved_at_end_and_new_isn(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_RST | TCPF_ACK, 0, ISN + 1, 64);
+	tracker_server_tcp(t, 100 * S + 100, &p);
+	p = syn(40000, ISN + 7777);	/* the port reused: a new attempt */
+	tracker_syn(t, 102 * S, &p);
+	tracker_finish(t, 104 * S);
+	assert_int_equal(nrecs, 2);
+	assert_int_equal(recs[1].v.cls, VC_UNRESOLVED);
+	assert_int_equal(recs[1].first_syn_us, 102 * S);
+	assert_int_equal(recs[1].verdict_us, 104 * S);
+	tracker_free(t);
+}
+
+static void
+one_sided_capture_client_ack(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	p = tcp(CLIENT, SERVER, 40000, 25, TCPF_ACK, ISN + 1, 555, 64);
+	tracker_client_tcp(t, 100 * S + 300, &p);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_ACCEPTED);
+	assert_string_equal(recs[0].v.reason, "client-ack");
+	assert_int_equal(recs[0].responder.family, 0);
+	assert_int_equal(recs[0].reply_ttl, -1);
+	tracker_free(t);
+}
+
+static void
+flood_is_bounded_and_counted(void **state)
+{
+	struct tracker *t = mk(16);
+	struct packet p;
+	uint16_t port;
+
+	(void)state;
+	for (port = 1000; port < 1100; port++) {
+		p = syn(port, ISN + port);
+		tracker_syn(t, 100 * S + port, &p);
+	}
+	assert_int_equal(st.evicted, 84);
+	tracker_finish(t, 101 * S);
+	assert_int_equal(nrecs, 16);
+	/* The newest survive. */
+	assert_int_equal(recs[0].t.client_port, 1084);
+	tracker_free(t);
+}
+
+static void
+time_going_back_is_counted(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	p = syn(40001, ISN);
+	tracker_syn(t, 50 * S, &p);	/* the clock stepped back */
+	assert_int_equal(st.time_backwards, 1);
+	/* Deadlines follow the latest time, so neither expires early. */
+	tracker_expire(t, 109 * S);
+	assert_int_equal(nrecs, 0);
+	tracker_expire(t, 110 * S);
+	assert_int_equal(nrecs, 2);
+	tracker_free(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(accepted_with_greeting),
+		cmocka_unit_test(greeting_wait_ends),
+		cmocka_unit_test(drop_after_timeout_from_last_syn),
+		cmocka_unit_test(rst_must_ack_the_syn),
+		cmocka_unit_test(icmp_from_router_matches_by_seq),
+		cmocka_unit_test(unresolved_at_end_and_new_isn),
+		cmocka_unit_test(one_sided_capture_client_ack),
+		cmocka_unit_test(flood_is_bounded_and_counted),
+		cmocka_unit_test(time_going_back_is_counted),
+	};
+
+	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
+}
