@@ -26,7 +26,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude 
 LDLIBS   = $(PKG_LIBS)
 
 SRCS := $(wildcard src/*.c)
-OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
+OBJS := $(SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/bpf_smtp.o
 LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
@@ -51,6 +51,13 @@ $(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)
 
 $(BUILD):
 	mkdir -p $@
+
+# bpf/*.bpf stay readable files; each becomes a C string in the binary.
+$(BUILD)/bpf_smtp.c: bpf/smtp.bpf tests/bpf2c.sh | $(BUILD)
+	sh tests/bpf2c.sh bpf_smtp_template < $< > $@
+
+$(BUILD)/bpf_smtp.o: $(BUILD)/bpf_smtp.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Installs what is missing when run as root; otherwise says what to run.
 deps:

@@ -20,13 +20,16 @@ struct pipeline {
 	struct sink *sinks[PIPELINE_MAX_SINKS];
 	int nsinks;
 	int64_t last_ts;		/* latest packet or clock time */
+	uint64_t max_records;		/* stop after this many (-c); 0: no limit */
+	uint64_t records;		/* handed to the sinks so far */
 };
 
 /* Returns 0, or -1 when the tracker cannot be allocated. */
 int pipeline_init(struct pipeline *pl, const struct track_config *cfg,
     const uint8_t ports[65536 / 8]);
 void pipeline_add_sink(struct pipeline *pl, struct sink *s);
-void pipeline_packet(struct pipeline *pl, int dlt, int64_t ts_us,
+/* Returns 1 when the packet concerned a server port (evidence for -w). */
+int pipeline_packet(struct pipeline *pl, int dlt, int64_t ts_us,
     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 /* Lets timers fire with no packet (live capture on an idle link). */
 void pipeline_tick(struct pipeline *pl, int64_t now_us);
@@ -34,6 +37,13 @@ void pipeline_tick(struct pipeline *pl, int64_t now_us);
 void pipeline_finish(struct pipeline *pl);
 void pipeline_snapshot(struct pipeline *pl);
 void pipeline_free(struct pipeline *pl);
+
+/* True once max_records records were handed out. */
+static inline int
+pipeline_done(const struct pipeline *pl)
+{
+	return pl->max_records != 0 && pl->records >= pl->max_records;
+}
 
 static inline int
 port_in(const uint8_t *set, uint16_t port)

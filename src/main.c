@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "capture.h"
+#include "filter.h"
+#include "live.h"
 #include "pipeline.h"
 #include "sink.h"
 
@@ -30,6 +32,8 @@ struct config {
 	enum output output;
 	uint8_t ports[65536 / 8];
 	struct track_config track;
+	struct live_config live;
+	const char *filter_file;
 };
 
 static const char *progname = "smtpscope";
@@ -40,7 +44,11 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: %s read [--json | --csv | --summary] [-p ports] [--timeout sec]\n"
 	    "                 [--greet-wait sec] [--max-attempts n] file ...\n"
-	    "       %s --version\n", progname, progname);
+	    "       %s watch [-d] [--json | --csv | --summary] [-B kib] [-c count]\n"
+	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
+	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
+	    "                 [--max-attempts n] [-w file] [-Z user]\n"
+	    "       %s --version\n", progname, progname, progname);
 }
 
 static void __attribute__((format(printf, 2, 3), noreturn))
@@ -119,9 +127,9 @@ parse_ports(const char *s, uint8_t set[65536 / 8])
 }
 
 enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
-	OPT_MAX_ATTEMPTS };
+	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE };
 
-static const struct option read_opts[] = {
+static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "csv", no_argument, NULL, OPT_CSV },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
@@ -129,17 +137,36 @@ static const struct option read_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "greet-wait", required_argument, NULL, OPT_GREET },
 	{ "max-attempts", required_argument, NULL, OPT_MAX_ATTEMPTS },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "write", required_argument, NULL, 'w' },
+	{ "user", required_argument, NULL, 'Z' },
+	{ "buffer-size", required_argument, NULL, 'B' },
+	{ "snaplen", required_argument, NULL, 's' },
+	{ "filter-file", required_argument, NULL, OPT_FILTER_FILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Options that only make sense on a live capture. */
+static const char live_only[] = "icwZBsd";
+
 static void
-parse_read_options(int argc, char **argv, struct config *cfg)
+parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 {
-	int c;
+	int c, li;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hp:", read_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d", long_opts,
+	    &li)) != -1) {
+		if (strcmp(cmd, "watch") != 0 && c < 256 && c != ':' &&
+		    c != '?' && strchr(live_only, c) != NULL)
+			die(EXIT_USAGE, "%s: -%c is an option of watch", cmd, c);
+		if (strcmp(cmd, "watch") != 0 &&
+		    (c == OPT_DURATION || c == OPT_FILTER_FILE))
+			die(EXIT_USAGE, "%s: --%s is an option of watch", cmd,
+			    long_opts[li].name);
 		switch (c) {
 		case OPT_JSON: cfg->output = OUT_JSON; break;
 		case OPT_CSV: cfg->output = OUT_CSV; break;
@@ -155,6 +182,25 @@ parse_read_options(int argc, char **argv, struct config *cfg)
 			cfg->track.max_attempts = (uint32_t)parse_num("--max-attempts",
 			    optarg, 16, 1 << 24);
 			break;
+		case 'i': cfg->live.ifname = optarg; break;
+		case 'c':
+			cfg->live.max_verdicts = (uint64_t)parse_num("-c", optarg, 1,
+			    LLONG_MAX);
+			break;
+		case OPT_DURATION:
+			cfg->live.duration_us = parse_seconds("--duration", optarg,
+			    365 * 86400.0);
+			break;
+		case 'w': cfg->live.write_file = optarg; break;
+		case 'Z': cfg->live.user = optarg; break;
+		case 'B':
+			cfg->live.buffer_kib = (int)parse_num("-B", optarg, 1, 4 << 20);
+			break;
+		case 's':
+			cfg->live.snaplen = (int)parse_num("-s", optarg, 128, 262144);
+			break;
+		case OPT_FILTER_FILE: cfg->filter_file = optarg; break;
+		case 'd': cfg->live.dump_filter = 1; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case ':':
 			die(EXIT_USAGE, "%s: option needs a value (see smtpscope -h)",
@@ -167,6 +213,7 @@ parse_read_options(int argc, char **argv, struct config *cfg)
 			    argv[optind - 1]);
 		}
 	}
+	cfg->track.linger_us = cfg->track.timeout_us;
 }
 
 static void
@@ -209,8 +256,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	char err[512];
 	int i, rc, status = EXIT_OK;
 
-	parse_read_options(argc, argv, cfg);
-	cfg->track.linger_us = cfg->track.timeout_us;
+	parse_options("read", argc, argv, cfg);
 	if (optind >= argc)
 		die(EXIT_USAGE, "read: no capture file given (use - for standard input)");
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
@@ -238,6 +284,72 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	return status;
 }
 
+/* The filter text: bpf/smtp.bpf built in, or --filter-file. */
+static char *
+load_filter(const struct config *cfg)
+{
+	static char text[1 << 16];
+	const char *tmpl = bpf_smtp_template;
+	char *f;
+
+	if (cfg->filter_file != NULL) {
+		FILE *fp = fopen(cfg->filter_file, "r");
+		size_t n;
+
+		if (fp == NULL)
+			die(EXIT_INPUT, "--filter-file %s: %s", cfg->filter_file,
+			    strerror(errno));
+		n = fread(text, 1, sizeof text - 1, fp);
+		if (ferror(fp) || !feof(fp))
+			die(EXIT_INPUT, "--filter-file %s: %s", cfg->filter_file,
+			    ferror(fp) ? strerror(errno) : "larger than 64 KiB");
+		fclose(fp);
+		text[n] = '\0';
+		tmpl = text;
+	}
+	if ((f = filter_build(tmpl, cfg->ports)) == NULL)
+		die(EXIT_USAGE, "%s: malformed @PORTS placeholder",
+		    cfg->filter_file ? cfg->filter_file : "bpf/smtp.bpf");
+	return f;
+}
+
+static int
+cmd_watch(int argc, char **argv, struct config *cfg)
+{
+	struct pipeline pl;
+	char err[512];
+	char *filter;
+	int rc;
+
+	parse_options("watch", argc, argv, cfg);
+	if (optind < argc)
+		die(EXIT_USAGE, "watch: unexpected argument '%s'", argv[optind]);
+	filter = load_filter(cfg);
+	cfg->live.filter = filter;
+	/* Each verdict is printed the moment it is known. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (pipeline_init(&pl, &cfg->track, cfg->ports) != 0)
+		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
+		    cfg->track.max_attempts);
+	pl.max_records = cfg->live.max_verdicts;
+	if (!cfg->live.dump_filter)
+		setup_sinks(&pl, cfg->output);
+	rc = live_run(&cfg->live, &pl, err, sizeof err);
+	free(filter);
+	if (rc == LIVE_SETUP_ERROR) {
+		pipeline_free(&pl);
+		die(EXIT_INPUT, "%s", err);
+	}
+	/* Pending attempts are reported as unresolved, then the summary. */
+	if (!cfg->live.dump_filter)
+		pipeline_finish(&pl);
+	pipeline_free(&pl);
+	fflush(stdout);
+	if (rc == LIVE_CAPTURE_ERROR)
+		die(EXIT_INPUT, "capture failed: %s", err);
+	return EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -249,6 +361,8 @@ main(int argc, char **argv)
 	cfg.track.max_attempts = 100000;
 	cfg.track.timeout_us = 10 * 1000000LL;
 	cfg.track.greet_wait_us = 5 * 1000000LL;
+	cfg.live.snaplen = 4096;
+	cfg.live.user = "nobody";
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -263,5 +377,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "read") == 0)
 		return cmd_read(argc - 1, argv + 1, &cfg);
+	if (strcmp(argv[1], "watch") == 0)
+		return cmd_watch(argc - 1, argv + 1, &cfg);
 	die(EXIT_USAGE, "unknown command '%s' (see smtpscope -h)", argv[1]);
 }

@@ -10,6 +10,9 @@ to_sinks(void *ctx, const struct record *r)
 	struct pipeline *pl = ctx;
 	int i;
 
+	if (pipeline_done(pl))
+		return;		/* -c reached: the rest is not reported */
+	pl->records++;
 	for (i = 0; i < pl->nsinks; i++)
 		pl->sinks[i]->ops->record(pl->sinks[i], r);
 }
@@ -33,7 +36,7 @@ pipeline_add_sink(struct pipeline *pl, struct sink *s)
 		pl->sinks[pl->nsinks++] = s;
 }
 
-void
+int
 pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
     uint32_t caplen, uint32_t wirelen)
 {
@@ -58,16 +61,18 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 		else {
 			pl->st.not_smtp++;
 			tracker_expire(pl->tr, ts);
+			return 0;
 		}
-		return;
+		return 1;
 	}
 	if (ds == DEC_ICMP_ERROR && port_in(pl->ports, p.u.icmp.qdport)) {
 		tracker_icmp(pl->tr, ts, &p);
-		return;
+		return 1;
 	}
 	if (ds == DEC_ICMP_ERROR)
 		pl->st.not_smtp++;
 	tracker_expire(pl->tr, ts);
+	return 0;
 }
 
 void

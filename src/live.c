@@ -1,0 +1,261 @@
+/*
+ * Live capture, in the shape of libpcap's testprogs/selpolltest.c: a
+ * non-blocking handle, poll() on its selectable fd, and a poll timeout taken
+ * from the tracker's nearest deadline so a DROP verdict arrives on time on an
+ * idle link.  Time is the wall clock, as the kernel stamps packets with it.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <pcap/pcap.h>
+
+#include "live.h"
+#include "privs.h"
+
+static volatile sig_atomic_t stop_requested, snapshot_requested;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		snapshot_requested = 1;
+	else
+		stop_requested = 1;
+}
+
+/* No SA_RESTART: a signal must wake poll(). */
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int64_t
+now_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+struct live {
+	struct pipeline *pl;
+	pcap_t *p;
+	pcap_dumper_t *dump;
+	int dlt;
+};
+
+static void
+on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct live *l = (struct live *)user;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + (int64_t)h->ts.tv_usec;
+
+	if (pipeline_packet(l->pl, l->dlt, ts, data, h->caplen, h->len) &&
+	    l->dump != NULL)
+		pcap_dump((u_char *)l->dump, h, data);
+}
+
+/* The first interface that is up, running and not loopback. */
+static const char *
+default_interface(char *name, size_t len, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all, *d;
+
+	if (pcap_findalldevs(&all, ebuf) != 0) {
+		snprintf(err, errlen, "cannot list interfaces: %s", ebuf);
+		return NULL;
+	}
+	for (d = all; d != NULL; d = d->next)
+		if ((d->flags & PCAP_IF_UP) && (d->flags & PCAP_IF_RUNNING) &&
+		    !(d->flags & PCAP_IF_LOOPBACK) && strcmp(d->name, "any") != 0)
+			break;
+	if (d != NULL)
+		snprintf(name, len, "%s", d->name);
+	pcap_freealldevs(all);
+	if (d == NULL) {
+		snprintf(err, errlen, "no interface is up; name one with -i");
+		return NULL;
+	}
+	return name;
+}
+
+static int
+open_handle(const struct live_config *cfg, const char *ifname, struct live *l,
+    char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	int rc;
+
+	if ((l->p = pcap_create(ifname, ebuf)) == NULL) {
+		snprintf(err, errlen, "%s: %s", ifname, ebuf);
+		return -1;
+	}
+	pcap_set_snaplen(l->p, cfg->snaplen);
+	pcap_set_promisc(l->p, 0);
+	pcap_set_immediate_mode(l->p, 1);
+	if (cfg->buffer_kib > 0)
+		pcap_set_buffer_size(l->p, cfg->buffer_kib * 1024);
+	rc = pcap_activate(l->p);
+	if (rc == PCAP_ERROR_PERM_DENIED) {
+		snprintf(err, errlen, "%s: capture not permitted: run as root, or "
+		    "give the binary CAP_NET_RAW and CAP_NET_ADMIN "
+		    "(setcap cap_net_raw,cap_net_admin=eip smtpscope)", ifname);
+		return -1;
+	}
+	if (rc == PCAP_ERROR_NO_SUCH_DEVICE) {
+		snprintf(err, errlen, "%s: no such interface", ifname);
+		return -1;
+	}
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s", ifname, pcap_geterr(l->p));
+		return -1;
+	}
+	l->dlt = pcap_datalink(l->p);
+	return 0;
+}
+
+static int
+set_filter(const struct live_config *cfg, struct live *l, char *err,
+    size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(l->p, &prog, cfg->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "capture filter: %s", pcap_geterr(l->p));
+		return -1;
+	}
+	if (cfg->dump_filter) {
+		bpf_dump(&prog, 1);
+		pcap_freecode(&prog);
+		return 0;
+	}
+	if (pcap_setfilter(l->p, &prog) != 0) {
+		snprintf(err, errlen, "capture filter: %s", pcap_geterr(l->p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static void
+record_kernel_stats(struct live *l)
+{
+	struct pcap_stat ps;
+
+	if (pcap_stats(l->p, &ps) == 0) {
+		l->pl->st.kernel_received = ps.ps_recv;
+		l->pl->st.kernel_dropped = ps.ps_drop;
+		l->pl->st.if_dropped = ps.ps_ifdrop;
+	}
+}
+
+/* Milliseconds until the next thing to do; at most a second. */
+static int
+poll_timeout(struct pipeline *pl, int64_t now, int64_t end)
+{
+	int64_t d = tracker_next_deadline(pl->tr), ms;
+
+	if (end != 0 && end < d)
+		d = end;
+	if (d <= now)
+		return 0;
+	ms = (d - now + 999) / 1000;
+	return ms > 1000 ? 1000 : (int)ms;
+}
+
+static int
+loop(const struct live_config *cfg, struct live *l, char *err, size_t errlen)
+{
+	struct pollfd pfd;
+	int64_t end = cfg->duration_us ? now_us() + cfg->duration_us : 0;
+
+	if (pcap_setnonblock(l->p, 1, err) != 0)
+		return LIVE_SETUP_ERROR;
+	pfd.fd = pcap_get_selectable_fd(l->p);
+	pfd.events = POLLIN;
+	if (pfd.fd < 0) {
+		snprintf(err, errlen, "capture handle has no selectable fd");
+		return LIVE_SETUP_ERROR;
+	}
+	while (!stop_requested) {
+		int64_t now = now_us();
+
+		pipeline_tick(l->pl, now);
+		if (snapshot_requested) {
+			snapshot_requested = 0;
+			record_kernel_stats(l);
+			pipeline_snapshot(l->pl);
+		}
+		if (pipeline_done(l->pl) || (end != 0 && now >= end))
+			break;
+		if (poll(&pfd, 1, poll_timeout(l->pl, now, end)) < 0 &&
+		    errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return LIVE_CAPTURE_ERROR;
+		}
+		if (pcap_dispatch(l->p, -1, on_packet, (u_char *)l) == PCAP_ERROR) {
+			snprintf(err, errlen, "%s", pcap_geterr(l->p));
+			return LIVE_CAPTURE_ERROR;
+		}
+		if (l->dump != NULL)
+			pcap_dump_flush(l->dump);
+	}
+	return LIVE_OK;
+}
+
+int
+live_run(const struct live_config *cfg, struct pipeline *pl, char *err,
+    size_t errlen)
+{
+	char name[256];
+	const char *ifname = cfg->ifname;
+	struct live l = { pl, NULL, NULL, 0 };
+	int rc = LIVE_SETUP_ERROR;
+
+	if (ifname == NULL &&
+	    (ifname = default_interface(name, sizeof name, err, errlen)) == NULL)
+		return LIVE_SETUP_ERROR;
+	/* Open everything privileged first, then drop root, then run. */
+	if (open_handle(cfg, ifname, &l, err, errlen) != 0 ||
+	    set_filter(cfg, &l, err, errlen) != 0)
+		goto out;
+	if (cfg->dump_filter) {
+		rc = LIVE_OK;
+		goto out;
+	}
+	if (cfg->write_file != NULL &&
+	    (l.dump = pcap_dump_open(l.p, cfg->write_file)) == NULL) {
+		snprintf(err, errlen, "-w %s: %s", cfg->write_file, pcap_geterr(l.p));
+		goto out;
+	}
+	if (privs_drop(cfg->user, err, errlen) != 0)
+		goto out;
+	catch_signals();
+	fprintf(stderr, "smtpscope: listening on %s, link type %s\n", ifname,
+	    pcap_datalink_val_to_name(l.dlt) ? pcap_datalink_val_to_name(l.dlt) :
+	    "unknown");
+	rc = loop(cfg, &l, err, errlen);
+	record_kernel_stats(&l);
+out:
+	if (l.dump != NULL)
+		pcap_dump_close(l.dump);
+	if (l.p != NULL)
+		pcap_close(l.p);
+	return rc;
+}
