@@ -4,13 +4,25 @@
 
 #include <stdint.h>
 
+#include <pcap/pcap.h>
+
 extern const char bpf_smtp_template[];	/* bpf/smtp.bpf, built in */
 
 /*
- * Expands a template (comments dropped, @PORTS...@ filled in, repeated under
- * VLAN tags).  Returns a malloc'd string, or NULL when the template is
- * malformed or memory runs out.
+ * Expands a template (comments dropped, @PORTS...@ filled in; with_vlan:
+ * repeated under one and two VLAN tags, for link types that can carry them).
+ * Returns a malloc'd string, or NULL when the template is malformed or memory
+ * runs out.
  */
-char *filter_build(const char *tmpl, const uint8_t ports[65536 / 8]);
+char *filter_build(const char *tmpl, const uint8_t ports[65536 / 8],
+    int with_vlan);
+
+/*
+ * Compiles the template for the handle's link type: with the VLAN clauses,
+ * or without them where the link type cannot carry tags.  Returns 0, or -1
+ * with the reason in pcap_geterr(p).
+ */
+int filter_compile(pcap_t *p, const char *tmpl, const uint8_t ports[65536 / 8],
+    struct bpf_program *prog);
 
 #endif

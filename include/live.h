@@ -11,7 +11,8 @@ struct live_config {
 	const char *ifname;		/* NULL: the first suitable interface */
 	int snaplen;
 	int buffer_kib;			/* kernel buffer, 0: libpcap's default */
-	const char *filter;		/* capture filter text */
+	const char *filter_template;	/* bpf/smtp.bpf or --filter-file */
+	const uint8_t *ports;		/* server ports, a bitmap */
 	const char *write_file;		/* -w: evidence pcap, or NULL */
 	const char *user;		/* -Z */
 	uint64_t max_verdicts;		/* -c, 0: no limit */

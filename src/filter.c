@@ -113,7 +113,7 @@ expand(const char *t, const uint8_t *ports, struct buf *b)
 }
 
 char *
-filter_build(const char *tmpl, const uint8_t ports[65536 / 8])
+filter_build(const char *tmpl, const uint8_t ports[65536 / 8], int with_vlan)
 {
 	struct buf base = { NULL, 0, 0, 0 }, out = { NULL, 0, 0, 0 };
 
@@ -122,13 +122,31 @@ filter_build(const char *tmpl, const uint8_t ports[65536 / 8])
 		free(base.s);
 		return NULL;
 	}
-	/* Untagged, one tag, two tags (802.1Q or 802.1ad outside). */
-	put(&out, "(%s) or (vlan and ((%s) or (vlan and (%s))))", base.s, base.s,
-	    base.s);
+	if (!with_vlan)
+		return base.s;
+	/* Untagged, then one, two and three tags (802.1Q, 802.1ad, 0x9100). */
+	put(&out, "(%s) or (vlan and ((%s) or (vlan and ((%s) or (vlan and (%s))))))",
+	    base.s, base.s, base.s, base.s);
 	free(base.s);
 	if (out.failed) {
 		free(out.s);
 		return NULL;
 	}
 	return out.s;
+}
+
+int
+filter_compile(pcap_t *p, const char *tmpl, const uint8_t ports[65536 / 8],
+    struct bpf_program *prog)
+{
+	int with_vlan, rc = -1;
+	char *f;
+
+	for (with_vlan = 1; with_vlan >= 0 && rc != 0; with_vlan--) {
+		if ((f = filter_build(tmpl, ports, with_vlan)) == NULL)
+			return -1;
+		rc = pcap_compile(p, prog, f, 1, PCAP_NETMASK_UNKNOWN);
+		free(f);
+	}
+	return rc;
 }

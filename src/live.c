@@ -13,6 +13,7 @@
 
 #include <pcap/pcap.h>
 
+#include "filter.h"
 #include "live.h"
 #include "privs.h"
 
@@ -135,7 +136,7 @@ set_filter(const struct live_config *cfg, struct live *l, char *err,
 {
 	struct bpf_program prog;
 
-	if (pcap_compile(l->p, &prog, cfg->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+	if (filter_compile(l->p, cfg->filter_template, cfg->ports, &prog) != 0) {
 		snprintf(err, errlen, "capture filter: %s", pcap_geterr(l->p));
 		return -1;
 	}

@@ -284,8 +284,8 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	return status;
 }
 
-/* The filter text: bpf/smtp.bpf built in, or --filter-file. */
-static char *
+/* The filter template: bpf/smtp.bpf built in, or --filter-file. */
+static const char *
 load_filter(const struct config *cfg)
 {
 	static char text[1 << 16];
@@ -307,10 +307,11 @@ load_filter(const struct config *cfg)
 		text[n] = '\0';
 		tmpl = text;
 	}
-	if ((f = filter_build(tmpl, cfg->ports)) == NULL)
+	if ((f = filter_build(tmpl, cfg->ports, 0)) == NULL)
 		die(EXIT_USAGE, "%s: malformed @PORTS placeholder",
 		    cfg->filter_file ? cfg->filter_file : "bpf/smtp.bpf");
-	return f;
+	free(f);
+	return tmpl;
 }
 
 static int
@@ -318,14 +319,13 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 {
 	struct pipeline pl;
 	char err[512];
-	char *filter;
 	int rc;
 
 	parse_options("watch", argc, argv, cfg);
 	if (optind < argc)
 		die(EXIT_USAGE, "watch: unexpected argument '%s'", argv[optind]);
-	filter = load_filter(cfg);
-	cfg->live.filter = filter;
+	cfg->live.filter_template = load_filter(cfg);
+	cfg->live.ports = cfg->ports;
 	/* Each verdict is printed the moment it is known. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (pipeline_init(&pl, &cfg->track, cfg->ports) != 0)
@@ -335,7 +335,6 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	if (!cfg->live.dump_filter)
 		setup_sinks(&pl, cfg->output);
 	rc = live_run(&cfg->live, &pl, err, sizeof err);
-	free(filter);
 	if (rc == LIVE_SETUP_ERROR) {
 		pipeline_free(&pl);
 		die(EXIT_INPUT, "%s", err);
