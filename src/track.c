@@ -209,7 +209,7 @@ decide(struct tracker *t, uint32_t i, int64_t when, const struct greeting *g)
 	set_state(t, i, ST_DONE, t->now + t->cfg.linger_us);
 }
 
-/* Ends the attempt at the head of list s because its deadline passed. */
+/* Attempt i's deadline passed: its verdict is due, or its linger is over. */
 static void
 expire_one(struct tracker *t, uint32_t i)
 {
@@ -218,12 +218,10 @@ expire_one(struct tracker *t, uint32_t i)
 	switch (a->state) {
 	case ST_PENDING:
 		a->v = verdict_no_response();
-		emit(t, a, a->last_syn_us + t->cfg.timeout_us, NULL);
-		release(t, i);
+		decide(t, i, a->last_syn_us + t->cfg.timeout_us, NULL);
 		break;
 	case ST_GREETING:
-		emit(t, a, a->answer_us, NULL);
-		release(t, i);
+		decide(t, i, a->answer_us, NULL);
 		break;
 	default:
 		release(t, i);
@@ -242,21 +240,21 @@ alloc_slot(struct tracker *t)
 	uint32_t i;
 
 	if (t->free_head == NIL) {
-		if ((i = t->lists[ST_DONE].head) == NIL &&
-		    (i = t->lists[ST_GREETING].head) == NIL) {
-			i = t->lists[ST_PENDING].head;
-			t->st->evicted++;
-			release(t, i);
-		} else
-			expire_one(t, i);
+		if ((i = t->lists[ST_DONE].head) == NIL) {
+			if ((i = t->lists[ST_GREETING].head) != NIL)
+				emit(t, &t->pool[i], t->pool[i].answer_us, NULL);
+			else {
+				i = t->lists[ST_PENDING].head;
+				t->st->evicted++;
+			}
+		}
+		release(t, i);
 	}
 	i = t->free_head;
 	t->free_head = t->pool[i].hnext;
 	return i;
 }
 
-/* Packet time, clamped so that a capture whose clock steps back cannot
- * reorder deadlines; such steps are counted. */
 static void
 advance(struct tracker *t, int64_t now)
 {
@@ -493,7 +491,6 @@ tracker_finish(struct tracker *t, int64_t now)
 		expire_one(t, i);
 	while ((i = t->lists[ST_PENDING].head) != NIL) {
 		t->pool[i].v = verdict_unresolved();
-		emit(t, &t->pool[i], t->now, NULL);
-		release(t, i);
+		decide(t, i, t->now, NULL);
 	}
 }

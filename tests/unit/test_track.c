@@ -168,6 +168,11 @@ drop_after_timeout_from_last_syn(void **state)
 	assert_int_equal(recs[0].verdict_us, 113 * S);
 	assert_int_equal(recs[0].rtt_us, -1);
 	assert_int_equal(recs[0].responder.family, 0);
+	/* A retransmission after the verdict belongs to the same attempt. */
+	tracker_syn(t, 115 * S, &p);
+	tracker_finish(t, 130 * S);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(st.after_verdict, 1);
 	tracker_free(t);
 }
 
