@@ -3,6 +3,7 @@
 #define SMTPSCOPE_CAPTURE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "pipeline.h"
 
@@ -18,5 +19,7 @@ enum {
  */
 int capture_read_offline(const char *path, struct pipeline *pl, char *err,
     size_t errlen);
+/* The same from an open stream, which it closes (the fuzzer reads memory). */
+int capture_read_stream(FILE *fp, struct pipeline *pl, char *err, size_t errlen);
 
 #endif

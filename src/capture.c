@@ -49,22 +49,13 @@ open_error(const char *path, const char *ebuf, char *err, size_t errlen)
 	snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
 }
 
-int
-capture_read_offline(const char *path, struct pipeline *pl, char *err,
-    size_t errlen)
+/* Feeds every packet of an opened savefile to the pipeline; closes it. */
+static int
+read_all(pcap_t *p, struct pipeline *pl, char *err, size_t errlen)
 {
-	char ebuf[PCAP_ERRBUF_SIZE];
 	struct reader r;
-	pcap_t *p;
 	int n;
 
-	ebuf[0] = '\0';
-	p = pcap_open_offline_with_tstamp_precision(path,
-	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
-	if (p == NULL) {
-		open_error(path, ebuf, err, errlen);
-		return CAPTURE_OPEN_ERROR;
-	}
 	r.pl = pl;
 	r.dlt = pcap_datalink(p);
 	if (!decode_link_supported(r.dlt)) {
@@ -83,5 +74,39 @@ capture_read_offline(const char *path, struct pipeline *pl, char *err,
 		return CAPTURE_READ_ERROR;
 	}
 	pcap_close(p);
-	return 0;
+	return CAPTURE_OK;
+}
+
+int
+capture_read_offline(const char *path, struct pipeline *pl, char *err,
+    size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+
+	ebuf[0] = '\0';
+	p = pcap_open_offline_with_tstamp_precision(path,
+	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (p == NULL) {
+		open_error(path, ebuf, err, errlen);
+		return CAPTURE_OPEN_ERROR;
+	}
+	return read_all(p, pl, err, errlen);
+}
+
+int
+capture_read_stream(FILE *fp, struct pipeline *pl, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+
+	ebuf[0] = '\0';
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (p == NULL) {
+		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
+		fclose(fp);
+		return CAPTURE_OPEN_ERROR;
+	}
+	return read_all(p, pl, err, errlen);
 }

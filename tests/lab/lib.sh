@@ -204,6 +204,7 @@ lab_capture_stop() {
     LAB_CAP_PID=
 }
 
+# shellcheck disable=SC2016  # the bash -c scripts take their values as positional arguments
 # lab_connect NS HOST PORT SECS [OUTFILE] — TCP connect from NS, bounded by SECS; if OUTFILE
 # is given, read the first line the server sends into it, then close. Never fails.
 lab_connect() {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2119  # bash -c scripts get values as arguments; optional args
 # tests/lab/record-pcaps.sh — record the lab golden captures for smtpscope.
 #
 # Usage: tests/lab/record-pcaps.sh [OUTDIR] [SCENARIO...]
@@ -20,7 +21,7 @@ set -euo pipefail
 INVOCATION="tests/lab/record-pcaps.sh${*:+ $*}"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-# shellcheck source=tests/lab/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$HERE/lib.sh"
 
 SCENARIOS=(
@@ -74,7 +75,7 @@ mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 lab_init
 # full checksums on every veth (no TX offload): captures look like a hardware link
-LAB_TX_CSUM_OFF=1
+export LAB_TX_CSUM_OFF=1
 
 # ---- addresses ---------------------------------------------------------------
 CLI4=192.0.2.10
@@ -99,13 +100,13 @@ GREET_554='554 5.7.1 No SMTP service here'
 GREET_587='220 submission ready'
 
 # ---- per-scenario state and helpers -------------------------------------------
-S_NAME= S_DESC= S_DIR= S_PCAP= S_SKIP=
+S_NAME='' S_DESC='' S_DIR='' S_PCAP='' S_SKIP=''
 S_EXPECT=() S_NOTES=()
-CLI= SRV= RTR= CLI_IF=
+CLI='' SRV='' RTR='' CLI_IF=''
 
 # expect SERVER PORT CLASS REASON RESPONDER RESPONDER_IS_SERVER [GREETING_CODE] — one attempt.
 expect() {
-    local line="server=$1 port=$2 class=$3 reason=$4 responder=$5 responder_is_server=$6"
+    local line="server=$1 server_port=$2 class=$3 reason=$4 responder=$5 responder_is_server=$6"
     [ -n "${7:-}" ] && line+=" greeting_code=$7"
     S_EXPECT+=("$line")
 }
@@ -261,7 +262,7 @@ reject_v6() {
 # ---- scenarios -------------------------------------------------------------------
 scen_greet_220() {
     S_DESC="listener on 25 answers '$GREET_220'; client reads the greeting and closes"
-    expect "$SRV4" 25 accepted syn-ack - - 220
+    expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
     topo_direct 0
     listen_greet "$SRV" 25 hold "$GREET_220"
     capture; attempt "$SRV4" 25 greet; lab_capture_stop
@@ -269,7 +270,7 @@ scen_greet_220() {
 
 scen_greet_421() {
     S_DESC="listener on 25 sends '$GREET_421' and closes"
-    expect "$SRV4" 25 accepted syn-ack - - 421
+    expect "$SRV4" 25 accepted syn-ack "$SRV4" true 421
     topo_direct 0
     listen_greet "$SRV" 25 close "$GREET_421"
     capture; attempt "$SRV4" 25 greet; lab_capture_stop
@@ -277,7 +278,7 @@ scen_greet_421() {
 
 scen_greet_554() {
     S_DESC="listener on 25 answers '$GREET_554'; client reads it and closes"
-    expect "$SRV4" 25 accepted syn-ack - - 554
+    expect "$SRV4" 25 accepted syn-ack "$SRV4" true 554
     topo_direct 0
     listen_greet "$SRV" 25 hold "$GREET_554"
     capture; attempt "$SRV4" 25 greet; lab_capture_stop
@@ -400,7 +401,7 @@ scen_v6_drop() {
 
 scen_v6_greet_220() {
     S_DESC="IPv6 listener on 25 answers '$GREET_220'; client reads the greeting and closes"
-    expect "$SRV6" 25 accepted syn-ack - - 220
+    expect "$SRV6" 25 accepted syn-ack "$SRV6" true 220
     topo_direct 1
     listen_greet "$SRV" 25 hold "$GREET_220" 6
     capture; attempt "$SRV6" 25 greet; lab_capture_stop
@@ -408,7 +409,7 @@ scen_v6_greet_220() {
 
 scen_any_sll2() {
     S_DESC="tcpdump -i any (LINUX_SLL2): port 25 listener answers '$GREET_220'; port 587: iptables -A INPUT -p tcp --dport 587 -j REJECT (ICMP 3/3)"
-    expect "$SRV4" 25 accepted syn-ack - - 220
+    expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
     expect "$SRV4" 587 refused port-unreach "$SRV4" true
     topo_direct 0
     listen_greet "$SRV" 25 hold "$GREET_220"
@@ -448,7 +449,7 @@ scen_vlan() {
         S_SKIP="kernel cannot create VLAN sub-interfaces (CONFIG_VLAN_8021Q) and clang (Debian package: clang) for the tc eBPF fallback is missing"
         return 0
     fi
-    expect "$SRV4" 25 accepted syn-ack - - 220
+    expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
     expect "$SRV4" 587 refused reset "$SRV4" true
     vlan_note
     note "no capture filter (frames are tagged); IPv6 disabled in the namespaces, so only ARP is extra"
@@ -480,7 +481,7 @@ scen_qinq() {
 
 scen_port_587() {
     S_DESC="listener on 587 answers '$GREET_587'; client reads the greeting and closes"
-    expect "$SRV4" 587 accepted syn-ack - - 220
+    expect "$SRV4" 587 accepted syn-ack "$SRV4" true 220
     topo_direct 0
     listen_greet "$SRV" 587 hold "$GREET_587"
     capture; attempt "$SRV4" 587 greet; lab_capture_stop
@@ -501,7 +502,7 @@ write_expect() {
 }
 
 run_scenario() {
-    S_NAME=$1 S_DESC= S_SKIP= S_EXPECT=() S_NOTES=()
+    S_NAME=$1 S_DESC='' S_SKIP='' S_EXPECT=() S_NOTES=()
     S_DIR=$LAB_TMP/$S_NAME
     S_PCAP=$S_DIR/$S_NAME.pcap
     mkdir -p "$S_DIR"
@@ -524,7 +525,7 @@ run_scenario() {
     fi
     DONE_DESC[$S_NAME]=$S_DESC
     DONE_EXPECT[$S_NAME]=$(printf '%s\n' "${S_EXPECT[@]}" \
-        | sed -E 's/.*port=([0-9]+) class=([a-z]+) reason=([a-z-]+) responder=([^ ]+) responder_is_server=[^ ]+/\1: \2\/\3, responder \4/; s/, responder - greeting_code=([0-9]+)/, greeting \1/' \
+        | sed -E 's/.*port=([0-9]+) class=([a-z]+) reason=([a-z-]+) responder=([^ ]+) responder_is_server=[^ ]+/\1: \2\/\3, responder \4/; s/, responder ([^ ]+) greeting_code=([0-9]+)/, responder \1, greeting \2/' \
         | paste -sd';' | sed 's/;/; /g')
     rm -rf -- "$S_DIR"
 }
@@ -537,10 +538,11 @@ write_readme() {
         cat <<EOF
 # Lab captures (pcaps/lab)
 
-Recorded by \`tests/lab/record-pcaps.sh\` (as root; regenerate everything, including
-this file, with \`sudo tests/lab/record-pcaps.sh\`) from a real kernel: network namespaces joined by veth pairs, real iptables /
-ip6tables / nftables rules, socat listeners, bash \`/dev/tcp\` clients, tcpdump
-inside the client namespace (\`-U -w\`, snaplen 262144). Only documentation
+Recorded by \`tests/lab/record-pcaps.sh\` (as root; regenerate everything,
+including this file, with \`sudo tests/lab/record-pcaps.sh\`) from a real
+kernel: network namespaces joined by veth pairs, real iptables / ip6tables /
+nftables rules, socat listeners, bash \`/dev/tcp\` clients, tcpdump inside
+the client namespace (\`-U -w\`, snaplen 262144). Only documentation
 addresses: client 192.0.2.10 / 2001:db8:c0::10, server 203.0.113.25 /
 2001:db8:25::25, router 198.51.100.1 (ICMP source) / 192.0.2.1.
 
@@ -554,8 +556,8 @@ Each \`NAME.expect\` states, one line per connection attempt, the verdict the
 scenario's configuration must produce (written from the scenario definition,
 not from any tool's output):
 \`server= port= class= reason= responder= responder_is_server= [greeting_code=]\`.
-Captures use the filter \`$FILTER\`, except any-sll2 (\`-i any\`, same filter)
-and vlan/qinq (no filter, IPv6 disabled, so ARP frames are present).
+Captures use the filter \`$FILTER\`
+(drop, v6-drop: \`... or udp port 9\`; any-sll2: \`-i any\`, same filter), except vlan/qinq (no filter, IPv6 disabled, so ARP frames are present).
 The drop captures end with one UDP datagram to the server's port 9, sent 14 s
 after the first SYN (pcap files carry no end time; it is not an SMTP attempt).
 TX checksum offload is off on every veth, so checksums are complete. In the
@@ -565,7 +567,7 @@ print a host interface name for it.
 What the kernel did is in the captures, not smoothed over: after an ICMP error
 the client may retransmit the SYN once and get a second ICMP quoting the same
 SYN sequence number (one attempt, one verdict); SYN retransmission intervals
-are the kernel's own (1 s apart on the kernel above).
+are the kernel's own (see the drop captures).
 
 Check a capture with \`tcpdump -nn -v -r pcaps/lab/NAME.pcap\` (add \`-e\` for
 vlan, qinq and any-sll2 to see the tags / cooked header).
