@@ -9,7 +9,7 @@
 
 struct greeting {
 	bool present;
-	bool truncated;		/* the snap length cut the line */
+	bool truncated;		/* cut by the snap length or by GREETING_MAX */
 	int code;		/* 220, 421, 554 ...; -1 when the line has no reply code */
 	char text[GREETING_MAX + 1];	/* printable ASCII; others as \xHH, '\' as \\ */
 };

@@ -23,7 +23,7 @@ struct record {
 	int hops;			/* -1: none */
 	int greeting_code;		/* -1: none */
 	bool has_greeting;
-	bool greeting_truncated;	/* cut by the snap length */
+	bool greeting_truncated;	/* cut by the snap length or the length cap */
 	char greeting[GREETING_MAX + 1];
 };
 

@@ -10,7 +10,7 @@ greeting_parse(struct greeting *g, const uint8_t *p, uint32_t caplen,
 {
 	uint32_t i;
 	size_t n = 0;
-	bool eol = false;
+	bool eol = false, capped = false;
 
 	memset(g, 0, sizeof *g);
 	g->present = true;
@@ -33,12 +33,16 @@ greeting_parse(struct greeting *g, const uint8_t *p, uint32_t caplen,
 			break;
 		}
 		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			if (n + 1 > GREETING_MAX)
+			if (n + 1 > GREETING_MAX) {
+				capped = true;
 				break;
+			}
 			g->text[n++] = (char)c;
 		} else {
-			if (n + 4 > GREETING_MAX)
+			if (n + 4 > GREETING_MAX) {
+				capped = true;
 				break;
+			}
 			if (c == '\\')
 				memcpy(g->text + n, "\\\\", 2), n += 2;
 			else
@@ -46,6 +50,6 @@ greeting_parse(struct greeting *g, const uint8_t *p, uint32_t caplen,
 		}
 	}
 	g->text[n] = '\0';
-	/* The line went on past what the snap length kept. */
-	g->truncated = !eol && i == caplen && caplen < wirelen;
+	/* The line went on past the length cap or what the snap length kept. */
+	g->truncated = capped || (!eol && i == caplen && caplen < wirelen);
 }

@@ -213,7 +213,10 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 			    argv[optind - 1]);
 		}
 	}
-	cfg->track.linger_us = cfg->track.timeout_us;
+	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...
+	 * 32 s) as one attempt. */
+	cfg->track.linger_us = cfg->track.timeout_us > 64000000 ?
+	    cfg->track.timeout_us : 64000000;
 }
 
 static void

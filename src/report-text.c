@@ -15,6 +15,20 @@ put_endpoint(FILE *out, const struct addr *a, uint16_t port)
 		fprintf(out, "%s:%u", addr_str(a, buf), port);
 }
 
+/* The greeting is printable ASCII with backslashes already doubled; only
+ * the quote needs escaping to keep the line unambiguous. */
+static void
+put_quoted(FILE *out, const char *s)
+{
+	fputs(" \"", out);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('\\', out);
+		putc(*s, out);
+	}
+	putc('"', out);
+}
+
 static void
 text_record(struct sink *s, const struct record *r)
 {
@@ -46,8 +60,9 @@ text_record(struct sink *s, const struct record *r)
 			fprintf(out, " greeting=%d", r->greeting_code);
 		else
 			fputs(" greeting=none", out);
-		fprintf(out, " \"%s\"%s", r->greeting,
-		    r->greeting_truncated ? " (truncated)" : "");
+		put_quoted(out, r->greeting);
+		if (r->greeting_truncated)
+			fputs(" (truncated)", out);
 	}
 	putc('\n', out);
 }

@@ -282,8 +282,14 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 			if (now - a->last_syn_us < DUP_SYN_US &&
 			    now >= a->last_syn_us)
 				t->st->duplicate_syns++;
-			else if (a->state != ST_PENDING)
+			else if (a->state != ST_PENDING) {
+				/* A client still retrying a decided attempt: keep
+				 * absorbing its retransmissions as long as they come. */
 				t->st->after_verdict++;
+				if (a->state == ST_DONE)
+					set_state(t, i, ST_DONE,
+					    t->now + t->cfg.linger_us);
+			}
 			else {
 				a->syns++;
 				a->last_syn_us = now;
@@ -377,12 +383,17 @@ tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
 		return;
 	}
 	if (a->state == ST_GREETING && !(tcp->flags & TCPF_SYN)) {
-		if (tcp->payload_wire_len > 0) {
+		if (tcp->payload_len > 0) {
 			greeting_parse(&g, tcp->payload, tcp->payload_len,
 			    tcp->payload_wire_len);
 			decide(t, i, now, &g);
+		} else if (tcp->payload_wire_len > 0) {
+			/* The snap length kept none of it: no greeting to report. */
+			decide(t, i, now, NULL);
 		} else if (tcp->flags & (TCPF_RST | TCPF_FIN))
 			decide(t, i, a->answer_us, NULL);	/* closed before any greeting */
+		else
+			t->st->midstream++;
 		return;
 	}
 	if (tcp->flags & (TCPF_SYN | TCPF_RST))
@@ -410,9 +421,9 @@ tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p)
 	}
 	a = &t->pool[i];
 	/*
-	 * One-sided capture: the client's first ACK after its SYN acknowledges
-	 * the server's ISN, so a SYN-ACK arrived that we did not see.  The
-	 * responder and TTL stay unknown.
+	 * One-sided capture: an ACK from the client with sequence ISN+1 means
+	 * the handshake completed, so a SYN-ACK arrived that we did not see.
+	 * The responder and TTL stay unknown.
 	 */
 	if (a->state == ST_PENDING && (p->u.tcp.flags & TCPF_ACK) &&
 	    !(p->u.tcp.flags & TCPF_RST) && p->u.tcp.seq == a->isn + 1) {

@@ -91,11 +91,11 @@ greeting_lines(void **state)
 	greeting_parse(&g, cut, sizeof cut - 1, 80);
 	assert_int_equal(g.code, 421);
 	assert_true(g.truncated);
-	/* Cut by the length cap: not a snaplen truncation. */
+	/* Cut by the length cap: marked too. */
 	memset(longline, 'a', sizeof longline);
 	greeting_parse(&g, longline, sizeof longline, sizeof longline);
 	assert_int_equal(strlen(g.text), GREETING_MAX);
-	assert_false(g.truncated);
+	assert_true(g.truncated);
 	greeting_parse(&g, NULL, 0, 10);
 	assert_true(g.truncated);
 	assert_string_equal(g.text, "");
