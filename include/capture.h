@@ -22,4 +22,11 @@ int capture_read_offline(const char *path, struct pipeline *pl, char *err,
 /* The same from an open stream, which it closes (the fuzzer reads memory). */
 int capture_read_stream(FILE *fp, struct pipeline *pl, char *err, size_t errlen);
 
+/*
+ * Async-signal-safe: stops the read in progress (Ctrl-C on a pipe from
+ * tcpdump), so what was read still gets its records and summary.
+ */
+void capture_interrupt(void);
+int capture_interrupted(void);
+
 #endif

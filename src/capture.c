@@ -1,4 +1,5 @@
 /* Offline capture files through libpcap. */
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <pcap/pcap.h>
@@ -7,6 +8,26 @@
 
 #include "capture.h"
 #include "decode.h"
+
+/* The handle being read, for capture_interrupt() from a signal handler. */
+static pcap_t *volatile current;
+static volatile sig_atomic_t interrupted;
+
+void
+capture_interrupt(void)
+{
+	pcap_t *p = current;
+
+	interrupted = 1;
+	if (p != NULL)
+		pcap_breakloop(p);
+}
+
+int
+capture_interrupted(void)
+{
+	return interrupted;
+}
 
 struct reader {
 	struct pipeline *pl;
@@ -54,7 +75,7 @@ static int
 read_all(pcap_t *p, struct pipeline *pl, char *err, size_t errlen)
 {
 	struct reader r;
-	int n;
+	int n = 0;
 
 	r.pl = pl;
 	r.dlt = pcap_datalink(p);
@@ -66,8 +87,11 @@ read_all(pcap_t *p, struct pipeline *pl, char *err, size_t errlen)
 		pcap_close(p);
 		return CAPTURE_OPEN_ERROR;
 	}
-	while ((n = pcap_dispatch(p, -1, on_packet, (u_char *)&r)) > 0)
+	current = p;
+	while (!interrupted &&
+	    (n = pcap_dispatch(p, -1, on_packet, (u_char *)&r)) > 0)
 		;
+	current = NULL;
 	if (n == PCAP_ERROR) {
 		snprintf(err, errlen, "%s", pcap_geterr(p));
 		pcap_close(p);

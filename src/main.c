@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,31 @@ setup_sinks(struct pipeline *pl, enum output o)
 	}
 }
 
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	capture_interrupt();
+}
+
+/*
+ * Ctrl-C ends the read early but still reports what was read.  SA_RESTART:
+ * a read blocked on a pipe resumes and sees the writer's EOF (tcpdump in the
+ * same pipeline gets the same Ctrl-C) instead of failing with EINTR.
+ */
+static void
+catch_interrupt(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static int
 cmd_read(int argc, char **argv, struct config *cfg)
 {
@@ -267,7 +293,8 @@ cmd_read(int argc, char **argv, struct config *cfg)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
 		    cfg->track.max_attempts);
 	setup_sinks(&pl, cfg->output);
-	for (i = optind; i < argc && status == EXIT_OK; i++) {
+	catch_interrupt();
+	for (i = optind; i < argc && status == EXIT_OK && !capture_interrupted(); i++) {
 		rc = capture_read_offline(argv[i], &pl, err, sizeof err);
 		if (rc == CAPTURE_OK)
 			continue;
