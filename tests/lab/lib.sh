@@ -197,14 +197,53 @@ lab_capture_start() {
 
 # lab_capture_stop [SETTLE] — sleep SETTLE s (default 0.3), SIGINT the capture, wait for it.
 lab_capture_stop() {
+    local rc=0
     sleep "${1:-0.3}"
     [ -n "$LAB_CAP_PID" ] || return 0
+    if [ "${LAB_CAP_IS_WATCH:-0}" = 1 ]; then
+        # smtpscope watch: SIGINT must end it cleanly with status 0.
+        local wd
+        kill -s INT "$LAB_CAP_PID" 2>/dev/null || true
+        # Bounded: a watchdog kills it if SIGINT is ignored for 5 s.
+        ( sleep 5; kill -s KILL "$LAB_CAP_PID" 2>/dev/null ) &
+        wd=$!
+        wait "$LAB_CAP_PID" || rc=$?
+        kill "$wd" 2>/dev/null; wait "$wd" 2>/dev/null || true
+        lab_forget_pid "$LAB_CAP_PID"
+        LAB_CAP_PID= LAB_CAP_IS_WATCH=0
+        [ "$rc" -eq 0 ] || { cat "$LAB_CAP_ERR" >&2; lab_die "smtpscope watch exited with status $rc after SIGINT"; }
+        lab_log "  watch: $(grep -E '^(summary|kernel)' "$LAB_CAP_ERR" | tr '\n' ' ')"
+        return 0
+    fi
     lab_kill "$LAB_CAP_PID" INT
     lab_log "  tcpdump: $(grep -E 'captured|dropped by kernel' "$LAB_CAP_ERR" | tr '\n' ' ')"
     LAB_CAP_PID=
 }
 
 # shellcheck disable=SC2016  # the bash -c scripts take their values as positional arguments
+# lab_watch_start NS IFACE JSON PCAP — "$SMTPSCOPE watch --json -w PCAP -Z nobody" in NS,
+# records to JSON; waits until it listens and checks it then runs as nobody (it dropped root).
+# lab_capture_stop ends it (SIGINT) like a tcpdump capture and checks it exits 0.
+lab_watch_start() {
+    local ns=$1 ifc=$2 json=$3 pcap=$4 uid want
+    [ -n "${SMTPSCOPE:-}" ] || lab_die "lab_watch_start: SMTPSCOPE is not set"
+    LAB_CAP_ERR=$json.stderr
+    LAB_CAP_IS_WATCH=1
+    ip netns exec "$ns" "$SMTPSCOPE" watch -i "$ifc" --json -w "$pcap" -Z nobody \
+        ${LAB_WATCH_OPTS:-} >"$json" 2>"$LAB_CAP_ERR" </dev/null &
+    LAB_CAP_PID=$!
+    LAB_PIDS+=("$LAB_CAP_PID")
+    if ! lab_wait_for "grep -q 'listening on' '$LAB_CAP_ERR'" 5; then
+        cat "$LAB_CAP_ERR" >&2
+        lab_die "smtpscope watch on $ns:$ifc did not start within 5 s"
+    fi
+    uid=$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$LAB_CAP_PID/status")
+    want=$(id -u nobody)
+    [ "$uid" = "$want$want$want$want" ] ||
+        lab_die "smtpscope watch still runs with uids $uid after start-up, want $want (nobody)"
+    lab_log "  watch pid $LAB_CAP_PID runs as nobody (uid $want)"
+}
+
 # lab_connect NS HOST PORT SECS [OUTFILE] — TCP connect from NS, bounded by SECS; if OUTFILE
 # is given, read the first line the server sends into it, then close. Never fails.
 lab_connect() {

@@ -13,6 +13,12 @@
 # never from any tool's output). Default OUTDIR: pcaps/lab in the repository;
 # default: all scenarios. Run as root. Takes about 1.5 minutes for all.
 #
+# With LAB_OBSERVER=watch and SMTPSCOPE=PROG the same scenarios run with
+# "PROG watch" as the observer instead of tcpdump (the live lab test,
+# tests/lab/run-lab-tests.sh): OUTDIR/NAME.json gets its records,
+# OUTDIR/NAME.pcap its -w evidence capture, and the watch must run as
+# "nobody" after start-up and exit 0 on SIGINT.
+#
 # Addresses (documentation ranges only):
 #   client 192.0.2.10, 2001:db8:c0::10      server 203.0.113.25, 2001:db8:25::25
 #   router 192.0.2.1 (client side, ICMP source 198.51.100.1), 198.51.100.1 (server side)
@@ -30,8 +36,9 @@ SCENARIOS=(
     reject-admin-prohibited reject-host-unreach reject-net-unreach drop
     router-reject nft-reject-admin
     v6-adm-prohibited v6-port-unreach v6-tcp-reset v6-drop v6-greet-220
-    any-sll2 vlan qinq port-587
+    any-sll2 vlan qinq port-587 stop-pending demo
 )
+LAB_OBSERVER=${LAB_OBSERVER:-tcpdump}
 
 usage() {
     cat <<EOF
@@ -205,6 +212,10 @@ listen_greet() {
 # capture [IFACE] [FILTER...] — start tcpdump in the client namespace (default c0 + FILTER).
 capture() {
     local ifc=${1:-$CLI_IF}; shift || true
+    if [ "$LAB_OBSERVER" = watch ]; then
+        lab_watch_start "$CLI" "$ifc" "$S_DIR/$S_NAME.json" "$S_PCAP"
+        return
+    fi
     if [ $# -eq 0 ]; then set -- "$FILTER"; fi
     lab_capture_start "$CLI" "$ifc" "$S_PCAP" "$@"
 }
@@ -487,6 +498,49 @@ scen_port_587() {
     capture; attempt "$SRV4" 587 greet; lab_capture_stop
 }
 
+scen_stop_pending() {
+    S_DESC="iptables -A INPUT -p tcp --dport 25 -j DROP; the capture is stopped (SIGINT) 1.5 s after the SYN, long before the 10 s timeout"
+    expect "$SRV4" 25 unresolved capture-ended - -
+    topo_direct 0
+    fw "$SRV" iptables -A INPUT -p tcp --dport 25 -j DROP
+    capture; lab_connect "$CLI" "$SRV4" 25 1.5; lab_capture_stop 0
+}
+
+# demo — every verdict class in one capture (make demo reads it): one server
+# namespace holding 203.0.113.25-.30, each address treated by its own rule.
+scen_demo() {
+    local a
+    S_DESC="every class in one capture: .25 listener (220 on 25 and 587); .26 REJECT tcp-reset; .27 REJECT icmp-host-prohibited; .28 REJECT icmp-net-unreachable; .29 DROP (timed out inside the capture); .30 DROP (capture stopped 1.5 s after its SYN)"
+    expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
+    expect "$SRV4" 587 accepted syn-ack "$SRV4" true 220
+    expect 203.0.113.26 25 refused reset 203.0.113.26 true
+    expect 203.0.113.27 25 prohibited host-prohibited 203.0.113.27 true
+    expect 203.0.113.28 587 unreachable net-unreach 203.0.113.28 true
+    expect 203.0.113.29 25 dropped no-response - -
+    expect 203.0.113.30 25 unresolved capture-ended - -
+    topo_direct 0
+    for a in 26 27 28 29 30; do lab_addr "$SRV" s0 "203.0.113.$a/32"; done
+    listen_greet "$SRV" 25 hold "$GREET_220"
+    listen_greet "$SRV" 587 hold "$GREET_587"
+    fw "$SRV" iptables -A INPUT -d 203.0.113.26 -p tcp -j REJECT --reject-with tcp-reset
+    fw "$SRV" iptables -A INPUT -d 203.0.113.27 -p tcp -j REJECT --reject-with icmp-host-prohibited
+    fw "$SRV" iptables -A INPUT -d 203.0.113.28 -p tcp -j REJECT --reject-with icmp-net-unreachable
+    fw "$SRV" iptables -A INPUT -d 203.0.113.29 -p tcp -j DROP
+    fw "$SRV" iptables -A INPUT -d 203.0.113.30 -p tcp -j DROP
+    capture
+    attempt "$SRV4" 25 greet
+    attempt "$SRV4" 587 greet
+    attempt 203.0.113.26 25
+    attempt 203.0.113.27 25
+    attempt 203.0.113.28 587
+    a=$(lab_now_us)
+    lab_connect "$CLI" 203.0.113.29 25 3.5
+    # Past .29's timeout (10 s after its last SYN); .30's SYN moves time on.
+    lab_sleep_until_us $((a + 14500000))
+    lab_connect "$CLI" 203.0.113.30 25 1.5
+    lab_capture_stop 0
+}
+
 # ---- runner ----------------------------------------------------------------------
 declare -A DONE_DESC DONE_EXPECT DONE_STATUS
 
@@ -519,6 +573,9 @@ run_scenario() {
         [ -s "$S_PCAP" ] || lab_die "$S_NAME: no capture written"
         [ ${#S_EXPECT[@]} -gt 0 ] || lab_die "$S_NAME: scenario defines no expectation"
         mv -f -- "$S_PCAP" "$OUTDIR/$S_NAME.pcap"
+        if [ "$LAB_OBSERVER" = watch ]; then
+            mv -f -- "$S_DIR/$S_NAME.json" "$OUTDIR/$S_NAME.json"
+        fi
         write_expect "$OUTDIR/$S_NAME.expect"
         DONE_STATUS[$S_NAME]=recorded
         lab_log "  wrote $OUTDIR/$S_NAME.pcap ($(stat -c %s "$OUTDIR/$S_NAME.pcap") bytes) and $S_NAME.expect"
@@ -588,7 +645,7 @@ EOF
 START_US=$(lab_now_us)
 lab_log "output: $OUTDIR; namespaces: $LAB_PREFIX-*; scenarios: ${SELECTED[*]}"
 for s in "${SELECTED[@]}"; do run_scenario "$s"; done
-if [ ${#SELECTED[@]} -eq ${#SCENARIOS[@]} ]; then
+if [ ${#SELECTED[@]} -eq ${#SCENARIOS[@]} ] && [ "$LAB_OBSERVER" = tcpdump ]; then
     write_readme
     lab_log "wrote $OUTDIR/README.md"
 fi

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Runs each fuzz harness for SECONDS (seeded from pcaps/), after replaying the
+# regression inputs under tests/fuzz/regressions/HARNESS/.
+#   tests/fuzz/run.sh FUZZDIR SECONDS
+# Prints "fuzz: N passed, N failed" (one per harness and per regression set).
+set -u
+dir=$1; secs=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+pass=0; fail=0
+work=${FUZZ_WORK:-$top/fuzz-out}
+mkdir -p "$work/seeds-packets" "$work/seeds-capture"
+"$dir/mkseeds" "$work/seeds-packets" "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap >/dev/null
+cp "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap "$work/seeds-capture/" 2>/dev/null
+for h in packets capture; do
+	reg=$top/tests/fuzz/regressions/$h
+	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
+		if "$dir/fuzz_$h" "$reg"/* >"$work/$h-regressions.log" 2>&1; then
+			pass=$((pass+1))
+		else
+			echo "FAIL regressions for fuzz_$h:"; tail -n 30 "$work/$h-regressions.log"
+			fail=$((fail+1))
+		fi
+	fi
+	mkdir -p "$work/corpus-$h"
+	if "$dir/fuzz_$h" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
+		-timeout=10 -print_final_stats=1 -artifact_prefix="$work/$h-" \
+		"$work/corpus-$h" "$work/seeds-$h" >"$work/$h.log" 2>&1; then
+		echo "fuzz_$h: $(grep -E '^#[0-9]+.*DONE' "$work/$h.log" | tail -n1)"
+		pass=$((pass+1))
+	else
+		echo "FAIL fuzz_$h:"; grep -E 'ERROR|SUMMARY|artifact|==[0-9]+==' "$work/$h.log" | head -n 20
+		fail=$((fail+1))
+	fi
+done
+echo "fuzz: $pass passed, $fail failed"
+[ $fail -eq 0 ]
