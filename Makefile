@@ -37,7 +37,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo check unit golden lab lint install clean
+.PHONY: all deps demo check unit golden lab lint install clean fuzz fuzz-build fuzz-smoke
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -69,7 +69,7 @@ demo: deps
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@sh tests/run-all.sh $(BUILD) $(PROG)
+	@SANITIZE=$(SANITIZE) bash tests/run-all.sh $(BUILD) $(PROG)
 
 unit: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
@@ -80,12 +80,39 @@ golden: $(PROG)
 lint:
 	mandoc -Tlint -W warning man/smtpscope.8
 
+# libFuzzer harnesses (clang), with ASan and UBSan; see tests/fuzz/.
+FUZZ_DIR     = build-fuzz
+FUZZ_SECONDS ?= 900
+FUZZ_SRCS    = $(filter-out src/main.c src/live.c src/privs.c,$(SRCS)) $(BUILD)/bpf_smtp.c
+FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+               -Iinclude -Itests/fuzz $(PKG_CFLAGS)
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_SRCS) | $(FUZZ_DIR)
+	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) $(LDLIBS)
+
+$(FUZZ_DIR)/mkseeds: tests/fuzz/mkseeds.c | $(FUZZ_DIR)
+	$(CC) -O2 -o $@ $< $(LDLIBS)
+
+$(FUZZ_DIR):
+	mkdir -p $@
+
+fuzz-build: $(FUZZ_DIR)/fuzz_packets $(FUZZ_DIR)/fuzz_capture $(FUZZ_DIR)/mkseeds
+
+# `make fuzz` runs each harness FUZZ_SECONDS; check runs a short smoke run.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	@bash tests/fuzz/run.sh $(FUZZ_DIR) 15
+
 install: smtpscope
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 smtpscope $(DESTDIR)$(PREFIX)/sbin/smtpscope
 	install -m 0644 man/smtpscope.8 $(DESTDIR)$(PREFIX)/share/man/man8/smtpscope.8
 
 clean:
-	rm -rf build build-san smtpscope
+	rm -rf build build-san build-fuzz fuzz-out smtpscope
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

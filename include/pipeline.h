@@ -45,6 +45,25 @@ pipeline_done(const struct pipeline *pl)
 	return pl->max_records != 0 && pl->records >= pl->max_records;
 }
 
+/*
+ * A packet timestamp in microseconds.  Capture files can claim any seconds
+ * (pcapng has 64-bit timestamps with their own resolution); clamp them to
+ * about 35,000 years either way so no later arithmetic can overflow.
+ */
+static inline int64_t
+ts_us(int64_t sec, int64_t usec)
+{
+	const int64_t lim = (int64_t)1 << 40;
+
+	if (sec > lim)
+		sec = lim;
+	if (sec < -lim)
+		sec = -lim;
+	if (usec < 0 || usec >= (int64_t)1 << 32)
+		usec = 0;
+	return sec * 1000000 + usec;
+}
+
 static inline int
 port_in(const uint8_t *set, uint16_t port)
 {

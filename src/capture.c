@@ -38,7 +38,7 @@ static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct reader *r = (struct reader *)user;
-	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + (int64_t)h->ts.tv_usec;
+	int64_t ts = ts_us(h->ts.tv_sec, h->ts.tv_usec);
 
 	pipeline_packet(r->pl, r->dlt, ts, data, h->caplen, h->len);
 }

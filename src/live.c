@@ -63,7 +63,7 @@ static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct live *l = (struct live *)user;
-	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + (int64_t)h->ts.tv_usec;
+	int64_t ts = ts_us(h->ts.tv_sec, h->ts.tv_usec);
 
 	if (pipeline_packet(l->pl, l->dlt, ts, data, h->caplen, h->len) &&
 	    l->dump != NULL)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Every suite of `make check`: unit, golden, expectations, errors, valgrind,
-# lab.  Each prints "suite: N passed, N failed"; the last line totals suites.
+# fuzz smoke, lab.  Each prints "suite: N passed, N failed"; the last line totals suites.
 #   tests/run-all.sh BUILD_DIR PROG
 set -u
 build=$1; prog=$2
@@ -20,8 +20,10 @@ run errors bash tests/errors.sh "$prog"
 if [ "${SANITIZE:-0}" != 1 ] && command -v valgrind >/dev/null; then
 	run valgrind bash tests/valgrind.sh "$prog"
 fi
-if [ -x tests/lab/run-lab-tests.sh ]; then
-	run lab bash tests/lab/run-lab-tests.sh "$prog"
+if [ "${SANITIZE:-0}" != 1 ]; then
+	# The harnesses carry their own sanitizers: once is enough.
+	run fuzz make --no-print-directory fuzz-smoke
 fi
+run lab bash tests/lab/run-lab-tests.sh "$prog"
 echo "suites: $suites_ok passed, $suites_failed failed"
 [ "$suites_failed" -eq 0 ]
