@@ -3,7 +3,8 @@
 # fuzz smoke, lab.  Each prints "suite: N passed, N failed"; the last line totals suites.
 #   tests/run-all.sh BUILD_DIR PROG
 set -u
-build=$1; prog=$2
+build=$1
+prog=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 cd "$(dirname "$0")/.." || exit 1
 suites_ok=0; suites_failed=0
 
