@@ -10,7 +10,7 @@ extern const char bpf_smtp_template[];	/* bpf/smtp.bpf, built in */
 
 /*
  * Expands a template (comments dropped, @PORTS...@ filled in; with_vlan:
- * repeated under one and two VLAN tags, for link types that can carry them).
+ * repeated under one, two and three VLAN tags, for link types that can carry them).
  * Returns a malloc'd string, or NULL when the template is malformed or memory
  * runs out.
  */

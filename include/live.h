@@ -24,6 +24,7 @@ enum {
 	LIVE_OK = 0,
 	LIVE_SETUP_ERROR = -1,	/* nothing captured: bad interface, no permission */
 	LIVE_CAPTURE_ERROR = -2,	/* the capture failed after it started */
+	LIVE_OUTPUT_ERROR = -3,		/* standard output failed (closed pipe) */
 };
 
 /* Runs until a signal, -c or --duration; errors go to err. */

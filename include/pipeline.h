@@ -38,6 +38,9 @@ void pipeline_finish(struct pipeline *pl);
 void pipeline_snapshot(struct pipeline *pl);
 void pipeline_free(struct pipeline *pl);
 
+/* True when a sink's output failed (a closed pipe, a full disk). */
+int pipeline_output_failed(const struct pipeline *pl);
+
 /* True once max_records records were handed out. */
 static inline int
 pipeline_done(const struct pipeline *pl)
@@ -48,7 +51,10 @@ pipeline_done(const struct pipeline *pl)
 /*
  * A packet timestamp in microseconds.  Capture files can claim any seconds
  * (pcapng has 64-bit timestamps with their own resolution); clamp them to
- * about 35,000 years either way so no later arithmetic can overflow.
+ * about 35,000 years either way so no later arithmetic can overflow.  An
+ * invalid microsecond field (tcpdump's "invalid us", up to 2^32) is held
+ * below a second, so it cannot throw time half an hour ahead and time out
+ * every open attempt.
  */
 static inline int64_t
 ts_us(int64_t sec, int64_t usec)
@@ -59,8 +65,10 @@ ts_us(int64_t sec, int64_t usec)
 		sec = lim;
 	if (sec < -lim)
 		sec = -lim;
-	if (usec < 0 || usec >= (int64_t)1 << 32)
+	if (usec < 0)
 		usec = 0;
+	if (usec > 999999)
+		usec = 999999;
 	return sec * 1000000 + usec;
 }
 

@@ -16,7 +16,7 @@ struct stats {
 	uint64_t duplicate_syns;	/* same SYN seen again within the duplicate window */
 	uint64_t after_verdict;		/* SYNs and answers for an attempt already decided */
 	uint64_t midstream;		/* segments of connections whose SYN we did not track */
-	uint64_t time_backwards;	/* packets whose timestamp went back */
+	uint64_t time_backwards;	/* packets stamped over a second before the latest */
 	uint64_t evicted;		/* attempts dropped because the table was full */
 	uint64_t attempts;		/* attempts given a verdict (unresolved included) */
 	/* live capture only (pcap_stats); -1 = not available */

@@ -13,6 +13,7 @@
 
 #include <pcap/pcap.h>
 
+#include "decode.h"
 #include "filter.h"
 #include "live.h"
 #include "privs.h"
@@ -127,6 +128,13 @@ open_handle(const struct live_config *cfg, const char *ifname, struct live *l,
 		return -1;
 	}
 	l->dlt = pcap_datalink(l->p);
+	if (!decode_link_supported(l->dlt)) {
+		const char *name = pcap_datalink_val_to_name(l->dlt);
+
+		snprintf(err, errlen, "%s: unsupported link type %s (%d)", ifname,
+		    name ? name : "unknown", l->dlt);
+		return -1;
+	}
 	return 0;
 }
 
@@ -205,6 +213,11 @@ loop(const struct live_config *cfg, struct live *l, char *err, size_t errlen)
 		}
 		if (pipeline_done(l->pl) || (end != 0 && now >= end))
 			break;
+		if (pipeline_output_failed(l->pl)) {
+			snprintf(err, errlen, "cannot write the output (%s)",
+			    strerror(errno));
+			return LIVE_OUTPUT_ERROR;
+		}
 		if (poll(&pfd, 1, poll_timeout(l->pl, now, end)) < 0 &&
 		    errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));

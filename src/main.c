@@ -370,12 +370,14 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 		die(EXIT_INPUT, "%s", err);
 	}
 	/* Pending attempts are reported as unresolved, then the summary. */
-	if (!cfg->live.dump_filter)
+	if (!cfg->live.dump_filter && rc != LIVE_OUTPUT_ERROR)
 		pipeline_finish(&pl);
 	pipeline_free(&pl);
 	fflush(stdout);
 	if (rc == LIVE_CAPTURE_ERROR)
 		die(EXIT_INPUT, "capture failed: %s", err);
+	if (rc == LIVE_OUTPUT_ERROR)
+		die(EXIT_INTERNAL, "%s", err);
 	return EXIT_OK;
 }
 

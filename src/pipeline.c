@@ -116,3 +116,14 @@ pipeline_free(struct pipeline *pl)
 	pl->nsinks = 0;
 	pl->tr = NULL;
 }
+
+int
+pipeline_output_failed(const struct pipeline *pl)
+{
+	int i;
+
+	for (i = 0; i < pl->nsinks; i++)
+		if (ferror(pl->sinks[i]->out))
+			return 1;
+	return 0;
+}

@@ -6,9 +6,30 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <unistd.h>
 
 #include "privs.h"
+
+static int
+drop_capabilities(char *err, size_t errlen)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof data);
+	if (syscall(SYS_capset, &hdr, data) != 0) {
+		snprintf(err, errlen, "cannot drop capabilities: %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		snprintf(err, errlen, "prctl(PR_SET_NO_NEW_PRIVS): %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 int
 privs_drop(const char *user, char *err, size_t errlen)
@@ -17,8 +38,12 @@ privs_drop(const char *user, char *err, size_t errlen)
 	uid_t uid;
 	gid_t gid;
 
-	if (geteuid() != 0 || strcmp(user, "root") == 0)
+	if (strcmp(user, "root") == 0)
 		return 0;
+	/* Not root, but perhaps given CAP_NET_RAW/CAP_NET_ADMIN by setcap:
+	 * the capture is open, so give them up. */
+	if (geteuid() != 0)
+		return drop_capabilities(err, errlen);
 	errno = 0;
 	if ((pw = getpwnam(user)) == NULL) {
 		snprintf(err, errlen, "-Z %s: no such user", user);

@@ -93,7 +93,7 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 	for (i = 0; i < ST_NLISTS; i++)
 		t->lists[i].head = t->lists[i].tail = NIL;
 	t->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)t;
-	t->now = INT64_MIN;
+	t->now = INT64_MIN / 2;	/* before any clamped timestamp, with room below */
 	return t;
 }
 
@@ -255,10 +255,16 @@ alloc_slot(struct tracker *t)
 	return i;
 }
 
+/* A clock step back, not the usual reordering of packets from several
+ * interfaces or a packet stamped just before a live timer tick. */
+#define STEP_BACK_US 1000000
+
+/* Packet time, clamped so that a capture whose clock steps back cannot
+ * reorder deadlines; such steps are counted. */
 static void
 advance(struct tracker *t, int64_t now)
 {
-	if (now < t->now)
+	if (now < t->now - STEP_BACK_US)
 		t->st->time_backwards++;
 	tracker_expire(t, now);
 }
