@@ -20,10 +20,13 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs libpcap libcares 2>/dev/null)
+# libnet ships no .pc in bookworm: libnet-config, defines for inject.c only.
+LIBNET_DEFINES := $(shell libnet-config --defines 2>/dev/null)
+LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null)
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS  ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) -MMD -MP
-LDLIBS   = $(PKG_LIBS)
+LDLIBS   = $(PKG_LIBS) $(LIBNET_LIBS)
 
 SRCS := $(wildcard src/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/bpf_smtp.o
@@ -45,6 +48,9 @@ $(PROG): $(OBJS)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/inject.o: src/inject.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) $(LIBNET_DEFINES) -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
@@ -83,7 +89,7 @@ lint:
 # libFuzzer harnesses (clang), with ASan and UBSan; see tests/fuzz/.
 FUZZ_DIR     = build-fuzz
 FUZZ_SECONDS ?= 900
-FUZZ_SRCS    = $(filter-out src/main.c src/live.c src/privs.c,$(SRCS)) $(BUILD)/bpf_smtp.c
+FUZZ_SRCS    = $(filter-out src/main.c src/live.c src/privs.c src/inject.c src/resolve.c src/prober.c,$(SRCS)) $(BUILD)/bpf_smtp.c
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iinclude -Itests/fuzz $(PKG_CFLAGS)

@@ -12,10 +12,10 @@ struct field {
 	char val[GREETING_MAX + 8];	/* text of the value (FK_BOOL: "true"/"false") */
 };
 
-#define NFIELDS 21
+#define NFIELDS 21		/* every record */
+#define NFIELDS_MAX 24		/* probe records add source, mx, mx_pref */
 
-extern const char *const field_names[NFIELDS];
-
-void record_fields(const struct record *r, struct field f[NFIELDS]);
+/* Fills f and returns how many fields the record has. */
+int record_fields(const struct record *r, struct field f[NFIELDS_MAX]);
 
 #endif

@@ -2,6 +2,7 @@
 #ifndef SMTPSCOPE_LIVE_H
 #define SMTPSCOPE_LIVE_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,8 +28,22 @@ enum {
 	LIVE_OUTPUT_ERROR = -3,		/* standard output failed (closed pipe) */
 };
 
-/* Runs until a signal, -c or --duration; errors go to err. */
-int live_run(const struct live_config *cfg, struct pipeline *pl, char *err,
-    size_t errlen);
+/* What probe adds to the loop: its own sockets, timers and end. */
+struct live_hooks {
+	void *ctx;
+	/* After the capture is open, before privileges are dropped (raw
+	 * sockets); 0 or -1 with err set. */
+	int (*privileged)(void *ctx, char *err, size_t errlen);
+	/* Its fds to poll (at most max) and its next deadline. */
+	int (*pollfds)(void *ctx, struct pollfd *pfd, int max);
+	int64_t (*deadline)(void *ctx, int64_t now);
+	/* After each poll, with revents set; returns 1 when the run is over. */
+	int (*step)(void *ctx, const struct pollfd *pfd, int n, int64_t now);
+};
+
+/* Runs until a signal, -c, --duration or the hooks say so; errors go to
+ * err.  hooks may be NULL. */
+int live_run(const struct live_config *cfg, struct pipeline *pl,
+    const struct live_hooks *hooks, char *err, size_t errlen);
 
 #endif

@@ -22,6 +22,10 @@ struct pipeline {
 	int64_t last_ts;		/* latest packet or clock time */
 	uint64_t max_records;		/* stop after this many (-c); 0: no limit */
 	uint64_t records;		/* handed to the sinks so far */
+	/* probe: fills a record's probe fields, or returns 0 to leave out a
+	 * record that is not one of its probes (the host's own mail). */
+	int (*annotate)(void *ctx, struct record *r);
+	void *annotate_ctx;
 };
 
 /* Returns 0, or -1 when the tracker cannot be allocated. */
@@ -31,6 +35,11 @@ void pipeline_add_sink(struct pipeline *pl, struct sink *s);
 /* Returns 1 when the packet concerned a server port (evidence for -w). */
 int pipeline_packet(struct pipeline *pl, int dlt, int64_t ts_us,
     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* probe: a SYN it has just sent, so the attempt exists even if the
+ * capture does not show outgoing packets; the captured copy is then a
+ * duplicate. */
+void pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
+    uint32_t isn, uint8_t ttl);
 /* Lets timers fire with no packet (live capture on an idle link). */
 void pipeline_tick(struct pipeline *pl, int64_t now_us);
 /* End of input: open attempts get their final records, sinks their summary. */

@@ -25,6 +25,10 @@ struct record {
 	bool has_greeting;
 	bool greeting_truncated;	/* cut by the snap length or the length cap */
 	char greeting[GREETING_MAX + 1];
+	/* probe only: where the target address came from */
+	bool probe;
+	const char *mx;			/* MX host (or --target name); NULL: none */
+	int mx_pref;			/* MX preference; -1: none */
 };
 
 static inline bool record_responder_is_server(const struct record *r)

@@ -25,6 +25,7 @@ struct sink *sink_text_new(FILE *out);
 struct sink *sink_json_new(FILE *out);
 struct sink *sink_csv_new(FILE *out);
 struct sink *sink_summary_new(FILE *out);
+struct sink *sink_matrix_new(FILE *out);	/* probe: source x target */
 
 /* Formatting shared by the sinks. */
 void fmt_time(char *buf, size_t len, int64_t us);	/* RFC 3339 UTC, microseconds */

@@ -6,11 +6,12 @@
 #include "fields.h"
 #include "sink.h"
 
-const char *const field_names[NFIELDS] = {
+static const char *const field_names[NFIELDS_MAX] = {
 	"ts", "verdict_ts", "client", "client_port", "server", "server_port",
 	"family", "class", "reason", "syns", "rtt_ms", "icmp_type", "icmp_code",
 	"responder", "responder_is_server", "reply_ttl", "hops", "errno",
 	"greeting_code", "greeting", "greeting_truncated",
+	"source", "mx", "mx_pref",
 };
 
 static void
@@ -42,14 +43,14 @@ boolean(struct field *f, int v)
 	strcpy(f->val, v ? "true" : "false");
 }
 
-void
-record_fields(const struct record *r, struct field f[NFIELDS])
+int
+record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 {
 	char a[ADDR_STRLEN];
 	const char *en;
 	int i;
 
-	for (i = 0; i < NFIELDS; i++) {
+	for (i = 0; i < NFIELDS_MAX; i++) {
 		f[i].name = field_names[i];
 		f[i].kind = FK_NULL;
 		f[i].val[0] = '\0';
@@ -86,4 +87,12 @@ record_fields(const struct record *r, struct field f[NFIELDS])
 		str(&f[19], r->greeting);
 		boolean(&f[20], r->greeting_truncated);
 	}
+	if (!r->probe)
+		return NFIELDS;
+	/* The probe's source is the client side before any NAT. */
+	str(&f[21], addr_str(&r->t.client, a));
+	if (r->mx != NULL)
+		str(&f[22], r->mx);
+	opt(&f[23], r->mx_pref);
+	return NFIELDS_MAX;
 }

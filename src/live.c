@@ -176,34 +176,36 @@ record_kernel_stats(struct live *l)
 
 /* Milliseconds until the next thing to do; at most a second. */
 static int
-poll_timeout(struct pipeline *pl, int64_t now, int64_t end)
+poll_timeout(int64_t d, int64_t now)
 {
-	int64_t d = tracker_next_deadline(pl->tr), ms;
+	int64_t ms;
 
-	if (end != 0 && end < d)
-		d = end;
 	if (d <= now)
 		return 0;
 	ms = (d - now + 999) / 1000;
 	return ms > 1000 ? 1000 : (int)ms;
 }
 
+#define MAX_HOOK_FDS 16
+
 static int
-loop(const struct live_config *cfg, struct live *l, char *err, size_t errlen)
+loop(const struct live_config *cfg, struct live *l, const struct live_hooks *h,
+    char *err, size_t errlen)
 {
-	struct pollfd pfd;
+	struct pollfd pfd[1 + MAX_HOOK_FDS];
 	int64_t end = cfg->duration_us ? now_us() + cfg->duration_us : 0;
 
 	if (pcap_setnonblock(l->p, 1, err) != 0)
 		return LIVE_SETUP_ERROR;
-	pfd.fd = pcap_get_selectable_fd(l->p);
-	pfd.events = POLLIN;
-	if (pfd.fd < 0) {
+	pfd[0].fd = pcap_get_selectable_fd(l->p);
+	pfd[0].events = POLLIN;
+	if (pfd[0].fd < 0) {
 		snprintf(err, errlen, "capture handle has no selectable fd");
 		return LIVE_SETUP_ERROR;
 	}
 	while (!stop_requested) {
-		int64_t now = now_us();
+		int64_t now = now_us(), d = tracker_next_deadline(l->pl->tr);
+		int n = 0;
 
 		pipeline_tick(l->pl, now);
 		if (snapshot_requested) {
@@ -218,10 +220,21 @@ loop(const struct live_config *cfg, struct live *l, char *err, size_t errlen)
 			    strerror(errno));
 			return LIVE_OUTPUT_ERROR;
 		}
-		if (poll(&pfd, 1, poll_timeout(l->pl, now, end)) < 0 &&
-		    errno != EINTR) {
-			snprintf(err, errlen, "poll: %s", strerror(errno));
-			return LIVE_CAPTURE_ERROR;
+		if (end != 0 && end < d)
+			d = end;
+		if (h != NULL) {
+			int64_t hd = h->deadline(h->ctx, now);
+
+			n = h->pollfds(h->ctx, pfd + 1, MAX_HOOK_FDS);
+			if (hd < d)
+				d = hd;
+		}
+		if (poll(pfd, (nfds_t)(1 + n), poll_timeout(d, now)) < 0) {
+			if (errno != EINTR) {
+				snprintf(err, errlen, "poll: %s", strerror(errno));
+				return LIVE_CAPTURE_ERROR;
+			}
+			pfd[0].revents = 0;
 		}
 		if (pcap_dispatch(l->p, -1, on_packet, (u_char *)l) == PCAP_ERROR) {
 			snprintf(err, errlen, "%s", pcap_geterr(l->p));
@@ -229,13 +242,15 @@ loop(const struct live_config *cfg, struct live *l, char *err, size_t errlen)
 		}
 		if (l->dump != NULL)
 			pcap_dump_flush(l->dump);
+		if (h != NULL && h->step(h->ctx, pfd + 1, n, now_us()))
+			break;
 	}
 	return LIVE_OK;
 }
 
 int
-live_run(const struct live_config *cfg, struct pipeline *pl, char *err,
-    size_t errlen)
+live_run(const struct live_config *cfg, struct pipeline *pl,
+    const struct live_hooks *hooks, char *err, size_t errlen)
 {
 	char name[256];
 	const char *ifname = cfg->ifname;
@@ -258,13 +273,16 @@ live_run(const struct live_config *cfg, struct pipeline *pl, char *err,
 		snprintf(err, errlen, "-w %s: %s", cfg->write_file, pcap_geterr(l.p));
 		goto out;
 	}
+	if (hooks != NULL && hooks->privileged != NULL &&
+	    hooks->privileged(hooks->ctx, err, errlen) != 0)
+		goto out;
 	if (privs_drop(cfg->user, err, errlen) != 0)
 		goto out;
 	catch_signals();
 	fprintf(stderr, "smtpscope: listening on %s, link type %s\n", ifname,
 	    pcap_datalink_val_to_name(l.dlt) ? pcap_datalink_val_to_name(l.dlt) :
 	    "unknown");
-	rc = loop(cfg, &l, err, errlen);
+	rc = loop(cfg, &l, hooks, err, errlen);
 	record_kernel_stats(&l);
 out:
 	if (l.dump != NULL)

@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "live.h"
 #include "pipeline.h"
+#include "prober.h"
 #include "sink.h"
 
 #define SMTPSCOPE_VERSION "0.1.0"
@@ -34,6 +35,7 @@ struct config {
 	uint8_t ports[65536 / 8];
 	struct track_config track;
 	struct live_config live;
+	struct probe_config probe;
 	const char *filter_file;
 };
 
@@ -49,7 +51,11 @@ usage(FILE *out)
 	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
 	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
 	    "                 [--max-attempts n] [-w file] [-Z user]\n"
-	    "       %s --version\n", progname, progname, progname);
+	    "       %s probe [-46] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
+	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
+	    "                 [--rate pps] [--retries n] [--source addr] [--target host]\n"
+	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user]\n"
+	    "       %s --version\n", progname, progname, progname, progname);
 }
 
 static void __attribute__((format(printf, 2, 3), noreturn))
@@ -128,7 +134,9 @@ parse_ports(const char *s, uint8_t set[65536 / 8])
 }
 
 enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
-	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE };
+	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
+	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
+	OPT_MAX_PROBES };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -146,12 +154,43 @@ static const struct option long_opts[] = {
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "snaplen", required_argument, NULL, 's' },
 	{ "filter-file", required_argument, NULL, OPT_FILTER_FILE },
+	{ "mx", required_argument, NULL, OPT_MX },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Options that only make sense on a live capture. */
-static const char live_only[] = "icwZBsd";
+/* Which commands take an option: (r)ead, (w)atch, (p)robe. */
+static const char *
+option_commands(int c)
+{
+	switch (c) {
+	case 'c': case 'd': case OPT_DURATION: case OPT_FILTER_FILE:
+		return "w";
+	case 'i': case 'w': case 'Z': case 'B': case 's':
+		return "wp";
+	case OPT_MX: case OPT_TARGET: case OPT_SOURCE: case OPT_DNS_SERVER:
+	case OPT_RETRIES: case OPT_RATE: case OPT_TTL: case OPT_MAX_PROBES:
+	case '4': case '6':
+		return "p";
+	default:
+		return "rwp";
+	}
+}
+
+static void
+add_arg(const char **list, int *n, const char *opt, const char *arg)
+{
+	if (*n == PROBE_MAX_ARGS)
+		die(EXIT_USAGE, "%s: at most %d", opt, PROBE_MAX_ARGS);
+	list[(*n)++] = arg;
+}
 
 static void
 parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
@@ -159,15 +198,16 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 	int c, li;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d", long_opts,
+	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d46", long_opts,
 	    &li)) != -1) {
-		if (strcmp(cmd, "watch") != 0 && c < 256 && c != ':' &&
-		    c != '?' && strchr(live_only, c) != NULL)
-			die(EXIT_USAGE, "%s: -%c is an option of watch", cmd, c);
-		if (strcmp(cmd, "watch") != 0 &&
-		    (c == OPT_DURATION || c == OPT_FILTER_FILE))
-			die(EXIT_USAGE, "%s: --%s is an option of watch", cmd,
-			    long_opts[li].name);
+		if (c != ':' && c != '?' && c != 'h' &&
+		    strchr(option_commands(c), cmd[0]) == NULL) {
+			if (c < 256)
+				die(EXIT_USAGE, "%s: -%c is not an option of %s", cmd,
+				    c, cmd);
+			die(EXIT_USAGE, "%s: --%s is not an option of %s", cmd,
+			    long_opts[li].name, cmd);
+		}
 		switch (c) {
 		case OPT_JSON: cfg->output = OUT_JSON; break;
 		case OPT_CSV: cfg->output = OUT_CSV; break;
@@ -202,6 +242,33 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_FILTER_FILE: cfg->filter_file = optarg; break;
 		case 'd': cfg->live.dump_filter = 1; break;
+		case OPT_MX:
+			add_arg(cfg->probe.domains, &cfg->probe.ndomains, "--mx", optarg);
+			break;
+		case OPT_TARGET:
+			add_arg(cfg->probe.targets, &cfg->probe.ntargets, "--target",
+			    optarg);
+			break;
+		case OPT_SOURCE:
+			add_arg(cfg->probe.sources, &cfg->probe.nsources, "--source",
+			    optarg);
+			break;
+		case OPT_DNS_SERVER: cfg->probe.dns_server = optarg; break;
+		case OPT_RETRIES:
+			cfg->probe.retries = (int)parse_num("--retries", optarg, 0, 10);
+			break;
+		case OPT_RATE:
+			cfg->probe.rate = parse_seconds("--rate", optarg, 100000) / 1e6;
+			break;
+		case OPT_TTL:
+			cfg->probe.ttl = (int)parse_num("--ttl", optarg, 1, 255);
+			break;
+		case OPT_MAX_PROBES:
+			cfg->probe.max_probes = (int)parse_num("--max-probes", optarg,
+			    1, 100000);
+			break;
+		case '4': cfg->probe.family = 4; break;
+		case '6': cfg->probe.family = 6; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case ':':
 			die(EXIT_USAGE, "%s: option needs a value (see smtpscope -h)",
@@ -364,7 +431,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	pl.max_records = cfg->live.max_verdicts;
 	if (!cfg->live.dump_filter)
 		setup_sinks(&pl, cfg->output);
-	rc = live_run(&cfg->live, &pl, err, sizeof err);
+	rc = live_run(&cfg->live, &pl, NULL, err, sizeof err);
 	if (rc == LIVE_SETUP_ERROR) {
 		pipeline_free(&pl);
 		die(EXIT_INPUT, "%s", err);
@@ -381,6 +448,63 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	return EXIT_OK;
 }
 
+static int
+cmd_probe(int argc, char **argv, struct config *cfg)
+{
+	struct pipeline pl;
+	struct prober *pr;
+	struct live_hooks hooks;
+	char err[512];
+	int rc;
+
+	parse_options("probe", argc, argv, cfg);
+	if (optind < argc)
+		die(EXIT_USAGE, "probe: unexpected argument '%s'", argv[optind]);
+	if (cfg->live.ifname == NULL)
+		cfg->live.ifname = "any";	/* answers come back on any interface */
+	cfg->live.filter_template = load_filter(cfg);
+	cfg->live.ports = cfg->ports;
+	cfg->probe.ports = cfg->ports;
+	cfg->probe.timeout_us = cfg->track.timeout_us;
+	/* DNS outcomes beside the records: on stdout as text, else stderr. */
+	cfg->probe.notes = cfg->output == OUT_TEXT ? stdout : stderr;
+	/* A probe never completes the handshake, so no greeting comes: the
+	 * SYN-ACK is the verdict. */
+	cfg->track.greet_wait_us = 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (pipeline_init(&pl, &cfg->track, cfg->ports) != 0)
+		die(EXIT_INTERNAL, "cannot allocate the attempt table");
+	if ((pr = prober_new(&cfg->probe, &pl, err, sizeof err)) == NULL)
+		die(EXIT_USAGE, "%s", err);
+	/* Text: records, the matrix, then the summary. */
+	if (cfg->output == OUT_TEXT) {
+		add_sink(&pl, sink_text_new(stdout));
+		add_sink(&pl, sink_matrix_new(stdout));
+		add_sink(&pl, sink_summary_new(stdout));
+	} else
+		setup_sinks(&pl, cfg->output);
+	prober_hooks(pr, &hooks);
+	rc = live_run(&cfg->live, &pl, &hooks, err, sizeof err);
+	if (rc == LIVE_SETUP_ERROR) {
+		prober_free(pr);
+		die(EXIT_INPUT, "%s", err);
+	}
+	if (rc != LIVE_OUTPUT_ERROR)
+		pipeline_finish(&pl);
+	pipeline_free(&pl);
+	fflush(stdout);
+	if (rc == LIVE_CAPTURE_ERROR)
+		die(EXIT_INPUT, "capture failed: %s", err);
+	if (rc == LIVE_OUTPUT_ERROR)
+		die(EXIT_INTERNAL, "%s", err);
+	if (prober_failed(pr, err, sizeof err)) {
+		prober_free(pr);
+		die(EXIT_INPUT, "probe: %s", err);
+	}
+	prober_free(pr);
+	return EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -394,6 +518,9 @@ main(int argc, char **argv)
 	cfg.track.greet_wait_us = 5 * 1000000LL;
 	cfg.live.snaplen = 4096;
 	cfg.live.user = "nobody";
+	cfg.probe.rate = 100;
+	cfg.probe.ttl = 64;
+	cfg.probe.max_probes = 1000;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -410,5 +537,7 @@ main(int argc, char **argv)
 		return cmd_read(argc - 1, argv + 1, &cfg);
 	if (strcmp(argv[1], "watch") == 0)
 		return cmd_watch(argc - 1, argv + 1, &cfg);
+	if (strcmp(argv[1], "probe") == 0)
+		return cmd_probe(argc - 1, argv + 1, &cfg);
 	die(EXIT_USAGE, "unknown command '%s' (see smtpscope -h)", argv[1]);
 }

@@ -5,16 +5,19 @@
 #include "pipeline.h"
 
 static void
-to_sinks(void *ctx, const struct record *r)
+to_sinks(void *ctx, const struct record *rec)
 {
 	struct pipeline *pl = ctx;
+	struct record r = *rec;
 	int i;
 
 	if (pipeline_done(pl))
 		return;		/* -c reached: the rest is not reported */
+	if (pl->annotate != NULL && !pl->annotate(pl->annotate_ctx, &r))
+		return;
 	pl->records++;
 	for (i = 0; i < pl->nsinks; i++)
-		pl->sinks[i]->ops->record(pl->sinks[i], r);
+		pl->sinks[i]->ops->record(pl->sinks[i], &r);
 }
 
 int
@@ -73,6 +76,25 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 		pl->st.not_smtp++;
 	tracker_expire(pl->tr, ts);
 	return 0;
+}
+
+void
+pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
+    uint32_t isn, uint8_t ttl)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof p);
+	p.src = t->client;
+	p.dst = t->server;
+	p.ttl = ttl;
+	p.u.tcp.sport = t->client_port;
+	p.u.tcp.dport = t->server_port;
+	p.u.tcp.seq = isn;
+	p.u.tcp.flags = TCPF_SYN;
+	if (now > pl->last_ts)
+		pl->last_ts = now;
+	tracker_syn(pl->tr, now, &p);
 }
 
 void

@@ -30,13 +30,15 @@ put_field(FILE *out, const struct field *f)
 	putc('"', out);
 }
 
+/* The header names the fields of the first record (probe records have
+ * more); with no record at all, those every record has. */
 static void
-header(struct csv_sink *c)
+header(struct csv_sink *c, const struct field *f, int n)
 {
 	int i;
 
-	for (i = 0; i < NFIELDS; i++)
-		fprintf(c->base.out, "%s%s", i ? "," : "", field_names[i]);
+	for (i = 0; i < n; i++)
+		fprintf(c->base.out, "%s%s", i ? "," : "", f[i].name);
 	putc('\n', c->base.out);
 	c->header_done = 1;
 }
@@ -45,13 +47,13 @@ static void
 csv_record(struct sink *s, const struct record *r)
 {
 	struct csv_sink *c = (struct csv_sink *)s;
-	struct field f[NFIELDS];
-	int i;
+	struct field f[NFIELDS_MAX];
+	int i, n;
 
+	n = record_fields(r, f);
 	if (!c->header_done)
-		header(c);
-	record_fields(r, f);
-	for (i = 0; i < NFIELDS; i++) {
+		header(c, f, n);
+	for (i = 0; i < n; i++) {
 		if (i)
 			putc(',', s->out);
 		put_field(s->out, &f[i]);
@@ -63,10 +65,15 @@ static void
 csv_finish(struct sink *s, const struct stats *st, int final)
 {
 	struct csv_sink *c = (struct csv_sink *)s;
+	struct record none;
+	struct field f[NFIELDS_MAX];
 
 	(void)st;
-	if (final && !c->header_done)
-		header(c);	/* no attempts: still a well-formed file */
+	if (final && !c->header_done) {
+		/* No attempts: still a well-formed file. */
+		memset(&none, 0, sizeof none);
+		header(c, f, record_fields(&none, f));
+	}
 	fflush(s->out);
 }
 

@@ -21,12 +21,12 @@ put_string(FILE *out, const char *s)
 static void
 json_record(struct sink *s, const struct record *r)
 {
-	struct field f[NFIELDS];
-	int i;
+	struct field f[NFIELDS_MAX];
+	int i, n;
 
-	record_fields(r, f);
+	n = record_fields(r, f);
 	putc('{', s->out);
-	for (i = 0; i < NFIELDS; i++) {
+	for (i = 0; i < n; i++) {
 		if (i)
 			putc(',', s->out);
 		fprintf(s->out, "\"%s\":", f[i].name);
