@@ -105,7 +105,7 @@ static void
 schema_nulls(void **state)
 {
 	struct record r;
-	struct field f[NFIELDS];
+	struct field f[NFIELDS_MAX];
 	int i;
 
 	(void)state;
@@ -117,7 +117,7 @@ schema_nulls(void **state)
 	r.syns = 2;
 	r.rtt_us = -1;
 	r.icmp_type = r.icmp_code = r.reply_ttl = r.hops = r.greeting_code = -1;
-	record_fields(&r, f);
+	assert_int_equal(record_fields(&r, f), NFIELDS);
 	for (i = 0; i < NFIELDS; i++) {
 		const char *n = f[i].name;
 
@@ -137,6 +137,20 @@ schema_nulls(void **state)
 	record_fields(&r, f);
 	assert_string_equal(f[10].name, "rtt_ms");
 	assert_string_equal(f[10].val, "1234.567");
+	/* Probe records add source, mx, mx_pref. */
+	r.probe = true;
+	r.mx = "mx1.example.test";
+	r.mx_pref = 10;
+	assert_int_equal(record_fields(&r, f), NFIELDS_MAX);
+	assert_string_equal(f[21].name, "source");
+	assert_string_equal(f[21].val, "0.0.0.0");
+	assert_string_equal(f[22].val, "mx1.example.test");
+	assert_string_equal(f[23].val, "10");
+	r.mx = NULL;
+	r.mx_pref = -1;
+	record_fields(&r, f);
+	assert_int_equal(f[22].kind, FK_NULL);
+	assert_int_equal(f[23].kind, FK_NULL);
 }
 
 int
