@@ -15,14 +15,20 @@
 
 #define PROBE_MAX_ARGS 64
 
-struct probe_config {
+/* One set of probes: every source x every target address x every port. */
+struct probe_spec {
 	const char *sources[PROBE_MAX_ARGS];	/* none: the routing table's choice */
 	int nsources;
-	const char *domains[PROBE_MAX_ARGS];	/* --mx */
+	const char *domains[PROBE_MAX_ARGS];	/* MX lookups (--mx, mx:) */
 	int ndomains;
-	const char *targets[PROBE_MAX_ARGS];	/* --target, address or name */
+	const char *targets[PROBE_MAX_ARGS];	/* addresses or host names */
 	int ntargets;
-	const uint8_t *ports;
+	const uint8_t *ports;			/* bitmap */
+};
+
+struct probe_config {
+	struct probe_spec *specs;	/* probe: one; verify: one per expectation */
+	int nspecs;
 	int retries;			/* extra SYNs per probe */
 	double rate;			/* probes per second */
 	int ttl;

@@ -29,6 +29,7 @@ struct record {
 	bool probe;
 	const char *mx;			/* MX host (or --target name); NULL: none */
 	int mx_pref;			/* MX preference; -1: none */
+	int probe_spec;			/* which probe_spec (verify: expectation) */
 };
 
 static inline bool record_responder_is_server(const struct record *r)

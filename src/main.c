@@ -36,6 +36,7 @@ struct config {
 	struct track_config track;
 	struct live_config live;
 	struct probe_config probe;
+	struct probe_spec spec;		/* probe's one set of probes */
 	const char *filter_file;
 };
 
@@ -243,14 +244,14 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 		case OPT_FILTER_FILE: cfg->filter_file = optarg; break;
 		case 'd': cfg->live.dump_filter = 1; break;
 		case OPT_MX:
-			add_arg(cfg->probe.domains, &cfg->probe.ndomains, "--mx", optarg);
+			add_arg(cfg->spec.domains, &cfg->spec.ndomains, "--mx", optarg);
 			break;
 		case OPT_TARGET:
-			add_arg(cfg->probe.targets, &cfg->probe.ntargets, "--target",
+			add_arg(cfg->spec.targets, &cfg->spec.ntargets, "--target",
 			    optarg);
 			break;
 		case OPT_SOURCE:
-			add_arg(cfg->probe.sources, &cfg->probe.nsources, "--source",
+			add_arg(cfg->spec.sources, &cfg->spec.nsources, "--source",
 			    optarg);
 			break;
 		case OPT_DNS_SERVER: cfg->probe.dns_server = optarg; break;
@@ -464,7 +465,9 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 		cfg->live.ifname = "any";	/* answers come back on any interface */
 	cfg->live.filter_template = load_filter(cfg);
 	cfg->live.ports = cfg->ports;
-	cfg->probe.ports = cfg->ports;
+	cfg->spec.ports = cfg->ports;
+	cfg->probe.specs = &cfg->spec;
+	cfg->probe.nspecs = 1;
 	cfg->probe.timeout_us = cfg->track.timeout_us;
 	/* DNS outcomes beside the records: on stdout as text, else stderr. */
 	cfg->probe.notes = cfg->output == OUT_TEXT ? stdout : stderr;

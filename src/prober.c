@@ -26,6 +26,7 @@ struct probe {
 	struct tuple t;
 	uint32_t isn;
 	const struct resolved *dst;	/* name, MX and preference it came from */
+	int spec;			/* which probe_spec asked for it */
 	int sent;			/* SYNs sent so far */
 	int64_t next_us;		/* when the next SYN is due */
 	int done;			/* its record was emitted */
@@ -36,8 +37,7 @@ struct prober {
 	struct pipeline *pl;
 	struct injector *inj;
 	struct resolver *res;
-	struct addr sources[PROBE_MAX_ARGS];
-	struct resolved literal[PROBE_MAX_ARGS];	/* --target addresses */
+	struct resolved *literal;	/* address targets, one per spec entry */
 	int nliteral;
 	struct probe *probes;
 	size_t n, ndone;
@@ -57,6 +57,12 @@ random32(void)
 	if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
 		v = (uint32_t)getpid() * 2654435761u ^ (uint32_t)time(NULL);
 	return v;
+}
+
+static int
+is_literal(const struct prober *p, const struct resolved *r)
+{
+	return r >= p->literal && r < p->literal + p->nliteral;
 }
 
 /* The source address the routing table would use towards dst. */
@@ -100,47 +106,78 @@ route_source(const struct addr *dst, struct addr *src)
 	return rc;
 }
 
+/* Asks the resolver once per distinct name. */
+static int
+seen_before(const struct probe_config *cfg, int spec, int idx, int domain)
+{
+	const char *name = domain ? cfg->specs[spec].domains[idx] :
+	    cfg->specs[spec].targets[idx];
+	int s, i;
+
+	for (s = 0; s <= spec; s++) {
+		const struct probe_spec *ps = &cfg->specs[s];
+		int n = domain ? ps->ndomains : ps->ntargets;
+
+		for (i = 0; i < n && (s < spec || i < idx); i++)
+			if (strcmp(domain ? ps->domains[i] : ps->targets[i], name) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 struct prober *
 prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
     size_t errlen)
 {
 	struct prober *p;
-	int i;
+	struct addr a;
+	int s, i, nt = 0;
 
-	if (cfg->ndomains + cfg->ntargets == 0) {
-		snprintf(err, errlen, "probe: nothing to probe (give --mx or --target)");
-		return NULL;
+	for (s = 0; s < cfg->nspecs; s++) {
+		const struct probe_spec *ps = &cfg->specs[s];
+
+		if (ps->ndomains + ps->ntargets == 0) {
+			snprintf(err, errlen, "probe: nothing to probe (give --mx or --target)");
+			return NULL;
+		}
+		for (i = 0; i < ps->nsources; i++)
+			if (!addr_parse(ps->sources[i], &a)) {
+				snprintf(err, errlen, "--source %s: not an IPv4 or IPv6 address",
+				    ps->sources[i]);
+				return NULL;
+			}
+		nt += ps->ntargets;
 	}
-	if ((p = calloc(1, sizeof *p)) == NULL) {
+	if ((p = calloc(1, sizeof *p)) == NULL ||
+	    (p->literal = calloc((size_t)nt + 1, sizeof *p->literal)) == NULL) {
+		free(p);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	p->cfg = cfg;
 	p->pl = pl;
-	for (i = 0; i < cfg->nsources; i++) {
-		if (!addr_parse(cfg->sources[i], &p->sources[i])) {
-			snprintf(err, errlen, "--source %s: not an IPv4 or IPv6 address",
-			    cfg->sources[i]);
-			free(p);
-			return NULL;
-		}
-	}
 	p->res = resolver_new(cfg->dns_server, cfg->family, err, errlen);
 	if (p->res == NULL) {
+		free(p->literal);
 		free(p);
 		return NULL;
 	}
-	for (i = 0; i < cfg->ndomains; i++)
-		resolver_add_domain(p->res, cfg->domains[i]);
-	for (i = 0; i < cfg->ntargets; i++) {
-		struct resolved *l = &p->literal[p->nliteral];
+	for (s = 0; s < cfg->nspecs; s++) {
+		const struct probe_spec *ps = &cfg->specs[s];
 
-		if (addr_parse(cfg->targets[i], &l->a)) {
-			snprintf(l->host, sizeof l->host, "%s", cfg->targets[i]);
-			l->mx_pref = -1;
-			p->nliteral++;
-		} else
-			resolver_add_host(p->res, cfg->targets[i]);
+		for (i = 0; i < ps->ndomains; i++)
+			if (!seen_before(cfg, s, i, 1))
+				resolver_add_domain(p->res, ps->domains[i]);
+		for (i = 0; i < ps->ntargets; i++) {
+			struct resolved *l = &p->literal[p->nliteral];
+
+			if (addr_parse(ps->targets[i], &l->a)) {
+				snprintf(l->host, sizeof l->host, "%s", ps->targets[i]);
+				l->mx_pref = -1;
+				p->nliteral++;
+			} else if (!seen_before(cfg, s, i, 0))
+				resolver_add_host(p->res, ps->targets[i]);
+		}
 	}
 	p->secret = random32();
 	p->phase = PH_RESOLVE;
@@ -155,6 +192,7 @@ prober_free(struct prober *p)
 	injector_close(p->inj);
 	resolver_free(p->res);
 	free(p->probes);
+	free(p->literal);
 	free(p);
 }
 
@@ -206,8 +244,8 @@ pick_port(const struct prober *p, struct tuple *t)
 }
 
 static int
-add_probe(struct prober *p, const struct addr *src, const struct resolved *dst,
-    uint16_t port)
+add_probe(struct prober *p, int spec, const struct addr *src,
+    const struct resolved *dst, uint16_t port)
 {
 	struct probe *pr;
 
@@ -225,6 +263,7 @@ add_probe(struct prober *p, const struct addr *src, const struct resolved *dst,
 	/* The ISN is a keyed hash of the tuple: answers are checked against it. */
 	pr->isn = tuple_hash(&pr->t, p->secret);
 	pr->dst = dst;
+	pr->spec = spec;
 	return 0;
 }
 
@@ -239,43 +278,79 @@ report_notes(const struct prober *p)
 	fflush(p->cfg->notes);
 }
 
-/* Every (target, port, source) with matching families, in MX order. */
+/* Does resolved address r answer one of spec's names? */
+static int
+spec_wants(const struct prober *p, const struct probe_spec *ps,
+    const struct resolved *r)
+{
+	int i;
+
+	if (is_literal(p, r)) {
+		for (i = 0; i < ps->ntargets; i++)
+			if (strcmp(ps->targets[i], r->host) == 0)
+				return 1;
+		return 0;
+	}
+	if (r->domain[0] != '\0') {
+		for (i = 0; i < ps->ndomains; i++)
+			if (strcmp(ps->domains[i], r->domain) == 0)
+				return 1;
+		return 0;
+	}
+	for (i = 0; i < ps->ntargets; i++)
+		if (strcmp(ps->targets[i], r->host) == 0)
+			return 1;
+	return 0;
+}
+
+/* One spec's (target, port, source) with matching families, in MX order. */
+static void
+build_spec(struct prober *p, int spec, const struct resolved *r, size_t nr)
+{
+	const struct probe_spec *ps = &p->cfg->specs[spec];
+	const struct resolved *dst;
+	struct addr src;
+	int port, s;
+	size_t l;
+
+	for (l = 0; l < (size_t)p->nliteral + nr && !p->failed; l++) {
+		dst = l < (size_t)p->nliteral ? &p->literal[l] : &r[l - p->nliteral];
+		if (!spec_wants(p, ps, dst) ||
+		    (p->cfg->family && dst->a.family != p->cfg->family))
+			continue;
+		for (port = 1; port < 65536 && !p->failed; port++) {
+			if (!port_in(ps->ports, (uint16_t)port))
+				continue;
+			if (ps->nsources == 0) {
+				if (route_source(&dst->a, &src) == 0)
+					add_probe(p, spec, &src, dst, (uint16_t)port);
+				continue;
+			}
+			for (s = 0; s < ps->nsources && !p->failed; s++)
+				if (addr_parse(ps->sources[s], &src) &&
+				    src.family == dst->a.family)
+					add_probe(p, spec, &src, dst, (uint16_t)port);
+		}
+	}
+}
+
 static void
 build_probes(struct prober *p)
 {
 	const struct resolved *r;
 	size_t nr = resolver_results(p->res, &r);
-	int port, s, l;
+	int s;
 
 	report_notes(p);
 	if ((p->probes = calloc((size_t)p->cfg->max_probes, sizeof *p->probes)) == NULL) {
 		fail(p, "out of memory");
 		return;
 	}
-	for (l = 0; l < p->nliteral + (int)nr && !p->failed; l++) {
-		const struct resolved *dst = l < p->nliteral ? &p->literal[l] :
-		    &r[l - p->nliteral];
-
-		if (p->cfg->family && dst->a.family != p->cfg->family)
-			continue;
-		for (port = 1; port < 65536 && !p->failed; port++) {
-			if (!port_in(p->cfg->ports, (uint16_t)port))
-				continue;
-			if (p->cfg->nsources == 0) {
-				struct addr src;
-
-				if (route_source(&dst->a, &src) == 0)
-					add_probe(p, &src, dst, (uint16_t)port);
-				continue;
-			}
-			for (s = 0; s < p->cfg->nsources && !p->failed; s++)
-				if (p->sources[s].family == dst->a.family)
-					add_probe(p, &p->sources[s], dst, (uint16_t)port);
-		}
-	}
+	for (s = 0; s < p->cfg->nspecs && !p->failed; s++)
+		build_spec(p, s, r, nr);
 	if (!p->failed && p->n == 0) {
-		fail(p, "nothing to probe: no address resolved%s",
-		    p->cfg->nsources ? " matches the family of a --source" : "");
+		fail(p, "nothing to probe: no address resolved, or none of the "
+		    "family of a source");
 		return;
 	}
 	p->phase = p->failed ? PH_DONE : PH_SEND;
@@ -317,12 +392,6 @@ send_due(struct prober *p, int64_t now)
 	}
 }
 
-static int
-is_literal(const struct prober *p, const struct resolved *r)
-{
-	return r >= p->literal && r < p->literal + p->nliteral;
-}
-
 /* The pipeline's annotate hook: probe fields, and only our probes. */
 static int
 annotate(void *ctx, struct record *r)
@@ -336,6 +405,7 @@ annotate(void *ctx, struct record *r)
 		return 0;	/* the host's own traffic, not a probe */
 	pr = &p->probes[i];
 	r->probe = true;
+	r->probe_spec = pr->spec;
 	/* The name the address came from; none for a literal --target. */
 	r->mx = is_literal(p, pr->dst) ? NULL : pr->dst->host;
 	r->mx_pref = pr->dst->mx_pref;
