@@ -2,6 +2,8 @@
 #ifndef SMTPSCOPE_FIELDS_H
 #define SMTPSCOPE_FIELDS_H
 
+#include <stdio.h>
+
 #include "record.h"
 
 enum field_kind { FK_NULL, FK_NUM, FK_STR, FK_BOOL };
@@ -10,6 +12,7 @@ struct field {
 	const char *name;
 	enum field_kind kind;
 	char val[GREETING_MAX + 8];	/* text of the value (FK_BOOL: "true"/"false") */
+	const char *text;		/* instead of val when set: a longer string */
 };
 
 #define NFIELDS 21		/* every record */
@@ -17,5 +20,10 @@ struct field {
 
 /* Fills f and returns how many fields the record has. */
 int record_fields(const struct record *r, struct field f[NFIELDS_MAX]);
+
+/* One JSON object: the record's fields, then nextra more (verify). */
+void json_write_record(FILE *out, const struct record *r,
+    const struct field *extra, int nextra);
+void json_put_string(FILE *out, const char *s);	/* a JSON string */
 
 #endif

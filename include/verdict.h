@@ -26,6 +26,10 @@ struct verdict {
 };
 
 const char *vclass_name(enum vclass c);
+/* The class named, or -1. */
+int vclass_from_name(const char *name);
+/* Is reason one the taxonomy gives for class c? */
+bool verdict_reason_known(enum vclass c, const char *reason);
 
 /* A SYN-ACK, a RST answering the SYN, no answer, the capture ending. */
 struct verdict verdict_syn_ack(void);

@@ -54,6 +54,7 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 		f[i].name = field_names[i];
 		f[i].kind = FK_NULL;
 		f[i].val[0] = '\0';
+		f[i].text = NULL;
 	}
 	fmt_time(a, sizeof a, r->first_syn_us);
 	str(&f[0], a);

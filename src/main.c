@@ -12,10 +12,12 @@
 #include <string.h>
 
 #include "capture.h"
+#include "diff.h"
 #include "filter.h"
 #include "live.h"
 #include "pipeline.h"
 #include "prober.h"
+#include "verify.h"
 #include "sink.h"
 
 #define SMTPSCOPE_VERSION "0.1.0"
@@ -23,6 +25,7 @@
 /* Exit statuses (documented in smtpscope(8)). */
 enum {
 	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* verify: an expectation failed; diff: differences */
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_INPUT = 3,		/* unreadable, corrupt or truncated input */
 	EXIT_INTERNAL = 4,	/* out of memory, output error */
@@ -56,7 +59,12 @@ usage(FILE *out)
 	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
 	    "                 [--rate pps] [--retries n] [--source addr] [--target host]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user]\n"
-	    "       %s --version\n", progname, progname, progname, progname);
+	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
+	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
+	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] file\n"
+	    "       %s diff before.json after.json\n"
+	    "       %s --version\n", progname, progname, progname, progname,
+	    progname, progname);
 }
 
 static void __attribute__((format(printf, 2, 3), noreturn))
@@ -167,7 +175,7 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Which commands take an option: (r)ead, (w)atch, (p)robe. */
+/* Which commands take an option: (r)ead, (w)atch, (p)robe, (v)erify. */
 static const char *
 option_commands(int c)
 {
@@ -175,13 +183,16 @@ option_commands(int c)
 	case 'c': case 'd': case OPT_DURATION: case OPT_FILTER_FILE:
 		return "w";
 	case 'i': case 'w': case 'Z': case 'B': case 's':
-		return "wp";
-	case OPT_MX: case OPT_TARGET: case OPT_SOURCE: case OPT_DNS_SERVER:
-	case OPT_RETRIES: case OPT_RATE: case OPT_TTL: case OPT_MAX_PROBES:
-	case '4': case '6':
+		return "wpv";
+	case OPT_MX: case OPT_TARGET: case OPT_SOURCE:
 		return "p";
-	default:
+	case OPT_DNS_SERVER: case OPT_RETRIES: case OPT_RATE: case OPT_TTL:
+	case OPT_MAX_PROBES: case '4': case '6':
+		return "pv";
+	case OPT_MAX_ATTEMPTS: case OPT_GREET: case OPT_SUMMARY:
 		return "rwp";
+	default:
+		return "rwpv";
 	}
 }
 
@@ -449,36 +460,21 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	return EXIT_OK;
 }
 
+static int run_probes(struct config *cfg, struct pipeline *pl, int usage_status);
+static void probe_setup(struct config *cfg, struct pipeline *pl);
+
 static int
 cmd_probe(int argc, char **argv, struct config *cfg)
 {
 	struct pipeline pl;
-	struct prober *pr;
-	struct live_hooks hooks;
-	char err[512];
-	int rc;
 
 	parse_options("probe", argc, argv, cfg);
 	if (optind < argc)
 		die(EXIT_USAGE, "probe: unexpected argument '%s'", argv[optind]);
-	if (cfg->live.ifname == NULL)
-		cfg->live.ifname = "any";	/* answers come back on any interface */
-	cfg->live.filter_template = load_filter(cfg);
-	cfg->live.ports = cfg->ports;
 	cfg->spec.ports = cfg->ports;
 	cfg->probe.specs = &cfg->spec;
 	cfg->probe.nspecs = 1;
-	cfg->probe.timeout_us = cfg->track.timeout_us;
-	/* DNS outcomes beside the records: on stdout as text, else stderr. */
-	cfg->probe.notes = cfg->output == OUT_TEXT ? stdout : stderr;
-	/* A probe never completes the handshake, so no greeting comes: the
-	 * SYN-ACK is the verdict. */
-	cfg->track.greet_wait_us = 1;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (pipeline_init(&pl, &cfg->track, cfg->ports) != 0)
-		die(EXIT_INTERNAL, "cannot allocate the attempt table");
-	if ((pr = prober_new(&cfg->probe, &pl, err, sizeof err)) == NULL)
-		die(EXIT_USAGE, "%s", err);
+	probe_setup(cfg, &pl);
 	/* Text: records, the matrix, then the summary. */
 	if (cfg->output == OUT_TEXT) {
 		add_sink(&pl, sink_text_new(stdout));
@@ -486,26 +482,109 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 		add_sink(&pl, sink_summary_new(stdout));
 	} else
 		setup_sinks(&pl, cfg->output);
+	run_probes(cfg, &pl, EXIT_USAGE);
+	pipeline_free(&pl);
+	return EXIT_OK;
+}
+
+/* The probing run both probe and verify make; returns the live_run status. */
+static int
+run_probes(struct config *cfg, struct pipeline *pl, int usage_status)
+{
+	struct prober *pr;
+	struct live_hooks hooks;
+	char err[512];
+	int rc;
+
+	if ((pr = prober_new(&cfg->probe, pl, err, sizeof err)) == NULL)
+		die(usage_status, "%s", err);
 	prober_hooks(pr, &hooks);
-	rc = live_run(&cfg->live, &pl, &hooks, err, sizeof err);
+	rc = live_run(&cfg->live, pl, &hooks, err, sizeof err);
 	if (rc == LIVE_SETUP_ERROR) {
 		prober_free(pr);
 		die(EXIT_INPUT, "%s", err);
 	}
 	if (rc != LIVE_OUTPUT_ERROR)
-		pipeline_finish(&pl);
-	pipeline_free(&pl);
+		pipeline_finish(pl);
 	fflush(stdout);
 	if (rc == LIVE_CAPTURE_ERROR)
 		die(EXIT_INPUT, "capture failed: %s", err);
 	if (rc == LIVE_OUTPUT_ERROR)
 		die(EXIT_INTERNAL, "%s", err);
-	if (prober_failed(pr, err, sizeof err)) {
-		prober_free(pr);
+	if (prober_failed(pr, err, sizeof err))
 		die(EXIT_INPUT, "probe: %s", err);
-	}
 	prober_free(pr);
-	return EXIT_OK;
+	return rc;
+}
+
+/* Settings probe and verify share, after their options are parsed. */
+static void
+probe_setup(struct config *cfg, struct pipeline *pl)
+{
+	if (cfg->live.ifname == NULL)
+		cfg->live.ifname = "any";	/* answers come back on any interface */
+	cfg->live.filter_template = load_filter(cfg);
+	cfg->live.ports = cfg->ports;
+	cfg->probe.timeout_us = cfg->track.timeout_us;
+	/* DNS outcomes beside the records: on stdout as text, else stderr. */
+	cfg->probe.notes = cfg->output == OUT_TEXT ? stdout : stderr;
+	/* A probe never completes the handshake, so no greeting comes: the
+	 * SYN-ACK is the verdict. */
+	cfg->track.greet_wait_us = 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (pipeline_init(pl, &cfg->track, cfg->ports) != 0)
+		die(EXIT_INTERNAL, "cannot allocate the attempt table");
+}
+
+static int
+cmd_verify(int argc, char **argv, struct config *cfg)
+{
+	struct pipeline pl;
+	struct expect_file f;
+	struct sink *v;
+	char err[512];
+	int i, failed;
+
+	parse_options("verify", argc, argv, cfg);
+	if (optind != argc - 1)
+		die(EXIT_USAGE, "verify: give one expectations file");
+	if (cfg->output == OUT_CSV)
+		die(EXIT_USAGE, "verify: --csv is not an option of verify");
+	if (expect_load(argv[optind], cfg->ports, &f, err, sizeof err) != 0)
+		die(EXIT_USAGE, "%s", err);
+	if ((cfg->probe.specs = calloc((size_t)f.n, sizeof *cfg->probe.specs)) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	for (i = 0; i < f.n; i++)
+		cfg->probe.specs[i] = f.e[i].spec;
+	cfg->probe.nspecs = f.n;
+	probe_setup(cfg, &pl);
+	add_sink(&pl, v = sink_verify_new(stdout, &f, argv[optind],
+	    cfg->output == OUT_JSON));
+	run_probes(cfg, &pl, EXIT_USAGE);
+	failed = verify_failed(v);
+	pipeline_free(&pl);
+	free(cfg->probe.specs);
+	expect_free(&f);
+	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+static int
+cmd_diff(int argc, char **argv)
+{
+	char err[512];
+	int rc;
+
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc != 3)
+		die(EXIT_USAGE, "diff: give two files (before.json after.json)");
+	rc = diff_files(argv[1], argv[2], stdout, err, sizeof err);
+	fflush(stdout);
+	if (rc == DIFF_ERROR)
+		die(EXIT_INPUT, "%s", err);
+	return rc == DIFF_SAME ? EXIT_OK : EXIT_FAIL;
 }
 
 int
@@ -542,5 +621,9 @@ main(int argc, char **argv)
 		return cmd_watch(argc - 1, argv + 1, &cfg);
 	if (strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 1, argv + 1, &cfg);
+	if (strcmp(argv[1], "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1, &cfg);
+	if (strcmp(argv[1], "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
 	die(EXIT_USAGE, "unknown command '%s' (see smtpscope -h)", argv[1]);
 }

@@ -171,11 +171,13 @@ prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
 		for (i = 0; i < ps->ntargets; i++) {
 			struct resolved *l = &p->literal[p->nliteral];
 
+			if (seen_before(cfg, s, i, 0))
+				continue;
 			if (addr_parse(ps->targets[i], &l->a)) {
 				snprintf(l->host, sizeof l->host, "%s", ps->targets[i]);
 				l->mx_pref = -1;
 				p->nliteral++;
-			} else if (!seen_before(cfg, s, i, 0))
+			} else
 				resolver_add_host(p->res, ps->targets[i]);
 		}
 	}

@@ -4,40 +4,52 @@
 #include "fields.h"
 #include "sink.h"
 
-/* Field text is printable ASCII (greetings are sanitised), so escaping the
- * quote and the backslash is all JSON needs. */
-static void
-put_string(FILE *out, const char *s)
+/* JSON string escaping; control characters as \u00XX (greetings are
+ * already printable, expectation text may not be). */
+void
+json_put_string(FILE *out, const char *s)
 {
 	putc('"', out);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			putc('\\', out);
-		putc(*s, out);
+		if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", (unsigned char)*s);
+		else
+			putc(*s, out);
 	}
 	putc('"', out);
 }
 
-static void
-json_record(struct sink *s, const struct record *r)
+void
+json_write_record(FILE *out, const struct record *r, const struct field *extra,
+    int nextra)
 {
 	struct field f[NFIELDS_MAX];
 	int i, n;
 
 	n = record_fields(r, f);
-	putc('{', s->out);
-	for (i = 0; i < n; i++) {
+	putc('{', out);
+	for (i = 0; i < n + nextra; i++) {
+		const struct field *x = i < n ? &f[i] : &extra[i - n];
+
 		if (i)
-			putc(',', s->out);
-		fprintf(s->out, "\"%s\":", f[i].name);
-		if (f[i].kind == FK_NULL)
-			fputs("null", s->out);
-		else if (f[i].kind == FK_STR)
-			put_string(s->out, f[i].val);
+			putc(',', out);
+		fprintf(out, "\"%s\":", x->name);
+		if (x->kind == FK_NULL)
+			fputs("null", out);
+		else if (x->kind == FK_STR)
+			json_put_string(out, x->text ? x->text : x->val);
 		else
-			fputs(f[i].val, s->out);
+			fputs(x->val, out);
 	}
-	fputs("}\n", s->out);
+	fputs("}\n", out);
+}
+
+static void
+json_record(struct sink *s, const struct record *r)
+{
+	json_write_record(s->out, r, NULL, 0);
 }
 
 static void

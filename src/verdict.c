@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "verdict.h"
 
@@ -120,4 +121,40 @@ hops_from_ttl(uint8_t ttl)
 	if (ttl <= 128)
 		return 128 - ttl;
 	return 255 - ttl;
+}
+
+int
+vclass_from_name(const char *name)
+{
+	int c;
+
+	for (c = 0; c < VC_COUNT; c++)
+		if (strcmp(class_names[c], name) == 0)
+			return c;
+	return -1;
+}
+
+/* Every reason the taxonomy gives, with its class: the tables above and
+ * the verdicts made outside them. */
+bool
+verdict_reason_known(enum vclass c, const char *reason)
+{
+	static const struct verdict others[] = {
+		{ VC_ACCEPTED, "syn-ack", 0 }, { VC_ACCEPTED, "client-ack", 0 },
+		{ VC_REFUSED, "reset", 0 }, { VC_DROPPED, "no-response", 0 },
+		{ VC_UNRESOLVED, "capture-ended", 0 }, { VC_UNRESOLVED, "superseded", 0 },
+		{ VC_UNREACHABLE, "dest-unreach", 0 }, { VC_UNREACHABLE, "ttl-exceeded", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (others[i].cls == c && strcmp(others[i].reason, reason) == 0)
+			return true;
+	for (i = 0; i < 16; i++)
+		if (unreach4[i].cls == c && strcmp(unreach4[i].reason, reason) == 0)
+			return true;
+	for (i = 0; i < 7; i++)
+		if (unreach6[i].cls == c && strcmp(unreach6[i].reason, reason) == 0)
+			return true;
+	return false;
 }

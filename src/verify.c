@@ -1,0 +1,174 @@
+/*
+ * verify: the records of each expectation's probes against the expectation.
+ * A sink, so it sees exactly what the pipeline decided; it reports at the end.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+#include "verify.h"
+
+struct verify_sink {
+	struct sink base;
+	const struct expect_file *f;
+	const char *path;
+	int json;
+	struct record *recs;
+	size_t n, cap;
+	int passed, failed;
+};
+
+static void
+verify_record(struct sink *s, const struct record *r)
+{
+	struct verify_sink *v = (struct verify_sink *)s;
+
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		struct record *nr = realloc(v->recs, cap * sizeof *nr);
+
+		if (nr == NULL)
+			return;		/* reported as a missing probe below */
+		v->recs = nr;
+		v->cap = cap;
+	}
+	v->recs[v->n++] = *r;
+}
+
+static void
+endpoint(char *buf, size_t len, const struct addr *a, unsigned port)
+{
+	char s[ADDR_STRLEN];
+
+	snprintf(buf, len, a->family == 6 ? "[%s]:%u" : "%s:%u", addr_str(a, s),
+	    port);
+}
+
+static void
+text_probe(FILE *out, const struct record *r, int ok, const char *why)
+{
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN + 8], resp[ADDR_STRLEN];
+
+	endpoint(dst, sizeof dst, &r->t.server, r->t.server_port);
+	fprintf(out, "  %-4s %s -> %s%s%s%s %s/%s", ok ? "ok" : "FAIL",
+	    addr_str(&r->t.client, src), dst, r->mx ? " (" : "",
+	    r->mx ? r->mx : "", r->mx ? ")" : "", vclass_name(r->v.cls),
+	    r->v.reason);
+	if (r->responder.family != 0)
+		fprintf(out, ", answered by %s (%s)", addr_str(&r->responder, resp),
+		    record_responder_is_server(r) ? "target" : "hop");
+	if (!ok)
+		fprintf(out, ": %s", why);
+	putc('\n', out);
+}
+
+static void
+json_probe(FILE *out, const struct expectation *e, const struct record *r,
+    int ok, const char *why)
+{
+	struct field x[4];
+
+	memset(x, 0, sizeof x);
+	x[0].name = "expect_line";
+	x[0].kind = FK_NUM;
+	snprintf(x[0].val, sizeof x[0].val, "%d", e->line);
+	x[1].name = "expect";
+	x[1].kind = FK_STR;
+	x[1].text = e->text;
+	x[2].name = "pass";
+	x[2].kind = FK_BOOL;
+	strcpy(x[2].val, ok ? "true" : "false");
+	x[3].name = "why";
+	x[3].kind = ok ? FK_NULL : FK_STR;
+	snprintf(x[3].val, sizeof x[3].val, "%s", ok ? "" : why);
+	json_write_record(out, r, x, 4);
+}
+
+static void
+verify_finish(struct sink *s, const struct stats *st, int final)
+{
+	struct verify_sink *v = (struct verify_sink *)s;
+	FILE *out = s->out;
+	char why[160];
+	int i;
+	size_t k;
+
+	(void)st;
+	if (!final)
+		return;
+	for (i = 0; i < v->f->n; i++) {
+		const struct expectation *e = &v->f->e[i];
+		int n = 0, bad = 0;
+
+		for (k = 0; k < v->n; k++)
+			if (v->recs[k].probe_spec == i)
+				n++, bad += !expect_met(e, &v->recs[k], why, sizeof why);
+		if (n == 0 || bad)
+			v->failed++;
+		else
+			v->passed++;
+		if (!v->json)
+			fprintf(out, "%s %s:%d: %s%s\n", n && !bad ? "PASS" : "FAIL",
+			    v->path, e->line, e->text,
+			    n ? "" : "\n  FAIL nothing was probed: no address (see the dns: lines)");
+		else if (n == 0) {
+			fputs("{\"expect_line\":", out);
+			fprintf(out, "%d,\"expect\":", e->line);
+			json_put_string(out, e->text);
+			fputs(",\"pass\":false,\"why\":\"nothing was probed: no address\"}\n",
+			    out);
+		}
+		for (k = 0; k < v->n; k++) {
+			const struct record *r = &v->recs[k];
+			int ok;
+
+			if (r->probe_spec != i)
+				continue;
+			ok = expect_met(e, r, why, sizeof why);
+			if (v->json)
+				json_probe(out, e, r, ok, why);
+			else
+				text_probe(out, r, ok, why);
+		}
+	}
+	if (!v->json)
+		fprintf(out, "verify: %d passed, %d failed\n", v->passed, v->failed);
+	fflush(out);
+}
+
+static void
+verify_free(struct sink *s)
+{
+	struct verify_sink *v = (struct verify_sink *)s;
+
+	free(v->recs);
+	free(v);
+}
+
+static const struct sink_ops verify_ops = {
+	verify_record, verify_finish, verify_free
+};
+
+struct sink *
+sink_verify_new(FILE *out, const struct expect_file *f, const char *path,
+    int json)
+{
+	struct verify_sink *v = calloc(1, sizeof *v);
+
+	if (v == NULL)
+		return NULL;
+	v->base.ops = &verify_ops;
+	v->base.out = out;
+	v->f = f;
+	v->path = path;
+	v->json = json;
+	return &v->base;
+}
+
+int
+verify_failed(const struct sink *s)
+{
+	const struct verify_sink *v = (const struct verify_sink *)s;
+
+	return v->failed;
+}
