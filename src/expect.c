@@ -81,16 +81,18 @@ hostname_ok(const char *s, size_t n)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (s[i] == '.') {
-			if (label == 0)
+			/* No empty label, none ending in a hyphen. */
+			if (label == 0 || s[i - 1] == '-')
 				return 0;
 			label = 0;
-		} else if (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_') {
+		} else if (isalnum((unsigned char)s[i]) || s[i] == '_' ||
+		    (s[i] == '-' && label > 0)) {
 			if (++label > 63)
 				return 0;
 		} else
 			return 0;
 	}
-	return 1;
+	return s[n - 1] != '-';
 }
 
 /* Calls each comma-separated item of [w, w+n) with its position. */

@@ -53,6 +53,32 @@ expect bad-option 2 "unknown option .--frobnicate." -- read --frobnicate "$good"
 expect bad-command 2 "unknown command 'frob'" -- frob
 expect bad-max-attempts 2 "^smtpscope: --max-attempts: " -- read --max-attempts 0 "$good"
 
+# verify: a malformed expectations file is refused before anything runs.
+printf 'to 203.0.113.1 expect accepted\nfrom 192.0.2.10 to 203.0.113.1 port 25 expect acepted\n' >"$tmp/bad.expect"
+printf 'to 203.0.113.1 port 0 expect accepted\n' >"$tmp/badport.expect"
+printf 'frm 192.0.2.10 to 203.0.113.1 expect accepted\n' >"$tmp/badkw.expect"
+printf 'from 192.0.2.x to 203.0.113.1 expect accepted\n' >"$tmp/badaddr.expect"
+expect verify-class 2 "bad.expect:2:47: unknown class 'acepted'" -- verify "$tmp/bad.expect"
+expect verify-port 2 "badport.expect:1:21: bad port '0'" -- verify "$tmp/badport.expect"
+expect verify-keyword 2 "badkw.expect:1:1: unknown keyword 'frm'" -- verify "$tmp/badkw.expect"
+expect verify-address 2 "badaddr.expect:1:6: bad address '192.0.2.x'" -- verify "$tmp/badaddr.expect"
+expect verify-missing 2 "nope.expect: No such file" -- verify "$tmp/nope.expect"
+expect probe-nothing 2 "nothing to probe" -- probe
+expect probe-bad-source 2 "--source nope: not an IPv4" -- probe --source nope --target 203.0.113.1
+
+# diff: bad input names the file, line and column.
+printf '{"client":"192.0.2.10","server":"203.0.113.1","server_port":25,"class":"accepted","reason":"syn-ack"}\n' >"$tmp/a.json"
+printf '{"client":"192.0.2.10","server":"203.0.113.1","server_port":25,"class":"refused","reason":"reset"}\n{"client":\n' >"$tmp/b.json"
+expect diff-bad-json 3 "b.json:2:12: value expected" -- diff "$tmp/a.json" "$tmp/b.json"
+expect diff-missing 3 "nope.json: No such file" -- diff "$tmp/a.json" "$tmp/nope.json"
+expect diff-usage 2 "give two files" -- diff "$tmp/a.json"
+head -n1 "$tmp/b.json" >"$tmp/c.json"
+out=$("$prog" diff "$tmp/a.json" "$tmp/c.json"); st=$?
+if [ $st -eq 1 ] && printf '%s' "$out" | grep -q '^changed     192.0.2.10 -> 203.0.113.1:25 accepted/syn-ack -> refused/reset$'; then
+	pass=$((pass+1)); else echo "FAIL diff-changed: status $st: $out"; fail=$((fail+1)); fi
+if "$prog" diff "$tmp/a.json" "$tmp/a.json" >/dev/null; then pass=$((pass+1)); else
+	echo "FAIL diff-same: status $?"; fail=$((fail+1)); fi
+
 # A file cut mid-record reports what it read before the error.
 out=$("$prog" read -p 81 "$tmp/cut-record.pcap" 2>/dev/null)
 if printf '%s' "$out" | grep -q '^summary: '; then pass=$((pass+1)); else
