@@ -16,6 +16,7 @@
 #include "record.h"
 
 #define EXPECT_MAX_ITEMS 8
+#define EXPECT_LINE_MAX 1024		/* longer lines are an error */
 
 enum expect_kind { EX_ONE, EX_ANY_OF, EX_NOT };
 
@@ -26,7 +27,7 @@ struct expect_item {
 
 struct expectation {
 	int line;
-	char text[512];			/* the line as written, trimmed */
+	char text[EXPECT_LINE_MAX + 1];	/* the line as written, trimmed */
 	enum expect_kind kind;
 	struct expect_item items[EXPECT_MAX_ITEMS];
 	int nitems;

@@ -28,6 +28,7 @@ struct record {
 	/* probe only: where the target address came from */
 	bool probe;
 	const char *mx;			/* MX host (or --target name); NULL: none */
+	const char *domain;		/* the --mx domain it serves; NULL: none */
 	int mx_pref;			/* MX preference; -1: none */
 	int probe_spec;			/* which probe_spec (verify: expectation) */
 };

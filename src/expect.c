@@ -9,7 +9,7 @@
 
 #include "expect.h"
 
-#define LINE_MAX_LEN 1024
+#define LINE_MAX_LEN EXPECT_LINE_MAX
 
 struct parser {
 	const char *path;
@@ -366,7 +366,10 @@ expect_load(const char *path, const uint8_t default_ports[65536 / 8],
 			break;
 		}
 		e->line = ps.line;
-		snprintf(e->text, sizeof e->text, "%s", q);
+		/* q is within buf, which holds at most LINE_MAX_LEN characters. */
+		memcpy(e->text, q, strlen(q) + 1 <= sizeof e->text ?
+		    strlen(q) + 1 : sizeof e->text - 1);
+		e->text[sizeof e->text - 1] = '\0';
 		ps.start = buf;
 		ps.p = buf;
 		ps.e = e;

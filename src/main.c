@@ -40,6 +40,7 @@ struct config {
 	struct live_config live;
 	struct probe_config probe;
 	struct probe_spec spec;		/* probe's one set of probes */
+	int scope, evidence;		/* --scope, --evidence */
 	const char *filter_file;
 };
 
@@ -145,7 +146,7 @@ parse_ports(const char *s, uint8_t set[65536 / 8])
 enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
-	OPT_MAX_PROBES };
+	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -171,6 +172,8 @@ static const struct option long_opts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
+	{ "scope", no_argument, NULL, OPT_SCOPE },
+	{ "evidence", no_argument, NULL, OPT_EVIDENCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -189,7 +192,8 @@ option_commands(int c)
 	case OPT_DNS_SERVER: case OPT_RETRIES: case OPT_RATE: case OPT_TTL:
 	case OPT_MAX_PROBES: case '4': case '6':
 		return "pv";
-	case OPT_MAX_ATTEMPTS: case OPT_GREET: case OPT_SUMMARY:
+	case OPT_MAX_ATTEMPTS: case OPT_GREET: case OPT_SUMMARY: case OPT_SCOPE:
+	case OPT_EVIDENCE:
 		return "rwp";
 	default:
 		return "rwpv";
@@ -279,6 +283,8 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 			cfg->probe.max_probes = (int)parse_num("--max-probes", optarg,
 			    1, 100000);
 			break;
+		case OPT_SCOPE: cfg->scope = 1; break;
+		case OPT_EVIDENCE: cfg->evidence = 1; break;
 		case '4': cfg->probe.family = 4; break;
 		case '6': cfg->probe.family = 6; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
@@ -307,28 +313,28 @@ add_sink(struct pipeline *pl, struct sink *s)
 	pipeline_add_sink(pl, s);
 }
 
-/* Records to stdout in the chosen format; the summary after text records,
- * on stderr beside machine formats so stdout stays parseable. */
+/*
+ * Records to stdout in the chosen format, then (probe) the matrix, the
+ * --scope / --evidence report and the summary: after text records on
+ * stdout, beside machine formats on stderr so stdout stays parseable.
+ */
 static void
-setup_sinks(struct pipeline *pl, enum output o)
+setup_sinks(struct pipeline *pl, const struct config *cfg, int matrix)
 {
-	switch (o) {
-	case OUT_TEXT:
+	FILE *report = cfg->output == OUT_JSON || cfg->output == OUT_CSV ?
+	    stderr : stdout;
+
+	if (cfg->output == OUT_TEXT)
 		add_sink(pl, sink_text_new(stdout));
-		add_sink(pl, sink_summary_new(stdout));
-		break;
-	case OUT_JSON:
+	else if (cfg->output == OUT_JSON)
 		add_sink(pl, sink_json_new(stdout));
-		add_sink(pl, sink_summary_new(stderr));
-		break;
-	case OUT_CSV:
+	else if (cfg->output == OUT_CSV)
 		add_sink(pl, sink_csv_new(stdout));
-		add_sink(pl, sink_summary_new(stderr));
-		break;
-	case OUT_SUMMARY:
-		add_sink(pl, sink_summary_new(stdout));
-		break;
-	}
+	if (matrix && cfg->output == OUT_TEXT)
+		add_sink(pl, sink_matrix_new(stdout));
+	if (cfg->scope || cfg->evidence)
+		add_sink(pl, sink_scope_new(report, cfg->scope, cfg->evidence));
+	add_sink(pl, sink_summary_new(report));
 }
 
 static void
@@ -371,7 +377,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	if (pipeline_init(&pl, &cfg->track, cfg->ports) != 0)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
 		    cfg->track.max_attempts);
-	setup_sinks(&pl, cfg->output);
+	setup_sinks(&pl, cfg, 0);
 	catch_interrupt();
 	for (i = optind; i < argc && status == EXIT_OK && !capture_interrupted(); i++) {
 		rc = capture_read_offline(argv[i], &pl, err, sizeof err);
@@ -442,7 +448,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 		    cfg->track.max_attempts);
 	pl.max_records = cfg->live.max_verdicts;
 	if (!cfg->live.dump_filter)
-		setup_sinks(&pl, cfg->output);
+		setup_sinks(&pl, cfg, 0);
 	rc = live_run(&cfg->live, &pl, NULL, err, sizeof err);
 	if (rc == LIVE_SETUP_ERROR) {
 		pipeline_free(&pl);
@@ -475,13 +481,7 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 	cfg->probe.specs = &cfg->spec;
 	cfg->probe.nspecs = 1;
 	probe_setup(cfg, &pl);
-	/* Text: records, the matrix, then the summary. */
-	if (cfg->output == OUT_TEXT) {
-		add_sink(&pl, sink_text_new(stdout));
-		add_sink(&pl, sink_matrix_new(stdout));
-		add_sink(&pl, sink_summary_new(stdout));
-	} else
-		setup_sinks(&pl, cfg->output);
+	setup_sinks(&pl, cfg, 1);
 	run_probes(cfg, &pl, EXIT_USAGE);
 	pipeline_free(&pl);
 	return EXIT_OK;

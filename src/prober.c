@@ -411,6 +411,7 @@ annotate(void *ctx, struct record *r)
 	/* The name the address came from; none for a literal --target. */
 	r->mx = is_literal(p, pr->dst) ? NULL : pr->dst->host;
 	r->mx_pref = pr->dst->mx_pref;
+	r->domain = pr->dst->domain[0] ? pr->dst->domain : NULL;
 	if (!pr->done) {
 		pr->done = 1;
 		p->ndone++;

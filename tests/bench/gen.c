@@ -32,6 +32,7 @@
  *            no greeting (a tarpit)
  *   12.02 s  N SYNs, each from a client address and port of its own,
  *            at --rate per second (default 100000), nothing answers
+ *            (the last M of them to a second address, 203.0.113.26)
  *   then     11 s of DNS, so that the flood's last SYNs time out
  *   DNS every 10 ms throughout.  With a table of M attempts: the phase-1
  *   SYNs time out at 10-11 s (dropped); the flood takes the free slots,
@@ -44,7 +45,8 @@
  * key: "verdict CLASS/REASON", "greeting CODE|none" (accepted records),
  * "family 4|6", "server_port P", "syns N", "icmp TYPE/CODE", "records N",
  * and the summary counters "summary KEY N" with the key spelt as in the
- * summary's "packets:" and "ignored:" lines, spaces as underscores.
+ * summary's "packets:" and "ignored:" lines, spaces as underscores; a flood
+ * adds "server ADDR:PORT COLUMN N" for rows of the "by server" table.
  */
 #define _DEFAULT_SOURCE
 #include <getopt.h>
@@ -1025,9 +1027,9 @@ flood(uint64_t n, uint64_t m, double rate)
 			dns_pair(dns, 4);
 		new_conn(&k, 4, t, 0, 1);
 		nattempts++;
-		k.s = server_addr(4, (int)(i % NSERVER));
+		k.s = v4(203, 0, 113, 100 + (int)(i % 50));
 		k.sport = 25;
-		k.sttl = 64 - server_hops((int)(i % NSERVER));
+		k.sttl = 64 - server_hops((int)(i % 50));
 		tcp_send(&k, 0, 0, SYN, NULL, 0);
 		if (answered) {
 			tcp_send(&k, rndr(1 * MS, 50 * MS), 1, RST | ACK, NULL, 0);
@@ -1062,7 +1064,9 @@ flood(uint64_t n, uint64_t m, double rate)
 	for (i = 0; i < n; i++) {
 		uint8_t seg[20], ip[64];
 		size_t len;
-		struct ep c, s = v4(203, 0, 113, 25);
+		/* the last M go to another address of the same MX, so that
+		 * the summary's table shows which SYNs were evicted */
+		struct ep c, s = v4(203, 0, 113, i < n - m ? 25 : 26);
 		uint16_t cport;
 
 		t = 12 * SEC + 20 * MS + (int64_t)i * step;
@@ -1085,6 +1089,12 @@ flood(uint64_t n, uint64_t m, double rate)
 	s_evicted = n - m;
 	for (i = 0; i < m; i++)
 		expect("dropped/no-response", 4, 25, 1, -1, -1, -2);
+	/* rows of the summary's "by server" table */
+	tally("server 203.0.113.25:25 total", 0);
+	tally("server 203.0.113.26:25 total", m);
+	tally("server 203.0.113.26:25 dropped", m);
+	tally("server 203.0.113.251:25 total", g);
+	tally("server 203.0.113.251:25 accepted", g);
 	end = t + 11 * SEC;
 	dns_ticks(dns, end);
 	flush_until(INT64_MAX);
