@@ -44,6 +44,8 @@ struct icmp_info {
 	uint16_t qsport, qdport;
 	uint32_t qseq;
 	uint8_t has_seq;		/* quote long enough for the sequence number */
+	uint8_t qflags;			/* quoted TCP flags, when has_flags */
+	uint8_t has_flags;		/* quote long enough for the flags */
 };
 
 struct packet {

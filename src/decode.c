@@ -288,6 +288,10 @@ quote_tcp(struct cur *c, struct icmp_info *ic)
 		ic->qseq = be32(c->p + 4);
 		ic->has_seq = 1;
 	}
+	if (avail(c) >= 14) {
+		ic->qflags = c->p[13];
+		ic->has_flags = 1;
+	}
 	return DEC_ICMP_ERROR;
 }
 

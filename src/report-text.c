@@ -47,7 +47,8 @@ text_record(struct sink *s, const struct record *r)
 	if (r->responder.family != 0)
 		fprintf(out, " responder=%s(%s) ttl=%d hops=%d",
 		    addr_str(&r->responder, buf),
-		    record_responder_is_server(r) ? "server" : "hop",
+		    record_responder_is_server(r) ? "server" :
+		    addr_eq(&r->responder, &r->t.client) ? "self" : "hop",
 		    r->reply_ttl, r->hops);
 	if (r->rtt_us >= 0)
 		fprintf(out, " rtt=%" PRId64 ".%03" PRId64 "ms",

@@ -186,7 +186,8 @@ emit(struct tracker *t, const struct attempt *a, int64_t when,
 	r.reply_ttl = r.hops = r.greeting_code = -1;
 	r.responder = a->responder;
 	if (a->responder.family != 0) {
-		r.rtt_us = a->answer_us >= a->last_syn_us ?
+		/* No RTT for a SYN the host refused itself (never sent). */
+		r.rtt_us = a->syns == 0 ? -1 : a->answer_us >= a->last_syn_us ?
 		    a->answer_us - a->last_syn_us : 0;
 		r.reply_ttl = a->reply_ttl;
 		r.hops = hops_from_ttl(a->reply_ttl);
@@ -440,6 +441,18 @@ tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p)
 		t->st->midstream++;
 }
 
+/* An error the sending host sent itself about its own SYN (the quote shows
+ * the SYN flag and its sender is the quoted source). */
+static int
+local_reject(const struct packet *p)
+{
+	const struct icmp_info *ic = &p->u.icmp;
+
+	return ic->has_seq && ic->has_flags &&
+	    (ic->qflags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
+	    addr_eq(&p->src, &ic->qsrc);
+}
+
 void
 tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 {
@@ -455,6 +468,21 @@ tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 	k.client_port = ic->qsport;
 	k.server_port = ic->qdport;
 	i = find(t, &k);
+	if (i == NIL && local_reject(p) && verdict_icmp(p->src.family, ic->type,
+	    ic->code, &v)) {
+		/* The sending host refused its own SYN (an OUTPUT REJECT): the
+		 * SYN never reached the wire, so this error is the attempt. */
+		i = alloc_slot(t);
+		a = &t->pool[i];
+		memset(a, 0, sizeof *a);
+		a->t = k;
+		a->isn = ic->qseq;
+		a->icmp_type = a->icmp_code = -1;
+		a->first_syn_us = a->last_syn_us = now;
+		a->hnext = t->bucket[tuple_hash(&k, t->seed) & t->mask];
+		t->bucket[tuple_hash(&k, t->seed) & t->mask] = i;
+		set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
+	}
 	if (i == NIL || !ic->has_seq || t->pool[i].isn != ic->qseq ||
 	    !verdict_icmp(p->src.family, ic->type, ic->code, &v)) {
 		t->st->unmatched_icmp++;

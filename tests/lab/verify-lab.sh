@@ -170,11 +170,12 @@ observed_json() {
         "\(.expect_line) \(.source) \(.server) \(.server_port) \(.class)/\(.reason) \(.responder // "null") \(.pass)"' "$1" | sort
 }
 
-# run_verify NAME [OPTIONS...] — verify in the sender namespace; NAME.out/.err/.rc/.secs.
+# run_verify NAME [OPTIONS...] FILE — "verify --dns-server 203.0.113.53 --timeout 2 -Z nobody"
+# in the sender namespace; NAME.out/.err/.rc (exit status)/.ms (run time).
 run_verify() {
     local name=$1 t0 rc=0; shift
     t0=$(lab_now_us)
-    timeout 30 ip netns exec "$NS_SND" "$PROG" verify "$@" >"$T/$name.out" 2>"$T/$name.err" || rc=$?
+    timeout 30 ip netns exec "$NS_SND" "$PROG" verify --dns-server "$DNS4" --timeout 2 -Z nobody "$@" >"$T/$name.out" 2>"$T/$name.err" || rc=$?
     echo "$rc" >"$T/$name.rc"
     echo $(( ($(lab_now_us) - t0) / 1000 )) >"$T/$name.ms"
     lab_log "verify $name: exit $rc in $(cat "$T/$name.ms") ms"
@@ -243,11 +244,11 @@ check_json() {
 }
 
 # ---- 1. before the change ------------------------------------------------------------
-run_verify before-text --timeout 2 -Z nobody "$EF"
+run_verify before-text "$EF"
 [ "$(cat "$T/before-text.rc")" = 0 ] && ok "verify before: exit 0" ||
     { bad "verify before: exit $(cat "$T/before-text.rc") (want 0)"; show "$T/before-text.err"; }
 check_text before-text before
-run_verify before-json --json --timeout 2 -Z nobody "$EF"
+run_verify before-json --json "$EF"
 [ "$(cat "$T/before-json.rc")" = 0 ] && ok "verify --json before: exit 0" ||
     { bad "verify --json before: exit $(cat "$T/before-json.rc") (want 0)"; show "$T/before-json.err"; }
 check_json before-json before
@@ -255,11 +256,11 @@ cp "$T/before-json.out" "$T/before.json"
 
 # ---- 2. one rule changes ---------------------------------------------------------------
 fw "$NS_RCP" iptables -I INPUT 1 -p tcp -d "$H25" --dport 25 -s "$A" -j REJECT --reject-with tcp-reset
-run_verify after-text --timeout 2 -Z nobody "$EF"
+run_verify after-text "$EF"
 [ "$(cat "$T/after-text.rc")" = 1 ] && ok "verify after: exit 1" ||
     { bad "verify after: exit $(cat "$T/after-text.rc") (want 1)"; show "$T/after-text.err"; }
 check_text after-text after
-run_verify after-json --json --timeout 2 -Z nobody "$EF"
+run_verify after-json --json "$EF"
 [ "$(cat "$T/after-json.rc")" = 1 ] && ok "verify --json after: exit 1" ||
     { bad "verify --json after: exit $(cat "$T/after-json.rc") (want 1)"; show "$T/after-json.err"; }
 check_json after-json after
@@ -317,7 +318,7 @@ for m in "${MALFORMED[@]}"; do
     if [ "$where" = '$' ]; then col=$(( ${#text} + 1 )); else pre=${text%%"$where"*}; col=$(( ${#pre} + 1 )); fi
     f=$T/bad-$name.expect
     printf '# a malformed file\nfrom %s to %s port 25 expect accepted\n%s\n' "$A" "$H25" "$text" >"$f"
-    run_verify "bad-$name" --timeout 2 -Z nobody "$f"
+    run_verify "bad-$name" "$f"
     rc=$(cat "$T/bad-$name.rc") ms=$(cat "$T/bad-$name.ms")
     nl=$(wc -l <"$T/bad-$name.err")
     if [ "$rc" = 2 ] && [ "$nl" = 1 ] && [ ! -s "$T/bad-$name.out" ] && [ "$ms" -lt 1000 ] &&
@@ -337,15 +338,20 @@ nsyn=$(tcpdump -nn -r "$T/malformed.pcap" 2>/dev/null | wc -l)
 # 203.0.113.25 has nothing on 2525: the kernel answers the SYN with a RST.  Without -p the
 # capture watches 25 and 587 only; the expectation's own port must still be classified.
 printf 'from %s to %s port 2525 expect refused/reset via target\n' "$B" "$H25" >"$T/port2525.expect"
-run_verify port2525 --json --timeout 2 -Z nobody "$T/port2525.expect"
+lab_capture_start "$NS_SND" s0 "$T/port2525.pcap" tcp port 2525
+run_verify port2525 --json "$T/port2525.expect"
+lab_capture_stop 0.3
 got=$(jq -r 'select(.class != null) | "\(.source) \(.server):\(.server_port) \(.class)/\(.reason) \(.responder) \(.pass)"' \
     "$T/port2525.out" 2>/dev/null)
+# What the wire shows: the SYN out and the server's RST back.
+wire=$(tcpdump -nn -r "$T/port2525.pcap" 2>/dev/null | awk '{ $1 = ""; print }' | sed 's/, win .*//; s/, length .*//')
 if [ "$(cat "$T/port2525.rc")" = 0 ] && [ "$got" = "$B $H25:2525 refused/reset $H25 true" ]; then
     ok "port 2525 (not in -p): refused/reset from the target, exit 0"
 else
-    bad "port 2525 (not in -p): exit $(cat "$T/port2525.rc") (want 0), got '$got' (want '$B $H25:2525 refused/reset $H25 true')"
+    bad "port 2525 (not in -p): exit $(cat "$T/port2525.rc") (want 0), got '$got' (want '$B $H25:2525 refused/reset $H25 true'); on s0:"
+    printf '%s\n' "$wire" | sed 's/^/    | /'
 fi
-run_verify port2525-p --json -p 2525 --timeout 2 -Z nobody "$T/port2525.expect"
+run_verify port2525-p --json -p 2525 "$T/port2525.expect"
 got=$(jq -r 'select(.class != null) | "\(.source) \(.server):\(.server_port) \(.class)/\(.reason) \(.responder) \(.pass)"' \
     "$T/port2525-p.out" 2>/dev/null)
 if [ "$(cat "$T/port2525-p.rc")" = 0 ] && [ "$got" = "$B $H25:2525 refused/reset $H25 true" ]; then

@@ -312,6 +312,43 @@ time_going_back_is_counted(void **state)
 	tracker_free(t);
 }
 
+static void
+local_reject_without_syn_on_the_wire(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = icmp(CLIENT, 3, 3, 40000, ISN, 1);
+
+	(void)state;
+	/* A quote without flags cannot show it was a SYN: unmatched. */
+	tracker_icmp(t, 100 * S, &p);
+	assert_int_equal(st.unmatched_icmp, 1);
+	/* A quoted ACK from the host itself: not a connection attempt. */
+	p.u.icmp.has_flags = 1;
+	p.u.icmp.qflags = TCPF_ACK;
+	tracker_icmp(t, 100 * S, &p);
+	assert_int_equal(st.unmatched_icmp, 2);
+	/* From a router about a SYN we never saw: unmatched. */
+	p = icmp(ROUTER, 3, 3, 40000, ISN, 1);
+	p.u.icmp.has_flags = 1;
+	p.u.icmp.qflags = TCPF_SYN;
+	tracker_icmp(t, 100 * S, &p);
+	assert_int_equal(st.unmatched_icmp, 3);
+	assert_int_equal(nrecs, 0);
+	/* The host refusing its own SYN: that error is the attempt. */
+	p.src = CLIENT;
+	tracker_icmp(t, 100 * S + 5, &p);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_REFUSED);
+	assert_int_equal(recs[0].syns, 0);
+	assert_int_equal(recs[0].rtt_us, -1);
+	assert_false(record_responder_is_server(&recs[0]));
+	/* Its duplicate is after the verdict. */
+	tracker_icmp(t, 100 * S + 6, &p);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(st.after_verdict, 1);
+	tracker_free(t);
+}
+
 int
 main(void)
 {
@@ -325,6 +362,7 @@ main(void)
 		cmocka_unit_test(one_sided_capture_client_ack),
 		cmocka_unit_test(flood_is_bounded_and_counted),
 		cmocka_unit_test(time_going_back_is_counted),
+		cmocka_unit_test(local_reject_without_syn_on_the_wire),
 	};
 
 	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
