@@ -40,7 +40,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo check unit golden lab lint install clean fuzz fuzz-build fuzz-smoke
+.PHONY: all deps demo check unit golden lab lint install clean fuzz fuzz-build fuzz-smoke bench
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -122,3 +122,10 @@ clean:
 	rm -rf build build-san build-fuzz fuzz-out smtpscope
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# Benchmark against tcpdump, a bare libpcap loop, tshark and argus on a
+# synthetic capture (tests/bench/); fails only on counts that differ from
+# the generator's truth, never on a time.
+bench: all
+	@sh tests/deps.sh hyperfine time tshark jq || true
+	bash tests/bench/run.sh ./smtpscope

@@ -11,6 +11,8 @@
 # "# options: ..." line gives extra read options (e.g. -p 80).
 # With EXPECT_RECORDS=FILE (one file given), the JSON records are taken from
 # FILE (e.g. the output of a live watch) instead of running "PROG read".
+# A "# finding: TEXT" line must appear (as a substring) in the output of
+# "PROG read --scope --evidence".
 # Prints one line per file and "N passed, N failed".
 set -u
 prog=$1; shift
@@ -53,20 +55,29 @@ for e in "$@"; do
 	ok=1; why=
 	if [ $st -ne 0 ]; then ok=0; why="exit status $st"; fi
 	total=0
-	while read -r line; do
+	# Identical lines add up: "count=N" or N copies of a line mean N attempts.
+	while read -r copies line; do
 		case "$line" in ''|'#'*) continue ;; esac
 		# shellcheck disable=SC2086
 		set -- $line
 		want=1
 		for kv in "$@"; do [ "${kv%%=*}" = count ] && want=${kv#*=}; done
+		want=$((want * copies))
 		total=$((total + want))
 		got=$(jq -c "select($(condition "$@"))" "$out" | wc -l)
 		if [ "$got" -ne "$want" ]; then
 			ok=0; why="$why; $got record(s), want $want: $line"
 		fi
-	done <"$e"
+	done < <(grep -v '^[[:space:]]*\(#\|$\)' "$e" | sort | uniq -c)
 	n=$(wc -l <"$out")
 	if [ "$n" -ne "$total" ]; then ok=0; why="$why; $n records in all, want $total"; fi
+	if grep -q '^# finding: ' "$e" && [ -z "${EXPECT_RECORDS:-}" ]; then
+		# shellcheck disable=SC2086
+		report=$("$prog" read --scope --evidence $opts "$cap" 2>/dev/null)
+		while IFS= read -r f; do
+			printf '%s\n' "$report" | grep -qF -- "$f" || { ok=0; why="$why; no finding: $f"; }
+		done < <(sed -n 's/^# finding: //p' "$e")
+	fi
 	if [ $ok -eq 1 ]; then
 		echo "ok   $name ($n attempts)"; pass=$((pass+1))
 	else

@@ -1010,7 +1010,7 @@ static void
 flood(uint64_t n, uint64_t m, double rate)
 {
 	uint64_t p1 = m / 2, a1 = m / 5, g = m / 10, i, tot = p1 + a1;
-	int64_t t, step, dns = 0, end;
+	int64_t t = 0, step, dns = 0, end;
 	struct conn k;
 
 	if (n < m || m < 20 || (double)m / rate > 4.0) {

@@ -27,6 +27,7 @@ mkdir -p "$out" || exit 1
 command -v jq >/dev/null || { echo "bench: jq is needed (apt-get install jq)" >&2; exit 1; }
 
 cc -O2 -std=c11 -Wall -Wextra -o "$out/gen" "$here/gen.c" -lm || exit 1
+cc -O2 -std=c11 -Wall -Wextra -o "$out/maxrss" "$here/maxrss.c" || exit 1
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -Wall -Wextra -o "$out/pcaploop" "$here/pcaploop.c" \
 	$(pkg-config --cflags --libs libpcap) || exit 1
@@ -92,9 +93,12 @@ done
 
 have_hyperfine=0
 command -v hyperfine >/dev/null && have_hyperfine=1
-have_time=0
-[ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1 && have_time=1
-[ $have_time = 1 ] || echo "bench: GNU time not installed: no peak RSS (apt-get install time)"
+# peak RSS FILE CMD...: GNU time's %M, or the same from wait4 without it
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
+	peak() { /usr/bin/time -f %M -o "$@"; }
+else
+	peak() { "$out/maxrss" "$@"; }
+fi
 
 # measure NAME RUNS CMD...: sets med (median wall s) and rss (peak RSS MB)
 # and adds a row to the table.
@@ -118,10 +122,8 @@ measure() {
 		med=$(printf '%s\n' "${ts[@]}" | sort -g | awk '{ v[NR] = $1 } END {
 		    print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 	fi
-	if [ $have_time = 1 ]; then
-		/usr/bin/time -f %M -o "$out/rss" "$@" >/dev/null 2>&1
-		rss=$(awk 'END { printf "%.1f", $1 / 1024 }' "$out/rss")
-	fi
+	peak "$out/rss" "$@" >/dev/null 2>&1
+	rss=$(awk 'END { printf "%.1f", $1 / 1024 }' "$out/rss")
 	[ -n "$med" ] || { echo "bench: $name: did not run, see $out/time-$name.log"; med=; }
 	rows+=("$name|$med|$rss")
 }

@@ -398,6 +398,14 @@ run_probe retries --dns-server "$DNS4" --target "$MX3_4" --target "$TGT_4" -p 25
     --retries 2 --timeout 3 --json -Z nobody
 check_run retries 4
 check_records retries "$T/retries.out" "${EXPR[@]}"
+# The default --rate 100 spaces first SYNs 10 ms apart; a probe waiting for its
+# retransmission must not hold back the probes behind it.
+spread=$(jq -s '
+    def t: (.ts | capture("^(?<s>.*)\\.(?<f>[0-9]+)Z$")) as $m
+        | ($m.s + "Z" | fromdate) + ("0." + $m.f | tonumber);
+    if length == 2 then (map(t) | max - min) * 1000 | floor else -1 end' "$T/retries.out")
+[ "$spread" -ge 0 ] && [ "$spread" -lt 500 ]
+check $? "retries: both probes' first SYNs within 500 ms of each other (--rate 100: 10 ms apart; got $spread ms)"
 check_no_half_open retries
 
 # ---- 4. text output and the matrix --------------------------------------------------------

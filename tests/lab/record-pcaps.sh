@@ -37,6 +37,7 @@ SCENARIOS=(
     router-reject nft-reject-admin
     v6-adm-prohibited v6-port-unreach v6-tcp-reset v6-drop v6-greet-220
     any-sll2 vlan qinq port-587 stop-pending demo
+    scope-source-block scope-rate-limit scope-middlebox scope-forged-rst scope-local-reject
 )
 LAB_OBSERVER=${LAB_OBSERVER:-tcpdump}
 
@@ -110,6 +111,9 @@ GREET_587='220 submission ready'
 S_NAME='' S_DESC='' S_DIR='' S_PCAP='' S_SKIP=''
 S_EXPECT=() S_NOTES=()
 CLI='' SRV='' RTR='' CLI_IF=''
+
+# finding TEXT — a --scope/--evidence line the configuration must produce (a substring).
+finding() { S_NOTES+=("finding: $1"); }
 
 # expect SERVER PORT CLASS REASON RESPONDER RESPONDER_IS_SERVER [GREETING_CODE] — one attempt.
 expect() {
@@ -539,6 +543,121 @@ scen_demo() {
     lab_sleep_until_us $((a + 14500000))
     lab_connect "$CLI" 203.0.113.30 25 1.5
     lab_capture_stop 0
+}
+
+# attempt_from SRC HOST PORT — one bounded connection attempt bound to source address SRC.
+attempt_from() {
+    local rc=0
+    lab_exec "$CLI" timeout 4 socat -u -T 0.5 "TCP:$2:$3,bind=$1,connect-timeout=3" /dev/null \
+        >/dev/null 2>&1 || rc=$?
+    lab_log "  connect $1 -> $2 port $3: exit $rc"
+}
+
+# topo_chain N — client, N routers in a row, server; each router forwards.  The client
+# holds 192.0.2.10 and 192.0.2.11; router 1 is 192.0.2.1 towards it, router k (k > 1)
+# is 198.51.100.(4k-2) towards router k-1; the last router is 203.0.113.1 to the server.
+topo_chain() {
+    local n=$1 k prev prev_if
+    CLI=$(lab_nsname cli) SRV=$(lab_nsname srv) CLI_IF=c0
+    lab_ns_add "$CLI" 0
+    lab_ns_add "$SRV" 0
+    prev=$CLI prev_if=c0
+    for ((k = 1; k <= n; k++)); do
+        local r
+        r=$(lab_nsname "r$k")
+        lab_ns_add "$r" 0
+        lab_forwarding "$r"
+        if [ "$k" -eq 1 ]; then
+            lab_link "$CLI" "$r" "$CLI4/24,192.0.2.11/24" "$RTR_CLI4/24" c0 i0
+            ip -n "$CLI" route add default via "$RTR_CLI4" dev c0
+        else
+            # router k-1 .(4k-3) <-> router k .(4k-2), a /30 each
+            lab_link "$prev" "$r" "198.51.100.$((4 * k - 3))/30" "198.51.100.$((4 * k - 2))/30" o0 i0
+            ip -n "$prev" route add 203.0.113.0/24 via "198.51.100.$((4 * k - 2))"
+            ip -n "$r" route add 192.0.2.0/24 via "198.51.100.$((4 * k - 3))"
+        fi
+        prev=$r prev_if=o0
+        RTR=$r
+    done
+    lab_link "$prev" "$SRV" "203.0.113.1/24" "$SRV4/24" o0 s0
+    ip -n "$SRV" route add default via 203.0.113.1
+}
+
+scen_scope_source_block() {
+    S_DESC="router NATs 192.0.2.11 to 198.51.100.11; the server REJECTs --reject-with tcp-reset from 198.51.100.11 on port 25 and accepts 192.0.2.10 (not NATed); two attempts from each source"
+    expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
+    expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
+    expect "$SRV4" 25 refused reset "$SRV4" true
+    expect "$SRV4" 25 refused reset "$SRV4" true
+    finding "block aimed at 192.0.2.11: 2 of their 2 attempts failed (refused/reset) while 192.0.2.10 was accepted 2 of 2"
+    finding "Sending addresses with failures: 192.0.2.11"
+    finding "Other senders accepted in the same window: 192.0.2.10"
+    topo_chain 1
+    fw "$RTR" iptables -t nat -A POSTROUTING -s 192.0.2.11 -j SNAT --to-source 198.51.100.11
+    lab_addr "$RTR" o0 198.51.100.11/32
+    listen_greet "$SRV" 25 hold "$GREET_220"
+    fw "$SRV" iptables -A INPUT -s 198.51.100.11 -p tcp --dport 25 -j REJECT --reject-with tcp-reset
+    capture
+    attempt_from "$CLI4" "$SRV4" 25
+    attempt_from 192.0.2.11 "$SRV4" 25
+    attempt_from "$CLI4" "$SRV4" 25
+    attempt_from 192.0.2.11 "$SRV4" 25
+    lab_capture_stop
+}
+
+scen_scope_rate_limit() {
+    S_DESC="the server accepts 3 new connections per minute on port 25 (iptables -m limit --limit 3/minute --limit-burst 3 -j ACCEPT), then REJECTs --reject-with tcp-reset; the client connects 6 times"
+    local i
+    for i in 1 2 3; do expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220; done
+    for i in 1 2 3; do expect "$SRV4" 25 refused reset "$SRV4" true; done
+    finding "rate limiting or a new block for 192.0.2.10: accepted 3 times, then refused/reset from"
+    finding "(3 failures after the first success)"
+    topo_direct 0
+    listen_greet "$SRV" 25 hold "$GREET_220"
+    fw "$SRV" iptables -A INPUT -p tcp --syn --dport 25 -m limit --limit 3/minute --limit-burst 3 -j ACCEPT
+    fw "$SRV" iptables -A INPUT -p tcp --syn --dport 25 -j REJECT --reject-with tcp-reset
+    capture
+    for i in 1 2 3 4 5 6; do attempt_from "$CLI4" "$SRV4" 25; done
+    lab_capture_stop
+}
+
+scen_scope_middlebox() {
+    S_DESC="two routers between client and server; the second REJECTs port 25 with icmp-admin-prohibited (FORWARD), so the answer comes from a hop one router away"
+    expect "$SRV4" 25 prohibited admin-prohibited 198.51.100.6 false
+    finding "a middlebox on the path, not the recipient: 1 of 1 failures were answered by 198.51.100.6, 1 hops away"
+    topo_chain 2
+    listen_greet "$SRV" 25 hold "$GREET_220"
+    fw "$RTR" iptables -A FORWARD -p tcp --dport 25 -j REJECT --reject-with icmp-admin-prohibited
+    capture
+    attempt_from "$CLI4" "$SRV4" 25
+    lab_capture_stop
+}
+
+scen_scope_forged_rst() {
+    S_DESC="one router between client and server; the server accepts 25; the router REJECTs port 587 with --reject-with tcp-reset, a RST that carries the server's address but comes from one hop nearer"
+    expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
+    expect "$SRV4" 587 refused reset "$SRV4" true
+    finding "a middlebox forging resets, not the recipient: RSTs from the server's address came from 0 hops away while its SYN-ACKs (port 25) came from 1"
+    topo_chain 1
+    listen_greet "$SRV" 25 hold "$GREET_220"
+    listen_greet "$SRV" 587 hold "$GREET_587"
+    fw "$RTR" iptables -A FORWARD -p tcp --dport 587 -j REJECT --reject-with tcp-reset
+    capture
+    attempt "$SRV4" 25 greet
+    attempt "$SRV4" 587
+    lab_capture_stop
+}
+
+scen_scope_local_reject() {
+    S_DESC="the client's own OUTPUT chain REJECTs port 25 (icmp-port-unreachable): the SYN never leaves the host; captured on -i any to see the host's ICMP on lo"
+    expect "$SRV4" 25 refused port-unreach "$CLI4" false
+    finding "local firewall or provider block, not the recipient: 1 of 1 failures were answered by 192.0.2.10, the sending host itself"
+    topo_direct 0
+    listen_greet "$SRV" 25 hold "$GREET_220"
+    fw "$CLI" iptables -A OUTPUT -p tcp --dport 25 -j REJECT
+    capture any
+    attempt "$SRV4" 25
+    lab_capture_stop
 }
 
 # ---- runner ----------------------------------------------------------------------

@@ -23,9 +23,9 @@
 # 3. diff before.json after.json: exit 1, exactly the one changed key; diff of a file
 #    with itself: exit 0.
 # 4. Malformed expectation files: exit 2, one "file:line:col: message" line, no SYN sent.
-# 5. An expectation naming a port outside -p (the capture's ports).
+# 5. Expectations naming a port outside -p (the capture's ports).
 # Every expectation of this script comes from the configuration above, none from
-# smtpscope's output.  Needs root; prints "verify-lab: N passed, N failed"; about 25 s.
+# smtpscope's output.  Needs root; prints "verify-lab: N passed, N failed"; about 15 s.
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -148,7 +148,6 @@ LINES=(3 4 5 6 7 8 9 10 11 12 13)
 # Lines that fail after the change: each has a 192.0.2.10 -> 203.0.113.25:25 probe that
 # expects accepted (line 13's probe of the same key is from 192.0.2.11).
 FAIL_AFTER=" 3 12 "
-cp "$EF" "$T/lab.expect.txt"
 
 # expected_json WHEN — the expected records as sorted "line src dst port class/reason
 # responder pass" lines (WHEN: before|after).
@@ -239,30 +238,36 @@ check_json() {
     # why: null on a pass, "observed CLASS/REASON" on a failure.
     d=$(jq -r 'select(.class != null) | select((.pass and .why != null) or
         ((.pass | not) and .why != "observed \(.class)/\(.reason)")) | "\(.expect_line) \(.why)"' "$T/$name.out")
-    [ -z "$d" ] && ok "verify --json $when: why is null on a pass, 'observed class/reason' on a failure" ||
-        { bad "verify --json $when: bad why fields:"; printf '    %s\n' "$d"; }
+    if [ -z "$d" ]; then
+        ok "verify --json $when: why is null on a pass, 'observed class/reason' on a failure"
+    else
+        bad "verify --json $when: bad why fields:"; printf '    %s\n' "$d"
+    fi
+}
+
+# check_rc NAME WANT WHAT — the exit status of run NAME.
+check_rc() {
+    local rc
+    rc=$(cat "$T/$1.rc")
+    if [ "$rc" = "$2" ]; then ok "$3: exit $2"; else bad "$3: exit $rc (want $2)"; show "$T/$1.err"; fi
 }
 
 # ---- 1. before the change ------------------------------------------------------------
 run_verify before-text "$EF"
-[ "$(cat "$T/before-text.rc")" = 0 ] && ok "verify before: exit 0" ||
-    { bad "verify before: exit $(cat "$T/before-text.rc") (want 0)"; show "$T/before-text.err"; }
+check_rc before-text 0 "verify before"
 check_text before-text before
 run_verify before-json --json "$EF"
-[ "$(cat "$T/before-json.rc")" = 0 ] && ok "verify --json before: exit 0" ||
-    { bad "verify --json before: exit $(cat "$T/before-json.rc") (want 0)"; show "$T/before-json.err"; }
+check_rc before-json 0 "verify --json before"
 check_json before-json before
 cp "$T/before-json.out" "$T/before.json"
 
 # ---- 2. one rule changes ---------------------------------------------------------------
 fw "$NS_RCP" iptables -I INPUT 1 -p tcp -d "$H25" --dport 25 -s "$A" -j REJECT --reject-with tcp-reset
 run_verify after-text "$EF"
-[ "$(cat "$T/after-text.rc")" = 1 ] && ok "verify after: exit 1" ||
-    { bad "verify after: exit $(cat "$T/after-text.rc") (want 1)"; show "$T/after-text.err"; }
+check_rc after-text 1 "verify after"
 check_text after-text after
 run_verify after-json --json "$EF"
-[ "$(cat "$T/after-json.rc")" = 1 ] && ok "verify --json after: exit 1" ||
-    { bad "verify --json after: exit $(cat "$T/after-json.rc") (want 1)"; show "$T/after-json.err"; }
+check_rc after-json 1 "verify --json after"
 check_json after-json after
 cp "$T/after-json.out" "$T/after.json"
 
@@ -331,34 +336,39 @@ for m in "${MALFORMED[@]}"; do
 done
 lab_capture_stop 0.3
 nsyn=$(tcpdump -nn -r "$T/malformed.pcap" 2>/dev/null | wc -l)
-[ "$nsyn" = 0 ] && ok "malformed files: no packet left the sender ($nsyn TCP packets on s0)" ||
-    { bad "malformed files: $nsyn TCP packets on s0 (want 0)"; tcpdump -nn -r "$T/malformed.pcap" 2>/dev/null | head -n 5; }
+if [ "$nsyn" = 0 ]; then
+    ok "malformed files: no packet left the sender ($nsyn TCP packets on s0)"
+else
+    bad "malformed files: $nsyn TCP packets on s0 (want 0)"; tcpdump -nn -r "$T/malformed.pcap" 2>/dev/null | head -n 5
+fi
 
-# ---- 5. a port of an expectation outside -p ----------------------------------------------
-# 203.0.113.25 has nothing on 2525: the kernel answers the SYN with a RST.  Without -p the
-# capture watches 25 and 587 only; the expectation's own port must still be classified.
-printf 'from %s to %s port 2525 expect refused/reset via target\n' "$B" "$H25" >"$T/port2525.expect"
-lab_capture_start "$NS_SND" s0 "$T/port2525.pcap" tcp port 2525
-run_verify port2525 --json "$T/port2525.expect"
-lab_capture_stop 0.3
-got=$(jq -r 'select(.class != null) | "\(.source) \(.server):\(.server_port) \(.class)/\(.reason) \(.responder) \(.pass)"' \
-    "$T/port2525.out" 2>/dev/null)
-# What the wire shows: the SYN out and the server's RST back.
-wire=$(tcpdump -nn -r "$T/port2525.pcap" 2>/dev/null | awk '{ $1 = ""; print }' | sed 's/, win .*//; s/, length .*//')
-if [ "$(cat "$T/port2525.rc")" = 0 ] && [ "$got" = "$B $H25:2525 refused/reset $H25 true" ]; then
-    ok "port 2525 (not in -p): refused/reset from the target, exit 0"
-else
-    bad "port 2525 (not in -p): exit $(cat "$T/port2525.rc") (want 0), got '$got' (want '$B $H25:2525 refused/reset $H25 true'); on s0:"
-    printf '%s\n' "$wire" | sed 's/^/    | /'
-fi
-run_verify port2525-p --json -p 2525 "$T/port2525.expect"
-got=$(jq -r 'select(.class != null) | "\(.source) \(.server):\(.server_port) \(.class)/\(.reason) \(.responder) \(.pass)"' \
-    "$T/port2525-p.out" 2>/dev/null)
-if [ "$(cat "$T/port2525-p.rc")" = 0 ] && [ "$got" = "$B $H25:2525 refused/reset $H25 true" ]; then
-    ok "port 2525 with -p 2525: refused/reset from the target, exit 0"
-else
-    bad "port 2525 with -p 2525: exit $(cat "$T/port2525-p.rc") (want 0), got '$got'"
-fi
+# ---- 5. ports of an expectation outside -p ------------------------------------------------
+# 203.0.113.25 has nothing on 2525: its kernel answers the SYN with a RST.  Without -p the
+# capture's ports are 25 and 587; the expectation's own port must still be classified, so
+# line 1 passes and line 2 ("dropped") fails, with or without -p 2525.
+P25=$T/port2525.expect
+printf 'from %s to %s port 2525 expect refused/reset via target\nfrom %s to %s port 2525 expect dropped\n' \
+    "$B" "$H25" "$B" "$H25" >"$P25"
+want="1 $B $H25:2525 refused/reset $H25 true null
+2 $B $H25:2525 refused/reset $H25 false observed refused/reset"
+for opt in "" "-p 2525"; do
+    name=port2525${opt:+-p}
+    lab_capture_start "$NS_SND" s0 "$T/$name.pcap" tcp port 2525
+    # shellcheck disable=SC2086  # $opt is empty or two words
+    run_verify "$name" --json $opt "$P25"
+    lab_capture_stop 0.3
+    got=$(jq -r 'select(.class != null) | "\(.expect_line) \(.source) \(.server):\(.server_port) \(.class)/\(.reason) \(.responder) \(.pass) \(.why)"' \
+        "$T/$name.out" 2>/dev/null | sort)
+    if [ "$(cat "$T/$name.rc")" = 1 ] && [ "$got" = "$want" ]; then
+        ok "port 2525 ${opt:-(not in -p)}: refused/reset from the target; 'expect dropped' fails"
+    else
+        bad "port 2525 ${opt:-(not in -p)}: exit $(cat "$T/$name.rc") (want 1); records (want):"
+        printf '%s\n' "$want" | sed 's/^/    want | /'
+        printf '%s\n' "$got" | sed 's/^/    got  | /'
+        # What the wire showed: the SYNs out and the server's RSTs back.
+        tcpdump -nn -r "$T/$name.pcap" 2>/dev/null | sed 's/, win .*//; s/, length .*//; s/^/    wire | /'
+    fi
+done
 
 # ---- keep the outputs for a look after the run -------------------------------------------
 if [ -n "${VERIFY_LAB_KEEP:-}" ]; then
