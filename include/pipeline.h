@@ -11,7 +11,7 @@
 #include "stats.h"
 #include "track.h"
 
-#define PIPELINE_MAX_SINKS 4
+#define PIPELINE_MAX_SINKS 6
 
 struct pipeline {
 	struct stats st;

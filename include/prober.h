@@ -37,6 +37,7 @@ struct probe_config {
 	const char *dns_server;
 	int64_t timeout_us;
 	FILE *notes;			/* where DNS outcomes are reported */
+	int allow_empty;		/* verify: no address at all is not an error */
 };
 
 struct prober;

@@ -27,7 +27,8 @@ struct sink *sink_csv_new(FILE *out);
 struct sink *sink_summary_new(FILE *out);
 struct sink *sink_matrix_new(FILE *out);	/* probe: source x target */
 /* --scope (findings per destination) and/or --evidence (unblock request). */
-struct sink *sink_scope_new(FILE *out, int scope, int evidence);
+struct sink *sink_scope_new(FILE *out, int scope, int evidence,
+    const char *capture);
 
 /* Formatting shared by the sinks. */
 void fmt_time(char *buf, size_t len, int64_t us);	/* RFC 3339 UTC, microseconds */

@@ -333,7 +333,8 @@ setup_sinks(struct pipeline *pl, const struct config *cfg, int matrix)
 	if (matrix && cfg->output == OUT_TEXT)
 		add_sink(pl, sink_matrix_new(stdout));
 	if (cfg->scope || cfg->evidence)
-		add_sink(pl, sink_scope_new(report, cfg->scope, cfg->evidence));
+		add_sink(pl, sink_scope_new(report, cfg->scope, cfg->evidence,
+		    cfg->live.write_file));
 	add_sink(pl, sink_summary_new(report));
 }
 
@@ -554,9 +555,17 @@ cmd_verify(int argc, char **argv, struct config *cfg)
 		die(EXIT_USAGE, "%s", err);
 	if ((cfg->probe.specs = calloc((size_t)f.n, sizeof *cfg->probe.specs)) == NULL)
 		die(EXIT_INTERNAL, "out of memory");
-	for (i = 0; i < f.n; i++)
+	for (i = 0; i < f.n; i++) {
+		int b;
+
 		cfg->probe.specs[i] = f.e[i].spec;
+		/* The capture filter and the tracker watch every line's ports. */
+		for (b = 0; b < 65536 / 8; b++)
+			cfg->ports[b] |= f.e[i].ports[b];
+	}
 	cfg->probe.nspecs = f.n;
+	/* A line that resolves to nothing fails; it does not end the run. */
+	cfg->probe.allow_empty = 1;
 	probe_setup(cfg, &pl);
 	add_sink(&pl, v = sink_verify_new(stdout, &f, argv[optind],
 	    cfg->output == OUT_JSON));

@@ -350,9 +350,13 @@ build_probes(struct prober *p)
 	}
 	for (s = 0; s < p->cfg->nspecs && !p->failed; s++)
 		build_spec(p, s, r, nr);
-	if (!p->failed && p->n == 0) {
+	if (!p->failed && p->n == 0 && !p->cfg->allow_empty) {
 		fail(p, "nothing to probe: no address resolved, or none of the "
 		    "family of a source");
+		return;
+	}
+	if (p->n == 0) {
+		p->phase = PH_DONE;
 		return;
 	}
 	p->phase = p->failed ? PH_DONE : PH_SEND;

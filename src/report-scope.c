@@ -65,6 +65,7 @@ struct scope_sink {
 	struct dest d[MAX_DESTS];
 	int nd;
 	uint64_t other_dests;
+	const char *capture;		/* -w file beside the evidence */
 };
 
 static int
@@ -261,7 +262,7 @@ findings(FILE *out, const struct scope_sink *s, const struct dest *d)
 {
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
 	uint64_t f = fails(d->n), ok = d->n[VC_ACCEPTED];
-	int i, nok = 0, nbad = 0, said = 0;
+	int i, nok = 0, nbad = 0, said = 0, forged = 0;
 	uint64_t bad_attempts = 0, ok_attempts = 0;
 
 	for (i = 0; i < d->nsrc; i++) {
@@ -287,11 +288,19 @@ findings(FILE *out, const struct scope_sink *s, const struct dest *d)
 		    addr_str(&d->hop_addr, a), d->hop_hops);
 		said++;
 	}
-	if (d->rst_hops >= 0 && d->synack_hops >= 0 && d->rst_hops != d->synack_hops) {
-		fprintf(out, "    finding: RSTs from the server's address came from %d "
-		    "hops away while its SYN-ACKs came from %d: a middlebox forging "
-		    "resets, not the recipient\n", d->rst_hops, d->synack_hops);
+	/* SYN-ACKs from the same address on any port give its distance. */
+	for (i = 0; i < s->nd && d->rst_hops >= 0 && !forged; i++) {
+		const struct dest *o = &s->d[i];
+
+		if (!addr_eq(&o->server, &d->server) || o->synack_hops < 0 ||
+		    o->synack_hops == d->rst_hops)
+			continue;
+		fprintf(out, "    finding: a middlebox forging resets, not the "
+		    "recipient: RSTs from the server's address came from %d hops "
+		    "away while its SYN-ACKs (port %u) came from %d\n", d->rst_hops,
+		    o->port, o->synack_hops);
 		said++;
+		forged = 1;
 	}
 	if (nbad > 0 && nok > 0) {
 		fputs("    finding: block aimed at ", out);
@@ -318,7 +327,8 @@ findings(FILE *out, const struct scope_sink *s, const struct dest *d)
 		    src->fails_after_ok, src->fails_after_ok == 1 ? "" : "s");
 		said++;
 	}
-	if (ok == 0 && f > 0 && d->fail_local == 0 && d->fail_by_hop == 0) {
+	if (ok == 0 && f > 0 && d->fail_local == 0 && d->fail_by_hop == 0 &&
+	    !forged) {
 		fprintf(out, "    finding: every source failed: %" PRIu64 " attempt%s "
 		    "from %d source%s, none accepted (%s): recipient outage, closed "
 		    "listener, or a blanket policy\n", f, f == 1 ? "" : "s",
@@ -404,13 +414,16 @@ print_evidence(FILE *out, const struct scope_sink *s)
 	char a[ADDR_STRLEN];
 	int i, k;
 
+	fputs("evidence (for an unblock request; times in UTC):\n", out);
+	if (s->capture != NULL)
+		fprintf(out, "  Packet capture: %s\n", s->capture);
 	for (i = 0; i < s->nd; i++) {
 		const struct dest *d = &s->d[i];
 		uint64_t f = fails(d->n);
 
 		if (f == 0)
 			continue;
-		fputs("evidence:\n  Sending addresses with failures: ", out);
+		fputs("  Sending addresses with failures: ", out);
 		put_sources(out, d, 0);
 		for (k = 0; k < d->nsrc; k++)
 			if (d->src[k].n[VC_ACCEPTED] && fails(d->src[k].n))
@@ -446,7 +459,7 @@ print_evidence(FILE *out, const struct scope_sink *s)
 		}
 		fputs("  Other senders accepted in the same window: ", out);
 		put_sources(out, d, 1);
-		putc('\n', out);
+		fputs("\n\n", out);
 	}
 }
 
@@ -473,7 +486,7 @@ scope_free(struct sink *s)
 static const struct sink_ops scope_ops = { scope_record, scope_finish, scope_free };
 
 struct sink *
-sink_scope_new(FILE *out, int scope, int evidence)
+sink_scope_new(FILE *out, int scope, int evidence, const char *capture)
 {
 	struct scope_sink *s = calloc(1, sizeof *s);
 
@@ -483,5 +496,6 @@ sink_scope_new(FILE *out, int scope, int evidence)
 	s->base.out = out;
 	s->scope = scope;
 	s->evidence = evidence;
+	s->capture = capture;
 	return &s->base;
 }

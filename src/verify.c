@@ -84,6 +84,40 @@ json_probe(FILE *out, const struct expectation *e, const struct record *r,
 	json_write_record(out, r, x, 4);
 }
 
+/* The first target or mx: domain of expectation i that no record came
+ * from, or NULL when each gave at least one probe. */
+static const char *
+unprobed_target(const struct verify_sink *v, int i)
+{
+	const struct probe_spec *sp = &v->f->e[i].spec;
+	struct addr a;
+	size_t k;
+	int t;
+
+	for (t = 0; t < sp->ntargets + sp->ndomains; t++) {
+		const char *name = t < sp->ntargets ? sp->targets[t] :
+		    sp->domains[t - sp->ntargets];
+		int literal = t < sp->ntargets && addr_parse(name, &a), found = 0;
+
+		for (k = 0; k < v->n && !found; k++) {
+			const struct record *r = &v->recs[k];
+
+			if (r->probe_spec != i)
+				continue;
+			if (literal)
+				found = r->mx == NULL && addr_eq(&r->t.server, &a);
+			else if (t < sp->ntargets)
+				found = r->mx != NULL && r->domain == NULL &&
+				    strcmp(r->mx, name) == 0;
+			else
+				found = r->domain != NULL && strcmp(r->domain, name) == 0;
+		}
+		if (!found)
+			return name;
+	}
+	return NULL;
+}
+
 static void
 verify_finish(struct sink *s, const struct stats *st, int final)
 {
@@ -100,23 +134,35 @@ verify_finish(struct sink *s, const struct stats *st, int final)
 		const struct expectation *e = &v->f->e[i];
 		int n = 0, bad = 0;
 
+		const char *missing;
+
 		for (k = 0; k < v->n; k++)
 			if (v->recs[k].probe_spec == i)
 				n++, bad += !expect_met(e, &v->recs[k], why, sizeof why);
-		if (n == 0 || bad)
+		/* Every target must have been probed: a name that did not resolve
+		 * fails the line even when its other targets passed. */
+		missing = unprobed_target(v, i);
+		if (missing != NULL || bad)
 			v->failed++;
 		else
 			v->passed++;
-		if (!v->json)
-			fprintf(out, "%s %s:%d: %s%s\n", n && !bad ? "PASS" : "FAIL",
-			    v->path, e->line, e->text,
-			    n ? "" : "\n  FAIL nothing was probed: no address (see the dns: lines)");
-		else if (n == 0) {
+		if (!v->json) {
+			fprintf(out, "%s %s:%d: %s\n", missing || bad ? "FAIL" : "PASS",
+			    v->path, e->line, e->text);
+			if (missing)
+				fprintf(out, "  FAIL %s was not probed: no address of the "
+				    "right family (see the dns: lines)\n", missing);
+		} else if (missing) {
+			char msg[400];
+
+			snprintf(msg, sizeof msg, "%s was not probed: no address of the "
+			    "right family", missing);
 			fputs("{\"expect_line\":", out);
 			fprintf(out, "%d,\"expect\":", e->line);
 			json_put_string(out, e->text);
-			fputs(",\"pass\":false,\"why\":\"nothing was probed: no address\"}\n",
-			    out);
+			fputs(",\"pass\":false,\"why\":", out);
+			json_put_string(out, msg);
+			fputs("}\n", out);
 		}
 		for (k = 0; k < v->n; k++) {
 			const struct record *r = &v->recs[k];

@@ -543,7 +543,7 @@ nmap_compare nmap-b6 "$B6" "$T/v6.out"
 
 # ---- report -------------------------------------------------------------------------------
 echo "--- matrix (text run) ---"
-sed -n '/^matrix: /,/^$/p' "$T/text.out" | sed '/^$/q'
+awk '/^matrix: / { m = 1 } /^summary: / { m = 0 } m' "$T/text.out"
 echo "--- smtpscope vs nmap --reason ---"
 cat "$T/nmap.table"
 [ "$NAT66" = 1 ] || echo "note: no IPv6 NAT in this kernel; $B6 was not translated"
