@@ -11,8 +11,9 @@ enum field_kind { FK_NULL, FK_NUM, FK_STR, FK_BOOL };
 struct field {
 	const char *name;
 	enum field_kind kind;
-	char val[GREETING_MAX + 8];	/* text of the value (FK_BOOL: "true"/"false") */
-	const char *text;		/* instead of val when set: a longer string */
+	const char *text;		/* the value: points to val or to a string
+					 * that lives as long as the record */
+	char val[48];			/* room for numbers, times and addresses */
 };
 
 #define NFIELDS 21		/* every record */

@@ -1,6 +1,4 @@
 /* The record schema shared by the JSON and CSV sinks (names per DESIGN.md). */
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "fields.h"
@@ -14,18 +12,35 @@ static const char *const field_names[NFIELDS_MAX] = {
 	"source", "mx", "mx_pref",
 };
 
+/* Digits of v at the end of buf[32]; returns the first. */
+static char *
+digits(char *end, uint64_t v)
+{
+	*--end = '\0';
+	do
+		*--end = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return end;
+}
+
+/* A string that outlives the fields (static, or inside the record). */
 static void
 str(struct field *f, const char *s)
 {
 	f->kind = FK_STR;
-	snprintf(f->val, sizeof f->val, "%s", s);
+	f->text = s;
 }
 
 static void
 num(struct field *f, int64_t v)
 {
+	char tmp[32], *d = digits(tmp + sizeof tmp, (uint64_t)(v < 0 ? -v : v));
+
 	f->kind = FK_NUM;
-	snprintf(f->val, sizeof f->val, "%" PRId64, v);
+	f->text = f->val;
+	if (v < 0)
+		*--d = '-';
+	memcpy(f->val, d, (size_t)(tmp + sizeof tmp - d));
 }
 
 /* A number when v >= 0, else null. */
@@ -40,43 +55,61 @@ static void
 boolean(struct field *f, int v)
 {
 	f->kind = FK_BOOL;
-	strcpy(f->val, v ? "true" : "false");
+	f->text = v ? "true" : "false";
+}
+
+static void
+address(struct field *f, const struct addr *a)
+{
+	f->kind = FK_STR;
+	f->text = addr_str(a, f->val);
+}
+
+static void
+timestamp(struct field *f, int64_t us)
+{
+	f->kind = FK_STR;
+	fmt_time(f->val, sizeof f->val, us);
+	f->text = f->val;
 }
 
 int
 record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 {
-	char a[ADDR_STRLEN];
 	const char *en;
 	int i;
 
 	for (i = 0; i < NFIELDS_MAX; i++) {
 		f[i].name = field_names[i];
 		f[i].kind = FK_NULL;
-		f[i].val[0] = '\0';
-		f[i].text = NULL;
+		f[i].text = "";
 	}
-	fmt_time(a, sizeof a, r->first_syn_us);
-	str(&f[0], a);
-	fmt_time(a, sizeof a, r->verdict_us);
-	str(&f[1], a);
-	str(&f[2], addr_str(&r->t.client, a));
+	timestamp(&f[0], r->first_syn_us);
+	timestamp(&f[1], r->verdict_us);
+	address(&f[2], &r->t.client);
 	num(&f[3], r->t.client_port);
-	str(&f[4], addr_str(&r->t.server, a));
+	address(&f[4], &r->t.server);
 	num(&f[5], r->t.server_port);
 	num(&f[6], r->t.client.family);
 	str(&f[7], vclass_name(r->v.cls));
 	str(&f[8], r->v.reason);
 	num(&f[9], r->syns);
 	if (r->rtt_us >= 0) {
-		f[10].kind = FK_NUM;
-		snprintf(f[10].val, sizeof f[10].val, "%" PRId64 ".%03" PRId64,
-		    r->rtt_us / 1000, r->rtt_us % 1000);
+		/* milliseconds with three decimals, from microseconds */
+		char *p;
+
+		num(&f[10], r->rtt_us / 1000);
+		p = f[10].val + strlen(f[10].val);
+		p[0] = '.';
+		p[1] = (char)('0' + r->rtt_us % 1000 / 100);
+		p[2] = (char)('0' + r->rtt_us % 100 / 10);
+		p[3] = (char)('0' + r->rtt_us % 10);
+		p[4] = '\0';
 	}
 	opt(&f[11], r->icmp_type);
 	opt(&f[12], r->icmp_code);
 	if (r->responder.family != 0) {
-		str(&f[13], addr_str(&r->responder, a));
+		address(&f[13], &r->responder);
 		boolean(&f[14], record_responder_is_server(r));
 	}
 	opt(&f[15], r->reply_ttl);
@@ -91,7 +124,7 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 	if (!r->probe)
 		return NFIELDS;
 	/* The probe's source is the client side before any NAT. */
-	str(&f[21], addr_str(&r->t.client, a));
+	address(&f[21], &r->t.client);
 	if (r->mx != NULL)
 		str(&f[22], r->mx);
 	opt(&f[23], r->mx_pref);

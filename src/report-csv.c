@@ -17,12 +17,12 @@ put_field(FILE *out, const struct field *f)
 
 	if (f->kind == FK_NULL)
 		return;
-	if (f->kind != FK_STR || strpbrk(f->val, ",\"") == NULL) {
-		fputs(f->val, out);
+	if (f->kind != FK_STR || strpbrk(f->text, ",\"") == NULL) {
+		fputs(f->text, out);
 		return;
 	}
 	putc('"', out);
-	for (p = f->val; *p; p++) {
+	for (p = f->text; *p; p++) {
 		if (*p == '"')
 			putc('"', out);
 		putc(*p, out);

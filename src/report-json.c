@@ -1,24 +1,64 @@
 /* JSON lines: one object per record, absent values as null. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "fields.h"
 #include "sink.h"
 
+/* A line is built in memory and written with one fwrite: stdio's
+ * per-character calls were most of the JSON output's cost. */
+struct line {
+	char buf[4096];
+	size_t n;
+};
+
+static void
+add(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof l->buf - l->n)
+		n = sizeof l->buf - l->n;
+	memcpy(l->buf + l->n, s, n);
+	l->n += n;
+}
+
 /* JSON string escaping; control characters as \u00XX (greetings are
  * already printable, expectation text may not be). */
+static void
+add_json_string(struct line *l, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	add(l, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		add(l, run, (size_t)(s - run));
+		run = s + 1;
+		if (c >= 0x20) {
+			char e[2] = { '\\', (char)c };
+
+			add(l, e, 2);
+		} else {
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			add(l, e, 6);
+		}
+	}
+	add(l, run, (size_t)(s - run));
+	add(l, "\"", 1);
+}
+
 void
 json_put_string(FILE *out, const char *s)
 {
-	putc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			putc('\\', out);
-		if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", (unsigned char)*s);
-		else
-			putc(*s, out);
-	}
-	putc('"', out);
+	struct line l;
+
+	l.n = 0;
+	add_json_string(&l, s);
+	fwrite(l.buf, 1, l.n, out);
 }
 
 void
@@ -26,24 +66,29 @@ json_write_record(FILE *out, const struct record *r, const struct field *extra,
     int nextra)
 {
 	struct field f[NFIELDS_MAX];
+	struct line l;
 	int i, n;
 
 	n = record_fields(r, f);
-	putc('{', out);
+	l.n = 0;
+	add(&l, "{", 1);
 	for (i = 0; i < n + nextra; i++) {
 		const struct field *x = i < n ? &f[i] : &extra[i - n];
 
 		if (i)
-			putc(',', out);
-		fprintf(out, "\"%s\":", x->name);
+			add(&l, ",", 1);
+		add(&l, "\"", 1);
+		add(&l, x->name, strlen(x->name));
+		add(&l, "\":", 2);
 		if (x->kind == FK_NULL)
-			fputs("null", out);
+			add(&l, "null", 4);
 		else if (x->kind == FK_STR)
-			json_put_string(out, x->text ? x->text : x->val);
+			add_json_string(&l, x->text);
 		else
-			fputs(x->val, out);
+			add(&l, x->text, strlen(x->text));
 	}
-	fputs("}\n", out);
+	add(&l, "}\n", 2);
+	fwrite(l.buf, 1, l.n, out);
 }
 
 static void

@@ -29,6 +29,7 @@ enum state {
 
 struct attempt {
 	struct tuple t;
+	uint32_t hash;			/* tuple_hash(t): compared before t itself */
 	uint32_t isn;
 	uint32_t syns;
 	uint32_t hnext;			/* hash chain, or free list */
@@ -144,20 +145,35 @@ set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 }
 
 static uint32_t
-find(const struct tracker *t, const struct tuple *k)
+find_hashed(const struct tracker *t, const struct tuple *k, uint32_t h)
 {
-	uint32_t i = t->bucket[tuple_hash(k, t->seed) & t->mask];
+	uint32_t i = t->bucket[h & t->mask];
 
-	while (i != NIL && !tuple_eq(&t->pool[i].t, k))
+	while (i != NIL && (t->pool[i].hash != h || !tuple_eq(&t->pool[i].t, k)))
 		i = t->pool[i].hnext;
 	return i;
+}
+
+static uint32_t
+find(const struct tracker *t, const struct tuple *k)
+{
+	return find_hashed(t, k, tuple_hash(k, t->seed));
+}
+
+/* Puts attempt i, whose t is set, into the hash. */
+static void
+hash_in(struct tracker *t, uint32_t i, uint32_t h)
+{
+	t->pool[i].hash = h;
+	t->pool[i].hnext = t->bucket[h & t->mask];
+	t->bucket[h & t->mask] = i;
 }
 
 static void
 release(struct tracker *t, uint32_t i)
 {
 	struct attempt *a = &t->pool[i];
-	uint32_t *pp = &t->bucket[tuple_hash(&a->t, t->seed) & t->mask];
+	uint32_t *pp = &t->bucket[a->hash & t->mask];
 
 	while (*pp != i)
 		pp = &t->pool[*pp].hnext;
@@ -322,8 +338,7 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 	a->syns = 1;
 	a->icmp_type = a->icmp_code = -1;
 	a->first_syn_us = a->last_syn_us = now;
-	a->hnext = t->bucket[tuple_hash(&k, t->seed) & t->mask];
-	t->bucket[tuple_hash(&k, t->seed) & t->mask] = i;
+	hash_in(t, i, tuple_hash(&k, t->seed));
 	a->state = ST_FREE;
 	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
 }
@@ -479,8 +494,7 @@ tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 		a->isn = ic->qseq;
 		a->icmp_type = a->icmp_code = -1;
 		a->first_syn_us = a->last_syn_us = now;
-		a->hnext = t->bucket[tuple_hash(&k, t->seed) & t->mask];
-		t->bucket[tuple_hash(&k, t->seed) & t->mask] = i;
+		hash_in(t, i, tuple_hash(&k, t->seed));
 		set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
 	}
 	if (i == NIL || !ic->has_seq || t->pool[i].isn != ic->qseq ||

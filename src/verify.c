@@ -72,15 +72,16 @@ json_probe(FILE *out, const struct expectation *e, const struct record *r,
 	x[0].name = "expect_line";
 	x[0].kind = FK_NUM;
 	snprintf(x[0].val, sizeof x[0].val, "%d", e->line);
+	x[0].text = x[0].val;
 	x[1].name = "expect";
 	x[1].kind = FK_STR;
 	x[1].text = e->text;
 	x[2].name = "pass";
 	x[2].kind = FK_BOOL;
-	strcpy(x[2].val, ok ? "true" : "false");
+	x[2].text = ok ? "true" : "false";
 	x[3].name = "why";
 	x[3].kind = ok ? FK_NULL : FK_STR;
-	snprintf(x[3].val, sizeof x[3].val, "%s", ok ? "" : why);
+	x[3].text = ok ? "" : why;
 	json_write_record(out, r, x, 4);
 }
 

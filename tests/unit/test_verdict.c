@@ -127,25 +127,25 @@ schema_nulls(void **state)
 		    strcmp(n, "hops") == 0)
 			assert_int_equal(f[i].kind, FK_NULL);
 		if (strcmp(n, "errno") == 0)
-			assert_string_equal(f[i].val, "ETIMEDOUT");
+			assert_string_equal(f[i].text, "ETIMEDOUT");
 		if (strcmp(n, "server") == 0)
-			assert_string_equal(f[i].val, "203.0.0.0");
+			assert_string_equal(f[i].text, "203.0.0.0");
 		if (strcmp(n, "ts") == 0)
-			assert_string_equal(f[i].val, "1970-01-01T00:00:00.000000Z");
+			assert_string_equal(f[i].text, "1970-01-01T00:00:00.000000Z");
 	}
 	r.rtt_us = 1234567;
 	record_fields(&r, f);
 	assert_string_equal(f[10].name, "rtt_ms");
-	assert_string_equal(f[10].val, "1234.567");
+	assert_string_equal(f[10].text, "1234.567");
 	/* Probe records add source, mx, mx_pref. */
 	r.probe = true;
 	r.mx = "mx1.example.test";
 	r.mx_pref = 10;
 	assert_int_equal(record_fields(&r, f), NFIELDS_MAX);
 	assert_string_equal(f[21].name, "source");
-	assert_string_equal(f[21].val, "0.0.0.0");
-	assert_string_equal(f[22].val, "mx1.example.test");
-	assert_string_equal(f[23].val, "10");
+	assert_string_equal(f[21].text, "0.0.0.0");
+	assert_string_equal(f[22].text, "mx1.example.test");
+	assert_string_equal(f[23].text, "10");
 	r.mx = NULL;
 	r.mx_pref = -1;
 	record_fields(&r, f);
