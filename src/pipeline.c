@@ -94,7 +94,7 @@ pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
 	p.u.tcp.flags = TCPF_SYN;
 	if (now > pl->last_ts)
 		pl->last_ts = now;
-	tracker_syn(pl->tr, now, &p);
+	tracker_syn_sent(pl->tr, now, &p);
 }
 
 void

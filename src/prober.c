@@ -455,13 +455,17 @@ hook_deadline(void *ctx, int64_t now)
 		return resolver_deadline(p->res, now);
 	if (p->phase == PH_DONE)
 		return now;
+	/* The earliest SYN due over all probes: a probe waiting for its retry
+	 * must not hold back the first SYN of the ones after it. */
 	for (i = 0; i < p->n; i++) {
 		const struct probe *pr = &p->probes[i];
+		int64_t due;
 
 		if (pr->done || pr->sent > p->cfg->retries)
 			continue;
-		d = pr->sent == 0 ? p->next_send : pr->next_us;
-		break;
+		due = pr->sent == 0 ? p->next_send : pr->next_us;
+		if (due < d)
+			d = due;
 	}
 	if (d < p->next_send)
 		d = p->next_send;

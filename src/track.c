@@ -36,6 +36,7 @@ struct attempt {
 	uint32_t prev, next;		/* state list */
 	uint8_t state;
 	uint8_t reply_ttl;
+	uint8_t copy_due;		/* probe: the capture's copy of its SYN is due */
 	int64_t deadline;
 	int64_t first_syn_us, last_syn_us;	/* packet time, for the record */
 	int64_t answer_us;		/* time of the answer */
@@ -303,6 +304,9 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 		a = &t->pool[i];
 		if (a->isn == p->u.tcp.seq) {
 			if (now - a->last_syn_us < DUP_SYN_US &&
+			    now + DUP_SYN_US > a->last_syn_us && a->copy_due)
+				a->copy_due = 0;	/* our own SYN, seen on the wire */
+			else if (now - a->last_syn_us < DUP_SYN_US &&
 			    now >= a->last_syn_us)
 				t->st->duplicate_syns++;
 			else if (a->state != ST_PENDING) {
@@ -363,6 +367,21 @@ find_reply(const struct tracker *t, const struct packet *p)
 	k.client_port = p->u.tcp.dport;
 	k.server_port = p->u.tcp.sport;
 	return find(t, &k);
+}
+
+void
+tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p)
+{
+	struct tuple k;
+	uint32_t i;
+
+	tracker_syn(t, now, p);
+	k.client = p->src;
+	k.server = p->dst;
+	k.client_port = p->u.tcp.sport;
+	k.server_port = p->u.tcp.dport;
+	if ((i = find(t, &k)) != NIL)
+		t->pool[i].copy_due = 1;
 }
 
 void
