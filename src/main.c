@@ -41,6 +41,7 @@ struct config {
 	struct probe_config probe;
 	struct probe_spec spec;		/* probe's one set of probes */
 	int scope, evidence;		/* --scope, --evidence */
+	struct scope_dns dns;		/* -r, --dnsbl */
 	const char *filter_file;
 };
 
@@ -146,7 +147,7 @@ parse_ports(const char *s, uint8_t set[65536 / 8])
 enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
-	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE };
+	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -174,6 +175,8 @@ static const struct option long_opts[] = {
 	{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
 	{ "scope", no_argument, NULL, OPT_SCOPE },
 	{ "evidence", no_argument, NULL, OPT_EVIDENCE },
+	{ "resolve", no_argument, NULL, 'r' },
+	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -189,11 +192,13 @@ option_commands(int c)
 		return "wpv";
 	case OPT_MX: case OPT_TARGET: case OPT_SOURCE:
 		return "p";
-	case OPT_DNS_SERVER: case OPT_RETRIES: case OPT_RATE: case OPT_TTL:
+	case OPT_DNS_SERVER:
+		return "rwpv";
+	case OPT_RETRIES: case OPT_RATE: case OPT_TTL:
 	case OPT_MAX_PROBES: case '4': case '6':
 		return "pv";
 	case OPT_MAX_ATTEMPTS: case OPT_GREET: case OPT_SUMMARY: case OPT_SCOPE:
-	case OPT_EVIDENCE:
+	case OPT_EVIDENCE: case 'r': case OPT_DNSBL:
 		return "rwp";
 	default:
 		return "rwpv";
@@ -214,7 +219,7 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 	int c, li;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d46", long_opts,
+	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d46r", long_opts,
 	    &li)) != -1) {
 		if (c != ':' && c != '?' && c != 'h' &&
 		    strchr(option_commands(c), cmd[0]) == NULL) {
@@ -269,7 +274,9 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 			add_arg(cfg->spec.sources, &cfg->spec.nsources, "--source",
 			    optarg);
 			break;
-		case OPT_DNS_SERVER: cfg->probe.dns_server = optarg; break;
+		case OPT_DNS_SERVER:
+			cfg->probe.dns_server = cfg->dns.server = optarg;
+			break;
 		case OPT_RETRIES:
 			cfg->probe.retries = (int)parse_num("--retries", optarg, 0, 10);
 			break;
@@ -284,6 +291,20 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 			    1, 100000);
 			break;
 		case OPT_SCOPE: cfg->scope = 1; break;
+		case 'r': cfg->dns.resolve = 1; break;
+		case OPT_DNSBL: {
+			char *z, *save;
+
+			for (z = strtok_r(optarg, ",", &save); z != NULL;
+			    z = strtok_r(NULL, ",", &save)) {
+				if (cfg->dns.nzones == 8)
+					die(EXIT_USAGE, "--dnsbl: at most 8 zones");
+				cfg->dns.zones[cfg->dns.nzones++] = z;
+			}
+			if (cfg->dns.nzones == 0)
+				die(EXIT_USAGE, "--dnsbl: no zone given");
+			break;
+		}
 		case OPT_EVIDENCE: cfg->evidence = 1; break;
 		case '4': cfg->probe.family = 4; break;
 		case '6': cfg->probe.family = 6; break;
@@ -332,9 +353,9 @@ setup_sinks(struct pipeline *pl, const struct config *cfg, int matrix)
 		add_sink(pl, sink_csv_new(stdout));
 	if (matrix && cfg->output == OUT_TEXT)
 		add_sink(pl, sink_matrix_new(stdout));
-	if (cfg->scope || cfg->evidence)
+	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones)
 		add_sink(pl, sink_scope_new(report, cfg->scope, cfg->evidence,
-		    cfg->live.write_file));
+		    cfg->live.write_file, &cfg->dns));
 	add_sink(pl, sink_summary_new(report));
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "resolve.h"
 #include "sink.h"
 
 #define MAX_DESTS 512
@@ -66,6 +67,8 @@ struct scope_sink {
 	int nd;
 	uint64_t other_dests;
 	const char *capture;		/* -w file beside the evidence */
+	struct scope_dns dns;
+	struct resolver *res;		/* at the end: PTR names, blocklists */
 };
 
 static int
@@ -211,6 +214,25 @@ scope_record(struct sink *sk, const struct record *r)
 		sm->icmp_code = r->icmp_code;
 		sm->responder = r->responder;
 	}
+}
+
+static void print_dnsbl(FILE *out, const struct scope_sink *s,
+    const struct addr *only);
+
+/* The PTR name of a, when -r found one. */
+static const char *
+name_of(const struct scope_sink *s, const struct addr *a)
+{
+	const struct ptr_result *p;
+	size_t i, n;
+
+	if (s->res == NULL)
+		return NULL;
+	n = resolver_ptrs(s->res, &p);
+	for (i = 0; i < n; i++)
+		if (addr_eq(&p[i].a, a) && p[i].name[0])
+			return p[i].name;
+	return NULL;
 }
 
 static void
@@ -430,6 +452,8 @@ print_evidence(FILE *out, const struct scope_sink *s)
 				fprintf(out, ", %s", addr_str(&d->src[k].a, a));
 		fputs("\n  Destination: ", out);
 		put_dest(out, d);
+		if (name_of(s, &d->server) != NULL)
+			fprintf(out, " [PTR %s]", name_of(s, &d->server));
 		fputs("\n  Window (UTC): ", out);
 		put_time(out, d->first_ts);
 		fputs(" to ", out);
@@ -459,7 +483,105 @@ print_evidence(FILE *out, const struct scope_sink *s)
 		}
 		fputs("  Other senders accepted in the same window: ", out);
 		put_sources(out, d, 1);
-		fputs("\n\n", out);
+		putc('\n', out);
+		for (k = 0; k < d->nsrc; k++) {
+			const char *nm = name_of(s, &d->src[k].a);
+
+			if (fails(d->src[k].n) == 0)
+				continue;
+			if (nm != NULL)
+				fprintf(out, "  Sender %s has PTR %s\n",
+				    addr_str(&d->src[k].a, a), nm);
+			if (s->dns.nzones > 0) {
+				fputs("  Blocklists:\n", out);
+				print_dnsbl(out, s, &d->src[k].a);
+			}
+		}
+		putc('\n', out);
+	}
+}
+
+/* -r and --dnsbl: every address in the report, asked once, at the end, so
+ * the records themselves stay as the packets said. */
+static void
+lookups(struct scope_sink *s)
+{
+	char err[256];
+	int i, k, z;
+
+	if (!s->dns.resolve && s->dns.nzones == 0)
+		return;
+	resolver_free(s->res);
+	if ((s->res = resolver_new(s->dns.server, 0, err, sizeof err)) == NULL) {
+		fprintf(s->base.out, "dns: %s\n", err);
+		return;
+	}
+	for (i = 0; i < s->nd; i++) {
+		const struct dest *d = &s->d[i];
+
+		if (s->dns.resolve)
+			resolver_add_ptr(s->res, &d->server);
+		for (k = 0; k < d->nsrc; k++) {
+			if (s->dns.resolve)
+				resolver_add_ptr(s->res, &d->src[k].a);
+			for (z = 0; z < s->dns.nzones; z++) {
+				const struct dnsbl_result *b;
+				size_t j, n = resolver_dnsbls(s->res, &b);
+				int seen = 0;
+
+				for (j = 0; j < n && !seen; j++)
+					seen = addr_eq(&b[j].a, &d->src[k].a) &&
+					    strcmp(b[j].zone, s->dns.zones[z]) == 0;
+				if (!seen)
+					resolver_add_dnsbl(s->res, &d->src[k].a,
+					    s->dns.zones[z]);
+			}
+		}
+	}
+	resolver_wait(s->res, 6000);
+}
+
+static void
+print_names(FILE *out, const struct scope_sink *s)
+{
+	const struct ptr_result *p;
+	char a[ADDR_STRLEN];
+	size_t i, n;
+
+	if (s->res == NULL || !s->dns.resolve)
+		return;
+	n = resolver_ptrs(s->res, &p);
+	fputs("names (PTR):\n", out);
+	for (i = 0; i < n; i++)
+		fprintf(out, "  %s %s%s%s\n", addr_str(&p[i].a, a),
+		    p[i].name[0] ? p[i].name : "(no name: ",
+		    p[i].name[0] ? "" : (p[i].status[0] ? p[i].status : "no answer"),
+		    p[i].name[0] ? "" : ")");
+}
+
+static void
+print_dnsbl(FILE *out, const struct scope_sink *s, const struct addr *only)
+{
+	const struct dnsbl_result *b;
+	char a[ADDR_STRLEN];
+	size_t i, n;
+
+	if (s->res == NULL)
+		return;
+	n = resolver_dnsbls(s->res, &b);
+	for (i = 0; i < n; i++) {
+		if (only != NULL && !addr_eq(only, &b[i].a))
+			continue;
+		fprintf(out, "  %s ", addr_str(&b[i].a, a));
+		if (b[i].listed == 1)
+			fprintf(out, "LISTED in %s: %s%s%s%s\n", b[i].zone, b[i].code,
+			    b[i].reason[0] ? " \"" : "", b[i].reason,
+			    b[i].reason[0] ? "\"" : "");
+		else if (b[i].listed == 0)
+			fprintf(out, "not listed in %s\n", b[i].zone);
+		else
+			fprintf(out, "unknown in %s: lookup failed (%s)\n", b[i].zone,
+			    b[i].status[0] ? b[i].status : "no answer");
 	}
 }
 
@@ -470,23 +592,33 @@ scope_finish(struct sink *sk, const struct stats *st, int final)
 
 	(void)st;
 	(void)final;
+	lookups(s);
 	if (s->scope)
 		print_scope(sk->out, s);
 	if (s->evidence)
 		print_evidence(sk->out, s);
+	print_names(sk->out, s);
+	if (s->res != NULL && s->dns.nzones > 0 && !s->evidence) {
+		fputs("blocklists (DNSBL):\n", sk->out);
+		print_dnsbl(sk->out, s, NULL);
+	}
 	fflush(sk->out);
 }
 
 static void
-scope_free(struct sink *s)
+scope_free(struct sink *sk)
 {
+	struct scope_sink *s = (struct scope_sink *)sk;
+
+	resolver_free(s->res);
 	free(s);
 }
 
 static const struct sink_ops scope_ops = { scope_record, scope_finish, scope_free };
 
 struct sink *
-sink_scope_new(FILE *out, int scope, int evidence, const char *capture)
+sink_scope_new(FILE *out, int scope, int evidence, const char *capture,
+    const struct scope_dns *dns)
 {
 	struct scope_sink *s = calloc(1, sizeof *s);
 
@@ -497,5 +629,7 @@ sink_scope_new(FILE *out, int scope, int evidence, const char *capture)
 	s->scope = scope;
 	s->evidence = evidence;
 	s->capture = capture;
+	if (dns != NULL)
+		s->dns = *dns;
 	return &s->base;
 }

@@ -2,6 +2,7 @@
  * sockets, ares_process_fd() serves them and fires query timeouts. */
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@
 #define MAX_SOCKS 16
 #define MAX_RESULTS 1024
 #define MAX_NOTES 256
+#define MAX_PTRS 512
+#define MAX_DNSBLS 512
 
 struct sock {
 	ares_socket_t fd;
@@ -32,6 +35,10 @@ struct resolver {
 	size_t nresults;
 	struct dns_note notes[MAX_NOTES];
 	size_t nnotes;
+	struct ptr_result ptrs[MAX_PTRS];
+	size_t nptrs;
+	struct dnsbl_result dnsbls[MAX_DNSBLS];
+	size_t ndnsbls;
 };
 
 /* A lookup in flight: which name, and for which MX (if any). */
@@ -358,4 +365,168 @@ resolver_notes(const struct resolver *r, const struct dns_note **out)
 {
 	*out = r->notes;
 	return r->nnotes;
+}
+
+struct ptr_job {
+	struct resolver *r;
+	struct ptr_result *p;
+};
+
+static void
+on_ptr(void *arg, int status, int timeouts, struct hostent *he)
+{
+	struct ptr_job *j = arg;
+
+	(void)timeouts;
+	j->r->pending--;
+	if (status == ARES_SUCCESS && he != NULL && he->h_name != NULL)
+		snprintf(j->p->name, sizeof j->p->name, "%s", he->h_name);
+	else
+		snprintf(j->p->status, sizeof j->p->status, "%s",
+		    status_name(status));
+	free(j);
+}
+
+void
+resolver_add_ptr(struct resolver *r, const struct addr *a)
+{
+	struct ptr_job *j;
+	size_t i;
+
+	for (i = 0; i < r->nptrs; i++)
+		if (addr_eq(&r->ptrs[i].a, a))
+			return;
+	if (r->nptrs == MAX_PTRS || (j = calloc(1, sizeof *j)) == NULL)
+		return;
+	j->r = r;
+	j->p = &r->ptrs[r->nptrs++];
+	memset(j->p, 0, sizeof *j->p);
+	j->p->a = *a;
+	r->pending++;
+	ares_gethostbyaddr(r->ch, a->b, a->family == 6 ? 16 : 4,
+	    a->family == 6 ? AF_INET6 : AF_INET, on_ptr, j);
+}
+
+struct bl_job {
+	struct resolver *r;
+	struct dnsbl_result *d;
+	char name[RESOLVE_NAME_MAX + 80];
+};
+
+/* TXT strings: printable ASCII, the rest dropped. */
+static void
+on_dnsbl_txt(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct bl_job *j = arg;
+	struct ares_txt_reply *txt = NULL, *t;
+	size_t n = 0, k;
+
+	(void)timeouts;
+	j->r->pending--;
+	if (status == ARES_SUCCESS &&
+	    ares_parse_txt_reply(abuf, alen, &txt) == ARES_SUCCESS) {
+		for (t = txt; t != NULL; t = t->next)
+			for (k = 0; k < t->length && n + 1 < sizeof j->d->reason; k++)
+				if (t->txt[k] >= 0x20 && t->txt[k] < 0x7f)
+					j->d->reason[n++] = (char)t->txt[k];
+		j->d->reason[n] = '\0';
+		ares_free_data(txt);
+	}
+	free(j);
+}
+
+static void
+on_dnsbl_a(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct bl_job *j = arg;
+	struct ares_addrttl a[4];
+	int n = 4;
+
+	(void)timeouts;
+	j->r->pending--;
+	if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
+		j->d->listed = 0;
+		free(j);
+		return;
+	}
+	if (status != ARES_SUCCESS ||
+	    ares_parse_a_reply(abuf, alen, NULL, a, &n) != ARES_SUCCESS || n < 1) {
+		j->d->listed = -1;
+		snprintf(j->d->status, sizeof j->d->status, "%s",
+		    status_name(status == ARES_SUCCESS ? ARES_EBADRESP : status));
+		free(j);
+		return;
+	}
+	j->d->listed = 1;
+	inet_ntop(AF_INET, &a[0].ipaddr, j->d->code, sizeof j->d->code);
+	/* The listing's reason, where the zone publishes one. */
+	j->r->pending++;
+	ares_query(j->r->ch, j->name, ns_c_in, ns_t_txt, on_dnsbl_txt, j);
+}
+
+void
+resolver_add_dnsbl(struct resolver *r, const struct addr *a, const char *zone)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct bl_job *j;
+	char *p;
+	int i;
+
+	if (r->ndnsbls == MAX_DNSBLS || (j = calloc(1, sizeof *j)) == NULL)
+		return;
+	j->r = r;
+	j->d = &r->dnsbls[r->ndnsbls++];
+	memset(j->d, 0, sizeof *j->d);
+	j->d->a = *a;
+	j->d->listed = -1;
+	snprintf(j->d->zone, sizeof j->d->zone, "%s", zone);
+	p = j->name;
+	if (a->family == 4)
+		p += sprintf(p, "%u.%u.%u.%u.", a->b[3], a->b[2], a->b[1], a->b[0]);
+	else
+		for (i = 15; i >= 0; i--) {
+			*p++ = hex[a->b[i] & 15], *p++ = '.';
+			*p++ = hex[a->b[i] >> 4], *p++ = '.';
+		}
+	snprintf(p, sizeof j->name - (size_t)(p - j->name), "%s", zone);
+	r->pending++;
+	ares_query(r->ch, j->name, ns_c_in, ns_t_a, on_dnsbl_a, j);
+}
+
+void
+resolver_wait(struct resolver *r, int timeout_ms)
+{
+	struct pollfd pfd[MAX_SOCKS];
+	struct timeval start, now;
+	int n, elapsed = 0;
+
+	gettimeofday(&start, NULL);
+	while (resolver_busy(r) && elapsed < timeout_ms) {
+		int64_t d = resolver_deadline(r, 0);
+		int wait = d == INT64_MAX ? 100 : (int)(d / 1000) + 1;
+
+		if (wait > timeout_ms - elapsed)
+			wait = timeout_ms - elapsed;
+		n = resolver_pollfds(r, pfd, MAX_SOCKS);
+		if (poll(pfd, (nfds_t)n, wait) < 0)
+			break;
+		resolver_process(r, pfd, n);
+		gettimeofday(&now, NULL);
+		elapsed = (int)((now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_usec - start.tv_usec) / 1000);
+	}
+}
+
+size_t
+resolver_ptrs(const struct resolver *r, const struct ptr_result **out)
+{
+	*out = r->ptrs;
+	return r->nptrs;
+}
+
+size_t
+resolver_dnsbls(const struct resolver *r, const struct dnsbl_result **out)
+{
+	*out = r->dnsbls;
+	return r->ndnsbls;
 }

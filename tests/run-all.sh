@@ -29,6 +29,7 @@ fi
 run lab bash tests/lab/run-lab-tests.sh "$prog"
 run verify-lab bash tests/lab/verify-lab.sh "$prog"
 run probe-lab bash tests/lab/probe-lab.sh "$prog"
+run dns-lab bash tests/lab/dns-lab.sh "$prog"
 run flood bash tests/bench/flood.sh "$prog"
 echo "suites: $suites_ok passed, $suites_failed failed"
 [ "$suites_failed" -eq 0 ]

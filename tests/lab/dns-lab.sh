@@ -1,0 +1,63 @@
+#!/bin/bash
+# -r (PTR names) and --dnsbl against a dnsmasq serving a lab blocklist zone,
+# on a capture recorded in the lab (source-specific block behind NAT).
+#   tests/lab/dns-lab.sh PROG      (root; prints "dns-lab: N passed, N failed")
+set -u
+prog=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+LAB_PREFIX=sdns-$$
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+lab_require_root
+lab_require_tools ip:iproute2 dnsmasq:dnsmasq-base
+lab_init
+pass=0; fail=0
+check() {	# check NAME PATTERN — PATTERN (fixed string) must be in $out
+	if printf '%s\n' "$out" | grep -qF -- "$2"; then pass=$((pass+1)); echo "ok   $1"
+	else fail=$((fail+1)); echo "FAIL $1: no '$2' in:"; printf '%s\n' "$out" | sed 's/^/      /'; fi
+}
+
+cli=$(lab_nsname cli) dns=$(lab_nsname dns)
+lab_ns_add "$cli" 0
+lab_ns_add "$dns" 0
+lab_link "$cli" "$dns" 198.51.100.10/24 198.51.100.53/24 c0 d0
+# The blocklist zone: 192.0.2.11 listed with a reason, 192.0.2.10 not (the
+# zones are local, so a name not listed is NXDOMAIN, as on a real DNSBL).
+lab_bg "$dns" "$LAB_TMP/dnsmasq.log" dnsmasq --no-daemon --no-resolv --no-hosts \
+	--conf-file=/dev/null --bind-interfaces --listen-address 198.51.100.53 --port 53 \
+	--local=/bl.example.test/ --local=/2.0.192.in-addr.arpa/ \
+	--local=/113.0.203.in-addr.arpa/ \
+	--host-record=11.2.0.192.bl.example.test,127.0.0.2 \
+	--txt-record=11.2.0.192.bl.example.test,"Listed: spam trap hit from 192.0.2.11" \
+	--ptr-record=10.2.0.192.in-addr.arpa,mail1.example.test \
+	--ptr-record=11.2.0.192.in-addr.arpa,mail2.example.test \
+	--ptr-record=25.113.0.203.in-addr.arpa,mx1.example.test
+lab_wait_listen "$dns" 53 5 udp
+
+cap=$top/pcaps/lab/scope-source-block.pcap
+out=$(lab_exec "$cli" timeout 30 "$prog" read --evidence -r --dnsbl bl.example.test \
+	--dns-server 198.51.100.53 "$cap" 2>&1)
+check "dnsbl listed with code and reason" \
+	'192.0.2.11 LISTED in bl.example.test: 127.0.0.2 "Listed: spam trap hit from 192.0.2.11"'
+check "PTR of the destination in the evidence" 'Destination: 203.0.113.25:25 [PTR mx1.example.test]'
+check "PTR of the blocked sender in the evidence" 'Sender 192.0.2.11 has PTR mail2.example.test'
+check "names section" '  192.0.2.10 mail1.example.test'
+
+out=$(lab_exec "$cli" timeout 30 "$prog" read --dnsbl bl.example.test \
+	--dns-server 198.51.100.53 "$cap" 2>&1)
+check "dnsbl without --evidence: listed" '192.0.2.11 LISTED in bl.example.test'
+check "dnsbl without --evidence: not listed" '192.0.2.10 not listed in bl.example.test'
+
+# A name server that does not answer: reported as a lookup failure, not as
+# "not listed", and the records are unchanged.
+out=$(lab_exec "$cli" timeout 40 "$prog" read --dnsbl bl.example.test \
+	--dns-server 198.51.100.99 "$cap" 2>&1)
+check "dnsbl lookup failure is said" '192.0.2.11 unknown in bl.example.test: lookup failed'
+check "records unchanged by DNS failure" 'refused/reset'
+out=$(lab_exec "$cli" timeout 40 "$prog" read -r --dns-server 198.51.100.53 \
+	"$top/pcaps/lab/demo.pcap" 2>&1)
+check "PTR failure is said" '203.0.113.26 (no name: NXDOMAIN)'
+
+echo "dns-lab: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
