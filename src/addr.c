@@ -59,9 +59,23 @@ tuple_hash(const struct tuple *t, uint32_t seed)
 const char *
 addr_str(const struct addr *a, char buf[ADDR_STRLEN])
 {
-	if (a->family == 4)
-		inet_ntop(AF_INET, a->b, buf, ADDR_STRLEN);
-	else if (a->family == 6)
+	if (a->family == 4) {
+		/* By hand: inet_ntop formats through sprintf, and this runs for
+		 * every record written. */
+		char *p = buf;
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			unsigned v = a->b[i];
+
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 3 ? '.' : '\0';
+		}
+	} else if (a->family == 6)
 		inet_ntop(AF_INET6, a->b, buf, ADDR_STRLEN);
 	else
 		strcpy(buf, "-");

@@ -1,4 +1,5 @@
 /* Offline capture files through libpcap. */
+#include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -108,10 +109,23 @@ capture_read_offline(const char *path, struct pipeline *pl, char *err,
 	char ebuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p;
 
+	FILE *fp;
+
 	ebuf[0] = '\0';
-	p = pcap_open_offline_with_tstamp_precision(path,
+	/* Our own FILE with a large buffer: the kernel is asked for data a
+	 * megabyte at a time instead of a page at a time. */
+	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (fp == NULL) {
+		snprintf(ebuf, sizeof ebuf, "%s", strerror(errno));
+		open_error(path, ebuf, err, errlen);
+		return CAPTURE_OPEN_ERROR;
+	}
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (p == NULL) {
+		if (fp != stdin)
+			fclose(fp);
 		open_error(path, ebuf, err, errlen);
 		return CAPTURE_OPEN_ERROR;
 	}
