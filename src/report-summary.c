@@ -22,6 +22,7 @@ struct agg_row {
 struct agg {
 	struct agg_row slot[AGG_SLOTS];
 	struct agg_row other;
+	struct agg_row *last;		/* the row found last */
 	uint32_t rows;
 };
 
@@ -37,13 +38,16 @@ agg_get(struct agg *g, const struct addr *a, uint16_t port)
 	struct tuple k;
 	uint32_t h;
 
-	memset(&k, 0, sizeof k);
+	/* Consecutive records often share their server or client. */
+	if (g->last != NULL && g->last->port == port && addr_eq(&g->last->a, a))
+		return g->last;
+	k.client = *a;
 	k.server = *a;
-	k.server_port = port;
+	k.client_port = k.server_port = port;
 	h = tuple_hash(&k, 0) & (AGG_SLOTS - 1);
 	while (g->slot[h].used) {
 		if (g->slot[h].port == port && addr_eq(&g->slot[h].a, a))
-			return &g->slot[h];
+			return g->last = &g->slot[h];
 		h = (h + 1) & (AGG_SLOTS - 1);
 	}
 	if (g->rows >= AGG_MAX)
@@ -52,7 +56,7 @@ agg_get(struct agg *g, const struct addr *a, uint16_t port)
 	g->slot[h].used = 1;
 	g->slot[h].a = *a;
 	g->slot[h].port = port;
-	return &g->slot[h];
+	return g->last = &g->slot[h];
 }
 
 static void
