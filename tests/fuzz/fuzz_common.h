@@ -29,6 +29,7 @@ fuzz_pipeline(struct pipeline *pl)
 	pipeline_add_sink(pl, sink_json_new(fuzz_null));
 	pipeline_add_sink(pl, sink_csv_new(fuzz_null));
 	pipeline_add_sink(pl, sink_summary_new(fuzz_null));
+	pipeline_add_sink(pl, sink_scope_new(fuzz_null, 1, 1, NULL, NULL));
 }
 
 #endif
