@@ -287,6 +287,36 @@ advance(struct tracker *t, int64_t now)
 	tracker_expire(t, now);
 }
 
+/* The key of a client->server segment. */
+static void
+client_tuple(const struct packet *p, struct tuple *k)
+{
+	k->client = p->src;
+	k->server = p->dst;
+	k->client_port = p->u.tcp.sport;
+	k->server_port = p->u.tcp.dport;
+}
+
+/* A new pending attempt for key k; syns is 0 for a SYN never on the wire. */
+static uint32_t
+new_attempt(struct tracker *t, const struct tuple *k, uint32_t isn,
+    uint32_t syns, int64_t now)
+{
+	uint32_t i = alloc_slot(t);
+	struct attempt *a = &t->pool[i];
+
+	memset(a, 0, sizeof *a);
+	a->t = *k;
+	a->isn = isn;
+	a->syns = syns;
+	a->icmp_type = a->icmp_code = -1;
+	a->first_syn_us = a->last_syn_us = now;
+	hash_in(t, i, tuple_hash(k, t->seed));
+	a->state = ST_FREE;
+	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
+	return i;
+}
+
 void
 tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 {
@@ -295,10 +325,7 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 	uint32_t i;
 
 	advance(t, now);
-	k.client = p->src;
-	k.server = p->dst;
-	k.client_port = p->u.tcp.sport;
-	k.server_port = p->u.tcp.dport;
+	client_tuple(p, &k);
 	i = find(t, &k);
 	if (i != NIL) {
 		a = &t->pool[i];
@@ -334,17 +361,7 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 			emit(t, a, a->answer_us, NULL);
 		release(t, i);
 	}
-	i = alloc_slot(t);
-	a = &t->pool[i];
-	memset(a, 0, sizeof *a);
-	a->t = k;
-	a->isn = p->u.tcp.seq;
-	a->syns = 1;
-	a->icmp_type = a->icmp_code = -1;
-	a->first_syn_us = a->last_syn_us = now;
-	hash_in(t, i, tuple_hash(&k, t->seed));
-	a->state = ST_FREE;
-	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
+	new_attempt(t, &k, p->u.tcp.seq, 1, now);
 }
 
 static void
@@ -376,10 +393,7 @@ tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p)
 	uint32_t i;
 
 	tracker_syn(t, now, p);
-	k.client = p->src;
-	k.server = p->dst;
-	k.client_port = p->u.tcp.sport;
-	k.server_port = p->u.tcp.dport;
+	client_tuple(p, &k);
 	if ((i = find(t, &k)) != NIL)
 		t->pool[i].copy_due = 1;
 }
@@ -451,10 +465,7 @@ tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p)
 	struct attempt *a;
 
 	advance(t, now);
-	k.client = p->src;
-	k.server = p->dst;
-	k.client_port = p->u.tcp.sport;
-	k.server_port = p->u.tcp.dport;
+	client_tuple(p, &k);
 	i = find(t, &k);
 	if (i == NIL) {
 		t->st->midstream++;
@@ -506,15 +517,7 @@ tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 	    ic->code, &v)) {
 		/* The sending host refused its own SYN (an OUTPUT REJECT): the
 		 * SYN never reached the wire, so this error is the attempt. */
-		i = alloc_slot(t);
-		a = &t->pool[i];
-		memset(a, 0, sizeof *a);
-		a->t = k;
-		a->isn = ic->qseq;
-		a->icmp_type = a->icmp_code = -1;
-		a->first_syn_us = a->last_syn_us = now;
-		hash_in(t, i, tuple_hash(&k, t->seed));
-		set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
+		i = new_attempt(t, &k, ic->qseq, 0, now);
 	}
 	if (i == NIL || !ic->has_seq || t->pool[i].isn != ic->qseq ||
 	    !verdict_icmp(p->src.family, ic->type, ic->code, &v)) {
