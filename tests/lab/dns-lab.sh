@@ -59,5 +59,24 @@ out=$(lab_exec "$cli" timeout 40 "$prog" read -r --dns-server 198.51.100.53 \
 	"$top/pcaps/lab/demo.pcap" 2>&1)
 check "PTR failure is said" '203.0.113.26 (no name: NXDOMAIN)'
 
+# One MX of a domain refusing while the other accepts: probe --scope knows
+# the MX names, so it can say which MX host is down.
+srv=$(lab_nsname srv)
+lab_ns_add "$srv" 0
+lab_link "$cli" "$srv" 203.0.113.10/24 "203.0.113.31/24,203.0.113.32/24" c1 s1
+lab_exec "$srv" iptables -A INPUT -d 203.0.113.32 -p tcp --dport 25 -j REJECT --reject-with tcp-reset
+lab_bg "$dns" "$LAB_TMP/dnsmasq2.log" dnsmasq --no-daemon --no-resolv --no-hosts \
+	--conf-file=/dev/null --bind-interfaces --listen-address 198.51.100.53 --port 5353 \
+	--local=/down.test/ --mx-host=down.test,mxa.down.test,10 --mx-host=down.test,mxb.down.test,20 \
+	--host-record=mxa.down.test,203.0.113.31 --host-record=mxb.down.test,203.0.113.32
+lab_wait_listen "$dns" 5353 5 udp
+lab_bg "$srv" "$LAB_TMP/socat.log" socat TCP4-LISTEN:25,fork,reuseaddr SYSTEM:'echo 220 mx'
+lab_wait_listen "$srv" 25 5
+out=$(lab_exec "$cli" timeout 30 "$prog" probe --mx down.test -p 25 --timeout 2 \
+	--dns-server 198.51.100.53:5353 --scope -Z nobody 2>&1)
+check "one MX down: its finding" \
+	'finding: one MX host down or misconfigured: mxb.down.test failed all 1 attempts while mxa.down.test (203.0.113.31) of down.test accepted 1'
+check "one MX down: the destination line names the MX" '203.0.113.32:25 (mxb.down.test, MX 20 of down.test)'
+
 echo "dns-lab: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
