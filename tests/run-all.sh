@@ -19,6 +19,7 @@ run golden bash tests/golden.sh "$prog"
 run expect bash tests/check-expect.sh "$prog" pcaps/corpus/*.expect pcaps/lab/*.expect
 run errors bash tests/errors.sh "$prog"
 run malformed bash tests/malformed/run.sh "$prog"
+run man sh tests/man-lint.sh
 if [ "${SANITIZE:-0}" != 1 ] && command -v valgrind >/dev/null; then
 	run valgrind bash tests/valgrind.sh "$prog"
 fi
