@@ -262,6 +262,8 @@ parse_line(struct parser *ps)
 
 				if (!have_expect)
 					return syntax(ps, kw, "'via' comes after 'expect'");
+				if (e->via)
+					return syntax(ps, kw, "'via' given twice");
 				if (is(w, n, "target")) {
 					e->via = 2;
 					continue;

@@ -52,18 +52,24 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: %s read [--json | --csv | --summary] [-p ports] [--timeout sec]\n"
-	    "                 [--greet-wait sec] [--max-attempts n] file ...\n"
+	    "                 [--greet-wait sec] [--max-attempts n] [--scope] [--evidence]\n"
+	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
+	    "                 file ...\n"
 	    "       %s watch [-d] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
 	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
-	    "                 [--max-attempts n] [-w file] [-Z user]\n"
+	    "                 [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
+	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	    "       %s probe [-46] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
 	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
 	    "                 [--rate pps] [--retries n] [--source addr] [--target host]\n"
-	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user]\n"
+	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
+	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
+	    "                 [--dnsbl zone[,zone ...]]\n"
 	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
 	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
-	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] file\n"
+	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
+	    "                 [-s snaplen] file\n"
 	    "       %s diff before.json after.json\n"
 	    "       %s --version\n", progname, progname, progname, progname,
 	    progname, progname);
@@ -282,6 +288,8 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_RATE:
 			cfg->probe.rate = parse_seconds("--rate", optarg, 100000) / 1e6;
+			if (cfg->probe.rate < 0.01)
+				die(EXIT_USAGE, "--rate: at least 0.01 probes a second");
 			break;
 		case OPT_TTL:
 			cfg->probe.ttl = (int)parse_num("--ttl", optarg, 1, 255);

@@ -362,8 +362,9 @@ findings(FILE *out, const struct scope_sink *s, const struct dest *d)
 		for (i = 0; i < s->nd; i++) {
 			const struct dest *o = &s->d[i];
 
-			if (o == d || strcmp(o->domain, d->domain) != 0 ||
-			    o->n[VC_ACCEPTED] == 0)
+			/* Another MX host (address), on the same port. */
+			if (addr_eq(&o->server, &d->server) || o->port != d->port ||
+			    strcmp(o->domain, d->domain) != 0 || o->n[VC_ACCEPTED] == 0)
 				continue;
 			fprintf(out, "    finding: one MX host down or misconfigured: %s "
 			    "failed all %" PRIu64 " attempts while %s (%s) of %s accepted "
@@ -434,7 +435,7 @@ static void
 print_evidence(FILE *out, const struct scope_sink *s)
 {
 	char a[ADDR_STRLEN];
-	int i, k;
+	int i, k, first;
 
 	fputs("evidence (for an unblock request; times in UTC):\n", out);
 	if (s->capture != NULL)
@@ -445,11 +446,13 @@ print_evidence(FILE *out, const struct scope_sink *s)
 
 		if (f == 0)
 			continue;
-		fputs("  Sending addresses with failures: ", out);
-		put_sources(out, d, 0);
-		for (k = 0; k < d->nsrc; k++)
-			if (d->src[k].n[VC_ACCEPTED] && fails(d->src[k].n))
-				fprintf(out, ", %s", addr_str(&d->src[k].a, a));
+		fputs("  Sending addresses with failures:", out);
+		for (k = 0, first = 1; k < d->nsrc; k++)
+			if (fails(d->src[k].n)) {
+				fprintf(out, "%s %s", first ? "" : ",",
+				    addr_str(&d->src[k].a, a));
+				first = 0;
+			}
 		fputs("\n  Destination: ", out);
 		put_dest(out, d);
 		if (name_of(s, &d->server) != NULL)
@@ -591,8 +594,9 @@ scope_finish(struct sink *sk, const struct stats *st, int final)
 	struct scope_sink *s = (struct scope_sink *)sk;
 
 	(void)st;
-	(void)final;
-	lookups(s);
+	/* DNS only at the end: a SIGUSR1 snapshot must not hold up capture. */
+	if (final)
+		lookups(s);
 	if (s->scope)
 		print_scope(sk->out, s);
 	if (s->evidence)

@@ -377,12 +377,14 @@ on_ptr(void *arg, int status, int timeouts, struct hostent *he)
 {
 	struct ptr_job *j = arg;
 
-	(void)timeouts;
 	j->r->pending--;
 	if (status == ARES_SUCCESS && he != NULL && he->h_name != NULL)
 		snprintf(j->p->name, sizeof j->p->name, "%s", he->h_name);
 	else
+		/* c-ares ends a PTR lookup whose queries all timed out as
+		 * "not found": say timeout, not NXDOMAIN. */
 		snprintf(j->p->status, sizeof j->p->status, "%s",
+		    status == ARES_ENOTFOUND && timeouts > 0 ? "timeout" :
 		    status_name(status));
 	free(j);
 }

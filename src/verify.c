@@ -56,7 +56,8 @@ text_probe(FILE *out, const struct record *r, int ok, const char *why)
 	    r->v.reason);
 	if (r->responder.family != 0)
 		fprintf(out, ", answered by %s (%s)", addr_str(&r->responder, resp),
-		    record_responder_is_server(r) ? "target" : "hop");
+		    record_responder_is_server(r) ? "target" :
+		    addr_eq(&r->responder, &r->t.client) ? "self" : "hop");
 	if (!ok)
 		fprintf(out, ": %s", why);
 	putc('\n', out);
