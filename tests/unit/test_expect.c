@@ -115,7 +115,7 @@ errors_name_line_and_column(void **state)
 	    ":1:16: 'via' comes after 'expect'");
 	check_error("to mx:-- expect accepted\n", ":1:7: bad domain '--'");
 	check_error("to 203.0.113.1 expect accepted via target via 198.51.100.1\n",
-	    ":1:44: 'via' given twice");
+	    ":1:43: 'via' given twice");
 	check_error("# nothing\n", ": no expectations in the file");
 }
 
