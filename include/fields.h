@@ -6,7 +6,9 @@
 
 #include "record.h"
 
-enum field_kind { FK_NULL, FK_NUM, FK_STR, FK_BOOL };
+/* FK_WORD: a string we made that needs no escaping (times, addresses,
+ * class and reason names); FK_STR may need it (greetings, names). */
+enum field_kind { FK_NULL, FK_NUM, FK_STR, FK_WORD, FK_BOOL };
 
 struct field {
 	const char *name;

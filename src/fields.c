@@ -58,17 +58,25 @@ boolean(struct field *f, int v)
 	f->text = v ? "true" : "false";
 }
 
+/* A string of our own making: no quote, backslash or control character. */
+static void
+word(struct field *f, const char *s)
+{
+	f->kind = FK_WORD;
+	f->text = s;
+}
+
 static void
 address(struct field *f, const struct addr *a)
 {
-	f->kind = FK_STR;
+	f->kind = FK_WORD;
 	f->text = addr_str(a, f->val);
 }
 
 static void
 timestamp(struct field *f, int64_t us)
 {
-	f->kind = FK_STR;
+	f->kind = FK_WORD;
 	fmt_time(f->val, sizeof f->val, us);
 	f->text = f->val;
 }
@@ -91,8 +99,8 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 	address(&f[4], &r->t.server);
 	num(&f[5], r->t.server_port);
 	num(&f[6], r->t.client.family);
-	str(&f[7], vclass_name(r->v.cls));
-	str(&f[8], r->v.reason);
+	word(&f[7], vclass_name(r->v.cls));
+	word(&f[8], r->v.reason);
 	num(&f[9], r->syns);
 	if (r->rtt_us >= 0) {
 		/* milliseconds with three decimals, from microseconds */
@@ -115,7 +123,7 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 	opt(&f[15], r->reply_ttl);
 	opt(&f[16], r->hops);
 	if ((en = errno_name(r->v.err)) != NULL)
-		str(&f[17], en);
+		word(&f[17], en);
 	opt(&f[18], r->greeting_code);
 	if (r->has_greeting) {
 		str(&f[19], r->greeting);

@@ -18,6 +18,7 @@ put_field(FILE *out, const struct field *f)
 	if (f->kind == FK_NULL)
 		return;
 	if (f->kind != FK_STR || strpbrk(f->text, ",\"") == NULL) {
+		/* numbers, booleans and our own words never need quoting */
 		fputs(f->text, out);
 		return;
 	}

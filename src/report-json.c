@@ -84,7 +84,11 @@ json_write_record(FILE *out, const struct record *r, const struct field *extra,
 			add(&l, "null", 4);
 		else if (x->kind == FK_STR)
 			add_json_string(&l, x->text);
-		else
+		else if (x->kind == FK_WORD) {
+			add(&l, "\"", 1);
+			add(&l, x->text, strlen(x->text));
+			add(&l, "\"", 1);
+		} else
 			add(&l, x->text, strlen(x->text));
 	}
 	add(&l, "}\n", 2);
