@@ -40,7 +40,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo check unit golden lab lint install clean fuzz fuzz-build fuzz-smoke bench
+.PHONY: all deps demo check unit golden lab lint install clean fuzz fuzz-build fuzz-smoke bench bench-live
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -129,3 +129,8 @@ clean:
 bench: all
 	@sh tests/deps.sh hyperfine time tshark jq || true
 	bash tests/bench/run.sh ./smtpscope
+
+# The live half: replay into a veth at top speed, compare kernel drops.
+bench-live: all
+	@sh tests/deps.sh tcpreplay tcpdump || true
+	bash tests/bench/live.sh ./smtpscope
