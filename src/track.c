@@ -37,9 +37,11 @@ struct attempt {
 	uint8_t state;
 	uint8_t reply_ttl;
 	uint8_t copy_due;		/* probe: the capture's copy of its SYN is due */
+	uint8_t soft;			/* a soft ICMP error is held while the client retries */
 	int64_t deadline;
 	int64_t first_syn_us, last_syn_us;	/* packet time, for the record */
 	int64_t answer_us;		/* time of the answer */
+	int64_t rtt_us;			/* answer - the SYN transmission before it */
 	int16_t icmp_type, icmp_code;	/* -1: the answer was not ICMP */
 	struct addr responder;
 	struct verdict v;
@@ -204,8 +206,7 @@ emit(struct tracker *t, const struct attempt *a, int64_t when,
 	r.responder = a->responder;
 	if (a->responder.family != 0) {
 		/* No RTT for a SYN the host refused itself (never sent). */
-		r.rtt_us = a->syns == 0 ? -1 : a->answer_us >= a->last_syn_us ?
-		    a->answer_us - a->last_syn_us : 0;
+		r.rtt_us = a->syns == 0 ? -1 : a->rtt_us;
 		r.reply_ttl = a->reply_ttl;
 		r.hops = hops_from_ttl(a->reply_ttl);
 	}
@@ -235,7 +236,10 @@ expire_one(struct tracker *t, uint32_t i)
 
 	switch (a->state) {
 	case ST_PENDING:
-		a->v = verdict_no_response();
+		/* Unanswered: dropped; or the soft error held becomes the
+		 * verdict, as the client's connect() reports it when it gives up. */
+		if (!a->soft)
+			a->v = verdict_no_response();
 		decide(t, i, a->last_syn_us + t->cfg.timeout_us, NULL);
 		break;
 	case ST_GREETING:
@@ -364,13 +368,17 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 	new_attempt(t, &k, p->u.tcp.seq, 1, now);
 }
 
+/* Records who answered; a TCP answer replaces a soft ICMP error held. */
 static void
 answer(struct attempt *a, int64_t now, const struct packet *p, struct verdict v)
 {
 	a->v = v;
 	a->answer_us = now;
+	a->rtt_us = now >= a->last_syn_us ? now - a->last_syn_us : 0;
 	a->responder = p->src;
 	a->reply_ttl = p->ttl;
+	a->icmp_type = a->icmp_code = -1;
+	a->soft = 0;
 }
 
 /* Looks up the attempt a server->client segment belongs to. */
@@ -525,13 +533,24 @@ tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 		return;
 	}
 	a = &t->pool[i];
-	if (a->state != ST_PENDING) {
+	if (a->state != ST_PENDING || (a->soft && v.cls == VC_UNREACHABLE)) {
 		t->st->after_verdict++;
 		return;
 	}
 	answer(a, now, p, v);
 	a->icmp_type = ic->type;
 	a->icmp_code = ic->code;
+	/*
+	 * Unreachable-class errors (host/net unreachable, no route, TTL
+	 * exceeded) are soft: many clients retry the SYN and may still
+	 * connect.  Hold the error; a later SYN-ACK or RST wins, otherwise it
+	 * is the verdict when the attempt times out.  Refusals and
+	 * prohibitions end the attempt at once.
+	 */
+	if (v.cls == VC_UNREACHABLE && a->syns > 0) {
+		a->soft = 1;
+		return;
+	}
 	decide(t, i, now, NULL);
 }
 
@@ -571,7 +590,9 @@ tracker_finish(struct tracker *t, int64_t now)
 	while ((i = t->lists[ST_GREETING].head) != NIL)
 		expire_one(t, i);
 	while ((i = t->lists[ST_PENDING].head) != NIL) {
-		t->pool[i].v = verdict_unresolved();
+		/* A soft error held is evidence enough; no answer at all is not. */
+		if (!t->pool[i].soft)
+			t->pool[i].v = verdict_unresolved();
 		decide(t, i, t->now, NULL);
 	}
 }

@@ -313,6 +313,63 @@ time_going_back_is_counted(void **state)
 }
 
 static void
+soft_error_then_connect(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	p = icmp(ROUTER, 3, 1, 40000, ISN, 1);	/* host unreachable: soft */
+	tracker_icmp(t, 100 * S + 300, &p);
+	assert_int_equal(nrecs, 0);
+	p = syn(40000, ISN);			/* the client retries ... */
+	tracker_syn(t, 101 * S, &p);
+	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_SYN | TCPF_ACK, 7, ISN + 1, 60);
+	tracker_server_tcp(t, 101 * S + 500, &p);	/* ... and connects */
+	tracker_expire(t, 107 * S);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_ACCEPTED);
+	assert_int_equal(recs[0].icmp_type, -1);
+	assert_int_equal(recs[0].syns, 2);
+	assert_int_equal(recs[0].rtt_us, 500);
+	assert_true(record_responder_is_server(&recs[0]));
+	tracker_free(t);
+}
+
+static void
+soft_error_is_the_verdict_at_the_timeout(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	p = icmp(ROUTER, 3, 1, 40000, ISN, 1);
+	tracker_icmp(t, 100 * S + 300, &p);
+	p = syn(40000, ISN);
+	tracker_syn(t, 101 * S, &p);
+	tracker_expire(t, 110 * S + 999999);
+	assert_int_equal(nrecs, 0);
+	tracker_expire(t, 111 * S);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_UNREACHABLE);
+	assert_string_equal(recs[0].v.reason, "host-unreach");
+	assert_int_equal(recs[0].verdict_us, 111 * S);
+	assert_int_equal(recs[0].rtt_us, 300);
+	assert_int_equal(recs[0].syns, 2);
+	/* Held at the end of a capture, it is reported, not "unresolved". */
+	p = syn(40001, ISN);
+	tracker_syn(t, 112 * S, &p);
+	p = icmp(ROUTER, 3, 0, 40001, ISN, 1);
+	tracker_icmp(t, 112 * S + 10, &p);
+	tracker_finish(t, 113 * S);
+	assert_int_equal(nrecs, 2);
+	assert_string_equal(recs[1].v.reason, "net-unreach");
+	tracker_free(t);
+}
+
+static void
 local_reject_without_syn_on_the_wire(void **state)
 {
 	struct tracker *t = mk(64);
@@ -363,6 +420,8 @@ main(void)
 		cmocka_unit_test(flood_is_bounded_and_counted),
 		cmocka_unit_test(time_going_back_is_counted),
 		cmocka_unit_test(local_reject_without_syn_on_the_wire),
+		cmocka_unit_test(soft_error_then_connect),
+		cmocka_unit_test(soft_error_is_the_verdict_at_the_timeout),
 	};
 
 	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
