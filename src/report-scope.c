@@ -16,6 +16,7 @@
 #define MAX_DESTS 512
 #define MAX_SOURCES 32		/* per destination */
 #define MAX_SAMPLES 3
+#define MAX_FAILS 64		/* failure times kept per source */
 #define NONE INT64_MIN
 
 struct source_stat {
@@ -23,9 +24,10 @@ struct source_stat {
 	uint64_t n[VC_COUNT];
 	int64_t last_ok;		/* last accepted attempt */
 	int64_t first_fail;		/* first failure */
-	int64_t fail_after_ok;		/* first failure after an accepted attempt */
-	uint64_t fails_after_ok;
-	char reason_after_ok[48];
+	/* The latest failures by first-SYN time (records come in verdict
+	 * order): at the end, those after the last success are counted. */
+	struct { int64_t ts; char reason[48]; } fail[MAX_FAILS];
+	int nfail;
 };
 
 struct sample {
@@ -120,7 +122,7 @@ source_of(struct dest *d, const struct addr *a)
 	s = &d->src[d->nsrc++];
 	memset(s, 0, sizeof *s);
 	s->a = *a;
-	s->last_ok = s->first_fail = s->fail_after_ok = NONE;
+	s->last_ok = s->first_fail = NONE;
 	return s;
 }
 
@@ -138,6 +140,24 @@ add_reason(char *list, size_t len, const char *r)
 	if (strlen(list) + n + 3 < len)
 		snprintf(list + strlen(list), len - strlen(list), "%s%s",
 		    list[0] ? ", " : "", r);
+}
+
+/* Keeps the MAX_FAILS latest failure times, replacing the earliest. */
+static void
+keep_failure(struct source_stat *src, int64_t ts, const char *verdict)
+{
+	int i, k = src->nfail;
+
+	if (k == MAX_FAILS) {
+		for (k = 0, i = 1; i < MAX_FAILS; i++)
+			if (src->fail[i].ts < src->fail[k].ts)
+				k = i;
+		if (ts <= src->fail[k].ts)
+			return;
+	} else
+		src->nfail++;
+	src->fail[k].ts = ts;
+	snprintf(src->fail[k].reason, sizeof src->fail[k].reason, "%s", verdict);
 }
 
 static void
@@ -172,22 +192,16 @@ scope_record(struct sink *sk, const struct record *r)
 	src->n[r->v.cls]++;
 	snprintf(verdict, sizeof verdict, "%s/%s", vclass_name(r->v.cls), r->v.reason);
 	if (r->v.cls == VC_ACCEPTED) {
-		src->last_ok = r->first_syn_us;
+		if (r->first_syn_us > src->last_ok)
+			src->last_ok = r->first_syn_us;
 		return;
 	}
 	if (!failed(r->v.cls))
 		return;
 	add_reason(d->reasons, sizeof d->reasons, verdict);
-	if (src->first_fail == NONE)
+	if (src->first_fail == NONE || r->first_syn_us < src->first_fail)
 		src->first_fail = r->first_syn_us;
-	if (src->last_ok != NONE) {
-		if (src->fail_after_ok == NONE) {
-			src->fail_after_ok = r->first_syn_us;
-			snprintf(src->reason_after_ok, sizeof src->reason_after_ok, "%s",
-			    verdict);
-		}
-		src->fails_after_ok++;
-	}
+	keep_failure(src, r->first_syn_us, verdict);
 	if (r->responder.family != 0 && !record_responder_is_server(r)) {
 		/* The sending host itself, or the first router (an answer that
 		 * crossed no router), is the local side; further is a middlebox. */
@@ -327,26 +341,38 @@ findings(FILE *out, const struct scope_sink *s, const struct dest *d)
 	if (nbad > 0 && nok > 0) {
 		fputs("    finding: block aimed at ", out);
 		put_sources(out, d, 0);
-		fprintf(out, ": %" PRIu64 " of their %" PRIu64 " attempts failed (%s) "
-		    "while ", bad_attempts, bad_attempts, d->reasons);
+		fprintf(out, ": all %" PRIu64 " of their attempts failed (%s) "
+		    "while ", bad_attempts, d->reasons);
 		put_sources(out, d, 1);
-		fprintf(out, " %s accepted %" PRIu64 " of %" PRIu64 " by the same "
-		    "server and port\n", nok > 1 ? "were" : "was", ok_attempts,
-		    ok_attempts);
+		fprintf(out, " %s accepted on all %" PRIu64 " attempts by the same "
+		    "server and port\n", nok > 1 ? "were" : "was", ok_attempts);
 		said++;
 	}
+	/* Accepted, then failing from some time on: failures (by first-SYN
+	 * time) after the last success.  A failure between successes is not a
+	 * transition. */
 	for (i = 0; i < d->nsrc; i++) {
 		const struct source_stat *src = &d->src[i];
+		int k, after = 0, first = -1;
 
-		if (src->fail_after_ok == NONE)
+		if (src->last_ok == NONE)
+			continue;
+		for (k = 0; k < src->nfail; k++)
+			if (src->fail[k].ts > src->last_ok) {
+				after++;
+				if (first < 0 || src->fail[k].ts < src->fail[first].ts)
+					first = k;
+			}
+		if (after == 0)
 			continue;
 		fprintf(out, "    finding: rate limiting or a new block for %s: "
-		    "accepted %" PRIu64 " time%s, then %s from ",
+		    "accepted %" PRIu64 " time%s (the last at ",
 		    addr_str(&src->a, b), src->n[VC_ACCEPTED],
-		    src->n[VC_ACCEPTED] == 1 ? "" : "s", src->reason_after_ok);
-		put_time(out, src->fail_after_ok);
-		fprintf(out, " (%" PRIu64 " failure%s after the first success)\n",
-		    src->fails_after_ok, src->fails_after_ok == 1 ? "" : "s");
+		    src->n[VC_ACCEPTED] == 1 ? "" : "s");
+		put_time(out, src->last_ok);
+		fprintf(out, "), then %s from ", src->fail[first].reason);
+		put_time(out, src->fail[first].ts);
+		fprintf(out, " (%d failure%s since)\n", after, after == 1 ? "" : "s");
 		said++;
 	}
 	if (ok == 0 && f > 0 && d->fail_local == 0 && d->fail_by_hop == 0 &&

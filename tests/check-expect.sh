@@ -12,7 +12,8 @@
 # With EXPECT_RECORDS=FILE (one file given), the JSON records are taken from
 # FILE (e.g. the output of a live watch) instead of running "PROG read".
 # A "# finding: TEXT" line must appear (as a substring) in the output of
-# "PROG read --scope --evidence".
+# "PROG read --scope --evidence", and every finding that output makes must
+# contain one of them.
 # Prints one line per file and "N passed, N failed".
 set -u
 prog=$1; shift
@@ -77,6 +78,11 @@ for e in "$@"; do
 		while IFS= read -r f; do
 			printf '%s\n' "$report" | grep -qF -- "$f" || { ok=0; why="$why; no finding: $f"; }
 		done < <(sed -n 's/^# finding: //p' "$e")
+		# ... and no finding that the file does not state.
+		while IFS= read -r got; do
+			printf '%s\n' "$got" | grep -qF -f <(sed -n 's/^# finding: //p' "$e") ||
+				{ ok=0; why="$why; unexpected finding: $got"; }
+		done < <(printf '%s\n' "$report" | sed -n 's/^ *finding: //p')
 	fi
 	if [ $ok -eq 1 ]; then
 		echo "ok   $name ($n attempts)"; pass=$((pass+1))
