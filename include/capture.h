@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <pcap/pcap.h>
+
 #include "pipeline.h"
 
 enum {
@@ -14,11 +16,16 @@ enum {
 };
 
 /*
- * Reads one saved capture (pcap or pcapng; "-" is standard input) through the
- * pipeline.  On error, err holds a message without the file name.
+ * Opens one saved capture (pcap or pcapng; "-" is standard input), so every
+ * file can be opened before privileges are dropped.  On error, err holds a
+ * message without the file name.
  */
-int capture_read_offline(const char *path, struct pipeline *pl, char *err,
+int capture_open_offline(const char *path, pcap_t **out, char *err,
     size_t errlen);
+/* Feeds every packet of an opened capture to the pipeline, then closes it.
+ * A file cut short returns CAPTURE_READ_ERROR after the packets before the
+ * cut were fed. */
+int capture_read(pcap_t *p, struct pipeline *pl, char *err, size_t errlen);
 /* The same from an open stream, which it closes (the fuzzer reads memory). */
 int capture_read_stream(FILE *fp, struct pipeline *pl, char *err, size_t errlen);
 

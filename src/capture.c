@@ -103,15 +103,13 @@ read_all(pcap_t *p, struct pipeline *pl, char *err, size_t errlen)
 }
 
 int
-capture_read_offline(const char *path, struct pipeline *pl, char *err,
-    size_t errlen)
+capture_open_offline(const char *path, pcap_t **out, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
-	pcap_t *p;
-
 	FILE *fp;
 
 	ebuf[0] = '\0';
+	*out = NULL;
 	/* Our own FILE with a large buffer: the kernel is asked for data a
 	 * megabyte at a time instead of a page at a time. */
 	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -121,14 +119,20 @@ capture_read_offline(const char *path, struct pipeline *pl, char *err,
 		return CAPTURE_OPEN_ERROR;
 	}
 	setvbuf(fp, NULL, _IOFBF, 1 << 20);
-	p = pcap_fopen_offline_with_tstamp_precision(fp,
+	*out = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
-	if (p == NULL) {
+	if (*out == NULL) {
 		if (fp != stdin)
 			fclose(fp);
 		open_error(path, ebuf, err, errlen);
 		return CAPTURE_OPEN_ERROR;
 	}
+	return CAPTURE_OK;
+}
+
+int
+capture_read(pcap_t *p, struct pipeline *pl, char *err, size_t errlen)
+{
 	return read_all(p, pl, err, errlen);
 }
 

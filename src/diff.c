@@ -138,6 +138,22 @@ fail:
 
 /* Equal keys become one entry whose verdicts are the distinct ones, in the
  * order the file gave them. */
+/* Is v one of the ", "-separated items of list? */
+static int
+has_item(const char *list, const char *v)
+{
+	size_t n = strlen(v);
+	const char *p = list;
+
+	while ((p = strstr(p, v)) != NULL) {
+		if ((p == list || (p >= list + 2 && p[-2] == ',' && p[-1] == ' ')) &&
+		    (p[n] == '\0' || p[n] == ','))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
 static int
 collapse(struct table *t)
 {
@@ -148,12 +164,10 @@ collapse(struct table *t)
 
 		snprintf(buf, sizeof buf, "%s", t->e[i].verdict);
 		for (j = i + 1; j < t->n && strcmp(t->e[j].key, t->e[i].key) == 0; j++) {
-			size_t k;
-			int seen = 0;
-
-			for (k = i; k < j && !seen; k++)
-				seen = strcmp(t->e[k].verdict, t->e[j].verdict) == 0;
-			if (!seen && strlen(buf) + strlen(t->e[j].verdict) + 3 < sizeof buf)
+			/* Against the distinct verdicts kept so far (a handful),
+			 * not every earlier record: a busy key has thousands. */
+			if (!has_item(buf, t->e[j].verdict) &&
+			    strlen(buf) + strlen(t->e[j].verdict) + 3 < sizeof buf)
 				strcat(strcat(buf, ", "), t->e[j].verdict);
 		}
 		free(t->e[i].verdict);

@@ -5,6 +5,8 @@
  * idle link.  Time is the wall clock, as the kernel stamps packets with it.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -162,6 +164,31 @@ set_filter(const struct live_config *cfg, struct live *l, char *err,
 	return 0;
 }
 
+/*
+ * The -w file, opened while still root: O_NOFOLLOW so a symlink planted in
+ * its place is not followed, mode 0600 (it holds mail traffic headers).
+ */
+static int
+open_dump(const char *path, struct live *l, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	FILE *fp;
+
+	if (fd < 0 || (fp = fdopen(fd, "wb")) == NULL) {
+		snprintf(err, errlen, "-w %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if ((l->dump = pcap_dump_fopen(l->p, fp)) == NULL) {
+		snprintf(err, errlen, "-w %s: %s", path, pcap_geterr(l->p));
+		fclose(fp);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 record_kernel_stats(struct live *l)
 {
@@ -240,8 +267,10 @@ loop(const struct live_config *cfg, struct live *l, const struct live_hooks *h,
 			snprintf(err, errlen, "%s", pcap_geterr(l->p));
 			return LIVE_CAPTURE_ERROR;
 		}
-		if (l->dump != NULL)
-			pcap_dump_flush(l->dump);
+		if (l->dump != NULL && pcap_dump_flush(l->dump) != 0) {
+			snprintf(err, errlen, "-w: cannot write the evidence file");
+			return LIVE_CAPTURE_ERROR;
+		}
 		if (h != NULL && h->step(h->ctx, pfd + 1, n, now_us()))
 			break;
 	}
@@ -268,11 +297,9 @@ live_run(const struct live_config *cfg, struct pipeline *pl,
 		rc = LIVE_OK;
 		goto out;
 	}
-	if (cfg->write_file != NULL &&
-	    (l.dump = pcap_dump_open(l.p, cfg->write_file)) == NULL) {
-		snprintf(err, errlen, "-w %s: %s", cfg->write_file, pcap_geterr(l.p));
+	if (cfg->write_file != NULL && open_dump(cfg->write_file, &l, err,
+	    errlen) != 0)
 		goto out;
-	}
 	if (hooks != NULL && hooks->privileged != NULL &&
 	    hooks->privileged(hooks->ctx, err, errlen) != 0)
 		goto out;
@@ -285,8 +312,16 @@ live_run(const struct live_config *cfg, struct pipeline *pl,
 	rc = loop(cfg, &l, hooks, err, errlen);
 	record_kernel_stats(&l);
 out:
-	if (l.dump != NULL)
+	if (l.dump != NULL) {
+		/* A full disk must not leave a short evidence file unsaid. */
+		if ((pcap_dump_flush(l.dump) != 0 ||
+		    ferror(pcap_dump_file(l.dump))) && rc == LIVE_OK) {
+			snprintf(err, errlen, "-w %s: cannot write the evidence file",
+			    cfg->write_file);
+			rc = LIVE_CAPTURE_ERROR;
+		}
 		pcap_dump_close(l.dump);
+	}
 	if (l.p != NULL)
 		pcap_close(l.p);
 	return rc;

@@ -16,6 +16,7 @@
 #include "filter.h"
 #include "live.h"
 #include "pipeline.h"
+#include "privs.h"
 #include "prober.h"
 #include "verify.h"
 #include "sink.h"
@@ -54,7 +55,7 @@ usage(FILE *out)
 	    "usage: %s read [--json | --csv | --summary] [-p ports] [--timeout sec]\n"
 	    "                 [--greet-wait sec] [--max-attempts n] [--scope] [--evidence]\n"
 	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	    "                 file ...\n"
+	    "                 [-Z user] file ...\n"
 	    "       %s watch [-d] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
 	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
@@ -194,7 +195,9 @@ option_commands(int c)
 	switch (c) {
 	case 'c': case 'd': case OPT_DURATION: case OPT_FILTER_FILE:
 		return "w";
-	case 'i': case 'w': case 'Z': case 'B': case 's':
+	case 'Z':
+		return "rwpv";
+	case 'i': case 'w': case 'B': case 's':
 		return "wpv";
 	case OPT_MX: case OPT_TARGET: case OPT_SOURCE:
 		return "p";
@@ -397,20 +400,43 @@ cmd_read(int argc, char **argv, struct config *cfg)
 {
 	static char outbuf[1 << 16];
 	struct pipeline pl;
+	pcap_t **files;
 	char err[512];
-	int i, rc, status = EXIT_OK;
+	int i, n, rc, stdin_seen = 0, status = EXIT_OK;
 
 	parse_options("read", argc, argv, cfg);
 	if (optind >= argc)
 		die(EXIT_USAGE, "read: no capture file given (use - for standard input)");
+	n = argc - optind;
+	if ((files = calloc((size_t)n, sizeof *files)) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	/* Every file is opened first, then root is dropped (-Z, as watch
+	 * does): hostile captures are never parsed as root. */
+	for (i = 0; i < n; i++) {
+		const char *path = argv[optind + i];
+
+		if (strcmp(path, "-") == 0 && stdin_seen++)
+			die(EXIT_USAGE, "read: standard input (-) given twice");
+		if (capture_open_offline(path, &files[i], err, sizeof err) != CAPTURE_OK)
+			die(EXIT_INPUT, "%s: %s",
+			    strcmp(path, "-") == 0 ? "(stdin)" : path, err);
+	}
+	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
+		die(EXIT_INPUT, "%s", err);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (pipeline_init(&pl, &cfg->track, cfg->ports) != 0)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
 		    cfg->track.max_attempts);
 	setup_sinks(&pl, cfg, 0);
 	catch_interrupt();
-	for (i = optind; i < argc && status == EXIT_OK && !capture_interrupted(); i++) {
-		rc = capture_read_offline(argv[i], &pl, err, sizeof err);
+	for (i = 0; i < n; i++) {
+		const char *path = argv[optind + i];
+
+		if (status != EXIT_OK || capture_interrupted()) {
+			pcap_close(files[i]);
+			continue;
+		}
+		rc = capture_read(files[i], &pl, err, sizeof err);
 		if (rc == CAPTURE_OK)
 			continue;
 		/* A file cut short: report what was read, then the error. */
@@ -418,9 +444,10 @@ cmd_read(int argc, char **argv, struct config *cfg)
 			pipeline_finish(&pl);
 		fflush(stdout);
 		fprintf(stderr, "%s: %s: %s\n", progname,
-		    strcmp(argv[i], "-") == 0 ? "(stdin)" : argv[i], err);
+		    strcmp(path, "-") == 0 ? "(stdin)" : path, err);
 		status = EXIT_INPUT;
 	}
+	free(files);
 	if (status == EXIT_OK)
 		pipeline_finish(&pl);
 	pipeline_free(&pl);

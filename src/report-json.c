@@ -8,15 +8,25 @@
 /* A line is built in memory and written with one fwrite: stdio's
  * per-character calls were most of the JSON output's cost. */
 struct line {
+	FILE *out;
 	char buf[4096];
 	size_t n;
 };
 
+/* Appends; a record longer than the buffer (verify's long expectation
+ * lines) is written in pieces, never cut. */
 static void
 add(struct line *l, const char *s, size_t n)
 {
-	if (n > sizeof l->buf - l->n)
-		n = sizeof l->buf - l->n;
+	while (n > sizeof l->buf - l->n) {
+		size_t room = sizeof l->buf - l->n;
+
+		memcpy(l->buf + l->n, s, room);
+		fwrite(l->buf, 1, sizeof l->buf, l->out);
+		l->n = 0;
+		s += room;
+		n -= room;
+	}
 	memcpy(l->buf + l->n, s, n);
 	l->n += n;
 }
@@ -56,6 +66,7 @@ json_put_string(FILE *out, const char *s)
 {
 	struct line l;
 
+	l.out = out;
 	l.n = 0;
 	add_json_string(&l, s);
 	fwrite(l.buf, 1, l.n, out);
@@ -70,6 +81,7 @@ json_write_record(FILE *out, const struct record *r, const struct field *extra,
 	int i, n;
 
 	n = record_fields(r, f);
+	l.out = out;
 	l.n = 0;
 	add(&l, "{", 1);
 	for (i = 0; i < n + nextra; i++) {

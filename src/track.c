@@ -486,7 +486,8 @@ tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p)
 	 * The responder and TTL stay unknown.
 	 */
 	if (a->state == ST_PENDING && (p->u.tcp.flags & TCPF_ACK) &&
-	    !(p->u.tcp.flags & TCPF_RST) && p->u.tcp.seq == a->isn + 1) {
+	    !(p->u.tcp.flags & (TCPF_RST | TCPF_SYN)) &&
+	    p->u.tcp.seq == a->isn + 1) {
 		a->v = verdict_client_ack();
 		a->answer_us = now;
 		decide(t, i, now, NULL);

@@ -13,7 +13,8 @@ pass=0; fail=0
 expect() {
 	local name=$1 want=$2 pat=$3; shift 4
 	local err st lines
-	err=$("$prog" "$@" 2>&1 >/dev/null); st=$?
+	# shellcheck disable=SC2086  # prog may carry a wrapper (unshare -n)
+	err=$($prog "$@" 2>&1 >/dev/null); st=$?
 	lines=$(printf '%s\n' "$err" | grep -c '^smtpscope: ')
 	if [ "$st" -eq "$want" ] && printf '%s' "$err" | grep -qE -- "$pat" && [ "$lines" -eq 1 ]; then
 		pass=$((pass+1))
@@ -51,6 +52,8 @@ expect bad-port-text 2 "^smtpscope: -p: 'smtp' is not a number" -- read -p smtp 
 expect bad-timeout 2 "^smtpscope: --timeout: " -- read --timeout -3 "$good"
 expect bad-option 2 "unknown option .--frobnicate." -- read --frobnicate "$good"
 expect bad-command 2 "unknown command 'frob'" -- frob
+expect stdin-twice 2 "standard input \(-\) given twice" -- read - - <"$good"
+expect read-bad-user 3 "-Z nosuchuser: no such user" -- read -Z nosuchuser "$good"
 expect bad-max-attempts 2 "^smtpscope: --max-attempts: " -- read --max-attempts 0 "$good"
 
 # verify: a malformed expectations file is refused before anything runs.
@@ -63,8 +66,13 @@ expect verify-port 2 "badport.expect:1:21: bad port '0'" -- verify "$tmp/badport
 expect verify-keyword 2 "badkw.expect:1:1: unknown keyword 'frm'" -- verify "$tmp/badkw.expect"
 expect verify-address 2 "badaddr.expect:1:6: bad address '192.0.2.x'" -- verify "$tmp/badaddr.expect"
 expect verify-missing 2 "nope.expect: No such file" -- verify "$tmp/nope.expect"
+# (in a new, empty network namespace when possible: these stop before any
+# socket, and must stay harmless if they did not)
+if unshare -n true 2>/dev/null; then ns="unshare -n"; else ns=; fi
+prog_saved=$prog; prog="$ns $prog"
 expect probe-nothing 2 "nothing to probe" -- probe
 expect probe-bad-source 2 "--source nope: not an IPv4" -- probe --source nope --target 203.0.113.1
+prog=$prog_saved
 
 # diff: bad input names the file, line and column.
 printf '{"client":"192.0.2.10","server":"203.0.113.1","server_port":25,"class":"accepted","reason":"syn-ack"}\n' >"$tmp/a.json"
