@@ -13,10 +13,10 @@ struct line {
 	size_t n;
 };
 
-/* Appends; a record longer than the buffer (verify's long expectation
- * lines) is written in pieces, never cut. */
-static void
-add(struct line *l, const char *s, size_t n)
+/* A record longer than the buffer (verify's long expectation lines) is
+ * written in pieces, never cut. */
+static void __attribute__((noinline))
+add_long(struct line *l, const char *s, size_t n)
 {
 	while (n > sizeof l->buf - l->n) {
 		size_t room = sizeof l->buf - l->n;
@@ -26,6 +26,18 @@ add(struct line *l, const char *s, size_t n)
 		l->n = 0;
 		s += room;
 		n -= room;
+	}
+	memcpy(l->buf + l->n, s, n);
+	l->n += n;
+}
+
+/* Appends; the common case stays inline, on the per-record path. */
+static inline void
+add(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof l->buf - l->n) {
+		add_long(l, s, n);
+		return;
 	}
 	memcpy(l->buf + l->n, s, n);
 	l->n += n;

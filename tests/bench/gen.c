@@ -16,7 +16,8 @@
  *   (host-prohibited), ICMP 3/13 and ICMPv6 1/1 (admin-prohibited; on IPv6
  *   the SYN retransmission and a second error follow, as from Linux),
  *   ICMP 3/1 and ICMPv6 1/3 from a router after one retransmission
- *   (host-unreach, then one more SYN), and SYNs that nothing answers,
+ *   (host-unreach, a soft error: one more SYN follows and counts), and
+ *   SYNs that nothing answers,
  *   retransmitted at +1 s and +3 s.  Errors quote the SYN in full or, from
  *   routers, its IP header and the first 8 bytes of TCP.  About 20% IPv6,
  *   15% 802.1Q-tagged, 15% to port 587.  About a third of the packets are
@@ -751,14 +752,15 @@ smtp_attempt(int64_t t, enum kind kd, int fam, int port)
 	case K_UNREACH:
 		/* The last router's neighbour resolution fails after 3 s: it
 		 * answers the first SYN after the client retransmitted once,
-		 * and the client's next retransmission comes after that. */
+		 * and the client's next retransmission comes after that.  The
+		 * error is soft: the attempt stays open, that SYN counts, and
+		 * the verdict comes when the timeout passes. */
 		syn_again(&k, t0 + 1 * SEC, syn, synlen);
-		syns = 2;
 		icmp_send(t0 + 2 * SEC + 900 * MS + rtt / 2, k.vlan, &router,
 		    &k.c, fam == 4 ? 250 : 60, fam == 4 ? 3 : 1,
 		    fam == 4 ? 1 : 3, syn, quote_len(syn, synlen, fam, chance(500)));
 		syn_again(&k, t0 + 3 * SEC, syn, synlen);
-		s_after_verdict++;
+		syns = 3;
 		break;
 	case K_DROP:
 		syn_again(&k, t0 + 1 * SEC, syn, synlen);
