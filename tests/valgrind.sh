@@ -6,7 +6,7 @@ prog=$1
 pass=0; fail=0
 for f in pcaps/corpus/*.pcap* pcaps/corpus/*.cap pcaps/lab/*.pcap*; do
 	[ -f "$f" ] || continue
-	if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	if valgrind -q --vgdb=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		"$prog" read --json -p 1-65535 "$f" >/dev/null 2>/tmp/vg.$$; [ $? -ne 99 ] && ! grep -q '==[0-9]*==' /tmp/vg.$$; then
 		pass=$((pass+1))
 	else
