@@ -31,6 +31,7 @@ struct attempt {
 	struct tuple t;
 	uint32_t hash;			/* tuple_hash(t): compared before t itself */
 	uint32_t isn;
+	uint32_t server_isn;		/* from the SYN-ACK: the greeting is at +1 */
 	uint32_t syns;
 	uint32_t hnext;			/* hash chain, or free list */
 	uint32_t prev, next;		/* state list */
@@ -432,6 +433,7 @@ tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
 		if ((tcp->flags & TCPF_SYN) && (tcp->flags & TCPF_ACK) &&
 		    tcp->ack == want) {
 			answer(a, now, p, verdict_syn_ack());
+			a->server_isn = tcp->seq;
 			set_state(t, i, ST_GREETING, t->now + t->cfg.greet_wait_us);
 		} else if ((tcp->flags & TCPF_RST) && !(tcp->flags & TCPF_SYN) &&
 		    ((tcp->flags & TCPF_ACK) ? tcp->ack == want : tcp->seq == 0)) {
@@ -446,7 +448,11 @@ tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
 		return;
 	}
 	if (a->state == ST_GREETING && !(tcp->flags & TCPF_SYN)) {
-		if (tcp->payload_len > 0) {
+		/* Only the server's first bytes are its greeting: a reordered
+		 * or forged segment elsewhere in the stream is not. */
+		if (tcp->payload_wire_len > 0 && tcp->seq != a->server_isn + 1)
+			t->st->midstream++;
+		else if (tcp->payload_len > 0) {
 			greeting_parse(&g, tcp->payload, tcp->payload_len,
 			    tcp->payload_wire_len);
 			decide(t, i, now, &g);

@@ -106,6 +106,12 @@ accepted_with_greeting(void **state)
 	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_SYN | TCPF_ACK, 7, ISN + 1, 61);
 	tracker_server_tcp(t, 100 * S + 2500, &p);
 	assert_int_equal(nrecs, 0);	/* waits for the greeting */
+	/* A segment that is not the stream's first bytes is not the greeting. */
+	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_ACK | TCPF_PSH, 500, ISN + 1, 61);
+	p.u.tcp.payload = line;
+	p.u.tcp.payload_len = p.u.tcp.payload_wire_len = sizeof line - 1;
+	tracker_server_tcp(t, 100 * S + 5000, &p);
+	assert_int_equal(nrecs, 0);
 	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_ACK | TCPF_PSH, 8, ISN + 1, 61);
 	p.u.tcp.payload = line;
 	p.u.tcp.payload_len = p.u.tcp.payload_wire_len = sizeof line - 1;
