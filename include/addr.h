@@ -20,12 +20,16 @@ struct tuple {
 };
 
 #define ADDR_STRLEN 46	/* INET6_ADDRSTRLEN */
+#define ENDPOINT_STRLEN (ADDR_STRLEN + 8)	/* "[addr]:port" */
 
 bool addr_eq(const struct addr *a, const struct addr *b);
 bool tuple_eq(const struct tuple *a, const struct tuple *b);
 uint32_t tuple_hash(const struct tuple *t, uint32_t seed);
 /* Writes the textual form (no brackets); returns buf. */
 const char *addr_str(const struct addr *a, char buf[ADDR_STRLEN]);
+/* "192.0.2.1:25" or "[2001:db8::1]:25"; returns buf. */
+const char *endpoint_str(const struct addr *a, uint16_t port,
+    char buf[ENDPOINT_STRLEN]);
 /* Parses an IPv4 or IPv6 literal; returns false when it is neither. */
 bool addr_parse(const char *s, struct addr *out);
 

@@ -37,6 +37,7 @@ struct verdict verdict_client_ack(void);
 struct verdict verdict_reset(void);
 struct verdict verdict_no_response(void);
 struct verdict verdict_unresolved(void);
+struct verdict verdict_superseded(void);
 
 /*
  * An ICMP (family 4) or ICMPv6 (family 6) error of type/code quoting the SYN.

@@ -1,5 +1,6 @@
 /* Address values: comparison, hashing, text. */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
@@ -79,6 +80,16 @@ addr_str(const struct addr *a, char buf[ADDR_STRLEN])
 		inet_ntop(AF_INET6, a->b, buf, ADDR_STRLEN);
 	else
 		strcpy(buf, "-");
+	return buf;
+}
+
+const char *
+endpoint_str(const struct addr *a, uint16_t port, char buf[ENDPOINT_STRLEN])
+{
+	char s[ADDR_STRLEN];
+
+	snprintf(buf, ENDPOINT_STRLEN, a->family == 6 ? "[%s]:%u" : "%s:%u",
+	    addr_str(a, s), port);
 	return buf;
 }
 

@@ -317,18 +317,28 @@ quote4(struct cur *c, struct icmp_info *ic)
 	return quote_tcp(c, ic);
 }
 
+/* The fixed IPv6 header, outer or quoted: 40 bytes, version 6, the
+ * addresses.  The cursor stays at its start; MORE when it is whole. */
+static int
+ip6_fixed(struct cur *c, struct addr *src, struct addr *dst)
+{
+	NEED(c, 40);
+	if (c->p[0] >> 4 != 6)
+		return DEC_MALFORMED;
+	set_addr(src, 6, c->p + 8);
+	set_addr(dst, 6, c->p + 24);
+	return MORE;
+}
+
 static enum decode_status
 quote6(struct cur *c, struct icmp_info *ic)
 {
 	uint8_t nh;
 	int st;
 
-	NEED(c, 40);
-	if (c->p[0] >> 4 != 6)
-		return DEC_MALFORMED;
+	if ((st = ip6_fixed(c, &ic->qsrc, &ic->qdst)) != MORE)
+		return (enum decode_status)st;
 	nh = c->p[6];
-	set_addr(&ic->qsrc, 6, c->p + 8);
-	set_addr(&ic->qdst, 6, c->p + 24);
 	skip(c, 40);
 	if ((st = ip6_ext(c, &nh, 1)) != MORE)
 		return (enum decode_status)st;
@@ -396,12 +406,9 @@ ipv6(struct cur *c, struct packet *out)
 	uint8_t nh;
 	int st;
 
-	NEED(c, 40);
-	if (c->p[0] >> 4 != 6)
-		return DEC_MALFORMED;
+	if ((st = ip6_fixed(c, &out->src, &out->dst)) != MORE)
+		return (enum decode_status)st;
 	nh = c->p[6];
-	set_addr(&out->src, 6, c->p + 8);
-	set_addr(&out->dst, 6, c->p + 24);
 	out->ttl = c->p[7];
 	/*
 	 * Payload length 0: a jumbogram, or a Linux BIG TCP / GSO packet

@@ -99,15 +99,11 @@ matrix_finish(struct sink *s, const struct stats *st, int final)
 		return;
 	fprintf(s->out, "matrix: rows are sources, columns targets\n");
 	for (c = 0; c < m->ncols; c++) {
-		const char *sep = m->cols[c].label[0] ? " " : "";
+		char ep[ENDPOINT_STRLEN];
 
-		addr_str(&m->cols[c].a, a);
-		if (m->cols[c].a.family == 6)
-			fprintf(s->out, "  [%d] %s%s[%s]:%u\n", c + 1,
-			    m->cols[c].label, sep, a, m->cols[c].port);
-		else
-			fprintf(s->out, "  [%d] %s%s%s:%u\n", c + 1,
-			    m->cols[c].label, sep, a, m->cols[c].port);
+		fprintf(s->out, "  [%d] %s%s%s\n", c + 1, m->cols[c].label,
+		    m->cols[c].label[0] ? " " : "",
+		    endpoint_str(&m->cols[c].a, m->cols[c].port, ep));
 	}
 	fprintf(s->out, "%-39s", "source");
 	for (c = 0; c < m->ncols; c++) {

@@ -252,10 +252,9 @@ name_of(const struct scope_sink *s, const struct addr *a)
 static void
 put_dest(FILE *out, const struct dest *d)
 {
-	char a[ADDR_STRLEN];
+	char ep[ENDPOINT_STRLEN];
 
-	fprintf(out, d->server.family == 6 ? "[%s]:%u" : "%s:%u",
-	    addr_str(&d->server, a), d->port);
+	fputs(endpoint_str(&d->server, d->port, ep), out);
 	if (d->mx[0] && d->mx_pref >= 0)
 		fprintf(out, " (%s, MX %d of %s)", d->mx, d->mx_pref,
 		    d->domain[0] ? d->domain : "?");
@@ -492,12 +491,12 @@ print_evidence(FILE *out, const struct scope_sink *s)
 		    d->n[VC_UNRESOLVED], d->reasons, d->n[VC_ACCEPTED]);
 		for (k = 0; k < d->nsamples; k++) {
 			const struct sample *sm = &d->samples[k];
-			char b[ADDR_STRLEN];
+			char b[ADDR_STRLEN], ep[ENDPOINT_STRLEN];
 
 			fputs("  Sample: ", out);
 			put_time(out, sm->ts);
-			fprintf(out, sm->client.family == 6 ? " [%s]:%u -> " : " %s:%u -> ",
-			    addr_str(&sm->client, a), sm->client_port);
+			fprintf(out, " %s -> ", endpoint_str(&sm->client,
+			    sm->client_port, ep));
 			put_dest(out, d);
 			fprintf(out, " %s", sm->verdict);
 			if (sm->icmp_type >= 0)

@@ -113,14 +113,9 @@ print_table(FILE *out, const char *title, struct agg *g, int with_port)
 			rows[n++] = g->slot[i];
 	qsort(rows, n, sizeof rows[0], row_cmp);
 	for (i = 0; i < n; i++) {
-		addr_str(&rows[i].a, a);
-		if (!with_port)
-			snprintf(key, sizeof key, "%s", a);
-		else if (rows[i].a.family == 6)
-			snprintf(key, sizeof key, "[%s]:%u", a, rows[i].port);
-		else
-			snprintf(key, sizeof key, "%s:%u", a, rows[i].port);
-		fprintf(out, "  %-43s", key);
+		fprintf(out, "  %-43s", with_port ?
+		    endpoint_str(&rows[i].a, rows[i].port, key) :
+		    addr_str(&rows[i].a, a));
 		print_counts(out, rows[i].n);
 	}
 	for (c = 0; c < VC_COUNT; c++)

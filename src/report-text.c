@@ -4,17 +4,6 @@
 
 #include "sink.h"
 
-static void
-put_endpoint(FILE *out, const struct addr *a, uint16_t port)
-{
-	char buf[ADDR_STRLEN];
-
-	if (a->family == 6)
-		fprintf(out, "[%s]:%u", addr_str(a, buf), port);
-	else
-		fprintf(out, "%s:%u", addr_str(a, buf), port);
-}
-
 /* The greeting is printable ASCII with backslashes already doubled; only
  * the quote needs escaping to keep the line unambiguous. */
 static void
@@ -33,14 +22,14 @@ static void
 text_record(struct sink *s, const struct record *r)
 {
 	FILE *out = s->out;
-	char buf[ADDR_STRLEN];
+	char buf[ADDR_STRLEN], ep[ENDPOINT_STRLEN];
 	const char *en;
 
 	fmt_time(buf, sizeof buf, r->first_syn_us);
 	fprintf(out, "%s ", buf);
-	put_endpoint(out, &r->t.client, r->t.client_port);
+	fputs(endpoint_str(&r->t.client, r->t.client_port, ep), out);
 	fputs(" -> ", out);
-	put_endpoint(out, &r->t.server, r->t.server_port);
+	fputs(endpoint_str(&r->t.server, r->t.server_port, ep), out);
 	fprintf(out, " %s/%s", vclass_name(r->v.cls), r->v.reason);
 	if (r->icmp_type >= 0)
 		fprintf(out, " icmp=%d/%d", r->icmp_type, r->icmp_code);

@@ -359,8 +359,7 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 		}
 		/* A new sequence number: a new attempt on the same ports. */
 		if (a->state == ST_PENDING) {
-			a->v = verdict_unresolved();
-			a->v.reason = "superseded";
+			a->v = verdict_superseded();
 			emit(t, a, now, NULL);
 		} else if (a->state == ST_GREETING)
 			emit(t, a, a->answer_us, NULL);

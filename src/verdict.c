@@ -37,6 +37,8 @@ struct verdict verdict_client_ack(void) { return mk(VC_ACCEPTED, "client-ack", 0
 struct verdict verdict_reset(void) { return mk(VC_REFUSED, "reset", ECONNREFUSED); }
 struct verdict verdict_no_response(void) { return mk(VC_DROPPED, "no-response", ETIMEDOUT); }
 struct verdict verdict_unresolved(void) { return mk(VC_UNRESOLVED, "capture-ended", 0); }
+/* A new SYN (new sequence number) on the same ports replaced it. */
+struct verdict verdict_superseded(void) { return mk(VC_UNRESOLVED, "superseded", 0); }
 
 /* ICMP type 3, indexed by code. */
 static const struct verdict unreach4[16] = {

@@ -36,20 +36,11 @@ verify_record(struct sink *s, const struct record *r)
 }
 
 static void
-endpoint(char *buf, size_t len, const struct addr *a, unsigned port)
-{
-	char s[ADDR_STRLEN];
-
-	snprintf(buf, len, a->family == 6 ? "[%s]:%u" : "%s:%u", addr_str(a, s),
-	    port);
-}
-
-static void
 text_probe(FILE *out, const struct record *r, int ok, const char *why)
 {
-	char src[ADDR_STRLEN], dst[ADDR_STRLEN + 8], resp[ADDR_STRLEN];
+	char src[ADDR_STRLEN], dst[ENDPOINT_STRLEN], resp[ADDR_STRLEN];
 
-	endpoint(dst, sizeof dst, &r->t.server, r->t.server_port);
+	endpoint_str(&r->t.server, r->t.server_port, dst);
 	fprintf(out, "  %-4s %s -> %s%s%s%s %s/%s", ok ? "ok" : "FAIL",
 	    addr_str(&r->t.client, src), dst, r->mx ? " (" : "",
 	    r->mx ? r->mx : "", r->mx ? ")" : "", vclass_name(r->v.cls),
@@ -134,13 +125,14 @@ verify_finish(struct sink *s, const struct stats *st, int final)
 		return;
 	for (i = 0; i < v->f->n; i++) {
 		const struct expectation *e = &v->f->e[i];
-		int n = 0, bad = 0;
-
 		const char *missing;
+		int bad = 0;
 
+		/* Judged once to print PASS/FAIL first, again beside each probe
+		 * below (a pure check, on a handful of records). */
 		for (k = 0; k < v->n; k++)
 			if (v->recs[k].probe_spec == i)
-				n++, bad += !expect_met(e, &v->recs[k], why, sizeof why);
+				bad += !expect_met(e, &v->recs[k], why, sizeof why);
 		/* Every target must have been probed: a name that did not resolve
 		 * fails the line even when its other targets passed. */
 		missing = unprobed_target(v, i);
