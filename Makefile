@@ -94,7 +94,7 @@ FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iinclude -Itests/fuzz $(PKG_CFLAGS)
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_SRCS) | $(FUZZ_DIR)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_SRCS) | $(FUZZ_DIR)
 	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) $(LDLIBS)
 
 $(FUZZ_DIR)/mkseeds: tests/fuzz/mkseeds.c | $(FUZZ_DIR)
@@ -103,7 +103,8 @@ $(FUZZ_DIR)/mkseeds: tests/fuzz/mkseeds.c | $(FUZZ_DIR)
 $(FUZZ_DIR):
 	mkdir -p $@
 
-fuzz-build: $(FUZZ_DIR)/fuzz_packets $(FUZZ_DIR)/fuzz_capture $(FUZZ_DIR)/mkseeds
+fuzz-build: $(FUZZ_DIR)/fuzz_packets $(FUZZ_DIR)/fuzz_capture $(FUZZ_DIR)/fuzz_pcapfile \
+            $(FUZZ_DIR)/mkseeds
 
 # `make fuzz` runs each harness FUZZ_SECONDS; check runs a short smoke run.
 fuzz: deps

@@ -400,7 +400,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 {
 	static char outbuf[1 << 16];
 	struct pipeline pl;
-	pcap_t **files;
+	struct capture **files;
 	char err[512];
 	int i, n, rc, stdin_seen = 0, status = EXIT_OK;
 
@@ -433,7 +433,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 		const char *path = argv[optind + i];
 
 		if (status != EXIT_OK || capture_interrupted()) {
-			pcap_close(files[i]);
+			capture_close(files[i]);
 			continue;
 		}
 		rc = capture_read(files[i], &pl, err, sizeof err);

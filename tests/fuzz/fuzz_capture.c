@@ -1,12 +1,14 @@
 /*
  * libFuzzer harness: arbitrary bytes as a capture file (pcap or pcapng),
- * through the read path: libpcap, then our pipeline.
+ * through the read path: our pcap reader or libpcap, then our pipeline.
  */
+#define _GNU_SOURCE		/* memfd_create() */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "capture.h"
 #include "fuzz_common.h"
+#include "fuzz_memfd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -14,13 +16,16 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pipeline pl;
+	struct capture *c;
 	char err[512];
-	FILE *fp;
+	int fd;
 
-	if (size == 0 || (fp = fmemopen((void *)data, size, "rb")) == NULL)
+	if (size == 0 || (fd = fuzz_memfd(data, size)) < 0)
+		return 0;
+	if (capture_open_fd(fd, &c, err, sizeof err) != 0)
 		return 0;
 	fuzz_pipeline(&pl);
-	capture_read_stream(fp, &pl, err, sizeof err);
+	capture_read(c, &pl, err, sizeof err);
 	pipeline_finish(&pl);
 	pipeline_free(&pl);
 	return 0;

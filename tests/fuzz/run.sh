@@ -1,5 +1,6 @@
 #!/bin/bash
-# Runs each fuzz harness for SECONDS (seeded from pcaps/), after replaying the
+# Runs each fuzz harness (packets, capture, and pcapfile: our pcap reader
+# against libpcap) for SECONDS (seeded from pcaps/), after replaying the
 # regression inputs under tests/fuzz/regressions/HARNESS/.
 #   tests/fuzz/run.sh FUZZDIR SECONDS
 # Prints "fuzz: N passed, N failed" (one per harness and per regression set).
@@ -8,10 +9,11 @@ dir=$1; secs=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
 work=${FUZZ_WORK:-$top/fuzz-out}
-mkdir -p "$work/seeds-packets" "$work/seeds-capture"
+mkdir -p "$work/seeds-packets" "$work/seeds-capture" "$work/seeds-pcapfile"
 "$dir/mkseeds" "$work/seeds-packets" "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap >/dev/null
 cp "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap "$work/seeds-capture/" 2>/dev/null
-for h in packets capture; do
+cp "$top"/pcaps/*/*.pcap "$top"/tests/malformed/*.pcap "$work/seeds-pcapfile/" 2>/dev/null
+for h in packets capture pcapfile; do
 	reg=$top/tests/fuzz/regressions/$h
 	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
 		if "$dir/fuzz_$h" "$reg"/* >"$work/$h-regressions.log" 2>&1; then

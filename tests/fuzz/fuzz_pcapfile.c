@@ -1,0 +1,26 @@
+/*
+ * libFuzzer harness, differential: arbitrary bytes through our classic pcap
+ * reader and through libpcap must give the same records and the same end
+ * (see pcapfile_same.h).  Any difference aborts with what differed.
+ */
+#define _GNU_SOURCE		/* memfd_create() */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pcapfile_same.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char why[512];
+
+	if (pcapfile_same(data, size, why, sizeof why) < 0) {
+		fprintf(stderr, "pcapfile differs from libpcap: %s\n", why);
+		abort();
+	}
+	return 0;
+}

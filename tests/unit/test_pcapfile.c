@@ -1,0 +1,230 @@
+/*
+ * Our classic pcap reader must hand over what libpcap hands over: every
+ * capture in pcaps/ and tests/malformed/ (run from the top of the tree),
+ * and crafted files for the corners (byte order, nanoseconds, snapshot
+ * lengths, cut records, negative stamps).
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glob.h>
+#include <cmocka.h>
+
+#include "../fuzz/pcapfile_same.h"
+
+struct img {
+	uint8_t b[8192];
+	size_t n;
+	int swap;
+};
+
+static void
+put32(struct img *m, uint32_t v)
+{
+	if (m->swap)
+		v = __builtin_bswap32(v);
+	memcpy(m->b + m->n, &v, 4);
+	m->n += 4;
+}
+
+static void
+put16(struct img *m, uint16_t v)
+{
+	if (m->swap)
+		v = __builtin_bswap16(v);
+	memcpy(m->b + m->n, &v, 2);
+	m->n += 2;
+}
+
+static void
+header(struct img *m, int swap, uint32_t magic, uint16_t minor,
+    uint32_t snaplen, uint32_t linktype)
+{
+	m->n = 0;
+	m->swap = swap;
+	put32(m, magic);
+	put16(m, 2);
+	put16(m, minor);
+	put32(m, 0);
+	put32(m, 0);
+	put32(m, snaplen);
+	put32(m, linktype);
+}
+
+/* A record header claiming caplen bytes, followed by have of them. */
+static void
+record(struct img *m, int32_t sec, int32_t frac, uint32_t caplen,
+    uint32_t len, uint32_t have)
+{
+	put32(m, (uint32_t)sec);
+	put32(m, (uint32_t)frac);
+	put32(m, caplen);
+	put32(m, len);
+	for (uint32_t i = 0; i < have && m->n < sizeof m->b; i++)
+		m->b[m->n++] = (uint8_t)(i * 7 + 1);
+}
+
+static void
+assert_same(const struct img *m, int ours)
+{
+	char why[512];
+	int rc = pcapfile_same(m->b, m->n, why, sizeof why);
+
+	if (rc < 0)
+		print_error("differs from libpcap: %s\n", why);
+	assert_int_equal(rc, ours ? SAME_OK : SAME_NOT_OURS);
+}
+
+static void
+every_capture_in_the_tree(void **state)
+{
+	static const char *const pats[] = { "pcaps/*/*.pcap", "pcaps/*/*.cap",
+	    "tests/malformed/*.pcap", "tests/fuzz/regressions/*/*" };
+	static uint8_t buf[64 << 20];
+	unsigned ours = 0, files = 0;
+	char why[512];
+	glob_t g;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof pats / sizeof pats[0]; k++) {
+		if (glob(pats[k], 0, NULL, &g) != 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			FILE *fp = fopen(g.gl_pathv[i], "rb");
+			size_t n;
+			int rc;
+
+			assert_non_null(fp);
+			n = fread(buf, 1, sizeof buf, fp);
+			fclose(fp);
+			rc = pcapfile_same(buf, n, why, sizeof why);
+			if (rc < 0)
+				print_error("%s: %s\n", g.gl_pathv[i], why);
+			assert_true(rc >= 0);
+			ours += rc == SAME_OK;
+			files++;
+		}
+		globfree(&g);
+	}
+	/* Most of the tree is classic pcap: the comparison really ran. */
+	assert_true(files > 100);
+	assert_true(ours > files / 2);
+}
+
+static void
+byte_orders_and_precisions(void **state)
+{
+	static const uint32_t magics[] = { 0xa1b2c3d4, 0xa1b23c4d };
+	struct img m;
+
+	(void)state;
+	for (int swap = 0; swap < 2; swap++)
+		for (int k = 0; k < 2; k++) {
+			header(&m, swap, magics[k], 4, 65535, 1);
+			record(&m, 1700000000, 999999, 60, 60, 60);
+			record(&m, 1700000001, 999999999, 54, 1514, 54);
+			record(&m, -5, -1000, 40, 40, 40);	/* before 1970 */
+			record(&m, 0, 0, 0, 0, 0);
+			assert_same(&m, 1);
+		}
+}
+
+static void
+link_types(void **state)
+{
+	/* Ethernet, null, loop, SLL, SLL2, raw (101 and 12), IPv4, IPv6,
+	 * and Ethernet with the FCS-length bits of the link type set. */
+	static const uint32_t ours[] = { 1, 0, 108, 113, 276, 101, 12, 228,
+	    229, 0x14000001 };
+	static const uint32_t not_ours[] = { 105, 127, 147, 0x0fffffff };
+	struct img m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
+		header(&m, 0, 0xa1b2c3d4, 4, 262144, ours[i]);
+		record(&m, 1, 2, 20, 20, 20);
+		assert_same(&m, 1);
+	}
+	for (size_t i = 0; i < sizeof not_ours / sizeof not_ours[0]; i++) {
+		header(&m, 0, 0xa1b2c3d4, 4, 262144, not_ours[i]);
+		record(&m, 1, 2, 20, 20, 20);
+		assert_same(&m, 0);
+	}
+}
+
+static void
+snapshot_lengths(void **state)
+{
+	static const uint32_t snaps[] = { 0, 1, 64, 65535, 262144, 262145,
+	    0x7fffffff, 0x80000000, 0xffffffff };
+	struct img m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof snaps / sizeof snaps[0]; i++) {
+		/* Longer than the snapshot: cut to it. */
+		header(&m, 0, 0xa1b2c3d4, 4, snaps[i], 1);
+		record(&m, 1, 0, 100, 100, 100);
+		record(&m, 2, 0, 70, 1500, 70);
+		assert_same(&m, 1);
+		/* Longer than any snapshot libpcap accepts. */
+		header(&m, 0, 0xa1b2c3d4, 4, snaps[i], 1);
+		record(&m, 1, 0, 262145, 262145, 0);
+		assert_same(&m, 1);
+		header(&m, 1, 0xa1b2c3d4, 4, snaps[i], 1);
+		record(&m, 1, 0, 0xffffffff, 60, 0);
+		assert_same(&m, 1);
+	}
+}
+
+static void
+cut_files(void **state)
+{
+	struct img m, cut;
+
+	(void)state;
+	header(&m, 0, 0xa1b2c3d4, 4, 64, 1);
+	record(&m, 1, 0, 60, 60, 60);
+	record(&m, 2, 0, 100, 100, 100);	/* longer than the snapshot */
+	/* Every cut: in a record header, in the data, in the part past the
+	 * snapshot length that libpcap reads and discards. */
+	for (size_t n = PCAPFILE_HDRLEN; n <= m.n; n++) {
+		cut = m;
+		cut.n = n;
+		assert_same(&cut, 1);
+	}
+}
+
+static void
+old_and_odd_versions_go_to_libpcap(void **state)
+{
+	struct img m;
+
+	(void)state;
+	header(&m, 0, 0xa1b2c3d4, 3, 65535, 1);	/* 2.3: lengths may be swapped */
+	record(&m, 1, 0, 60, 40, 60);
+	assert_same(&m, 0);
+	header(&m, 0, 0xa1b2cd34, 4, 65535, 1);	/* the patched format */
+	assert_same(&m, 0);
+	m.n = 10;				/* a cut file header */
+	assert_same(&m, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_capture_in_the_tree),
+		cmocka_unit_test(byte_orders_and_precisions),
+		cmocka_unit_test(link_types),
+		cmocka_unit_test(snapshot_lengths),
+		cmocka_unit_test(cut_files),
+		cmocka_unit_test(old_and_odd_versions_go_to_libpcap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
