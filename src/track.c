@@ -4,6 +4,12 @@
  * timeout measured from the time the attempt entered or refreshed it, and time
  * never goes backwards inside the tracker, so appending at the tail keeps each
  * list sorted by deadline: expiry only ever looks at list heads.
+ *
+ * Most segments belong to connections already decided (or to none we
+ * track), and only an attempt still waiting for its answer or greeting can
+ * use a segment without SYN or RST.  A small counting filter of those
+ * waiting attempts lets such segments skip the table, whose entries are
+ * cache misses once it holds a minute of connections.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +24,9 @@
  * "any" capture sees each packet twice), not retransmissions: no stack
  * retransmits a SYN within 50 ms. */
 #define DUP_SYN_US 50000
+
+/* Slots of the waiting-attempts filter: 64 KiB of counters. */
+#define WAIT_SLOTS (1u << 15)
 
 enum state {
 	ST_FREE,
@@ -63,7 +72,11 @@ struct tracker {
 	uint32_t free_head;
 	uint32_t seed;
 	int64_t now;			/* latest time seen; never decreases */
+	int64_t next_due;		/* no list head's deadline is earlier */
 	struct list lists[ST_NLISTS];
+	/* Attempts PENDING or GREETING per slot (wait_slot()); a counter
+	 * that reaches its maximum stays there, costing only lookups. */
+	uint16_t waiting[WAIT_SLOTS];
 };
 
 struct tracker *
@@ -99,6 +112,7 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 		t->lists[i].head = t->lists[i].tail = NIL;
 	t->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)t;
 	t->now = INT64_MIN / 2;	/* before any clamped timestamp, with room below */
+	t->next_due = INT64_MAX;
 	return t;
 }
 
@@ -110,6 +124,38 @@ tracker_free(struct tracker *t)
 	free(t->pool);
 	free(t->bucket);
 	free(t);
+}
+
+static int
+is_waiting(int state)
+{
+	return state == ST_PENDING || state == ST_GREETING;
+}
+
+/* A cheap mix of the key (no seed: a crafted collision only costs the
+ * lookup the filter would have saved). */
+static uint32_t
+wait_slot(const struct tuple *k)
+{
+	uint32_t x = (uint32_t)k->client_port << 16 | k->server_port, a, b;
+
+	memcpy(&a, k->client.b, 4);
+	memcpy(&b, k->client.b + 12, 4);
+	x ^= a ^ b;
+	memcpy(&a, k->server.b, 4);
+	memcpy(&b, k->server.b + 12, 4);
+	x ^= (a ^ b) * 0x85ebca6bu;
+	x *= 0x9e3779b1u;
+	return x >> (32 - 15);
+}
+
+static void
+wait_count(struct tracker *t, const struct attempt *a, int delta)
+{
+	uint16_t *c = &t->waiting[wait_slot(&a->t)];
+
+	if (*c != UINT16_MAX)
+		*c = (uint16_t)(*c + delta);
 }
 
 static void
@@ -137,6 +183,10 @@ set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 
 	if (a->state != ST_FREE)
 		list_unlink(t, i);
+	if (is_waiting(a->state) != is_waiting(s))
+		wait_count(t, a, is_waiting(s) ? 1 : -1);
+	if (deadline < t->next_due)
+		t->next_due = deadline;
 	a->state = (uint8_t)s;
 	a->deadline = deadline;
 	a->next = NIL;
@@ -183,6 +233,8 @@ release(struct tracker *t, uint32_t i)
 		pp = &t->pool[*pp].hnext;
 	*pp = a->hnext;
 	list_unlink(t, i);
+	if (is_waiting(a->state))
+		wait_count(t, a, -1);
 	a->state = ST_FREE;
 	a->hnext = t->free_head;
 	t->free_head = i;
@@ -382,6 +434,8 @@ answer(struct attempt *a, int64_t now, const struct packet *p, struct verdict v)
 }
 
 /* Looks up the attempt a server->client segment belongs to. */
+/* The attempt a server->client segment answers; NIL also for a segment
+ * without SYN or RST when no attempt is waiting (see the top). */
 static uint32_t
 find_reply(const struct tracker *t, const struct packet *p)
 {
@@ -391,6 +445,9 @@ find_reply(const struct tracker *t, const struct packet *p)
 	k.server = p->src;
 	k.client_port = p->u.tcp.dport;
 	k.server_port = p->u.tcp.sport;
+	if (!(p->u.tcp.flags & (TCPF_SYN | TCPF_RST)) &&
+	    t->waiting[wait_slot(&k)] == 0)
+		return NIL;
 	return find(t, &k);
 }
 
@@ -479,8 +536,9 @@ tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p)
 
 	advance(t, now);
 	client_tuple(p, &k);
-	i = find(t, &k);
-	if (i == NIL) {
+	/* Only an ACK can complete a waiting attempt (below). */
+	if ((p->u.tcp.flags & (TCPF_ACK | TCPF_RST | TCPF_SYN)) != TCPF_ACK ||
+	    t->waiting[wait_slot(&k)] == 0 || (i = find(t, &k)) == NIL) {
 		t->st->midstream++;
 		return;
 	}
@@ -568,10 +626,16 @@ tracker_expire(struct tracker *t, int64_t now)
 
 	if (now > t->now)
 		t->now = now;
-	for (s = ST_PENDING; s < ST_NLISTS; s++)
+	if (t->now < t->next_due)
+		return;
+	t->next_due = INT64_MAX;
+	for (s = ST_PENDING; s < ST_NLISTS; s++) {
 		while ((i = t->lists[s].head) != NIL &&
 		    t->pool[i].deadline <= t->now)
 			expire_one(t, i);
+		if (i != NIL && t->pool[i].deadline < t->next_due)
+			t->next_due = t->pool[i].deadline;
+	}
 }
 
 int64_t
