@@ -1,6 +1,6 @@
 /*
- * Attempt table.  Fixed capacity, allocated once: a pool of attempts, a hash
- * of tuple -> attempt index, and one list per state.  Every state has a single
+ * Attempt table.  Fixed capacity, allocated once: a pool of attempts, an
+ * index of tuple -> attempt, and one list per state.  Every state has a single
  * timeout measured from the time the attempt entered or refreshed it, and time
  * never goes backwards inside the tracker, so appending at the tail keeps each
  * list sorted by deadline: expiry only ever looks at list heads.
@@ -9,7 +9,10 @@
  * track), and only an attempt still waiting for its answer or greeting can
  * use a segment without SYN or RST.  A small counting filter of those
  * waiting attempts lets such segments skip the table, whose entries are
- * cache misses once it holds a minute of connections.
+ * cache misses once it holds a minute of connections.  For the same reason
+ * the index is open-addressed and keeps each key's hash beside its attempt
+ * number: a lookup reads one or two adjacent index lines, and touches an
+ * attempt only when the hash matches.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +45,7 @@ struct attempt {
 	uint32_t isn;
 	uint32_t server_isn;		/* from the SYN-ACK: the greeting is at +1 */
 	uint32_t syns;
-	uint32_t hnext;			/* hash chain, or free list */
+	uint32_t free_next;		/* free list */
 	uint32_t prev, next;		/* state list */
 	uint8_t state;
 	uint8_t reply_ttl;
@@ -67,7 +70,10 @@ struct tracker {
 	record_fn emit;
 	void *ctx;
 	struct attempt *pool;
-	uint32_t *bucket;
+	struct slot {
+		uint32_t hash;		/* of the attempt's tuple */
+		uint32_t i;		/* the attempt; NIL: empty */
+	} *index;			/* linear probing, at most half full */
 	uint32_t mask;
 	uint32_t free_head;
 	uint32_t seed;
@@ -93,8 +99,8 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return NULL;
 	t->pool = calloc(cfg->max_attempts, sizeof *t->pool);
-	t->bucket = malloc(nb * sizeof *t->bucket);
-	if (t->pool == NULL || t->bucket == NULL) {
+	t->index = malloc(nb * sizeof *t->index);
+	if (t->pool == NULL || t->index == NULL) {
 		tracker_free(t);
 		return NULL;
 	}
@@ -104,9 +110,9 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 	t->ctx = ctx;
 	t->mask = nb - 1;
 	for (i = 0; i < nb; i++)
-		t->bucket[i] = NIL;
+		t->index[i].i = NIL;
 	for (i = 0; i < cfg->max_attempts; i++)
-		t->pool[i].hnext = i + 1 < cfg->max_attempts ? i + 1 : NIL;
+		t->pool[i].free_next = i + 1 < cfg->max_attempts ? i + 1 : NIL;
 	t->free_head = 0;
 	for (i = 0; i < ST_NLISTS; i++)
 		t->lists[i].head = t->lists[i].tail = NIL;
@@ -122,7 +128,7 @@ tracker_free(struct tracker *t)
 	if (t == NULL)
 		return;
 	free(t->pool);
-	free(t->bucket);
+	free(t->index);
 	free(t);
 }
 
@@ -201,11 +207,16 @@ set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 static uint32_t
 find_hashed(const struct tracker *t, const struct tuple *k, uint32_t h)
 {
-	uint32_t i = t->bucket[h & t->mask];
+	const struct slot *s;
+	uint32_t j;
 
-	while (i != NIL && (t->pool[i].hash != h || !tuple_eq(&t->pool[i].t, k)))
-		i = t->pool[i].hnext;
-	return i;
+	for (j = h & t->mask;; j = (j + 1) & t->mask) {
+		s = &t->index[j];
+		if (s->i == NIL)
+			return NIL;
+		if (s->hash == h && tuple_eq(&t->pool[s->i].t, k))
+			return s->i;
+	}
 }
 
 static uint32_t
@@ -214,29 +225,55 @@ find(const struct tracker *t, const struct tuple *k)
 	return find_hashed(t, k, tuple_hash(k, t->seed));
 }
 
-/* Puts attempt i, whose t is set, into the hash. */
+/* Puts attempt i, whose t is set, into the index. */
 static void
-hash_in(struct tracker *t, uint32_t i, uint32_t h)
+index_in(struct tracker *t, uint32_t i, uint32_t h)
 {
+	uint32_t j = h & t->mask;
+
+	while (t->index[j].i != NIL)
+		j = (j + 1) & t->mask;
+	t->index[j].hash = h;
+	t->index[j].i = i;
 	t->pool[i].hash = h;
-	t->pool[i].hnext = t->bucket[h & t->mask];
-	t->bucket[h & t->mask] = i;
+}
+
+/* Takes attempt i out of the index, moving back the entries after it that
+ * would otherwise be cut off from their home slot (no tombstones). */
+static void
+index_out(struct tracker *t, uint32_t i)
+{
+	uint32_t j = t->pool[i].hash & t->mask, k, home;
+
+	while (t->index[j].i != i)
+		j = (j + 1) & t->mask;
+	for (;;) {
+		t->index[j].i = NIL;
+		for (k = (j + 1) & t->mask;; k = (k + 1) & t->mask) {
+			if (t->index[k].i == NIL)
+				return;
+			home = t->index[k].hash & t->mask;
+			/* Stays if its home is cyclically within (j, k]. */
+			if (j < k ? (j < home && home <= k) : (j < home || home <= k))
+				continue;
+			break;
+		}
+		t->index[j] = t->index[k];
+		j = k;
+	}
 }
 
 static void
 release(struct tracker *t, uint32_t i)
 {
 	struct attempt *a = &t->pool[i];
-	uint32_t *pp = &t->bucket[a->hash & t->mask];
 
-	while (*pp != i)
-		pp = &t->pool[*pp].hnext;
-	*pp = a->hnext;
+	index_out(t, i);
 	list_unlink(t, i);
 	if (is_waiting(a->state))
 		wait_count(t, a, -1);
 	a->state = ST_FREE;
-	a->hnext = t->free_head;
+	a->free_next = t->free_head;
 	t->free_head = i;
 }
 
@@ -326,7 +363,7 @@ alloc_slot(struct tracker *t)
 		release(t, i);
 	}
 	i = t->free_head;
-	t->free_head = t->pool[i].hnext;
+	t->free_head = t->pool[i].free_next;
 	return i;
 }
 
@@ -368,7 +405,7 @@ new_attempt(struct tracker *t, const struct tuple *k, uint32_t isn,
 	a->syns = syns;
 	a->icmp_type = a->icmp_code = -1;
 	a->first_syn_us = a->last_syn_us = now;
-	hash_in(t, i, tuple_hash(k, t->seed));
+	index_in(t, i, tuple_hash(k, t->seed));
 	a->state = ST_FREE;
 	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
 	return i;

@@ -412,6 +412,62 @@ local_reject_without_syn_on_the_wire(void **state)
 	tracker_free(t);
 }
 
+/*
+ * The open-addressed index under churn: a small table (many collisions),
+ * random keys coming and going, lingering entries evicted to make room.
+ * Every answer must still find its attempt, whatever was removed around it.
+ */
+static void
+index_survives_churn(void **state)
+{
+	enum { CAP = 97, LIVE = 80, STEPS = 20000 };
+	struct tracker *t = mk(CAP);
+	struct packet live[LIVE], p;
+	int nlive = 0, refused = 0;
+	uint32_t seed = 12345;
+	int64_t now = S;
+
+	(void)state;
+	assert_non_null(t);
+	for (int step = 0; step < STEPS; step++) {
+		seed = seed * 1103515245u + 12345u;
+		now += 1000;
+		if (nlive < LIVE && (nlive == 0 || (seed >> 16) % 2 == 0)) {
+			seed = seed * 1103515245u + 12345u;
+			p = tcp(v4(192, 0, 2, (uint8_t)(seed >> 24)),
+			    v4(203, 0, 113, (uint8_t)(seed >> 16)),
+			    (uint16_t)(1024 + (seed >> 3) % 60000), 25, TCPF_SYN,
+			    ISN, 0, 64);
+			tracker_syn(t, now, &p);
+			/* a repeated key is the same attempt, not a new one */
+			for (int i = 0; i < nlive; i++)
+				if (memcmp(&live[i].src, &p.src, sizeof p.src) == 0 &&
+				    memcmp(&live[i].dst, &p.dst, sizeof p.dst) == 0 &&
+				    live[i].u.tcp.sport == p.u.tcp.sport)
+					goto next;
+			live[nlive++] = p;
+		} else {
+			int k = (int)((seed >> 8) % (uint32_t)nlive);
+
+			p = tcp(live[k].dst, live[k].src, 25, live[k].u.tcp.sport,
+			    TCPF_RST | TCPF_ACK, 0, ISN + 1, 60);
+			nrecs = 0;
+			tracker_server_tcp(t, now, &p);
+			assert_int_equal(nrecs, 1);
+			assert_int_equal(recs[0].v.cls, VC_REFUSED);
+			assert_true(addr_eq(&recs[0].t.client, &live[k].src));
+			assert_int_equal(recs[0].t.client_port, live[k].u.tcp.sport);
+			live[k] = live[--nlive];
+			refused++;
+		}
+next:;
+	}
+	assert_int_equal(st.unmatched_rst, 0);
+	assert_int_equal(st.evicted, 0);
+	assert_true(refused > STEPS / 3);
+	tracker_free(t);
+}
+
 int
 main(void)
 {
@@ -423,6 +479,7 @@ main(void)
 		cmocka_unit_test(icmp_from_router_matches_by_seq),
 		cmocka_unit_test(unresolved_at_end_and_new_isn),
 		cmocka_unit_test(one_sided_capture_client_ack),
+		cmocka_unit_test(index_survives_churn),
 		cmocka_unit_test(flood_is_bounded_and_counted),
 		cmocka_unit_test(time_going_back_is_counted),
 		cmocka_unit_test(local_reject_without_syn_on_the_wire),
