@@ -8,16 +8,21 @@ static void
 to_sinks(void *ctx, const struct record *rec)
 {
 	struct pipeline *pl = ctx;
-	struct record r = *rec;
+	struct record copy;
 	int i;
 
 	if (pipeline_done(pl))
 		return;		/* -c reached: the rest is not reported */
-	if (pl->annotate != NULL && !pl->annotate(pl->annotate_ctx, &r))
-		return;
+	if (pl->annotate != NULL) {
+		/* probe adds its own fields to a copy */
+		copy = *rec;
+		if (!pl->annotate(pl->annotate_ctx, &copy))
+			return;
+		rec = &copy;
+	}
 	pl->records++;
 	for (i = 0; i < pl->nsinks; i++)
-		pl->sinks[i]->ops->record(pl->sinks[i], &r);
+		pl->sinks[i]->ops->record(pl->sinks[i], rec);
 }
 
 int
