@@ -6,9 +6,10 @@
  * list sorted by deadline: expiry only ever looks at list heads.
  *
  * Most segments belong to connections already decided (or to none we
- * track), and only an attempt still waiting for its answer or greeting can
- * use a segment without SYN or RST.  A small counting filter of those
- * waiting attempts lets such segments skip the table, whose entries are
+ * track), and only an attempt still waiting can use a segment without SYN
+ * or RST: a client's ACK only while PENDING, a server's data only while
+ * GREETING.  A small counting filter of the attempts in each of those two
+ * states lets such segments skip the table, whose entries are
  * cache misses once it holds a minute of connections.  For the same reason
  * the index is open-addressed and keeps each key's hash beside its attempt
  * number: a lookup reads one or two adjacent index lines, and touches an
@@ -29,7 +30,8 @@
 #define DUP_SYN_US 50000
 
 /* Slots of the waiting-attempts filter: 64 KiB of counters. */
-#define WAIT_SLOTS (1u << 15)
+#define WAIT_BITS 14
+#define WAIT_SLOTS (1u << WAIT_BITS)
 
 enum state {
 	ST_FREE,
@@ -80,9 +82,11 @@ struct tracker {
 	int64_t now;			/* latest time seen; never decreases */
 	int64_t next_due;		/* no list head's deadline is earlier */
 	struct list lists[ST_NLISTS];
-	/* Attempts PENDING or GREETING per slot (wait_slot()); a counter
+	/* Attempts PENDING and GREETING per slot (wait_slot()); a counter
 	 * that reaches its maximum stays there, costing only lookups. */
-	uint16_t waiting[WAIT_SLOTS];
+	struct {
+		uint16_t n[2];		/* [0] PENDING, [1] GREETING */
+	} waiting[WAIT_SLOTS];
 };
 
 struct tracker *
@@ -152,16 +156,27 @@ wait_slot(const struct tuple *k)
 	memcpy(&b, k->server.b + 12, 4);
 	x ^= (a ^ b) * 0x85ebca6bu;
 	x *= 0x9e3779b1u;
-	return x >> (32 - 15);
+	return x >> (32 - WAIT_BITS);
 }
 
+/* Counts attempt a in or out of the filter for state s, if s waits. */
 static void
-wait_count(struct tracker *t, const struct attempt *a, int delta)
+wait_count(struct tracker *t, const struct attempt *a, int s, int delta)
 {
-	uint16_t *c = &t->waiting[wait_slot(&a->t)];
+	uint16_t *c;
 
+	if (!is_waiting(s))
+		return;
+	c = &t->waiting[wait_slot(&a->t)].n[s == ST_GREETING];
 	if (*c != UINT16_MAX)
 		*c = (uint16_t)(*c + delta);
+}
+
+/* No attempt with key k is in state s (PENDING or GREETING). */
+static int
+none_waiting(const struct tracker *t, const struct tuple *k, int s)
+{
+	return t->waiting[wait_slot(k)].n[s == ST_GREETING] == 0;
 }
 
 static void
@@ -189,8 +204,8 @@ set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 
 	if (a->state != ST_FREE)
 		list_unlink(t, i);
-	if (is_waiting(a->state) != is_waiting(s))
-		wait_count(t, a, is_waiting(s) ? 1 : -1);
+	wait_count(t, a, a->state, -1);
+	wait_count(t, a, s, 1);
 	if (deadline < t->next_due)
 		t->next_due = deadline;
 	a->state = (uint8_t)s;
@@ -270,8 +285,7 @@ release(struct tracker *t, uint32_t i)
 
 	index_out(t, i);
 	list_unlink(t, i);
-	if (is_waiting(a->state))
-		wait_count(t, a, -1);
+	wait_count(t, a, a->state, -1);
 	a->state = ST_FREE;
 	a->free_next = t->free_head;
 	t->free_head = i;
@@ -396,10 +410,13 @@ static uint32_t
 new_attempt(struct tracker *t, const struct tuple *k, uint32_t isn,
     uint32_t syns, int64_t now)
 {
+	static const struct attempt zero_attempt;
 	uint32_t i = alloc_slot(t);
 	struct attempt *a = &t->pool[i];
 
-	memset(a, 0, sizeof *a);
+	/* A copy, not memset(): gcc makes memset() of this size a "rep stos",
+	 * whose start-up cost is paid on every attempt. */
+	*a = zero_attempt;
 	a->t = *k;
 	a->isn = isn;
 	a->syns = syns;
@@ -472,7 +489,7 @@ answer(struct attempt *a, int64_t now, const struct packet *p, struct verdict v)
 
 /* Looks up the attempt a server->client segment belongs to. */
 /* The attempt a server->client segment answers; NIL also for a segment
- * without SYN or RST when no attempt is waiting (see the top). */
+ * without SYN or RST when no attempt waits for a greeting (see the top). */
 static uint32_t
 find_reply(const struct tracker *t, const struct packet *p)
 {
@@ -483,7 +500,7 @@ find_reply(const struct tracker *t, const struct packet *p)
 	k.client_port = p->u.tcp.dport;
 	k.server_port = p->u.tcp.sport;
 	if (!(p->u.tcp.flags & (TCPF_SYN | TCPF_RST)) &&
-	    t->waiting[wait_slot(&k)] == 0)
+	    none_waiting(t, &k, ST_GREETING))
 		return NIL;
 	return find(t, &k);
 }
@@ -575,7 +592,7 @@ tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p)
 	client_tuple(p, &k);
 	/* Only an ACK can complete a waiting attempt (below). */
 	if ((p->u.tcp.flags & (TCPF_ACK | TCPF_RST | TCPF_SYN)) != TCPF_ACK ||
-	    t->waiting[wait_slot(&k)] == 0 || (i = find(t, &k)) == NIL) {
+	    none_waiting(t, &k, ST_PENDING) || (i = find(t, &k)) == NIL) {
 		t->st->midstream++;
 		return;
 	}
