@@ -127,7 +127,7 @@ add_key(struct line *l, int i, const char *name)
 	if (i >= NFIELDS_MAX || names[i] != name) {
 		n = strlen(name);
 		if (i >= NFIELDS_MAX || n + 4 > sizeof keys[i]) {
-			add(l, ",\"" + first, 2 - first);
+			add(l, first ? "\"" : ",\"", 2 - first);
 			add(l, name, n);
 			add(l, "\":", 2);
 			return;
