@@ -5,8 +5,8 @@
  * a big capture those copies were a quarter of `read`'s time (issue 7).
  * This reader takes only the common variant: version 2.4, micro- or
  * nanosecond stamps, either byte order, and a link type the decoder knows.
- * Everything else (pcapng, the 2.3 and patched formats, other link types)
- * still goes through libpcap.  The checks on each record are libpcap
+ * Everything else (pcapng, the 2.3 and patched formats, other link types,
+ * byte-swapped cooked captures) still goes through libpcap.  The checks on each record are libpcap
  * 1.10's (sf-pcap.c), so both hand the pipeline the same packets and the
  * same errors; tests/unit/test_pcapfile.c and the differential fuzz
  * harness (tests/fuzz/fuzz_pcapfile.c) compare the two.
@@ -25,6 +25,8 @@
 #define BUFSIZE		(1u << 20)	/* > REC_HDRLEN + MAX_SNAPLEN */
 #define LINKTYPE_RAW	101		/* libpcap maps it to DLT_RAW */
 #define DLT_RAW_	12
+#define DLT_SLL_	113
+#define DLT_SLL2_	276
 
 struct pcapfile {
 	int fd;
@@ -98,6 +100,10 @@ pcapfile_open(int fd, const uint8_t *head, size_t n)
 	linktype = get32(head + 20, swapped) & 0x03ffffff; /* FCS bits above */
 	dlt = linktype == LINKTYPE_RAW ? DLT_RAW_ : (int)linktype;
 	if (!decode_link_supported(dlt))
+		return NULL;
+	/* Swapped cooked captures: libpcap also swaps the CAN ID inside
+	 * their CAN frames; left to it. */
+	if (swapped && (dlt == DLT_SLL_ || dlt == DLT_SLL2_))
 		return NULL;
 	if ((f = malloc(sizeof *f)) == NULL) {
 		errno = ENOMEM;

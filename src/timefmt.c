@@ -38,10 +38,22 @@ sec_text(int64_t sec)
 
 	if (c->len != 0 && c->sec == sec)
 		return c;
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 0 ||
-	    tm.tm_year + 1900 > 9999)
+	if (gmtime_r(&t, &tm) == NULL)
 		return NULL;
 	p = c->text;
+	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+		/* a stamp clamped far into the future, say: as many digits as
+		 * the year needs, as before the cache */
+		int n = snprintf(p, sizeof c->text, "%04d-%02d-%02dT%02d:%02d:%02d",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec);
+
+		if (n < 0 || (size_t)n >= sizeof c->text)
+			return NULL;
+		c->sec = sec;
+		c->len = (size_t)n;
+		return c;
+	}
 	p = put2(p, (tm.tm_year + 1900) / 100);
 	p = put2(p, (tm.tm_year + 1900) % 100);
 	*p++ = '-';
