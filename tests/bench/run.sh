@@ -7,7 +7,8 @@
 #   tests/bench/run.sh [PROG]          (make bench)
 #
 # Environment: BENCH_PACKETS (5000000), BENCH_SMALL (200000, the tshark
-# file), BENCH_RUNS (5), BENCH_SEED (1).  Everything it makes goes to
+# file), BENCH_RUNS (5), BENCH_PAIRS (9, interleaved rounds for the paired
+# ratios), BENCH_SEED (1).  Everything it makes goes to
 # tests/bench/out/; captures are made again only when their parameters or
 # the generator change.
 set -u
@@ -138,6 +139,29 @@ measure tcpdump "$runs" tcpdump -nr "$big" -w /dev/null "$filter"; t_tcpdump=$me
 measure pcaploop-filter "$runs" "$out/pcaploop" "$big" "$filter"; t_loopf=$med
 measure pcaploop "$runs" "$out/pcaploop" "$big"; t_loop=$med
 measure smtpscope-tenth "$runs" "$prog" read --json "$tenth"; rss_tenth=$rss
+# pair_ratio N A... -- B...: the median over N rounds of time(A) / time(B),
+# the two run back to back in each round.  On a noisy machine the load
+# changes between hyperfine's blocks of runs; within a round it mostly
+# does not, so this ratio moves less than the ratio of the two medians.
+pair_ratio() {
+	local n=$1 i t0 t1 t2 a=() b=(); shift
+	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift; b=("$@")
+	for ((i = 0; i < n; i++)); do
+		t0=$EPOCHREALTIME; "${a[@]}" >/dev/null 2>&1
+		t1=$EPOCHREALTIME; "${b[@]}" >/dev/null 2>&1
+		t2=$EPOCHREALTIME
+		echo "$t0 $t1 $t2"
+	done | awk '{ print ($2 - $1) / ($3 - $2) }' | sort -g |
+	    awk '{ v[NR] = $1 } END { if (NR) printf "%.2f (%d rounds, %.2f to %.2f)",
+		NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, NR, v[1], v[NR] }'
+}
+pairs=${BENCH_PAIRS:-9}
+echo "bench: $pairs interleaved rounds against tcpdump and the filtered libpcap loop"
+p_tcpdump=$(pair_ratio "$pairs" "$prog" read --json "$big" -- \
+    tcpdump -nr "$big" -w /dev/null "$filter")
+p_loopf=$(pair_ratio "$pairs" "$prog" read --json "$big" -- \
+    "$out/pcaploop" "$big" "$filter")
+
 t_argus=
 if ! command -v argus >/dev/null &&
     apt-cache policy argus-server 2>/dev/null | grep -q 'Candidate: [0-9]'; then
@@ -184,10 +208,12 @@ echo "files: bench.pcap $nbig packets ($(mb "$big")), bench-tenth.pcap $ntenth" 
 	echo "YFILTER = $yfilter"
 	ratio() {	# ratio LABEL A B
 		[ -n "$2" ] && [ -n "$3" ] &&
-			awk -v l="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%-34s %6.2f\n", l, a / b }'
+			awk -v l="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%-38s %6.2f\n", l, a / b }'
 	}
 	ratio "smtpscope / tcpdump" "$t_smtp" "$t_tcpdump"
 	ratio "smtpscope / pcaploop (filter)" "$t_smtp" "$t_loopf"
+	printf '%-38s %6s\n' "smtpscope / tcpdump, paired" "$p_tcpdump"
+	printf '%-38s %6s\n' "smtpscope / pcaploop (filter), paired" "$p_loopf"
 	ratio "smtpscope / pcaploop (no filter)" "$t_smtp" "$t_loop"
 	ratio "tshark / smtpscope (small file)" "$t_tshark" "${t_smtp_small:-}"
 	ratio "argus / smtpscope" "$t_argus" "$t_smtp"
