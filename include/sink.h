@@ -21,6 +21,9 @@ struct sink {
 	FILE *out;
 };
 
+/* The free op of a sink that owns nothing but its own allocation. */
+void sink_free(struct sink *s);
+
 struct sink *sink_text_new(FILE *out);
 struct sink *sink_json_new(FILE *out);
 struct sink *sink_csv_new(FILE *out);

@@ -1,4 +1,5 @@
 /* Routes each decoded packet to the tracker by direction and port. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
@@ -130,6 +131,12 @@ void
 pipeline_snapshot(struct pipeline *pl)
 {
 	finish_sinks(pl, 0);
+}
+
+void
+sink_free(struct sink *s)
+{
+	free(s);
 }
 
 void

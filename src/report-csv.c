@@ -78,13 +78,7 @@ csv_finish(struct sink *s, const struct stats *st, int final)
 	fflush(s->out);
 }
 
-static void
-csv_free(struct sink *s)
-{
-	free(s);
-}
-
-static const struct sink_ops csv_ops = { csv_record, csv_finish, csv_free };
+static const struct sink_ops csv_ops = { csv_record, csv_finish, sink_free };
 
 struct sink *
 sink_csv_new(FILE *out)

@@ -187,13 +187,7 @@ json_finish(struct sink *s, const struct stats *st, int final)
 	fflush(s->out);
 }
 
-static void
-json_free(struct sink *s)
-{
-	free(s);
-}
-
-static const struct sink_ops json_ops = { json_record, json_finish, json_free };
+static const struct sink_ops json_ops = { json_record, json_finish, sink_free };
 
 struct sink *
 sink_json_new(FILE *out)

@@ -128,14 +128,8 @@ matrix_finish(struct sink *s, const struct stats *st, int final)
 	fflush(s->out);
 }
 
-static void
-matrix_free(struct sink *s)
-{
-	free(s);
-}
-
 static const struct sink_ops matrix_ops = {
-	matrix_record, matrix_finish, matrix_free
+	matrix_record, matrix_finish, sink_free
 };
 
 struct sink *

@@ -163,14 +163,8 @@ summary_finish(struct sink *s, const struct stats *st, int final)
 	fflush(out);
 }
 
-static void
-summary_free(struct sink *s)
-{
-	free(s);
-}
-
 static const struct sink_ops summary_ops = {
-	summary_record, summary_finish, summary_free
+	summary_record, summary_finish, sink_free
 };
 
 struct sink *

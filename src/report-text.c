@@ -65,13 +65,7 @@ text_finish(struct sink *s, const struct stats *st, int final)
 	fflush(s->out);
 }
 
-static void
-text_free(struct sink *s)
-{
-	free(s);
-}
-
-static const struct sink_ops text_ops = { text_record, text_finish, text_free };
+static const struct sink_ops text_ops = { text_record, text_finish, sink_free };
 
 struct sink *
 sink_text_new(FILE *out)

@@ -415,10 +415,11 @@ client_tuple(const struct packet *p, struct tuple *k)
 	k->server_port = p->u.tcp.dport;
 }
 
-/* A new pending attempt for key k; syns is 0 for a SYN never on the wire. */
+/* A new pending attempt for key k, whose hash is h (the caller's lookup
+ * computed it); syns is 0 for a SYN never on the wire. */
 static uint32_t
-new_attempt(struct tracker *t, const struct tuple *k, uint32_t isn,
-    uint32_t syns, int64_t now)
+new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
+    uint32_t isn, uint32_t syns, int64_t now)
 {
 	static const struct attempt zero_attempt;
 	uint32_t i = alloc_slot(t);
@@ -432,22 +433,24 @@ new_attempt(struct tracker *t, const struct tuple *k, uint32_t isn,
 	a->syns = syns;
 	a->icmp_type = a->icmp_code = -1;
 	a->first_syn_us = a->last_syn_us = now;
-	index_in(t, i, tuple_hash(k, t->seed));
+	index_in(t, i, h);
 	a->state = ST_FREE;
 	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
 	return i;
 }
 
-void
-tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
+/* A client's SYN; returns its attempt. */
+static uint32_t
+syn(struct tracker *t, int64_t now, const struct packet *p)
 {
 	struct tuple k;
 	struct attempt *a;
-	uint32_t i;
+	uint32_t i, h;
 
 	advance(t, now);
 	client_tuple(p, &k);
-	i = find(t, &k);
+	h = tuple_hash(&k, t->seed);
+	i = find_hashed(t, &k, h);
 	if (i != NIL) {
 		a = &t->pool[i];
 		if (a->isn == p->u.tcp.seq) {
@@ -471,7 +474,7 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 				set_state(t, i, ST_PENDING,
 				    t->now + t->cfg.timeout_us);
 			}
-			return;
+			return i;
 		}
 		/* A new sequence number: a new attempt on the same ports. */
 		if (a->state == ST_PENDING) {
@@ -481,7 +484,13 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 			emit(t, a, a->answer_us, NULL);
 		release(t, i);
 	}
-	new_attempt(t, &k, p->u.tcp.seq, 1, now);
+	return new_attempt(t, &k, h, p->u.tcp.seq, 1, now);
+}
+
+void
+tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
+{
+	syn(t, now, p);
 }
 
 /* Records who answered; a TCP answer replaces a soft ICMP error held. */
@@ -497,7 +506,6 @@ answer(struct attempt *a, int64_t now, const struct packet *p, struct verdict v)
 	a->soft = 0;
 }
 
-/* Looks up the attempt a server->client segment belongs to. */
 /* The attempt a server->client segment answers; NIL also for a segment
  * without SYN or RST when no attempt waits for a greeting (see the top). */
 static uint32_t
@@ -518,13 +526,7 @@ find_reply(const struct tracker *t, const struct packet *p)
 void
 tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p)
 {
-	struct tuple k;
-	uint32_t i;
-
-	tracker_syn(t, now, p);
-	client_tuple(p, &k);
-	if ((i = find(t, &k)) != NIL)
-		t->pool[i].copy_due = 1;
+	t->pool[syn(t, now, p)].copy_due = 1;
 }
 
 void
@@ -640,7 +642,7 @@ tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 	const struct icmp_info *ic = &p->u.icmp;
 	struct tuple k;
 	struct verdict v;
-	uint32_t i;
+	uint32_t i, h;
 	struct attempt *a;
 
 	advance(t, now);
@@ -648,12 +650,13 @@ tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 	k.server = ic->qdst;
 	k.client_port = ic->qsport;
 	k.server_port = ic->qdport;
-	i = find(t, &k);
+	h = tuple_hash(&k, t->seed);
+	i = find_hashed(t, &k, h);
 	if (i == NIL && local_reject(p) && verdict_icmp(p->src.family, ic->type,
 	    ic->code, &v)) {
 		/* The sending host refused its own SYN (an OUTPUT REJECT): the
 		 * SYN never reached the wire, so this error is the attempt. */
-		i = new_attempt(t, &k, ic->qseq, 0, now);
+		i = new_attempt(t, &k, h, ic->qseq, 0, now);
 	}
 	if (i == NIL || !ic->has_seq || t->pool[i].isn != ic->qseq ||
 	    !verdict_icmp(p->src.family, ic->type, ic->code, &v)) {
