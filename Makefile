@@ -81,7 +81,7 @@ unit: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
 
 golden: $(PROG)
-	@sh tests/golden.sh $(PROG)
+	@bash tests/golden.sh $(PROG)
 
 lint:
 	mandoc -Tlint -W warning man/smtpscope.8

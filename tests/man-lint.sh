@@ -9,8 +9,15 @@ else
 fi
 # mdoc writes hyphens as \-; compare without the backslashes.
 page=$(sed 's/\\-/-/g' man/smtpscope.8)
-for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", [a-z_]*_argument.*/\1/p' src/main.c); do
-	if printf '%s\n' "$page" | grep -q "^\.It .*Fl -$opt\b"; then
+opts=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", [a-z_]*_argument.*/\1/p' src/main.c)
+# Every option table entry must have been read, or the check shrinks
+# silently when src/main.c is reformatted.
+if [ "$(printf '%s\n' "$opts" | grep -c .)" -ne "$(grep -c '_argument, ' src/main.c)" ] ||
+    [ -z "$opts" ]; then
+	echo "FAIL could not read every long option from src/main.c"; fail=$((fail+1))
+fi
+for opt in $opts; do
+	if printf '%s\n' "$page" | grep -q "^\.It .*Fl -$opt\([^a-z0-9-]\|$\)"; then
 		pass=$((pass+1))
 	else
 		echo "FAIL --$opt has no .It entry in man/smtpscope.8"; fail=$((fail+1))

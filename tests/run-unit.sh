@@ -5,4 +5,5 @@ for t in "$@"; do
 	if "$t"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $t"; fi
 done
 echo "unit: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+# no test binary found is a failure, not a pass
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -2,7 +2,8 @@
 # Every capture in pcaps/ under valgrind memcheck: no errors, no leaks.
 #   tests/valgrind.sh PROG
 set -u
-prog=$1
+prog=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cd "$(dirname "$0")/.." || exit 1
 pass=0; fail=0
 for f in pcaps/corpus/*.pcap* pcaps/corpus/*.cap pcaps/lab/*.pcap*; do
 	[ -f "$f" ] || continue
@@ -16,4 +17,4 @@ for f in pcaps/corpus/*.pcap* pcaps/corpus/*.cap pcaps/lab/*.pcap*; do
 done
 rm -f /tmp/vg.$$
 echo "valgrind: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+[ $fail -eq 0 ] && [ $pass -gt 0 ]

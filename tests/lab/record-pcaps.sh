@@ -522,6 +522,13 @@ scen_demo() {
     expect 203.0.113.28 587 unreachable net-unreach 203.0.113.28 true
     expect 203.0.113.29 25 dropped no-response - -
     expect 203.0.113.30 25 unresolved capture-ended - -
+    # One source, so each failing server is "every source failed"; .30
+    # (unresolved) is no failure either way and gets no finding.
+    finding "no failure: 1 accepted"
+    finding "every source failed: 1 attempt from 1 source, none accepted (refused/reset)"
+    finding "every source failed: 1 attempt from 1 source, none accepted (prohibited/host-prohibited)"
+    finding "every source failed: 1 attempt from 1 source, none accepted (unreachable/net-unreach)"
+    finding "every source failed: 1 attempt from 1 source, none accepted (dropped/no-response)"
     topo_direct 0
     for a in 26 27 28 29 30; do lab_addr "$SRV" s0 "203.0.113.$a/32"; done
     listen_greet "$SRV" 25 hold "$GREET_220"

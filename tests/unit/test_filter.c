@@ -43,7 +43,7 @@ check_file(const char *path, struct counts *c)
 	int dlt;
 
 	if ((pc = pcap_open_offline(path, ebuf)) == NULL)
-		return;
+		fail_msg("%s: %s", path, ebuf);	/* every capture must be checked */
 	dlt = pcap_datalink(pc);
 	/* Compiled as watch compiles it, for this link type. */
 	if (!decode_link_supported(dlt) ||

@@ -206,6 +206,10 @@ rst_must_ack_the_syn(void **state)
 	tracker_syn(t, 101 * S, &p);
 	assert_int_equal(nrecs, 1);
 	assert_int_equal(st.after_verdict, 1);
+	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_RST | TCPF_ACK, 0, ISN + 1, 64);
+	tracker_server_tcp(t, 101 * S + 100, &p);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(st.after_verdict, 2);
 	tracker_finish(t, 200 * S);
 	assert_int_equal(nrecs, 1);
 	tracker_free(t);
