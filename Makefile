@@ -28,7 +28,7 @@ CFLAGS  ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) -MMD -MP
 LDLIBS   = $(PKG_LIBS) $(LIBNET_LIBS)
 
-SRCS := $(wildcard src/*.c)
+SRCS := $(wildcard src/*.c src/*/*.c)
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/bpf_smtp.o
 LIB_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -47,9 +47,11 @@ $(PROG): $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/inject.o: src/inject.c | $(BUILD)
+$(BUILD)/probe/inject.o: src/probe/inject.c | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LIBNET_DEFINES) -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)
@@ -89,7 +91,7 @@ lint:
 # libFuzzer harnesses (clang), with ASan and UBSan; see tests/fuzz/.
 FUZZ_DIR     = build-fuzz
 FUZZ_SECONDS ?= 900
-FUZZ_SRCS    = $(filter-out src/main.c src/live.c src/privs.c src/inject.c src/prober.c,$(SRCS)) $(BUILD)/bpf_smtp.c
+FUZZ_SRCS    = $(filter-out src/main.c src/io/live.c src/io/privs.c src/probe/inject.c src/probe/prober.c,$(SRCS)) $(BUILD)/bpf_smtp.c
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iinclude -Itests/fuzz $(PKG_CFLAGS)

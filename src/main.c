@@ -11,15 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture.h"
-#include "diff.h"
-#include "filter.h"
-#include "live.h"
-#include "pipeline.h"
-#include "privs.h"
-#include "prober.h"
-#include "verify.h"
-#include "sink.h"
+#include "io/capture.h"
+#include "verify/diff.h"
+#include "io/filter.h"
+#include "io/live.h"
+#include "core/pipeline.h"
+#include "io/privs.h"
+#include "probe/prober.h"
+#include "verify/verify.h"
+#include "report/sink.h"
 
 #define SMTPSCOPE_VERSION "0.1.0"
 

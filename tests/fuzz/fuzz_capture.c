@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "capture.h"
+#include "io/capture.h"
 #include "fuzz_common.h"
 #include "fuzz_memfd.h"
 

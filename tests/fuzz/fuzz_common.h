@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline.h"
+#include "core/pipeline.h"
 
 static FILE *fuzz_null;
 

@@ -13,7 +13,7 @@
 #include <pcap/pcap.h>
 
 #include "fuzz_memfd.h"
-#include "pcapfile.h"
+#include "io/pcapfile.h"
 
 enum { SAME_NOT_OURS = 0, SAME_OK = 1 };
 

@@ -12,7 +12,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "addr.h"
+#include "util/addr.h"
 
 static void
 same_as_inet_ntop(const struct addr *a)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "core/decode.h"
 
 /* pcap DLT values, spelled out so the test needs no libpcap headers. */
 enum {

@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "expect.h"
-#include "jsonl.h"
+#include "verify/expect.h"
+#include "verify/jsonl.h"
 
 static uint8_t ports[65536 / 8];
 

@@ -15,8 +15,8 @@
 
 #include <pcap/pcap.h>
 
-#include "decode.h"
-#include "filter.h"
+#include "core/decode.h"
+#include "io/filter.h"
 
 static uint8_t ports[65536 / 8];
 static const unsigned port_list[] = { 25, 80, 81, 443, 465, 587, 2323, 8554, 9999 };

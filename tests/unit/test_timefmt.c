@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "sink.h"
+#include "util/timefmt.h"
 
 static void
 check(int64_t us, const char *want)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "track.h"
+#include "core/track.h"
 
 #define S 1000000LL	/* one second in microseconds */
 #define ISN 1000u

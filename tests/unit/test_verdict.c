@@ -7,9 +7,9 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "fields.h"
-#include "greeting.h"
-#include "verdict.h"
+#include "report/fields.h"
+#include "core/greeting.h"
+#include "core/verdict.h"
 
 static void
 check(int family, int type, int code, enum vclass c, const char *reason, int err)

@@ -1,0 +1,73 @@
+/*
+ * Packet decoder: link layer -> IPv4/IPv6 -> TCP or ICMP/ICMPv6 error with its
+ * quoted IP+TCP header.  No I/O, no allocation; every read is bounds-checked.
+ * The result points into the caller's packet buffer (payload only).
+ */
+#ifndef SMTPSCOPE_DECODE_H
+#define SMTPSCOPE_DECODE_H
+
+#include <stdint.h>
+
+#include "util/addr.h"
+
+/* Outcome of decoding one frame.  Each has its own counter in the summary. */
+enum decode_status {
+	DEC_TCP = 0,		/* a TCP segment: see pkt.tcp */
+	DEC_ICMP_ERROR,		/* an ICMP/ICMPv6 error quoting TCP: see pkt.icmp */
+	DEC_NOT_IP,		/* ARP, LLDP, other ethertypes */
+	DEC_OTHER_PROTO,	/* IP but neither TCP nor an ICMP error quoting TCP */
+	DEC_FRAGMENT,		/* non-first IP fragment */
+	DEC_TRUNCATED,		/* cut short by the snap length (caplen < wire length) */
+	DEC_MALFORMED,		/* inconsistent headers: impossible lengths, bad version */
+	DEC_STATUS_COUNT
+};
+
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_PSH 0x08
+#define TCPF_ACK 0x10
+
+struct tcp_info {
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	const uint8_t *payload;		/* captured payload bytes (may be NULL) */
+	uint32_t payload_len;		/* bytes captured */
+	uint32_t payload_wire_len;	/* bytes on the wire (from IP length) */
+};
+
+struct icmp_info {
+	uint8_t type, code;		/* ICMP (family 4) or ICMPv6 (family 6) */
+	/* The quoted (offending) packet, as the original sender wrote it. */
+	struct addr qsrc, qdst;
+	uint16_t qsport, qdport;
+	uint32_t qseq;
+	uint8_t has_seq;		/* quote long enough for the sequence number */
+	uint8_t qflags;			/* quoted TCP flags, when has_flags */
+	uint8_t has_flags;		/* quote long enough for the flags */
+};
+
+struct packet {
+	struct addr src, dst;		/* outer IP header */
+	uint8_t ttl;			/* TTL or hop limit */
+	union {
+		struct tcp_info tcp;
+		struct icmp_info icmp;
+	} u;
+};
+
+/* Link types we decode (values of pcap_datalink()). */
+int decode_link_supported(int dlt);
+
+/*
+ * Decodes one frame.  caplen bytes are present at data; wirelen is the
+ * original length.  Returns DEC_TCP or DEC_ICMP_ERROR with *out filled, or
+ * another status saying why the frame carries nothing for us.
+ */
+enum decode_status decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
+    uint32_t wirelen, struct packet *out);
+
+const char *decode_status_name(enum decode_status s);
+
+#endif

@@ -1,0 +1,41 @@
+/* One attempt's outcome, as handed to every sink. */
+#ifndef SMTPSCOPE_RECORD_H
+#define SMTPSCOPE_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/addr.h"
+#include "core/verdict.h"
+
+#define GREETING_MAX 160	/* sanitised text, escapes included */
+
+struct record {
+	struct tuple t;
+	int64_t first_syn_us;		/* microseconds since the epoch, UTC */
+	int64_t verdict_us;
+	struct verdict v;
+	uint32_t syns;			/* SYN transmissions seen (retransmissions included) */
+	int64_t rtt_us;			/* -1: none */
+	int icmp_type, icmp_code;	/* -1: none */
+	struct addr responder;		/* family 0: none */
+	int reply_ttl;			/* -1: none */
+	int hops;			/* -1: none */
+	int greeting_code;		/* -1: none */
+	bool has_greeting;
+	bool greeting_truncated;	/* cut by the snap length or the length cap */
+	char greeting[GREETING_MAX + 1];
+	/* probe only: where the target address came from */
+	bool probe;
+	const char *mx;			/* MX host (or --target name); NULL: none */
+	const char *domain;		/* the --mx domain it serves; NULL: none */
+	int mx_pref;			/* MX preference; -1: none */
+	int probe_spec;			/* which probe_spec (verify: expectation) */
+};
+
+static inline bool record_responder_is_server(const struct record *r)
+{
+	return r->responder.family != 0 && addr_eq(&r->responder, &r->t.server);
+}
+
+#endif

@@ -1,0 +1,26 @@
+/* Capture and pipeline counters, reported in the summary. */
+#ifndef SMTPSCOPE_STATS_H
+#define SMTPSCOPE_STATS_H
+
+#include <stdint.h>
+
+#include "core/decode.h"
+
+struct stats {
+	uint64_t packets;			/* frames read */
+	uint64_t decode[DEC_STATUS_COUNT];	/* by decode status */
+	uint64_t not_smtp;		/* TCP/ICMP that is not about our ports */
+	uint64_t unmatched_synack;	/* SYN-ACK with no SYN seen, or wrong ack */
+	uint64_t unmatched_rst;		/* RST not answering a known SYN */
+	uint64_t unmatched_icmp;	/* ICMP error quoting no known SYN */
+	uint64_t duplicate_syns;	/* same SYN seen again within the duplicate window */
+	uint64_t after_verdict;		/* SYNs and answers for an attempt already decided */
+	uint64_t midstream;		/* segments of connections whose SYN we did not track */
+	uint64_t time_backwards;	/* packets stamped over a second before the latest */
+	uint64_t evicted;		/* attempts dropped because the table was full */
+	uint64_t attempts;		/* attempts given a verdict (unresolved included) */
+	/* live capture only (pcap_stats); -1 = not available */
+	int64_t kernel_received, kernel_dropped, if_dropped;
+};
+
+#endif

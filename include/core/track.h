@@ -1,0 +1,48 @@
+/*
+ * Attempt tracker: one table keyed by the tuple, with bounded capacity and
+ * expiry in time order.  It turns events into records and hands each record to
+ * the emit callback exactly once.  Time is whatever the caller passes: packet
+ * timestamps offline, the clock live.
+ */
+#ifndef SMTPSCOPE_TRACK_H
+#define SMTPSCOPE_TRACK_H
+
+#include <stdint.h>
+
+#include "core/decode.h"
+#include "core/record.h"
+#include "core/stats.h"
+
+struct track_config {
+	uint32_t max_attempts;		/* table capacity */
+	int64_t timeout_us;		/* no answer this long after the last SYN: dropped */
+	int64_t greet_wait_us;		/* wait this long after a SYN-ACK for the greeting */
+	int64_t linger_us;		/* keep a finished attempt to absorb duplicates */
+};
+
+typedef void (*record_fn)(void *ctx, const struct record *r);
+
+struct tracker;
+
+struct tracker *tracker_new(const struct track_config *cfg, struct stats *st,
+    record_fn emit, void *ctx);
+void tracker_free(struct tracker *t);
+
+/* Feeds one decoded packet already known to concern a server port. */
+void tracker_syn(struct tracker *t, int64_t now, const struct packet *p);
+/* probe: a SYN it sent itself; the copy the capture shows next is not
+ * counted as a duplicate. */
+void tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p);
+void tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p);
+void tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p);
+void tracker_icmp(struct tracker *t, int64_t now, const struct packet *p);
+
+/* Moves time forward to now (never back) and ends every attempt whose
+ * deadline has passed. */
+void tracker_expire(struct tracker *t, int64_t now);
+/* Earliest pending deadline, or INT64_MAX when none (for the live poll loop). */
+int64_t tracker_next_deadline(const struct tracker *t);
+/* End of input: every open attempt gets its final record (unresolved if unanswered). */
+void tracker_finish(struct tracker *t, int64_t now);
+
+#endif

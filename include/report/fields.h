@@ -1,0 +1,32 @@
+/* A record as named fields: the JSON and CSV schema, defined once. */
+#ifndef SMTPSCOPE_FIELDS_H
+#define SMTPSCOPE_FIELDS_H
+
+#include <stdio.h>
+
+#include "core/record.h"
+
+/* FK_WORD: a string we made that needs no escaping (times, addresses,
+ * class and reason names); FK_STR may need it (greetings, names). */
+enum field_kind { FK_NULL, FK_NUM, FK_STR, FK_WORD, FK_BOOL };
+
+struct field {
+	const char *name;
+	enum field_kind kind;
+	const char *text;		/* the value: points to val or to a string
+					 * that lives as long as the record */
+	char val[48];			/* room for numbers, times and addresses */
+};
+
+#define NFIELDS 21		/* every record */
+#define NFIELDS_MAX 24		/* probe records add source, mx, mx_pref */
+
+/* Fills f and returns how many fields the record has. */
+int record_fields(const struct record *r, struct field f[NFIELDS_MAX]);
+
+/* One JSON object: the record's fields, then nextra more (verify). */
+void json_write_record(FILE *out, const struct record *r,
+    const struct field *extra, int nextra);
+void json_put_string(FILE *out, const char *s);	/* a JSON string */
+
+#endif

@@ -1,0 +1,474 @@
+/*
+ * Packet decoder: link -> IPv4/IPv6 (+ extension headers) -> TCP, or an
+ * ICMP/ICMPv6 error with its quoted IP+TCP header.
+ *
+ * Every read goes through a cursor that knows two ends: the bytes captured
+ * and the bytes the enclosing headers say exist on the wire.  Running out of
+ * captured bytes that do exist on the wire is DEC_TRUNCATED (snaplen cut);
+ * a header claiming more than exists on the wire is DEC_MALFORMED.  Length
+ * checks use the overflow-safe form `n <= end - p`, and multi-byte fields are
+ * read byte by byte (be16/be32) only after such a check.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/decode.h"
+
+/* pcap DLT values (pcap/dlt.h), so this file needs no libpcap headers. */
+#define DLT_NULL_	0
+#define DLT_EN10MB_	1
+#define DLT_RAW_	12	/* Linux and most systems */
+#define LINKTYPE_RAW_	101
+#define DLT_LOOP_	108
+#define DLT_SLL_	113
+#define DLT_IPV4_	228
+#define DLT_IPV6_	229
+#define DLT_SLL2_	276
+
+#define ETH_IPV4	0x0800
+#define ETH_IPV6	0x86dd
+#define MAX_VLAN_TAGS	8
+#define MAX_EXT_HDRS	16
+
+#define IPPROTO_ICMP_	1
+#define IPPROTO_TCP_	6
+#define IPPROTO_ICMPV6_	58
+
+/* Returned by the internal layers: "not done yet, go on". */
+enum { MORE = -1 };
+
+struct cur {
+	const uint8_t *p;	/* next byte to read */
+	const uint8_t *end;	/* end of the captured bytes in this view */
+	size_t wire;		/* bytes from p that exist on the wire (>= end - p) */
+};
+
+static size_t
+avail(const struct cur *c)
+{
+	return (size_t)(c->end - c->p);
+}
+
+/* Why n bytes are not all there: a snaplen cut, or an impossible length. */
+static enum decode_status
+short_of(const struct cur *c, size_t n)
+{
+	return n <= c->wire ? DEC_TRUNCATED : DEC_MALFORMED;
+}
+
+#define NEED(c, n) do {						\
+	if (!((size_t)(n) <= avail(c)))				\
+		return short_of((c), (n));			\
+} while (0)
+
+static void
+skip(struct cur *c, size_t n)	/* only after NEED(c, n) */
+{
+	c->p += n;
+	c->wire -= n;
+}
+
+/* Restricts the view to the len bytes an IP length field claims. */
+static int
+clamp(struct cur *c, size_t len)
+{
+	if (len > c->wire)
+		return 0;
+	c->wire = len;
+	if (len < avail(c))
+		c->end = c->p + len;
+	return 1;
+}
+
+static uint16_t
+be16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static uint32_t
+be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | (uint32_t)b[3];
+}
+
+static void
+set_addr(struct addr *a, uint8_t family, const uint8_t *b)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	memcpy(a->b, b, family == 4 ? 4 : 16);
+}
+
+/* ---- link layer: leaves the cursor on the IP header, *etype its type ---- */
+
+static int
+vlan_tags(struct cur *c, uint16_t *etype)
+{
+	int n = 0;
+
+	while (*etype == 0x8100 || *etype == 0x88a8 || *etype == 0x9100) {
+		if (n++ == MAX_VLAN_TAGS)
+			return DEC_MALFORMED;
+		NEED(c, 4);			/* TCI, then the inner type */
+		*etype = be16(c->p + 2);
+		skip(c, 4);
+	}
+	return MORE;
+}
+
+/* Raw IP link types carry no type field: the version nibble decides. */
+static int
+raw_ip(struct cur *c, uint16_t *etype)
+{
+	NEED(c, 1);
+	switch (c->p[0] >> 4) {
+	case 4: *etype = ETH_IPV4; return MORE;
+	case 6: *etype = ETH_IPV6; return MORE;
+	default: return DEC_NOT_IP;
+	}
+}
+
+/* BSD loopback: an address family, host order (NULL) or network order (LOOP). */
+static int
+null_family(uint32_t af, uint16_t *etype)
+{
+	switch (af) {
+	case 2: *etype = ETH_IPV4; return MORE;
+	case 24: case 28: case 30: *etype = ETH_IPV6; return MORE;
+	default: return DEC_NOT_IP;
+	}
+}
+
+static int
+link_layer(int dlt, struct cur *c, uint16_t *etype)
+{
+	uint32_t af;
+
+	switch (dlt) {
+	case DLT_EN10MB_:
+		NEED(c, 14);
+		*etype = be16(c->p + 12);
+		skip(c, 14);
+		return vlan_tags(c, etype);
+	case DLT_SLL_:
+		NEED(c, 16);
+		*etype = be16(c->p + 14);
+		skip(c, 16);
+		return vlan_tags(c, etype);
+	case DLT_SLL2_:
+		NEED(c, 20);
+		*etype = be16(c->p);
+		skip(c, 20);
+		return vlan_tags(c, etype);
+	case DLT_RAW_: case LINKTYPE_RAW_:
+		return raw_ip(c, etype);
+	case DLT_IPV4_:
+		*etype = ETH_IPV4;
+		return MORE;
+	case DLT_IPV6_:
+		*etype = ETH_IPV6;
+		return MORE;
+	case DLT_NULL_:
+		NEED(c, 4);
+		/* The capturing host's byte order, which we do not know. */
+		af = be32(c->p);
+		if (af > 0xffff)
+			af = (uint32_t)c->p[3] << 24 | (uint32_t)c->p[2] << 16 |
+			    (uint32_t)c->p[1] << 8 | c->p[0];
+		skip(c, 4);
+		return null_family(af, etype);
+	case DLT_LOOP_:
+		NEED(c, 4);
+		af = be32(c->p);
+		skip(c, 4);
+		return null_family(af, etype);
+	default:
+		return DEC_NOT_IP;
+	}
+}
+
+int
+decode_link_supported(int dlt)
+{
+	switch (dlt) {
+	case DLT_NULL_: case DLT_EN10MB_: case DLT_RAW_:
+	case LINKTYPE_RAW_: case DLT_LOOP_: case DLT_SLL_: case DLT_IPV4_:
+	case DLT_IPV6_: case DLT_SLL2_:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ---- IPv6 extension headers (outer packet and quotes alike) ---- */
+
+/*
+ * Skips extension headers; returns MORE with *nh set to the upper-layer
+ * protocol, or a final status.  A non-first fragment is DEC_FRAGMENT outside
+ * a quote; inside one it is simply not a TCP header we can read.
+ */
+static int
+ip6_ext(struct cur *c, uint8_t *nh, int quoted)
+{
+	size_t len;
+
+	for (int n = 0;; n++) {
+		switch (*nh) {
+		case 0: case 43: case 60:	/* hop-by-hop, routing, dstopts */
+			NEED(c, 2);
+			len = ((size_t)c->p[1] + 1) * 8;
+			break;
+		case 51:			/* AH: length in 4-byte units */
+			NEED(c, 2);
+			len = ((size_t)c->p[1] + 2) * 4;
+			break;
+		case 44:			/* fragment */
+			NEED(c, 8);
+			if (be16(c->p + 2) & 0xfff8)
+				return quoted ? DEC_OTHER_PROTO : DEC_FRAGMENT;
+			len = 8;
+			break;
+		case 59:			/* no next header */
+			return DEC_OTHER_PROTO;
+		default:
+			return MORE;
+		}
+		if (n == MAX_EXT_HDRS)
+			return DEC_MALFORMED;
+		NEED(c, len);
+		*nh = c->p[0];
+		skip(c, len);
+	}
+}
+
+/* ---- TCP and the ICMP errors ---- */
+
+static enum decode_status
+tcp(struct cur *c, struct tcp_info *t)
+{
+	size_t hlen;
+
+	NEED(c, 20);
+	hlen = (size_t)(c->p[12] >> 4) * 4;
+	if (hlen < 20 || hlen > c->wire)
+		return DEC_MALFORMED;
+	t->sport = be16(c->p);
+	t->dport = be16(c->p + 2);
+	t->seq = be32(c->p + 4);
+	t->ack = be32(c->p + 8);
+	t->flags = c->p[13];
+	t->payload_wire_len = (uint32_t)(c->wire - hlen);
+	/*
+	 * Options cut by the snap length (a SYN under a 68-byte snaplen) still
+	 * leave everything we use: a segment with no captured payload.
+	 */
+	if (hlen <= avail(c)) {
+		skip(c, hlen);
+		t->payload_len = (uint32_t)avail(c);
+		t->payload = t->payload_len ? c->p : NULL;
+	}
+	return DEC_TCP;
+}
+
+/*
+ * The start of the quoted TCP header.  RFC 792 promises only 8 bytes past
+ * the quoted IP header, so ports (4 bytes) are required and the sequence
+ * number is optional: a 4..7-byte quote is an error without has_seq.
+ */
+static enum decode_status
+quote_tcp(struct cur *c, struct icmp_info *ic)
+{
+	NEED(c, 4);
+	ic->qsport = be16(c->p);
+	ic->qdport = be16(c->p + 2);
+	if (avail(c) >= 8) {
+		ic->qseq = be32(c->p + 4);
+		ic->has_seq = 1;
+	}
+	if (avail(c) >= 14) {
+		ic->qflags = c->p[13];
+		ic->has_flags = 1;
+	}
+	return DEC_ICMP_ERROR;
+}
+
+/*
+ * The quoted IPv4 header.  Its total length and checksums are ignored: the
+ * quote is cut short by design and NATs rewrite it.
+ */
+static enum decode_status
+quote4(struct cur *c, struct icmp_info *ic)
+{
+	size_t ihl;
+
+	NEED(c, 20);
+	ihl = (size_t)(c->p[0] & 0x0f) * 4;
+	if (c->p[0] >> 4 != 4 || ihl < 20)
+		return DEC_MALFORMED;
+	NEED(c, ihl);
+	if ((be16(c->p + 6) & 0x1fff) != 0 || c->p[9] != IPPROTO_TCP_)
+		return DEC_OTHER_PROTO;
+	set_addr(&ic->qsrc, 4, c->p + 12);
+	set_addr(&ic->qdst, 4, c->p + 16);
+	skip(c, ihl);
+	return quote_tcp(c, ic);
+}
+
+/* The fixed IPv6 header, outer or quoted: 40 bytes, version 6, the
+ * addresses.  The cursor stays at its start; MORE when it is whole. */
+static int
+ip6_fixed(struct cur *c, struct addr *src, struct addr *dst)
+{
+	NEED(c, 40);
+	if (c->p[0] >> 4 != 6)
+		return DEC_MALFORMED;
+	set_addr(src, 6, c->p + 8);
+	set_addr(dst, 6, c->p + 24);
+	return MORE;
+}
+
+static enum decode_status
+quote6(struct cur *c, struct icmp_info *ic)
+{
+	uint8_t nh;
+	int st;
+
+	if ((st = ip6_fixed(c, &ic->qsrc, &ic->qdst)) != MORE)
+		return (enum decode_status)st;
+	nh = c->p[6];
+	skip(c, 40);
+	if ((st = ip6_ext(c, &nh, 1)) != MORE)
+		return (enum decode_status)st;
+	if (nh != IPPROTO_TCP_)
+		return DEC_OTHER_PROTO;
+	return quote_tcp(c, ic);
+}
+
+/* ICMP type/code + checksum + 4 unused bytes, then the quote. */
+static enum decode_status
+icmp_error(struct cur *c, struct icmp_info *ic, int family)
+{
+	NEED(c, 8);
+	ic->type = c->p[0];
+	ic->code = c->p[1];
+	skip(c, 8);
+	if (family == 4) {
+		if (ic->type != 3 && ic->type != 11)	/* unreach, time exceeded */
+			return DEC_OTHER_PROTO;
+		return quote4(c, ic);
+	}
+	if (ic->type != 1 && ic->type != 3)		/* unreach, time exceeded */
+		return DEC_OTHER_PROTO;
+	return quote6(c, ic);
+}
+
+/* ---- IP ---- */
+
+static enum decode_status
+ipv4(struct cur *c, struct packet *out)
+{
+	size_t ihl, total;
+	uint8_t proto;
+
+	NEED(c, 20);
+	ihl = (size_t)(c->p[0] & 0x0f) * 4;
+	total = be16(c->p + 2);
+	/* Total length 0: a TSO send captured before segmentation (tcpdump). */
+	if (total == 0)
+		total = c->wire;
+	if (c->p[0] >> 4 != 4 || ihl < 20 || total < ihl)
+		return DEC_MALFORMED;
+	/* From here on Ethernet padding is out of view. */
+	if (!clamp(c, total))
+		return DEC_MALFORMED;
+	NEED(c, ihl);
+	set_addr(&out->src, 4, c->p + 12);
+	set_addr(&out->dst, 4, c->p + 16);
+	out->ttl = c->p[8];
+	proto = c->p[9];
+	if (be16(c->p + 6) & 0x1fff)
+		return DEC_FRAGMENT;
+	skip(c, ihl);
+	if (proto == IPPROTO_TCP_)
+		return tcp(c, &out->u.tcp);
+	if (proto == IPPROTO_ICMP_)
+		return icmp_error(c, &out->u.icmp, 4);
+	return DEC_OTHER_PROTO;
+}
+
+static enum decode_status
+ipv6(struct cur *c, struct packet *out)
+{
+	size_t plen;
+	uint8_t nh;
+	int st;
+
+	if ((st = ip6_fixed(c, &out->src, &out->dst)) != MORE)
+		return (enum decode_status)st;
+	nh = c->p[6];
+	out->ttl = c->p[7];
+	/*
+	 * Payload length 0: a jumbogram, or a Linux BIG TCP / GSO packet
+	 * captured before segmentation; either way the frame says how long.
+	 */
+	plen = be16(c->p + 4);
+	if (!clamp(c, plen ? 40 + plen : c->wire))
+		return DEC_MALFORMED;
+	skip(c, 40);
+	if ((st = ip6_ext(c, &nh, 0)) != MORE)
+		return (enum decode_status)st;
+	if (nh == IPPROTO_TCP_)
+		return tcp(c, &out->u.tcp);
+	if (nh == IPPROTO_ICMPV6_)
+		return icmp_error(c, &out->u.icmp, 6);
+	return DEC_OTHER_PROTO;
+}
+
+enum decode_status
+decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
+    uint32_t wirelen, struct packet *out)
+{
+	static const uint8_t none[1];
+	static const struct packet zero_packet;
+	struct cur c;
+	uint16_t etype = 0;
+	int st;
+
+	/* A copy, not memset(): gcc makes memset() of this size a "rep stos",
+	 * whose start-up cost showed on every packet. */
+	*out = zero_packet;
+	if (data == NULL)	/* keep NULL out of pointer arithmetic */
+		data = none, caplen = 0;
+	c.p = data;
+	c.end = data + caplen;
+	c.wire = wirelen > caplen ? wirelen : caplen;
+
+	if ((st = link_layer(dlt, &c, &etype)) != MORE)
+		return (enum decode_status)st;
+	if (etype == ETH_IPV4)
+		return ipv4(&c, out);
+	if (etype == ETH_IPV6)
+		return ipv6(&c, out);
+	return DEC_NOT_IP;
+}
+
+const char *
+decode_status_name(enum decode_status s)
+{
+	static const char *const names[DEC_STATUS_COUNT] = {
+		[DEC_TCP] = "tcp",
+		[DEC_ICMP_ERROR] = "icmp-error",
+		[DEC_NOT_IP] = "not-ip",
+		[DEC_OTHER_PROTO] = "other-proto",
+		[DEC_FRAGMENT] = "fragment",
+		[DEC_TRUNCATED] = "truncated",
+		[DEC_MALFORMED] = "malformed",
+	};
+
+	if ((unsigned)s >= DEC_STATUS_COUNT)
+		return "unknown";
+	return names[s];
+}

@@ -1,0 +1,163 @@
+/* Routes each decoded packet to the tracker by direction and port. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/decode.h"
+#include "core/pipeline.h"
+
+static void
+to_sinks(void *ctx, const struct record *rec)
+{
+	struct pipeline *pl = ctx;
+	struct record copy;
+	int i;
+
+	if (pipeline_done(pl))
+		return;		/* -c reached: the rest is not reported */
+	if (pl->annotate != NULL) {
+		/* probe adds its own fields to a copy */
+		copy = *rec;
+		if (!pl->annotate(pl->annotate_ctx, &copy))
+			return;
+		rec = &copy;
+	}
+	pl->records++;
+	for (i = 0; i < pl->nsinks; i++)
+		pl->sinks[i]->ops->record(pl->sinks[i], rec);
+}
+
+int
+pipeline_init(struct pipeline *pl, const struct track_config *cfg,
+    const uint8_t ports[65536 / 8])
+{
+	memset(pl, 0, sizeof *pl);
+	memcpy(pl->ports, ports, sizeof pl->ports);
+	pl->st.kernel_received = pl->st.kernel_dropped = pl->st.if_dropped = -1;
+	pl->last_ts = INT64_MIN;
+	pl->tr = tracker_new(cfg, &pl->st, to_sinks, pl);
+	return pl->tr == NULL ? -1 : 0;
+}
+
+void
+pipeline_add_sink(struct pipeline *pl, struct sink *s)
+{
+	if (pl->nsinks < PIPELINE_MAX_SINKS)
+		pl->sinks[pl->nsinks++] = s;
+}
+
+int
+pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	struct packet p;
+	enum decode_status ds;
+
+	pl->st.packets++;
+	if (ts > pl->last_ts)
+		pl->last_ts = ts;
+	ds = decode_packet(dlt, data, caplen, wirelen, &p);
+	pl->st.decode[ds]++;
+	if (ds == DEC_TCP) {
+		const struct tcp_info *tcp = &p.u.tcp;
+
+		if (port_in(pl->ports, tcp->dport) &&
+		    (tcp->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN)
+			tracker_syn(pl->tr, ts, &p);
+		else if (port_in(pl->ports, tcp->sport))
+			tracker_server_tcp(pl->tr, ts, &p);
+		else if (port_in(pl->ports, tcp->dport))
+			tracker_client_tcp(pl->tr, ts, &p);
+		else {
+			pl->st.not_smtp++;
+			tracker_expire(pl->tr, ts);
+			return 0;
+		}
+		return 1;
+	}
+	if (ds == DEC_ICMP_ERROR && port_in(pl->ports, p.u.icmp.qdport)) {
+		tracker_icmp(pl->tr, ts, &p);
+		return 1;
+	}
+	if (ds == DEC_ICMP_ERROR)
+		pl->st.not_smtp++;
+	tracker_expire(pl->tr, ts);
+	return 0;
+}
+
+void
+pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
+    uint32_t isn, uint8_t ttl)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof p);
+	p.src = t->client;
+	p.dst = t->server;
+	p.ttl = ttl;
+	p.u.tcp.sport = t->client_port;
+	p.u.tcp.dport = t->server_port;
+	p.u.tcp.seq = isn;
+	p.u.tcp.flags = TCPF_SYN;
+	if (now > pl->last_ts)
+		pl->last_ts = now;
+	tracker_syn_sent(pl->tr, now, &p);
+}
+
+void
+pipeline_tick(struct pipeline *pl, int64_t now)
+{
+	if (now > pl->last_ts)
+		pl->last_ts = now;
+	tracker_expire(pl->tr, now);
+}
+
+static void
+finish_sinks(struct pipeline *pl, int final)
+{
+	int i;
+
+	for (i = 0; i < pl->nsinks; i++)
+		pl->sinks[i]->ops->finish(pl->sinks[i], &pl->st, final);
+}
+
+void
+pipeline_finish(struct pipeline *pl)
+{
+	tracker_finish(pl->tr, pl->last_ts);
+	finish_sinks(pl, 1);
+}
+
+void
+pipeline_snapshot(struct pipeline *pl)
+{
+	finish_sinks(pl, 0);
+}
+
+void
+sink_free(struct sink *s)
+{
+	free(s);
+}
+
+void
+pipeline_free(struct pipeline *pl)
+{
+	int i;
+
+	tracker_free(pl->tr);
+	for (i = 0; i < pl->nsinks; i++)
+		pl->sinks[i]->ops->free(pl->sinks[i]);
+	pl->nsinks = 0;
+	pl->tr = NULL;
+}
+
+int
+pipeline_output_failed(const struct pipeline *pl)
+{
+	int i;
+
+	for (i = 0; i < pl->nsinks; i++)
+		if (ferror(pl->sinks[i]->out))
+			return 1;
+	return 0;
+}

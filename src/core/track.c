@@ -1,0 +1,735 @@
+/*
+ * Attempt table.  Fixed capacity, allocated once: a pool of attempts, an
+ * index of tuple -> attempt, and one list per state.  Every state has a single
+ * timeout measured from the time the attempt entered or refreshed it, and time
+ * never goes backwards inside the tracker, so appending at the tail keeps each
+ * list sorted by deadline: expiry only ever looks at list heads.
+ *
+ * Most segments belong to connections already decided (or to none we
+ * track), and only an attempt still waiting can use a segment without SYN
+ * or RST: a client's ACK only while PENDING, a server's data only while
+ * GREETING.  A small counting filter of the attempts in each of those two
+ * states lets such segments skip the table, whose entries are
+ * cache misses once it holds a minute of connections.  For the same reason
+ * the index is open-addressed and keeps each key's hash beside its attempt
+ * number: a lookup reads one or two adjacent index lines, and touches an
+ * attempt only when the hash matches.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/greeting.h"
+#include "core/track.h"
+
+#define NIL UINT32_MAX
+
+/* Copies of one SYN closer together than this are capture duplicates (an
+ * "any" capture sees each packet twice), not retransmissions: no stack
+ * retransmits a SYN within 50 ms. */
+#define DUP_SYN_US 50000
+
+/* Slots of the waiting-attempts filter: 64 KiB of counters. */
+#define WAIT_BITS 14
+#define WAIT_SLOTS (1u << WAIT_BITS)
+
+enum state {
+	ST_FREE,
+	ST_PENDING,	/* SYN sent, no answer yet; deadline = last SYN + timeout */
+	ST_GREETING,	/* SYN-ACK seen; deadline = SYN-ACK + greeting wait */
+	ST_DONE,	/* verdict emitted; kept to absorb duplicates and late answers */
+	ST_NLISTS
+};
+
+/*
+ * What a lookup and a state change read comes first, in one cache line;
+ * the pool is line-aligned and the size a whole number of lines.
+ */
+struct attempt {
+	_Alignas(64) struct tuple t;
+	uint32_t hash;			/* tuple_hash(t): compared before t itself */
+	uint32_t isn;
+	uint32_t server_isn;		/* from the SYN-ACK: the greeting is at +1 */
+	uint32_t prev, next;		/* state list */
+	uint8_t state;
+	uint8_t reply_ttl;
+	uint8_t copy_due;		/* probe: the capture's copy of its SYN is due */
+	uint8_t soft;			/* a soft ICMP error is held while the client retries */
+	/* the second line on */
+	int64_t deadline;
+	int64_t first_syn_us, last_syn_us;	/* packet time, for the record */
+	int64_t answer_us;		/* time of the answer */
+	int64_t rtt_us;			/* answer - the SYN transmission before it */
+	uint32_t syns;
+	uint32_t free_next;		/* free list */
+	int16_t icmp_type, icmp_code;	/* -1: the answer was not ICMP */
+	struct addr responder;
+	struct verdict v;
+};
+_Static_assert(offsetof(struct attempt, deadline) == 64,
+    "the fields a lookup reads fill the first cache line");
+
+struct list {
+	uint32_t head, tail;
+};
+
+struct tracker {
+	struct track_config cfg;
+	struct stats *st;
+	record_fn emit;
+	void *ctx;
+	struct attempt *pool;
+	struct slot {
+		uint32_t hash;		/* of the attempt's tuple */
+		uint32_t i;		/* the attempt; NIL: empty */
+	} *index;			/* linear probing, at most half full */
+	uint32_t mask;
+	uint32_t free_head;
+	uint32_t seed;
+	int64_t now;			/* latest time seen; never decreases */
+	int64_t next_due;		/* no list head's deadline is earlier */
+	struct list lists[ST_NLISTS];
+	/* Attempts PENDING and GREETING per slot (wait_slot()); a counter
+	 * that reaches its maximum stays there, costing only lookups. */
+	struct {
+		uint16_t n[2];		/* [0] PENDING, [1] GREETING */
+	} waiting[WAIT_SLOTS];
+};
+
+struct tracker *
+tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
+    void *ctx)
+{
+	struct tracker *t;
+	uint32_t nb = 1, i;
+
+	if (cfg->max_attempts == 0 || cfg->max_attempts > (1u << 30))
+		return NULL;
+	while (nb < cfg->max_attempts * 2u)
+		nb <<= 1;
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return NULL;
+	t->pool = aligned_alloc(64, (size_t)cfg->max_attempts * sizeof *t->pool);
+	if (t->pool != NULL)
+		memset(t->pool, 0, (size_t)cfg->max_attempts * sizeof *t->pool);
+	t->index = malloc(nb * sizeof *t->index);
+	if (t->pool == NULL || t->index == NULL) {
+		tracker_free(t);
+		return NULL;
+	}
+	t->cfg = *cfg;
+	t->st = st;
+	t->emit = emit;
+	t->ctx = ctx;
+	t->mask = nb - 1;
+	for (i = 0; i < nb; i++)
+		t->index[i].i = NIL;
+	for (i = 0; i < cfg->max_attempts; i++)
+		t->pool[i].free_next = i + 1 < cfg->max_attempts ? i + 1 : NIL;
+	t->free_head = 0;
+	for (i = 0; i < ST_NLISTS; i++)
+		t->lists[i].head = t->lists[i].tail = NIL;
+	t->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)t;
+	t->now = INT64_MIN / 2;	/* before any clamped timestamp, with room below */
+	t->next_due = INT64_MAX;
+	return t;
+}
+
+void
+tracker_free(struct tracker *t)
+{
+	if (t == NULL)
+		return;
+	free(t->pool);
+	free(t->index);
+	free(t);
+}
+
+static int
+is_waiting(int state)
+{
+	return state == ST_PENDING || state == ST_GREETING;
+}
+
+/* A cheap mix of the key (no seed: a crafted collision only costs the
+ * lookup the filter would have saved). */
+static uint32_t
+wait_slot(const struct tuple *k)
+{
+	uint32_t x = (uint32_t)k->client_port << 16 | k->server_port, a, b;
+
+	memcpy(&a, k->client.b, 4);
+	memcpy(&b, k->client.b + 12, 4);
+	x ^= a ^ b;
+	memcpy(&a, k->server.b, 4);
+	memcpy(&b, k->server.b + 12, 4);
+	x ^= (a ^ b) * 0x85ebca6bu;
+	x *= 0x9e3779b1u;
+	return x >> (32 - WAIT_BITS);
+}
+
+/* Counts attempt a in or out of the filter for state s, if s waits. */
+static void
+wait_count(struct tracker *t, const struct attempt *a, int s, int delta)
+{
+	uint16_t *c;
+
+	if (!is_waiting(s))
+		return;
+	c = &t->waiting[wait_slot(&a->t)].n[s == ST_GREETING];
+	if (*c != UINT16_MAX)
+		*c = (uint16_t)(*c + delta);
+}
+
+/* No attempt with key k is in state s (PENDING or GREETING). */
+static int
+none_waiting(const struct tracker *t, const struct tuple *k, int s)
+{
+	return t->waiting[wait_slot(k)].n[s == ST_GREETING] == 0;
+}
+
+static void
+list_unlink(struct tracker *t, uint32_t i)
+{
+	struct attempt *a = &t->pool[i];
+	struct list *l = &t->lists[a->state];
+
+	if (a->prev != NIL)
+		t->pool[a->prev].next = a->next;
+	else
+		l->head = a->next;
+	if (a->next != NIL)
+		t->pool[a->next].prev = a->prev;
+	else
+		l->tail = a->prev;
+}
+
+/* Moves attempt i to the tail of the list for state s with a new deadline. */
+static void
+set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
+{
+	struct attempt *a = &t->pool[i];
+	struct list *l = &t->lists[s];
+
+	if (a->state != ST_FREE)
+		list_unlink(t, i);
+	wait_count(t, a, a->state, -1);
+	wait_count(t, a, s, 1);
+	if (deadline < t->next_due)
+		t->next_due = deadline;
+	a->state = (uint8_t)s;
+	a->deadline = deadline;
+	a->next = NIL;
+	a->prev = l->tail;
+	if (l->tail != NIL)
+		t->pool[l->tail].next = i;
+	else
+		l->head = i;
+	l->tail = i;
+}
+
+static uint32_t
+find_hashed(const struct tracker *t, const struct tuple *k, uint32_t h)
+{
+	const struct slot *s;
+	uint32_t j;
+
+	for (j = h & t->mask;; j = (j + 1) & t->mask) {
+		s = &t->index[j];
+		if (s->i == NIL)
+			return NIL;
+		if (s->hash == h && tuple_eq(&t->pool[s->i].t, k))
+			return s->i;
+	}
+}
+
+static uint32_t
+find(const struct tracker *t, const struct tuple *k)
+{
+	return find_hashed(t, k, tuple_hash(k, t->seed));
+}
+
+/* Puts attempt i, whose t is set, into the index. */
+static void
+index_in(struct tracker *t, uint32_t i, uint32_t h)
+{
+	uint32_t j = h & t->mask;
+
+	while (t->index[j].i != NIL)
+		j = (j + 1) & t->mask;
+	t->index[j].hash = h;
+	t->index[j].i = i;
+	t->pool[i].hash = h;
+}
+
+/* Takes attempt i out of the index, moving back the entries after it that
+ * would otherwise be cut off from their home slot (no tombstones). */
+static void
+index_out(struct tracker *t, uint32_t i)
+{
+	uint32_t j = t->pool[i].hash & t->mask, k, home;
+
+	while (t->index[j].i != i)
+		j = (j + 1) & t->mask;
+	for (;;) {
+		t->index[j].i = NIL;
+		for (k = (j + 1) & t->mask;; k = (k + 1) & t->mask) {
+			if (t->index[k].i == NIL)
+				return;
+			home = t->index[k].hash & t->mask;
+			/* Stays if its home is cyclically within (j, k]. */
+			if (j < k ? (j < home && home <= k) : (j < home || home <= k))
+				continue;
+			break;
+		}
+		t->index[j] = t->index[k];
+		j = k;
+	}
+}
+
+static void
+release(struct tracker *t, uint32_t i)
+{
+	struct attempt *a = &t->pool[i];
+
+	index_out(t, i);
+	list_unlink(t, i);
+	wait_count(t, a, a->state, -1);
+	a->state = ST_FREE;
+	a->free_next = t->free_head;
+	t->free_head = i;
+}
+
+static void
+emit(struct tracker *t, const struct attempt *a, int64_t when,
+    const struct greeting *g)
+{
+	struct record r;
+
+	memset(&r, 0, sizeof r);
+	r.t = a->t;
+	r.first_syn_us = a->first_syn_us;
+	r.verdict_us = when;
+	r.v = a->v;
+	r.syns = a->syns;
+	r.rtt_us = -1;
+	r.icmp_type = a->icmp_type;
+	r.icmp_code = a->icmp_code;
+	r.reply_ttl = r.hops = r.greeting_code = -1;
+	r.responder = a->responder;
+	if (a->responder.family != 0) {
+		/* No RTT for a SYN the host refused itself (never sent). */
+		r.rtt_us = a->syns == 0 ? -1 : a->rtt_us;
+		r.reply_ttl = a->reply_ttl;
+		r.hops = hops_from_ttl(a->reply_ttl);
+	}
+	if (g != NULL && g->present) {
+		r.has_greeting = true;
+		r.greeting_code = g->code;
+		r.greeting_truncated = g->truncated;
+		memcpy(r.greeting, g->text, sizeof r.greeting);
+	}
+	t->st->attempts++;
+	t->emit(t->ctx, &r);
+}
+
+/* Emits the record and keeps the attempt around to absorb duplicates. */
+static void
+decide(struct tracker *t, uint32_t i, int64_t when, const struct greeting *g)
+{
+	emit(t, &t->pool[i], when, g);
+	set_state(t, i, ST_DONE, t->now + t->cfg.linger_us);
+}
+
+/* Attempt i's deadline passed: its verdict is due, or its linger is over. */
+static void
+expire_one(struct tracker *t, uint32_t i)
+{
+	struct attempt *a = &t->pool[i];
+
+	switch (a->state) {
+	case ST_PENDING:
+		/* Unanswered: dropped; or the soft error held becomes the
+		 * verdict, as the client's connect() reports it when it gives up. */
+		if (!a->soft)
+			a->v = verdict_no_response();
+		decide(t, i, a->last_syn_us + t->cfg.timeout_us, NULL);
+		break;
+	case ST_GREETING:
+		decide(t, i, a->answer_us, NULL);
+		break;
+	default:
+		release(t, i);
+		break;
+	}
+}
+
+/*
+ * A free slot, evicting when the table is full: first a finished attempt,
+ * then the oldest one waiting for a greeting (its verdict is already known),
+ * and only then the oldest unanswered attempt, which is counted as evicted.
+ */
+static uint32_t
+alloc_slot(struct tracker *t)
+{
+	uint32_t i;
+
+	if (t->free_head == NIL) {
+		if ((i = t->lists[ST_DONE].head) == NIL) {
+			if ((i = t->lists[ST_GREETING].head) != NIL)
+				emit(t, &t->pool[i], t->pool[i].answer_us, NULL);
+			else {
+				i = t->lists[ST_PENDING].head;
+				t->st->evicted++;
+			}
+		}
+		release(t, i);
+	}
+	i = t->free_head;
+	t->free_head = t->pool[i].free_next;
+	return i;
+}
+
+/* A clock step back, not the usual reordering of packets from several
+ * interfaces or a packet stamped just before a live timer tick. */
+#define STEP_BACK_US 1000000
+
+/* Packet time, clamped so that a capture whose clock steps back cannot
+ * reorder deadlines; such steps are counted. */
+static void
+advance(struct tracker *t, int64_t now)
+{
+	if (now < t->now - STEP_BACK_US)
+		t->st->time_backwards++;
+	tracker_expire(t, now);
+}
+
+/* The key of a client->server segment. */
+static void
+client_tuple(const struct packet *p, struct tuple *k)
+{
+	k->client = p->src;
+	k->server = p->dst;
+	k->client_port = p->u.tcp.sport;
+	k->server_port = p->u.tcp.dport;
+}
+
+/* A new pending attempt for key k, whose hash is h (the caller's lookup
+ * computed it); syns is 0 for a SYN never on the wire. */
+static uint32_t
+new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
+    uint32_t isn, uint32_t syns, int64_t now)
+{
+	static const struct attempt zero_attempt;
+	uint32_t i = alloc_slot(t);
+	struct attempt *a = &t->pool[i];
+
+	/* A copy, not memset(): gcc makes memset() of this size a "rep stos",
+	 * whose start-up cost is paid on every attempt. */
+	*a = zero_attempt;
+	a->t = *k;
+	a->isn = isn;
+	a->syns = syns;
+	a->icmp_type = a->icmp_code = -1;
+	a->first_syn_us = a->last_syn_us = now;
+	index_in(t, i, h);
+	a->state = ST_FREE;
+	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
+	return i;
+}
+
+/* A client's SYN; returns its attempt. */
+static uint32_t
+syn(struct tracker *t, int64_t now, const struct packet *p)
+{
+	struct tuple k;
+	struct attempt *a;
+	uint32_t i, h;
+
+	advance(t, now);
+	client_tuple(p, &k);
+	h = tuple_hash(&k, t->seed);
+	i = find_hashed(t, &k, h);
+	if (i != NIL) {
+		a = &t->pool[i];
+		if (a->isn == p->u.tcp.seq) {
+			if (now - a->last_syn_us < DUP_SYN_US &&
+			    now + DUP_SYN_US > a->last_syn_us && a->copy_due)
+				a->copy_due = 0;	/* our own SYN, seen on the wire */
+			else if (now - a->last_syn_us < DUP_SYN_US &&
+			    now >= a->last_syn_us)
+				t->st->duplicate_syns++;
+			else if (a->state != ST_PENDING) {
+				/* A client still retrying a decided attempt: keep
+				 * absorbing its retransmissions as long as they come. */
+				t->st->after_verdict++;
+				if (a->state == ST_DONE)
+					set_state(t, i, ST_DONE,
+					    t->now + t->cfg.linger_us);
+			}
+			else {
+				a->syns++;
+				a->last_syn_us = now;
+				set_state(t, i, ST_PENDING,
+				    t->now + t->cfg.timeout_us);
+			}
+			return i;
+		}
+		/* A new sequence number: a new attempt on the same ports. */
+		if (a->state == ST_PENDING) {
+			a->v = verdict_superseded();
+			emit(t, a, now, NULL);
+		} else if (a->state == ST_GREETING)
+			emit(t, a, a->answer_us, NULL);
+		release(t, i);
+	}
+	return new_attempt(t, &k, h, p->u.tcp.seq, 1, now);
+}
+
+void
+tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
+{
+	syn(t, now, p);
+}
+
+/* Records who answered; a TCP answer replaces a soft ICMP error held. */
+static void
+answer(struct attempt *a, int64_t now, const struct packet *p, struct verdict v)
+{
+	a->v = v;
+	a->answer_us = now;
+	a->rtt_us = now >= a->last_syn_us ? now - a->last_syn_us : 0;
+	a->responder = p->src;
+	a->reply_ttl = p->ttl;
+	a->icmp_type = a->icmp_code = -1;
+	a->soft = 0;
+}
+
+/* The attempt a server->client segment answers; NIL also for a segment
+ * without SYN or RST when no attempt waits for a greeting (see the top). */
+static uint32_t
+find_reply(const struct tracker *t, const struct packet *p)
+{
+	struct tuple k;
+
+	k.client = p->dst;
+	k.server = p->src;
+	k.client_port = p->u.tcp.dport;
+	k.server_port = p->u.tcp.sport;
+	if (!(p->u.tcp.flags & (TCPF_SYN | TCPF_RST)) &&
+	    none_waiting(t, &k, ST_GREETING))
+		return NIL;
+	return find(t, &k);
+}
+
+void
+tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p)
+{
+	t->pool[syn(t, now, p)].copy_due = 1;
+}
+
+void
+tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
+{
+	const struct tcp_info *tcp = &p->u.tcp;
+	uint32_t i;
+	struct attempt *a;
+	struct greeting g;
+
+	advance(t, now);
+	i = find_reply(t, p);
+	if (i == NIL) {
+		if (tcp->flags & TCPF_SYN)
+			t->st->unmatched_synack++;
+		else if (tcp->flags & TCPF_RST)
+			t->st->unmatched_rst++;
+		else
+			t->st->midstream++;
+		return;
+	}
+	a = &t->pool[i];
+	if (a->state == ST_PENDING) {
+		uint32_t want = a->isn + 1;
+
+		if ((tcp->flags & TCPF_SYN) && (tcp->flags & TCPF_ACK) &&
+		    tcp->ack == want) {
+			answer(a, now, p, verdict_syn_ack());
+			a->server_isn = tcp->seq;
+			set_state(t, i, ST_GREETING, t->now + t->cfg.greet_wait_us);
+		} else if ((tcp->flags & TCPF_RST) && !(tcp->flags & TCPF_SYN) &&
+		    ((tcp->flags & TCPF_ACK) ? tcp->ack == want : tcp->seq == 0)) {
+			answer(a, now, p, verdict_reset());
+			decide(t, i, now, NULL);
+		} else if (tcp->flags & TCPF_SYN)
+			t->st->unmatched_synack++;
+		else if (tcp->flags & TCPF_RST)
+			t->st->unmatched_rst++;
+		else
+			t->st->midstream++;
+		return;
+	}
+	if (a->state == ST_GREETING && !(tcp->flags & TCPF_SYN)) {
+		/* Only the server's first bytes are its greeting: a reordered
+		 * or forged segment elsewhere in the stream is not. */
+		if (tcp->payload_wire_len > 0 && tcp->seq != a->server_isn + 1)
+			t->st->midstream++;
+		else if (tcp->payload_len > 0) {
+			greeting_parse(&g, tcp->payload, tcp->payload_len,
+			    tcp->payload_wire_len);
+			decide(t, i, now, &g);
+		} else if (tcp->payload_wire_len > 0) {
+			/* The snap length kept none of it: no greeting to report. */
+			decide(t, i, now, NULL);
+		} else if (tcp->flags & (TCPF_RST | TCPF_FIN))
+			decide(t, i, a->answer_us, NULL);	/* closed before any greeting */
+		else
+			t->st->midstream++;
+		return;
+	}
+	if (tcp->flags & (TCPF_SYN | TCPF_RST))
+		t->st->after_verdict++;		/* a repeated or late answer */
+	else
+		t->st->midstream++;
+}
+
+void
+tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p)
+{
+	struct tuple k;
+	uint32_t i;
+	struct attempt *a;
+
+	advance(t, now);
+	client_tuple(p, &k);
+	/* Only an ACK can complete a waiting attempt (below). */
+	if ((p->u.tcp.flags & (TCPF_ACK | TCPF_RST | TCPF_SYN)) != TCPF_ACK ||
+	    none_waiting(t, &k, ST_PENDING) || (i = find(t, &k)) == NIL) {
+		t->st->midstream++;
+		return;
+	}
+	a = &t->pool[i];
+	/*
+	 * One-sided capture: an ACK from the client with sequence ISN+1 means
+	 * the handshake completed, so a SYN-ACK arrived that we did not see.
+	 * The responder and TTL stay unknown.
+	 */
+	if (a->state == ST_PENDING && (p->u.tcp.flags & TCPF_ACK) &&
+	    !(p->u.tcp.flags & (TCPF_RST | TCPF_SYN)) &&
+	    p->u.tcp.seq == a->isn + 1) {
+		a->v = verdict_client_ack();
+		a->answer_us = now;
+		decide(t, i, now, NULL);
+	} else
+		t->st->midstream++;
+}
+
+/* An error the sending host sent itself about its own SYN (the quote shows
+ * the SYN flag and its sender is the quoted source). */
+static int
+local_reject(const struct packet *p)
+{
+	const struct icmp_info *ic = &p->u.icmp;
+
+	return ic->has_seq && ic->has_flags &&
+	    (ic->qflags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN &&
+	    addr_eq(&p->src, &ic->qsrc);
+}
+
+void
+tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
+{
+	const struct icmp_info *ic = &p->u.icmp;
+	struct tuple k;
+	struct verdict v;
+	uint32_t i, h;
+	struct attempt *a;
+
+	advance(t, now);
+	k.client = ic->qsrc;
+	k.server = ic->qdst;
+	k.client_port = ic->qsport;
+	k.server_port = ic->qdport;
+	h = tuple_hash(&k, t->seed);
+	i = find_hashed(t, &k, h);
+	if (i == NIL && local_reject(p) && verdict_icmp(p->src.family, ic->type,
+	    ic->code, &v)) {
+		/* The sending host refused its own SYN (an OUTPUT REJECT): the
+		 * SYN never reached the wire, so this error is the attempt. */
+		i = new_attempt(t, &k, h, ic->qseq, 0, now);
+	}
+	if (i == NIL || !ic->has_seq || t->pool[i].isn != ic->qseq ||
+	    !verdict_icmp(p->src.family, ic->type, ic->code, &v)) {
+		t->st->unmatched_icmp++;
+		return;
+	}
+	a = &t->pool[i];
+	if (a->state != ST_PENDING || (a->soft && v.cls == VC_UNREACHABLE)) {
+		t->st->after_verdict++;
+		return;
+	}
+	answer(a, now, p, v);
+	a->icmp_type = ic->type;
+	a->icmp_code = ic->code;
+	/*
+	 * Unreachable-class errors (host/net unreachable, no route, TTL
+	 * exceeded) are soft: many clients retry the SYN and may still
+	 * connect.  Hold the error; a later SYN-ACK or RST wins, otherwise it
+	 * is the verdict when the attempt times out.  Refusals and
+	 * prohibitions end the attempt at once.
+	 */
+	if (v.cls == VC_UNREACHABLE && a->syns > 0) {
+		a->soft = 1;
+		return;
+	}
+	decide(t, i, now, NULL);
+}
+
+void
+tracker_expire(struct tracker *t, int64_t now)
+{
+	int s;
+	uint32_t i;
+
+	if (now > t->now)
+		t->now = now;
+	if (t->now < t->next_due)
+		return;
+	t->next_due = INT64_MAX;
+	for (s = ST_PENDING; s < ST_NLISTS; s++) {
+		while ((i = t->lists[s].head) != NIL &&
+		    t->pool[i].deadline <= t->now)
+			expire_one(t, i);
+		if (i != NIL && t->pool[i].deadline < t->next_due)
+			t->next_due = t->pool[i].deadline;
+	}
+}
+
+int64_t
+tracker_next_deadline(const struct tracker *t)
+{
+	int64_t d = INT64_MAX;
+	int s;
+
+	/* Finished attempts need no timer: they only free a slot. */
+	for (s = ST_PENDING; s < ST_DONE; s++)
+		if (t->lists[s].head != NIL && t->pool[t->lists[s].head].deadline < d)
+			d = t->pool[t->lists[s].head].deadline;
+	return d;
+}
+
+void
+tracker_finish(struct tracker *t, int64_t now)
+{
+	uint32_t i;
+
+	tracker_expire(t, now);
+	while ((i = t->lists[ST_GREETING].head) != NIL)
+		expire_one(t, i);
+	while ((i = t->lists[ST_PENDING].head) != NIL) {
+		/* A soft error held is evidence enough; no answer at all is not. */
+		if (!t->pool[i].soft)
+			t->pool[i].v = verdict_unresolved();
+		decide(t, i, t->now, NULL);
+	}
+}

@@ -1,0 +1,152 @@
+/* Expands the capture filter template for the chosen server ports. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/filter.h"
+
+struct buf {
+	char *s;
+	size_t len, cap;
+	int failed;
+};
+
+static void
+put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->failed)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->failed = 1;
+			return;
+		}
+		if ((size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		{
+			size_t ncap = (b->cap + (size_t)n + 1) * 2;
+			char *ns = realloc(b->s, ncap);
+
+			if (ns == NULL) {
+				b->failed = 1;
+				return;
+			}
+			b->s = ns;
+			b->cap = ncap;
+		}
+	}
+}
+
+/* Calls back once per maximal run of consecutive ports [lo, hi]. */
+static void
+port_runs(const uint8_t *set, struct buf *b, int eq, const char *what,
+    size_t wlen)
+{
+	unsigned p = 1, lo;
+	int first = 1;
+
+	put(b, "(");
+	while (p < 65536) {
+		if (!((set[p >> 3] >> (p & 7)) & 1)) {
+			p++;
+			continue;
+		}
+		lo = p;
+		while (p + 1 < 65536 && ((set[(p + 1) >> 3] >> ((p + 1) & 7)) & 1))
+			p++;
+		put(b, "%s", first ? "" : " or ");
+		first = 0;
+		if (eq && lo == p)
+			put(b, "%.*s == %u", (int)wlen, what, lo);
+		else if (eq)
+			put(b, "(%.*s >= %u and %.*s <= %u)", (int)wlen, what, lo,
+			    (int)wlen, what, p);
+		else if (lo == p)
+			put(b, "%.*s port %u", (int)wlen, what, lo);
+		else
+			put(b, "%.*s portrange %u-%u", (int)wlen, what, lo, p);
+		p++;
+	}
+	put(b, ")");
+}
+
+/* The template without comments, placeholders expanded; 0 or -1. */
+static int
+expand(const char *t, const uint8_t *ports, struct buf *b)
+{
+	const char *end;
+
+	while (*t) {
+		if (*t == '#') {
+			t += strcspn(t, "\n");
+			continue;
+		}
+		if (strncmp(t, "@PORTS", 6) == 0 && (t[6] == ':' || t[6] == '=')) {
+			end = strchr(t + 7, '@');
+			if (end == NULL || end == t + 7)
+				return -1;
+			port_runs(ports, b, t[6] == '=', t + 7, (size_t)(end - t - 7));
+			t = end + 1;
+			continue;
+		}
+		if (*t == '@')
+			return -1;
+		/* Line breaks and indentation become single spaces. */
+		if (*t == '\n' || *t == '\t' || *t == ' ') {
+			if (b->len > 0 && b->s[b->len - 1] != ' ' &&
+			    b->s[b->len - 1] != '(')
+				put(b, " ");
+		} else
+			put(b, "%c", *t);
+		t++;
+	}
+	return 0;
+}
+
+char *
+filter_build(const char *tmpl, const uint8_t ports[65536 / 8], int with_vlan)
+{
+	struct buf base = { NULL, 0, 0, 0 }, out = { NULL, 0, 0, 0 };
+
+	put(&base, "%s", "");
+	if (expand(tmpl, ports, &base) != 0 || base.failed) {
+		free(base.s);
+		return NULL;
+	}
+	if (!with_vlan)
+		return base.s;
+	/* Untagged, then one, two and three tags (802.1Q, 802.1ad, 0x9100). */
+	put(&out, "(%s) or (vlan and ((%s) or (vlan and ((%s) or (vlan and (%s))))))",
+	    base.s, base.s, base.s, base.s);
+	free(base.s);
+	if (out.failed) {
+		free(out.s);
+		return NULL;
+	}
+	return out.s;
+}
+
+int
+filter_compile(pcap_t *p, const char *tmpl, const uint8_t ports[65536 / 8],
+    struct bpf_program *prog)
+{
+	int with_vlan, rc = -1;
+	char *f;
+
+	for (with_vlan = 1; with_vlan >= 0 && rc != 0; with_vlan--) {
+		if ((f = filter_build(tmpl, ports, with_vlan)) == NULL)
+			return -1;
+		rc = pcap_compile(p, prog, f, 1, PCAP_NETMASK_UNKNOWN);
+		free(f);
+	}
+	return rc;
+}

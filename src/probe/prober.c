@@ -1,0 +1,511 @@
+/*
+ * The probe scheduler.  Phases: resolve names, then send (rate-limited,
+ * retries at even intervals within the timeout), then wait until every probe
+ * has its record.  Classification is the pipeline's: each SYN sent is fed to
+ * it (pipeline_syn_sent), the capture supplies the answers.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "probe/inject.h"
+#include "probe/prober.h"
+#include "probe/resolve.h"
+
+enum phase { PH_RESOLVE, PH_SEND, PH_DONE };
+
+struct probe {
+	struct tuple t;
+	uint32_t isn;
+	const struct resolved *dst;	/* name, MX and preference it came from */
+	int spec;			/* which probe_spec asked for it */
+	int sent;			/* SYNs sent so far */
+	int64_t next_us;		/* when the next SYN is due */
+	int done;			/* its record was emitted */
+};
+
+struct prober {
+	const struct probe_config *cfg;
+	struct pipeline *pl;
+	struct injector *inj;
+	struct resolver *res;
+	struct resolved *literal;	/* address targets, one per spec entry */
+	int nliteral;
+	struct probe *probes;
+	size_t n, ndone;
+	int64_t next_send;		/* rate limit */
+	int64_t last_send;
+	uint32_t secret;
+	enum phase phase;
+	char err[256];
+	int failed;
+};
+
+static uint32_t
+random32(void)
+{
+	uint32_t v = 0;
+
+	if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
+		v = (uint32_t)getpid() * 2654435761u ^ (uint32_t)time(NULL);
+	return v;
+}
+
+static int
+is_literal(const struct prober *p, const struct resolved *r)
+{
+	return r >= p->literal && r < p->literal + p->nliteral;
+}
+
+/* The source address the routing table would use towards dst. */
+static int
+route_source(const struct addr *dst, struct addr *src)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, rc = -1;
+
+	memset(&ss, 0, sizeof ss);
+	memset(src, 0, sizeof *src);
+	if (dst->family == 4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(25);
+		memcpy(&s4->sin_addr, dst->b, 4);
+		len = sizeof *s4;
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(25);
+		memcpy(&s6->sin6_addr, dst->b, 16);
+		len = sizeof *s6;
+	}
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) < 0)
+		return -1;
+	/* A UDP connect() sends nothing; it only asks for a route. */
+	if (connect(fd, (struct sockaddr *)&ss, len) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+		src->family = dst->family;
+		if (dst->family == 4)
+			memcpy(src->b, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+		else
+			memcpy(src->b, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+		rc = 0;
+	}
+	close(fd);
+	return rc;
+}
+
+/* Asks the resolver once per distinct name. */
+static int
+seen_before(const struct probe_config *cfg, int spec, int idx, int domain)
+{
+	const char *name = domain ? cfg->specs[spec].domains[idx] :
+	    cfg->specs[spec].targets[idx];
+	int s, i;
+
+	for (s = 0; s <= spec; s++) {
+		const struct probe_spec *ps = &cfg->specs[s];
+		int n = domain ? ps->ndomains : ps->ntargets;
+
+		for (i = 0; i < n && (s < spec || i < idx); i++)
+			if (strcmp(domain ? ps->domains[i] : ps->targets[i], name) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+struct prober *
+prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
+    size_t errlen)
+{
+	struct prober *p;
+	struct addr a;
+	int s, i, nt = 0;
+
+	for (s = 0; s < cfg->nspecs; s++) {
+		const struct probe_spec *ps = &cfg->specs[s];
+
+		if (ps->ndomains + ps->ntargets == 0) {
+			snprintf(err, errlen, "probe: nothing to probe (give --mx or --target)");
+			return NULL;
+		}
+		for (i = 0; i < ps->nsources; i++)
+			if (!addr_parse(ps->sources[i], &a)) {
+				snprintf(err, errlen, "--source %s: not an IPv4 or IPv6 address",
+				    ps->sources[i]);
+				return NULL;
+			}
+		nt += ps->ntargets;
+	}
+	if ((p = calloc(1, sizeof *p)) == NULL ||
+	    (p->literal = calloc((size_t)nt + 1, sizeof *p->literal)) == NULL) {
+		free(p);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->cfg = cfg;
+	p->pl = pl;
+	p->res = resolver_new(cfg->dns_server, cfg->family, err, errlen);
+	if (p->res == NULL) {
+		free(p->literal);
+		free(p);
+		return NULL;
+	}
+	for (s = 0; s < cfg->nspecs; s++) {
+		const struct probe_spec *ps = &cfg->specs[s];
+
+		for (i = 0; i < ps->ndomains; i++)
+			if (!seen_before(cfg, s, i, 1))
+				resolver_add_domain(p->res, ps->domains[i]);
+		for (i = 0; i < ps->ntargets; i++) {
+			struct resolved *l = &p->literal[p->nliteral];
+
+			if (seen_before(cfg, s, i, 0))
+				continue;
+			if (addr_parse(ps->targets[i], &l->a)) {
+				snprintf(l->host, sizeof l->host, "%s", ps->targets[i]);
+				l->mx_pref = -1;
+				p->nliteral++;
+			} else
+				resolver_add_host(p->res, ps->targets[i]);
+		}
+	}
+	p->secret = random32();
+	p->phase = PH_RESOLVE;
+	return p;
+}
+
+void
+prober_free(struct prober *p)
+{
+	if (p == NULL)
+		return;
+	injector_close(p->inj);
+	resolver_free(p->res);
+	free(p->probes);
+	free(p->literal);
+	free(p);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+fail(struct prober *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p->failed) {
+		va_start(ap, fmt);
+		vsnprintf(p->err, sizeof p->err, fmt, ap);
+		va_end(ap);
+	}
+	p->failed = 1;
+	p->phase = PH_DONE;
+}
+
+int
+prober_failed(const struct prober *p, char *err, size_t errlen)
+{
+	if (p->failed)
+		snprintf(err, errlen, "%s", p->err);
+	return p->failed;
+}
+
+static int
+find(const struct prober *p, const struct tuple *t)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (tuple_eq(&p->probes[i].t, t))
+			return (int)i;
+	return -1;
+}
+
+/* A source port not yet used towards the same target and port. */
+static uint16_t
+pick_port(const struct prober *p, struct tuple *t)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		t->client_port = (uint16_t)(32768 + random32() % 28232);
+		if (find(p, t) < 0)
+			break;
+	}
+	return t->client_port;
+}
+
+static int
+add_probe(struct prober *p, int spec, const struct addr *src,
+    const struct resolved *dst, uint16_t port)
+{
+	struct probe *pr;
+
+	if (p->n == (size_t)p->cfg->max_probes) {
+		fail(p, "more probes than --max-probes %d allows; name fewer "
+		    "sources, targets or ports", p->cfg->max_probes);
+		return -1;
+	}
+	pr = &p->probes[p->n++];
+	memset(pr, 0, sizeof *pr);
+	pr->t.client = *src;
+	pr->t.server = dst->a;
+	pr->t.server_port = port;
+	pick_port(p, &pr->t);
+	/* The ISN is a keyed hash of the tuple: answers are checked against it. */
+	pr->isn = tuple_hash(&pr->t, p->secret);
+	pr->dst = dst;
+	pr->spec = spec;
+	return 0;
+}
+
+static void
+report_notes(const struct prober *p)
+{
+	const struct dns_note *n;
+	size_t i, k = resolver_notes(p->res, &n);
+
+	for (i = 0; i < k; i++)
+		fprintf(p->cfg->notes, "dns: %s: %s\n", n[i].name, n[i].what);
+	fflush(p->cfg->notes);
+}
+
+/* Does resolved address r answer one of spec's names? */
+static int
+spec_wants(const struct prober *p, const struct probe_spec *ps,
+    const struct resolved *r)
+{
+	int i;
+
+	if (is_literal(p, r)) {
+		for (i = 0; i < ps->ntargets; i++)
+			if (strcmp(ps->targets[i], r->host) == 0)
+				return 1;
+		return 0;
+	}
+	if (r->domain[0] != '\0') {
+		for (i = 0; i < ps->ndomains; i++)
+			if (strcmp(ps->domains[i], r->domain) == 0)
+				return 1;
+		return 0;
+	}
+	for (i = 0; i < ps->ntargets; i++)
+		if (strcmp(ps->targets[i], r->host) == 0)
+			return 1;
+	return 0;
+}
+
+/* One spec's (target, port, source) with matching families, in MX order. */
+static void
+build_spec(struct prober *p, int spec, const struct resolved *r, size_t nr)
+{
+	const struct probe_spec *ps = &p->cfg->specs[spec];
+	const struct resolved *dst;
+	struct addr src;
+	int port, s;
+	size_t l;
+
+	for (l = 0; l < (size_t)p->nliteral + nr && !p->failed; l++) {
+		dst = l < (size_t)p->nliteral ? &p->literal[l] : &r[l - p->nliteral];
+		if (!spec_wants(p, ps, dst) ||
+		    (p->cfg->family && dst->a.family != p->cfg->family))
+			continue;
+		for (port = 1; port < 65536 && !p->failed; port++) {
+			if (!port_in(ps->ports, (uint16_t)port))
+				continue;
+			if (ps->nsources == 0) {
+				if (route_source(&dst->a, &src) == 0)
+					add_probe(p, spec, &src, dst, (uint16_t)port);
+				continue;
+			}
+			for (s = 0; s < ps->nsources && !p->failed; s++)
+				if (addr_parse(ps->sources[s], &src) &&
+				    src.family == dst->a.family)
+					add_probe(p, spec, &src, dst, (uint16_t)port);
+		}
+	}
+}
+
+static void
+build_probes(struct prober *p)
+{
+	const struct resolved *r;
+	size_t nr = resolver_results(p->res, &r);
+	int s;
+
+	report_notes(p);
+	if ((p->probes = calloc((size_t)p->cfg->max_probes, sizeof *p->probes)) == NULL) {
+		fail(p, "out of memory");
+		return;
+	}
+	for (s = 0; s < p->cfg->nspecs && !p->failed; s++)
+		build_spec(p, s, r, nr);
+	if (!p->failed && p->n == 0 && !p->cfg->allow_empty) {
+		fail(p, "nothing to probe: no address resolved, or none of the "
+		    "family of a source");
+		return;
+	}
+	if (p->n == 0) {
+		p->phase = PH_DONE;
+		return;
+	}
+	p->phase = p->failed ? PH_DONE : PH_SEND;
+}
+
+static int64_t
+retry_interval(const struct prober *p)
+{
+	return p->cfg->timeout_us / (p->cfg->retries + 1);
+}
+
+static void
+send_due(struct prober *p, int64_t now)
+{
+	int64_t gap = (int64_t)(1e6 / p->cfg->rate);
+	size_t i;
+
+	for (i = 0; i < p->n && now >= p->next_send; i++) {
+		struct probe *pr = &p->probes[i];
+		char err[256];
+
+		if (pr->done || pr->sent > p->cfg->retries ||
+		    (pr->sent > 0 && now < pr->next_us))
+			continue;
+		/* Fed to the pipeline first: the attempt exists before any answer. */
+		pipeline_syn_sent(p->pl, now, &pr->t, pr->isn, (uint8_t)p->cfg->ttl);
+		if (injector_syn(p->inj, &pr->t, pr->isn, (uint8_t)p->cfg->ttl, err,
+		    sizeof err) != 0) {
+			char a[ADDR_STRLEN];
+
+			fail(p, "cannot send a SYN to %s: %s",
+			    addr_str(&pr->t.server, a), err);
+			return;
+		}
+		pr->sent++;
+		pr->next_us = now + retry_interval(p);
+		p->next_send = now + gap;
+		p->last_send = now;
+	}
+}
+
+/* The pipeline's annotate hook: probe fields, and only our probes. */
+static int
+annotate(void *ctx, struct record *r)
+{
+	struct prober *p = ctx;
+	int i = find(p, &r->t);
+	struct probe *pr;
+	char err[256];
+
+	if (i < 0)
+		return 0;	/* the host's own traffic, not a probe */
+	pr = &p->probes[i];
+	r->probe = true;
+	r->probe_spec = pr->spec;
+	/* The name the address came from; none for a literal --target. */
+	r->mx = is_literal(p, pr->dst) ? NULL : pr->dst->host;
+	r->mx_pref = pr->dst->mx_pref;
+	r->domain = pr->dst->domain[0] ? pr->dst->domain : NULL;
+	if (!pr->done) {
+		pr->done = 1;
+		p->ndone++;
+	}
+	/* Leave no half-open connection on the recipient. */
+	if (r->v.cls == VC_ACCEPTED)
+		injector_rst(p->inj, &pr->t, pr->isn + 1, (uint8_t)p->cfg->ttl, err,
+		    sizeof err);
+	return 1;
+}
+
+static int
+hook_privileged(void *ctx, char *err, size_t errlen)
+{
+	struct prober *p = ctx;
+
+	p->inj = injector_open(err, errlen);
+	return p->inj == NULL ? -1 : 0;
+}
+
+static int
+hook_pollfds(void *ctx, struct pollfd *pfd, int max)
+{
+	struct prober *p = ctx;
+
+	return p->phase == PH_RESOLVE ? resolver_pollfds(p->res, pfd, max) : 0;
+}
+
+static int64_t
+hook_deadline(void *ctx, int64_t now)
+{
+	struct prober *p = ctx;
+	int64_t d = INT64_MAX;
+	size_t i;
+
+	if (p->phase == PH_RESOLVE)
+		return resolver_deadline(p->res, now);
+	if (p->phase == PH_DONE)
+		return now;
+	/* The earliest SYN due over all probes: a probe waiting for its retry
+	 * must not hold back the first SYN of the ones after it. */
+	for (i = 0; i < p->n; i++) {
+		const struct probe *pr = &p->probes[i];
+		int64_t due;
+
+		if (pr->done || pr->sent > p->cfg->retries)
+			continue;
+		due = pr->sent == 0 ? p->next_send : pr->next_us;
+		if (due < d)
+			d = due;
+	}
+	if (d < p->next_send)
+		d = p->next_send;
+	return d;
+}
+
+static int
+hook_step(void *ctx, const struct pollfd *pfd, int n, int64_t now)
+{
+	struct prober *p = ctx;
+
+	switch (p->phase) {
+	case PH_RESOLVE:
+		resolver_process(p->res, pfd, n);
+		if (!resolver_busy(p->res))
+			build_probes(p);
+		return p->phase == PH_DONE;
+	case PH_SEND:
+		send_due(p, now);
+		if (p->ndone == p->n)
+			p->phase = PH_DONE;
+		/* The tracker decides every probe timeout after its last SYN;
+		 * a second more is only a guard against a lost record. */
+		else if (p->last_send != 0 && now > p->last_send +
+		    p->cfg->timeout_us + 1000000)
+			p->phase = PH_DONE;
+		return p->phase == PH_DONE;
+	default:
+		return 1;
+	}
+}
+
+void
+prober_hooks(struct prober *p, struct live_hooks *h)
+{
+	h->ctx = p;
+	h->privileged = hook_privileged;
+	h->pollfds = hook_pollfds;
+	h->deadline = hook_deadline;
+	h->step = hook_step;
+	p->pl->annotate = annotate;
+	p->pl->annotate_ctx = p;
+}

@@ -1,0 +1,534 @@
+/* c-ares in someone else's poll loop: ARES_OPT_SOCK_STATE_CB tracks the
+ * sockets, ares_process_fd() serves them and fires query timeouts. */
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <ares.h>
+
+#include "probe/resolve.h"
+
+#define MAX_SOCKS 16
+#define MAX_RESULTS 1024
+#define MAX_NOTES 256
+#define MAX_PTRS 512
+#define MAX_DNSBLS 512
+
+struct sock {
+	ares_socket_t fd;
+	int r, w;
+};
+
+struct resolver {
+	ares_channel ch;
+	int family;
+	int pending;			/* queries in flight */
+	struct sock socks[MAX_SOCKS];
+	int nsocks;
+	struct resolved results[MAX_RESULTS];
+	size_t nresults;
+	struct dns_note notes[MAX_NOTES];
+	size_t nnotes;
+	struct ptr_result ptrs[MAX_PTRS];
+	size_t nptrs;
+	struct dnsbl_result dnsbls[MAX_DNSBLS];
+	size_t ndnsbls;
+};
+
+/* A lookup in flight: which name, and for which MX (if any). */
+struct job {
+	struct resolver *r;
+	char name[RESOLVE_NAME_MAX];
+	char domain[RESOLVE_NAME_MAX];
+	int mx_pref;
+	int fallback;			/* A/AAAA of a domain that has no MX */
+};
+
+static void
+sock_state(void *data, ares_socket_t fd, int readable, int writable)
+{
+	struct resolver *r = data;
+	int i;
+
+	for (i = 0; i < r->nsocks && r->socks[i].fd != fd; i++)
+		;
+	if (!readable && !writable) {
+		if (i < r->nsocks)
+			r->socks[i] = r->socks[--r->nsocks];
+		return;
+	}
+	if (i == r->nsocks) {
+		if (r->nsocks == MAX_SOCKS)
+			return;	/* c-ares still times the query out */
+		r->nsocks++;
+	}
+	r->socks[i].fd = fd;
+	r->socks[i].r = readable;
+	r->socks[i].w = writable;
+}
+
+static void
+note(struct resolver *r, const char *name, int failed, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+note(struct resolver *r, const char *name, int failed, const char *fmt, ...)
+{
+	struct dns_note *n;
+	va_list ap;
+
+	if (r->nnotes == MAX_NOTES)
+		return;
+	n = &r->notes[r->nnotes++];
+	snprintf(n->name, sizeof n->name, "%s", name);
+	n->failed = failed;
+	va_start(ap, fmt);
+	vsnprintf(n->what, sizeof n->what, fmt, ap);
+	va_end(ap);
+}
+
+/* DNS status as an operator reads it in dig(1) output. */
+static const char *
+status_name(int status)
+{
+	switch (status) {
+	case ARES_ENOTFOUND: return "NXDOMAIN";
+	case ARES_ENODATA: return "NODATA";
+	case ARES_ESERVFAIL: return "SERVFAIL";
+	case ARES_EREFUSED: return "REFUSED";
+	case ARES_ETIMEOUT: return "timeout";
+	case ARES_ECONNREFUSED: return "server unreachable";
+	case ARES_EBADRESP: return "bad response";
+	default: return ares_strerror(status);
+	}
+}
+
+static struct job *
+job_new(struct resolver *r, const char *name, const char *domain, int pref)
+{
+	struct job *j = calloc(1, sizeof *j);
+
+	if (j == NULL)
+		return NULL;
+	j->r = r;
+	snprintf(j->name, sizeof j->name, "%s", name);
+	snprintf(j->domain, sizeof j->domain, "%s", domain);
+	j->mx_pref = pref;
+	return j;
+}
+
+static void on_addrinfo(void *arg, int status, int timeouts,
+    struct ares_addrinfo *ai);
+
+static void
+lookup_addresses(struct job *j)
+{
+	struct ares_addrinfo_hints hints;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = j->r->family == 4 ? AF_INET :
+	    j->r->family == 6 ? AF_INET6 : AF_UNSPEC;
+	j->r->pending++;
+	ares_getaddrinfo(j->r->ch, j->name, NULL, &hints, on_addrinfo, j);
+}
+
+static void
+on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinfo *ai)
+{
+	struct job *j = arg;
+	struct resolver *r = j->r;
+	struct ares_addrinfo_node *n;
+	char list[120] = "", a[ADDR_STRLEN];
+	size_t before = r->nresults;
+
+	(void)timeouts;
+	r->pending--;
+	if (status != ARES_SUCCESS) {
+		note(r, j->name, 1, "A/AAAA: %s", status_name(status));
+		free(j);
+		return;
+	}
+	for (n = ai->nodes; n != NULL && r->nresults < MAX_RESULTS; n = n->ai_next) {
+		struct resolved *res = &r->results[r->nresults];
+
+		memset(res, 0, sizeof *res);
+		if (n->ai_family == AF_INET) {
+			res->a.family = 4;
+			memcpy(res->a.b, &((struct sockaddr_in *)(void *)n->ai_addr)->sin_addr, 4);
+		} else if (n->ai_family == AF_INET6) {
+			res->a.family = 6;
+			memcpy(res->a.b, &((struct sockaddr_in6 *)(void *)n->ai_addr)->sin6_addr, 16);
+		} else
+			continue;
+		snprintf(res->host, sizeof res->host, "%s", j->name);
+		snprintf(res->domain, sizeof res->domain, "%s", j->domain);
+		res->mx_pref = j->mx_pref;
+		r->nresults++;
+		if (strlen(list) < sizeof list - ADDR_STRLEN - 8)
+			snprintf(list + strlen(list), sizeof list - strlen(list),
+			    "%s%s", list[0] ? " " : "", addr_str(&res->a, a));
+	}
+	ares_freeaddrinfo(ai);
+	if (r->nresults == before)
+		note(r, j->name, 1, "A/AAAA: no address");
+	else
+		note(r, j->name, 0, "A/AAAA: %s", list);
+	free(j);
+}
+
+static int
+pref_cmp(const void *x, const void *y)
+{
+	const struct ares_mx_reply *const *a = x, *const *b = y;
+
+	if ((*a)->priority != (*b)->priority)
+		return (*a)->priority - (*b)->priority;
+	return strcmp((*a)->host, (*b)->host);
+}
+
+static void
+on_mx(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct job *j = arg, *h;
+	struct resolver *r = j->r;
+	struct ares_mx_reply *mx = NULL, *m, *sorted[64];
+	int n = 0, i;
+
+	(void)timeouts;
+	r->pending--;
+	if (status == ARES_SUCCESS)
+		status = ares_parse_mx_reply(abuf, alen, &mx);
+	if (status == ARES_ENODATA || (status == ARES_SUCCESS && mx == NULL)) {
+		/* No MX: the name itself is the mail exchanger (implicit MX). */
+		note(r, j->name, 0, "MX: none, using its A/AAAA (implicit MX)");
+		j->fallback = 1;
+		j->mx_pref = 0;
+		lookup_addresses(j);
+		return;
+	}
+	if (status != ARES_SUCCESS) {
+		note(r, j->name, 1, "MX: %s", status_name(status));
+		free(j);
+		return;
+	}
+	for (m = mx; m != NULL && n < 64; m = m->next)
+		sorted[n++] = m;
+	qsort(sorted, (size_t)n, sizeof sorted[0], pref_cmp);
+	/* RFC 7505 null MX: the domain accepts no mail. */
+	if (n == 1 && sorted[0]->host[0] == '\0') {
+		note(r, j->name, 1, "MX: null MX (RFC 7505): the domain accepts no mail");
+	} else {
+		for (i = 0; i < n; i++) {
+			note(r, j->name, 0, "MX: %s (%u)", sorted[i]->host,
+			    sorted[i]->priority);
+			if ((h = job_new(r, sorted[i]->host, j->name,
+			    sorted[i]->priority)) != NULL)
+				lookup_addresses(h);
+		}
+	}
+	ares_free_data(mx);
+	free(j);
+}
+
+struct resolver *
+resolver_new(const char *server, int family, char *err, size_t errlen)
+{
+	struct ares_options o;
+	struct resolver *r;
+	int rc, mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
+
+	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
+		return NULL;
+	}
+	if ((r = calloc(1, sizeof *r)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->family = family;
+	memset(&o, 0, sizeof o);
+	o.sock_state_cb = sock_state;
+	o.sock_state_cb_data = r;
+	o.timeout = 2000;
+	o.tries = 2;
+	if (server != NULL) {
+		/* A resolver named on the command line: DNS only, no /etc/hosts. */
+		o.lookups = (char *)"b";
+		mask |= ARES_OPT_LOOKUPS;
+	}
+	if ((rc = ares_init_options(&r->ch, &o, mask)) != ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
+		free(r);
+		return NULL;
+	}
+	if (server != NULL &&
+	    (rc = ares_set_servers_ports_csv(r->ch, server)) != ARES_SUCCESS) {
+		snprintf(err, errlen, "--dns-server %s: %s", server, ares_strerror(rc));
+		resolver_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+resolver_free(struct resolver *r)
+{
+	if (r == NULL)
+		return;
+	ares_destroy(r->ch);
+	free(r);
+}
+
+void
+resolver_add_domain(struct resolver *r, const char *domain)
+{
+	struct job *j = job_new(r, domain, domain, -1);
+
+	if (j == NULL)
+		return;
+	r->pending++;
+	ares_query(r->ch, domain, ns_c_in, ns_t_mx, on_mx, j);
+}
+
+void
+resolver_add_host(struct resolver *r, const char *host)
+{
+	struct job *j = job_new(r, host, "", -1);
+
+	if (j != NULL)
+		lookup_addresses(j);
+}
+
+int
+resolver_pollfds(const struct resolver *r, struct pollfd *pfd, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < r->nsocks && n < max; i++, n++) {
+		pfd[n].fd = r->socks[i].fd;
+		pfd[n].events = (short)((r->socks[i].r ? POLLIN : 0) |
+		    (r->socks[i].w ? POLLOUT : 0));
+		pfd[n].revents = 0;
+	}
+	return n;
+}
+
+int64_t
+resolver_deadline(struct resolver *r, int64_t now)
+{
+	struct timeval tv, *t;
+
+	if (r->pending == 0)
+		return INT64_MAX;
+	if ((t = ares_timeout(r->ch, NULL, &tv)) == NULL)
+		return now + 1000000;
+	return now + (int64_t)t->tv_sec * 1000000 + t->tv_usec;
+}
+
+void
+resolver_process(struct resolver *r, const struct pollfd *pfd, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		ares_process_fd(r->ch,
+		    (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD,
+		    (pfd[i].revents & POLLOUT) ? pfd[i].fd : ARES_SOCKET_BAD);
+	}
+	/* Lets c-ares notice timed-out queries. */
+	ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+}
+
+int
+resolver_busy(const struct resolver *r)
+{
+	return r->pending > 0;
+}
+
+size_t
+resolver_results(const struct resolver *r, const struct resolved **out)
+{
+	*out = r->results;
+	return r->nresults;
+}
+
+size_t
+resolver_notes(const struct resolver *r, const struct dns_note **out)
+{
+	*out = r->notes;
+	return r->nnotes;
+}
+
+struct ptr_job {
+	struct resolver *r;
+	struct ptr_result *p;
+};
+
+static void
+on_ptr(void *arg, int status, int timeouts, struct hostent *he)
+{
+	struct ptr_job *j = arg;
+
+	j->r->pending--;
+	if (status == ARES_SUCCESS && he != NULL && he->h_name != NULL)
+		snprintf(j->p->name, sizeof j->p->name, "%s", he->h_name);
+	else
+		/* c-ares ends a PTR lookup whose queries all timed out as
+		 * "not found": say timeout, not NXDOMAIN. */
+		snprintf(j->p->status, sizeof j->p->status, "%s",
+		    status == ARES_ENOTFOUND && timeouts > 0 ? "timeout" :
+		    status_name(status));
+	free(j);
+}
+
+void
+resolver_add_ptr(struct resolver *r, const struct addr *a)
+{
+	struct ptr_job *j;
+	size_t i;
+
+	for (i = 0; i < r->nptrs; i++)
+		if (addr_eq(&r->ptrs[i].a, a))
+			return;
+	if (r->nptrs == MAX_PTRS || (j = calloc(1, sizeof *j)) == NULL)
+		return;
+	j->r = r;
+	j->p = &r->ptrs[r->nptrs++];
+	memset(j->p, 0, sizeof *j->p);
+	j->p->a = *a;
+	r->pending++;
+	ares_gethostbyaddr(r->ch, a->b, a->family == 6 ? 16 : 4,
+	    a->family == 6 ? AF_INET6 : AF_INET, on_ptr, j);
+}
+
+struct bl_job {
+	struct resolver *r;
+	struct dnsbl_result *d;
+	char name[RESOLVE_NAME_MAX + 80];
+};
+
+/* TXT strings: printable ASCII, the rest dropped. */
+static void
+on_dnsbl_txt(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct bl_job *j = arg;
+	struct ares_txt_reply *txt = NULL, *t;
+	size_t n = 0, k;
+
+	(void)timeouts;
+	j->r->pending--;
+	if (status == ARES_SUCCESS &&
+	    ares_parse_txt_reply(abuf, alen, &txt) == ARES_SUCCESS) {
+		for (t = txt; t != NULL; t = t->next)
+			for (k = 0; k < t->length && n + 1 < sizeof j->d->reason; k++)
+				if (t->txt[k] >= 0x20 && t->txt[k] < 0x7f)
+					j->d->reason[n++] = (char)t->txt[k];
+		j->d->reason[n] = '\0';
+		ares_free_data(txt);
+	}
+	free(j);
+}
+
+static void
+on_dnsbl_a(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct bl_job *j = arg;
+	struct ares_addrttl a[4];
+	int n = 4;
+
+	(void)timeouts;
+	j->r->pending--;
+	if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
+		j->d->listed = 0;
+		free(j);
+		return;
+	}
+	if (status != ARES_SUCCESS ||
+	    ares_parse_a_reply(abuf, alen, NULL, a, &n) != ARES_SUCCESS || n < 1) {
+		j->d->listed = -1;
+		snprintf(j->d->status, sizeof j->d->status, "%s",
+		    status_name(status == ARES_SUCCESS ? ARES_EBADRESP : status));
+		free(j);
+		return;
+	}
+	j->d->listed = 1;
+	inet_ntop(AF_INET, &a[0].ipaddr, j->d->code, sizeof j->d->code);
+	/* The listing's reason, where the zone publishes one. */
+	j->r->pending++;
+	ares_query(j->r->ch, j->name, ns_c_in, ns_t_txt, on_dnsbl_txt, j);
+}
+
+void
+resolver_add_dnsbl(struct resolver *r, const struct addr *a, const char *zone)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct bl_job *j;
+	char *p;
+	int i;
+
+	if (r->ndnsbls == MAX_DNSBLS || (j = calloc(1, sizeof *j)) == NULL)
+		return;
+	j->r = r;
+	j->d = &r->dnsbls[r->ndnsbls++];
+	memset(j->d, 0, sizeof *j->d);
+	j->d->a = *a;
+	j->d->listed = -1;
+	snprintf(j->d->zone, sizeof j->d->zone, "%s", zone);
+	p = j->name;
+	if (a->family == 4)
+		p += sprintf(p, "%u.%u.%u.%u.", a->b[3], a->b[2], a->b[1], a->b[0]);
+	else
+		for (i = 15; i >= 0; i--) {
+			*p++ = hex[a->b[i] & 15], *p++ = '.';
+			*p++ = hex[a->b[i] >> 4], *p++ = '.';
+		}
+	snprintf(p, sizeof j->name - (size_t)(p - j->name), "%s", zone);
+	r->pending++;
+	ares_query(r->ch, j->name, ns_c_in, ns_t_a, on_dnsbl_a, j);
+}
+
+void
+resolver_wait(struct resolver *r, int timeout_ms)
+{
+	struct pollfd pfd[MAX_SOCKS];
+	struct timeval start, now;
+	int n, elapsed = 0;
+
+	gettimeofday(&start, NULL);
+	while (resolver_busy(r) && elapsed < timeout_ms) {
+		int64_t d = resolver_deadline(r, 0);
+		int wait = d == INT64_MAX ? 100 : (int)(d / 1000) + 1;
+
+		if (wait > timeout_ms - elapsed)
+			wait = timeout_ms - elapsed;
+		n = resolver_pollfds(r, pfd, MAX_SOCKS);
+		if (poll(pfd, (nfds_t)n, wait) < 0)
+			break;
+		resolver_process(r, pfd, n);
+		gettimeofday(&now, NULL);
+		elapsed = (int)((now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_usec - start.tv_usec) / 1000);
+	}
+}
+
+size_t
+resolver_ptrs(const struct resolver *r, const struct ptr_result **out)
+{
+	*out = r->ptrs;
+	return r->nptrs;
+}
+
+size_t
+resolver_dnsbls(const struct resolver *r, const struct dnsbl_result **out)
+{
+	*out = r->dnsbls;
+	return r->ndnsbls;
+}

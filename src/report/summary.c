@@ -1,0 +1,180 @@
+/*
+ * Per-server and per-client counts per class, and the capture counters.
+ * The tables have a fixed size so that a flood of spoofed clients cannot grow
+ * memory: keys past the limit are added up in an "(other)" row.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/sink.h"
+
+#define AGG_MAX 1024		/* rows per table */
+#define AGG_SLOTS 2048		/* open addressing, load <= 1/2 */
+
+struct agg_row {
+	struct addr a;
+	uint16_t port;
+	uint8_t used;
+	uint64_t n[VC_COUNT];
+};
+
+struct agg {
+	struct agg_row slot[AGG_SLOTS];
+	struct agg_row other;
+	struct agg_row *last;		/* the row found last */
+	uint32_t rows;
+};
+
+struct summary_sink {
+	struct sink base;
+	uint64_t total[VC_COUNT];
+	struct agg servers, clients;
+};
+
+static struct agg_row *
+agg_get(struct agg *g, const struct addr *a, uint16_t port)
+{
+	struct tuple k;
+	uint32_t h;
+
+	/* Consecutive records often share their server or client. */
+	if (g->last != NULL && g->last->port == port && addr_eq(&g->last->a, a))
+		return g->last;
+	k.client = *a;
+	k.server = *a;
+	k.client_port = k.server_port = port;
+	h = tuple_hash(&k, 0) & (AGG_SLOTS - 1);
+	while (g->slot[h].used) {
+		if (g->slot[h].port == port && addr_eq(&g->slot[h].a, a))
+			return g->last = &g->slot[h];
+		h = (h + 1) & (AGG_SLOTS - 1);
+	}
+	if (g->rows >= AGG_MAX)
+		return &g->other;
+	g->rows++;
+	g->slot[h].used = 1;
+	g->slot[h].a = *a;
+	g->slot[h].port = port;
+	return g->last = &g->slot[h];
+}
+
+static void
+summary_record(struct sink *s, const struct record *r)
+{
+	struct summary_sink *m = (struct summary_sink *)s;
+
+	m->total[r->v.cls]++;
+	agg_get(&m->servers, &r->t.server, r->t.server_port)->n[r->v.cls]++;
+	agg_get(&m->clients, &r->t.client, 0)->n[r->v.cls]++;
+}
+
+static int
+row_cmp(const void *x, const void *y)
+{
+	const struct agg_row *a = x, *b = y;
+	int c;
+
+	if (a->a.family != b->a.family)
+		return a->a.family - b->a.family;
+	if ((c = memcmp(a->a.b, b->a.b, 16)) != 0)
+		return c;
+	return (int)a->port - (int)b->port;
+}
+
+static void
+print_counts(FILE *out, const uint64_t n[VC_COUNT])
+{
+	uint64_t total = 0;
+	int c;
+
+	for (c = 0; c < VC_COUNT; c++)
+		total += n[c];
+	fprintf(out, " %7" PRIu64, total);
+	for (c = 0; c < VC_COUNT; c++)
+		fprintf(out, " %*" PRIu64, (int)strlen(vclass_name(c)), n[c]);
+	putc('\n', out);
+}
+
+static void
+print_table(FILE *out, const char *title, struct agg *g, int with_port)
+{
+	struct agg_row rows[AGG_MAX];
+	char a[ADDR_STRLEN], key[ADDR_STRLEN + 10];
+	uint32_t i, n = 0;
+	int c;
+
+	fprintf(out, "%-45s %7s", title, "total");
+	for (c = 0; c < VC_COUNT; c++)
+		fprintf(out, " %s", vclass_name(c));
+	putc('\n', out);
+	for (i = 0; i < AGG_SLOTS; i++)
+		if (g->slot[i].used)
+			rows[n++] = g->slot[i];
+	qsort(rows, n, sizeof rows[0], row_cmp);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "  %-43s", with_port ?
+		    endpoint_str(&rows[i].a, rows[i].port, key) :
+		    addr_str(&rows[i].a, a));
+		print_counts(out, rows[i].n);
+	}
+	for (c = 0; c < VC_COUNT; c++)
+		if (g->other.n[c]) {
+			fprintf(out, "  %-43s", "(other)");
+			print_counts(out, g->other.n);
+			break;
+		}
+}
+
+static void
+summary_finish(struct sink *s, const struct stats *st, int final)
+{
+	struct summary_sink *m = (struct summary_sink *)s;
+	FILE *out = s->out;
+	uint64_t total = 0;
+	int c;
+
+	for (c = 0; c < VC_COUNT; c++)
+		total += m->total[c];
+	fprintf(out, "summary%s: %" PRIu64 " attempts", final ? "" : " so far", total);
+	for (c = 0; c < VC_COUNT; c++)
+		fprintf(out, ", %s %" PRIu64, vclass_name(c), m->total[c]);
+	putc('\n', out);
+	if (total > 0) {
+		print_table(out, "by server", &m->servers, 1);
+		print_table(out, "by client", &m->clients, 0);
+	}
+	fprintf(out, "packets: %" PRIu64 " read", st->packets);
+	for (c = 0; c < DEC_STATUS_COUNT; c++)
+		fprintf(out, ", %s %" PRIu64, decode_status_name(c), st->decode[c]);
+	putc('\n', out);
+	fprintf(out, "ignored: not-smtp %" PRIu64 ", midstream %" PRIu64
+	    ", unmatched syn-ack %" PRIu64 ", unmatched rst %" PRIu64
+	    ", unmatched icmp %" PRIu64 ", duplicate syns %" PRIu64
+	    ", after verdict %" PRIu64 ", time went back %" PRIu64
+	    ", evicted %" PRIu64 "\n",
+	    st->not_smtp, st->midstream, st->unmatched_synack,
+	    st->unmatched_rst, st->unmatched_icmp, st->duplicate_syns,
+	    st->after_verdict, st->time_backwards, st->evicted);
+	if (st->kernel_received >= 0)
+		fprintf(out, "kernel: received %" PRId64 ", dropped %" PRId64
+		    ", interface dropped %" PRId64 "\n", st->kernel_received,
+		    st->kernel_dropped, st->if_dropped);
+	fflush(out);
+}
+
+static const struct sink_ops summary_ops = {
+	summary_record, summary_finish, sink_free
+};
+
+struct sink *
+sink_summary_new(FILE *out)
+{
+	struct summary_sink *m = calloc(1, sizeof *m);
+
+	if (m == NULL)
+		return NULL;
+	m->base.ops = &summary_ops;
+	m->base.out = out;
+	return &m->base;
+}

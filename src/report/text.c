@@ -1,0 +1,81 @@
+/* One human-readable line per attempt. */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "report/sink.h"
+#include "util/timefmt.h"
+
+/* The greeting is printable ASCII with backslashes already doubled; only
+ * the quote needs escaping to keep the line unambiguous. */
+static void
+put_quoted(FILE *out, const char *s)
+{
+	fputs(" \"", out);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('\\', out);
+		putc(*s, out);
+	}
+	putc('"', out);
+}
+
+static void
+text_record(struct sink *s, const struct record *r)
+{
+	FILE *out = s->out;
+	char buf[ADDR_STRLEN], ep[ENDPOINT_STRLEN];
+	const char *en;
+
+	fmt_time(buf, sizeof buf, r->first_syn_us);
+	fprintf(out, "%s ", buf);
+	fputs(endpoint_str(&r->t.client, r->t.client_port, ep), out);
+	fputs(" -> ", out);
+	fputs(endpoint_str(&r->t.server, r->t.server_port, ep), out);
+	fprintf(out, " %s/%s", vclass_name(r->v.cls), r->v.reason);
+	if (r->icmp_type >= 0)
+		fprintf(out, " icmp=%d/%d", r->icmp_type, r->icmp_code);
+	if (r->responder.family != 0)
+		fprintf(out, " responder=%s(%s) ttl=%d hops=%d",
+		    addr_str(&r->responder, buf),
+		    record_responder_is_server(r) ? "server" :
+		    addr_eq(&r->responder, &r->t.client) ? "self" : "hop",
+		    r->reply_ttl, r->hops);
+	if (r->rtt_us >= 0)
+		fprintf(out, " rtt=%" PRId64 ".%03" PRId64 "ms",
+		    r->rtt_us / 1000, r->rtt_us % 1000);
+	fprintf(out, " syns=%" PRIu32, r->syns);
+	if ((en = errno_name(r->v.err)) != NULL)
+		fprintf(out, " errno=%s", en);
+	if (r->has_greeting) {
+		if (r->greeting_code >= 0)
+			fprintf(out, " greeting=%d", r->greeting_code);
+		else
+			fputs(" greeting=none", out);
+		put_quoted(out, r->greeting);
+		if (r->greeting_truncated)
+			fputs(" (truncated)", out);
+	}
+	putc('\n', out);
+}
+
+static void
+text_finish(struct sink *s, const struct stats *st, int final)
+{
+	(void)st;
+	(void)final;
+	fflush(s->out);
+}
+
+static const struct sink_ops text_ops = { text_record, text_finish, sink_free };
+
+struct sink *
+sink_text_new(FILE *out)
+{
+	struct sink *s = calloc(1, sizeof *s);
+
+	if (s != NULL) {
+		s->ops = &text_ops;
+		s->out = out;
+	}
+	return s;
+}
