@@ -36,7 +36,7 @@ enum output { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_SUMMARY };
 
 struct config {
 	enum output output;
-	uint8_t ports[65536 / 8];
+	struct portset ports;
 	struct track_config track;
 	struct live_config live;
 	struct probe_config probe;
@@ -123,32 +123,32 @@ parse_seconds(const char *opt, const char *s, double max)
 
 /* "25,587", "2525-2530": a list of ports and ranges. */
 static void
-parse_ports(const char *s, uint8_t set[65536 / 8])
+parse_ports(const char *s, struct portset *set)
 {
-	char buf[1024], *tok, *save, *dash;
-	long long lo, hi, p;
+	const char *w = s, *end, *bad;
 
-	if (strlen(s) >= sizeof buf)
-		die(EXIT_USAGE, "-p: port list too long");
-	strcpy(buf, s);
-	memset(set, 0, 65536 / 8);
-	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if ((dash = strchr(tok, '-')) != NULL) {
-			*dash = '\0';
-			lo = parse_num("-p", tok, 1, 65535);
-			hi = parse_num("-p", dash + 1, 1, 65535);
-			if (lo > hi)
-				die(EXIT_USAGE, "-p: empty range %s-%s", tok, dash + 1);
-		} else
-			lo = hi = parse_num("-p", tok, 1, 65535);
-		for (p = lo; p <= hi; p++)
-			set[p >> 3] |= (uint8_t)(1u << (p & 7));
+	portset_clear(set);
+	for (; *w != '\0'; w = *end ? end + 1 : end) {
+		size_t n = strcspn(w, ",");
+
+		end = w + n;
+		if (n == 0)
+			continue;
+		switch (portset_parse_item(set, w, n, &bad)) {
+		case PORTSET_OK:
+			break;
+		case PORTSET_NOT_NUMBER:
+			die(EXIT_USAGE, "-p: '%.*s' is not a number",
+			    (int)strcspn(bad, ",-"), bad);
+		case PORTSET_OUT_OF_RANGE:
+			die(EXIT_USAGE, "-p: %.*s is out of range (1-65535)",
+			    (int)strcspn(bad, ",-"), bad);
+		case PORTSET_EMPTY_RANGE:
+			die(EXIT_USAGE, "-p: empty range %.*s", (int)n, w);
+		}
 	}
-	for (p = 0; p < 65536 / 8; p++)
-		if (set[p])
-			return;
-	die(EXIT_USAGE, "-p: no ports in '%s'", s);
+	if (portset_empty(set))
+		die(EXIT_USAGE, "-p: no ports in '%s'", s);
 }
 
 enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
@@ -242,7 +242,7 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 		case OPT_JSON: cfg->output = OUT_JSON; break;
 		case OPT_CSV: cfg->output = OUT_CSV; break;
 		case OPT_SUMMARY: cfg->output = OUT_SUMMARY; break;
-		case 'p': parse_ports(optarg, cfg->ports); break;
+		case 'p': parse_ports(optarg, &cfg->ports); break;
 		case OPT_TIMEOUT:
 			cfg->track.timeout_us = parse_seconds("--timeout", optarg, 86400);
 			break;
@@ -280,8 +280,11 @@ parse_options(const char *cmd, int argc, char **argv, struct config *cfg)
 			    optarg);
 			break;
 		case OPT_SOURCE:
-			add_arg(cfg->spec.sources, &cfg->spec.nsources, "--source",
-			    optarg);
+			if (cfg->spec.nsources == PROBE_MAX_ARGS)
+				die(EXIT_USAGE, "--source: at most %d", PROBE_MAX_ARGS);
+			if (!addr_parse(optarg, &cfg->spec.sources[cfg->spec.nsources++]))
+				die(EXIT_USAGE, "--source %s: not an IPv4 or IPv6 address",
+				    optarg);
 			break;
 		case OPT_DNS_SERVER:
 			cfg->probe.dns_server = cfg->dns.server = optarg;
@@ -424,7 +427,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	if (pipeline_init(&pl, &cfg->track, cfg->ports) != 0)
+	if (pipeline_init(&pl, &cfg->track, &cfg->ports) != 0)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
 		    cfg->track.max_attempts);
 	setup_sinks(&pl, cfg, 0);
@@ -479,7 +482,7 @@ load_filter(const struct config *cfg)
 		text[n] = '\0';
 		tmpl = text;
 	}
-	if ((f = filter_build(tmpl, cfg->ports, 0)) == NULL)
+	if ((f = filter_build(tmpl, &cfg->ports, 0)) == NULL)
 		die(EXIT_USAGE, "%s: malformed @PORTS placeholder",
 		    cfg->filter_file ? cfg->filter_file : "bpf/smtp.bpf");
 	free(f);
@@ -497,10 +500,10 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	if (optind < argc)
 		die(EXIT_USAGE, "watch: unexpected argument '%s'", argv[optind]);
 	cfg->live.filter_template = load_filter(cfg);
-	cfg->live.ports = cfg->ports;
+	cfg->live.ports = &cfg->ports;
 	/* Each verdict is printed the moment it is known. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (pipeline_init(&pl, &cfg->track, cfg->ports) != 0)
+	if (pipeline_init(&pl, &cfg->track, &cfg->ports) != 0)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
 		    cfg->track.max_attempts);
 	pl.max_records = cfg->live.max_verdicts;
@@ -534,7 +537,7 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 	parse_options("probe", argc, argv, cfg);
 	if (optind < argc)
 		die(EXIT_USAGE, "probe: unexpected argument '%s'", argv[optind]);
-	cfg->spec.ports = cfg->ports;
+	cfg->spec.ports = &cfg->ports;
 	cfg->probe.specs = &cfg->spec;
 	cfg->probe.nspecs = 1;
 	probe_setup(cfg, &pl);
@@ -581,7 +584,7 @@ probe_setup(struct config *cfg, struct pipeline *pl)
 	if (cfg->live.ifname == NULL)
 		cfg->live.ifname = "any";	/* answers come back on any interface */
 	cfg->live.filter_template = load_filter(cfg);
-	cfg->live.ports = cfg->ports;
+	cfg->live.ports = &cfg->ports;
 	cfg->probe.timeout_us = cfg->track.timeout_us;
 	/* DNS outcomes beside the records: on stdout as text, else stderr. */
 	cfg->probe.notes = cfg->output == OUT_TEXT ? stdout : stderr;
@@ -589,7 +592,7 @@ probe_setup(struct config *cfg, struct pipeline *pl)
 	 * SYN-ACK is the verdict. */
 	cfg->track.greet_wait_us = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (pipeline_init(pl, &cfg->track, cfg->ports) != 0)
+	if (pipeline_init(pl, &cfg->track, &cfg->ports) != 0)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table");
 }
 
@@ -607,17 +610,14 @@ cmd_verify(int argc, char **argv, struct config *cfg)
 		die(EXIT_USAGE, "verify: give one expectations file");
 	if (cfg->output == OUT_CSV)
 		die(EXIT_USAGE, "verify: --csv is not an option of verify");
-	if (expect_load(argv[optind], cfg->ports, &f, err, sizeof err) != 0)
+	if (expect_load(argv[optind], &cfg->ports, &f, err, sizeof err) != 0)
 		die(EXIT_USAGE, "%s", err);
 	if ((cfg->probe.specs = calloc((size_t)f.n, sizeof *cfg->probe.specs)) == NULL)
 		die(EXIT_INTERNAL, "out of memory");
 	for (i = 0; i < f.n; i++) {
-		int b;
-
 		cfg->probe.specs[i] = f.e[i].spec;
 		/* The capture filter and the tracker watch every line's ports. */
-		for (b = 0; b < 65536 / 8; b++)
-			cfg->ports[b] |= f.e[i].ports[b];
+		portset_union(&cfg->ports, &f.e[i].ports);
 	}
 	cfg->probe.nspecs = f.n;
 	/* A line that resolves to nothing fails; it does not end the run. */
@@ -659,7 +659,7 @@ main(int argc, char **argv)
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.output = OUT_TEXT;
-	parse_ports("25,587", cfg.ports);
+	parse_ports("25,587", &cfg.ports);
 	cfg.track.max_attempts = 100000;
 	cfg.track.timeout_us = 10 * 1000000LL;
 	cfg.track.greet_wait_us = 5 * 1000000LL;

@@ -10,13 +10,14 @@
 #include "report/sink.h"
 #include "core/stats.h"
 #include "core/track.h"
+#include "util/portset.h"
 
 #define PIPELINE_MAX_SINKS 6
 
 struct pipeline {
 	struct stats st;
 	struct tracker *tr;
-	uint8_t ports[65536 / 8];	/* server ports, as a bitmap */
+	struct portset ports;		/* server ports */
 	struct sink *sinks[PIPELINE_MAX_SINKS];
 	int nsinks;
 	int64_t last_ts;		/* latest packet or clock time */
@@ -30,7 +31,7 @@ struct pipeline {
 
 /* Returns 0, or -1 when the tracker cannot be allocated. */
 int pipeline_init(struct pipeline *pl, const struct track_config *cfg,
-    const uint8_t ports[65536 / 8]);
+    const struct portset *ports);
 void pipeline_add_sink(struct pipeline *pl, struct sink *s);
 /* Returns 1 when the packet concerned a server port (evidence for -w). */
 int pipeline_packet(struct pipeline *pl, int dlt, int64_t ts_us,
@@ -81,10 +82,5 @@ ts_us(int64_t sec, int64_t usec)
 	return sec * 1000000 + usec;
 }
 
-static inline int
-port_in(const uint8_t *set, uint16_t port)
-{
-	return (set[port >> 3] >> (port & 7)) & 1;
-}
 
 #endif

@@ -4,11 +4,13 @@
 
 #include <stdint.h>
 
-#include "core/decode.h"
-
 struct stats {
 	uint64_t packets;			/* frames read */
-	uint64_t decode[DEC_STATUS_COUNT];	/* by decode status */
+	/* What the decoder made of each frame (core/decode.h's statuses). */
+	struct {
+		uint64_t tcp, icmp_error, not_ip, other_proto, fragment;
+		uint64_t truncated, malformed;
+	} frames;
 	uint64_t not_smtp;		/* TCP/ICMP that is not about our ports */
 	uint64_t unmatched_synack;	/* SYN-ACK with no SYN seen, or wrong ack */
 	uint64_t unmatched_rst;		/* RST not answering a known SYN */

@@ -6,6 +6,8 @@
 
 #include <pcap/pcap.h>
 
+#include "util/portset.h"
+
 extern const char bpf_smtp_template[];	/* bpf/smtp.bpf, built in */
 
 /*
@@ -14,7 +16,7 @@ extern const char bpf_smtp_template[];	/* bpf/smtp.bpf, built in */
  * Returns a malloc'd string, or NULL when the template is malformed or memory
  * runs out.
  */
-char *filter_build(const char *tmpl, const uint8_t ports[65536 / 8],
+char *filter_build(const char *tmpl, const struct portset *ports,
     int with_vlan);
 
 /*
@@ -22,7 +24,7 @@ char *filter_build(const char *tmpl, const uint8_t ports[65536 / 8],
  * or without them where the link type cannot carry tags.  Returns 0, or -1
  * with the reason in pcap_geterr(p).
  */
-int filter_compile(pcap_t *p, const char *tmpl, const uint8_t ports[65536 / 8],
+int filter_compile(pcap_t *p, const char *tmpl, const struct portset *ports,
     struct bpf_program *prog);
 
 #endif

@@ -7,13 +7,14 @@
 #include <stdint.h>
 
 #include "core/pipeline.h"
+#include "util/portset.h"
 
 struct live_config {
 	const char *ifname;		/* NULL: the first suitable interface */
 	int snaplen;
 	int buffer_kib;			/* kernel buffer, 0: libpcap's default */
 	const char *filter_template;	/* bpf/smtp.bpf or --filter-file */
-	const uint8_t *ports;		/* server ports, a bitmap */
+	const struct portset *ports;	/* server ports */
 	const char *write_file;		/* -w: evidence pcap, or NULL */
 	const char *user;		/* -Z */
 	uint64_t max_verdicts;		/* -c, 0: no limit */

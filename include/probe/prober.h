@@ -12,19 +12,7 @@
 
 #include "io/live.h"
 #include "core/pipeline.h"
-
-#define PROBE_MAX_ARGS 64
-
-/* One set of probes: every source x every target address x every port. */
-struct probe_spec {
-	const char *sources[PROBE_MAX_ARGS];	/* none: the routing table's choice */
-	int nsources;
-	const char *domains[PROBE_MAX_ARGS];	/* MX lookups (--mx, mx:) */
-	int ndomains;
-	const char *targets[PROBE_MAX_ARGS];	/* addresses or host names */
-	int ntargets;
-	const uint8_t *ports;			/* bitmap */
-};
+#include "probe/probespec.h"
 
 struct probe_config {
 	struct probe_spec *specs;	/* probe: one; verify: one per expectation */

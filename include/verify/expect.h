@@ -12,8 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probe/prober.h"
 #include "core/record.h"
+#include "probe/probespec.h"
+#include "util/portset.h"
 
 #define EXPECT_MAX_ITEMS 8
 #define EXPECT_LINE_MAX 1024		/* longer lines are an error */
@@ -34,7 +35,7 @@ struct expectation {
 	int via;			/* 0 none, 1 an address, 2 the target itself */
 	struct addr via_addr;
 	struct probe_spec spec;		/* what to probe */
-	uint8_t ports[65536 / 8];
+	struct portset ports;
 	char *strings;			/* owns the names the spec points to */
 };
 
@@ -47,7 +48,7 @@ struct expect_file {
  * Parses path.  Returns 0, or -1 with "path:line:col: message" in err; on
  * error nothing is kept.  default_ports applies to lines without "port".
  */
-int expect_load(const char *path, const uint8_t default_ports[65536 / 8],
+int expect_load(const char *path, const struct portset *default_ports,
     struct expect_file *f, char *err, size_t errlen);
 void expect_free(struct expect_file *f);
 

@@ -5,6 +5,21 @@
 #include "core/decode.h"
 #include "core/pipeline.h"
 
+/* Counts a frame under what the decoder made of it. */
+static void
+count_frame(struct stats *st, enum decode_status ds)
+{
+	switch (ds) {
+	case DEC_TCP: st->frames.tcp++; break;
+	case DEC_ICMP_ERROR: st->frames.icmp_error++; break;
+	case DEC_NOT_IP: st->frames.not_ip++; break;
+	case DEC_OTHER_PROTO: st->frames.other_proto++; break;
+	case DEC_FRAGMENT: st->frames.fragment++; break;
+	case DEC_TRUNCATED: st->frames.truncated++; break;
+	case DEC_MALFORMED: case DEC_STATUS_COUNT: st->frames.malformed++; break;
+	}
+}
+
 static void
 to_sinks(void *ctx, const struct record *rec)
 {
@@ -28,10 +43,10 @@ to_sinks(void *ctx, const struct record *rec)
 
 int
 pipeline_init(struct pipeline *pl, const struct track_config *cfg,
-    const uint8_t ports[65536 / 8])
+    const struct portset *ports)
 {
 	memset(pl, 0, sizeof *pl);
-	memcpy(pl->ports, ports, sizeof pl->ports);
+	pl->ports = *ports;
 	pl->st.kernel_received = pl->st.kernel_dropped = pl->st.if_dropped = -1;
 	pl->last_ts = INT64_MIN;
 	pl->tr = tracker_new(cfg, &pl->st, to_sinks, pl);
@@ -56,16 +71,16 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 	if (ts > pl->last_ts)
 		pl->last_ts = ts;
 	ds = decode_packet(dlt, data, caplen, wirelen, &p);
-	pl->st.decode[ds]++;
+	count_frame(&pl->st, ds);
 	if (ds == DEC_TCP) {
 		const struct tcp_info *tcp = &p.u.tcp;
 
-		if (port_in(pl->ports, tcp->dport) &&
+		if (portset_has(&pl->ports, tcp->dport) &&
 		    (tcp->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN)
 			tracker_syn(pl->tr, ts, &p);
-		else if (port_in(pl->ports, tcp->sport))
+		else if (portset_has(&pl->ports, tcp->sport))
 			tracker_server_tcp(pl->tr, ts, &p);
-		else if (port_in(pl->ports, tcp->dport))
+		else if (portset_has(&pl->ports, tcp->dport))
 			tracker_client_tcp(pl->tr, ts, &p);
 		else {
 			pl->st.not_smtp++;
@@ -74,7 +89,7 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 		}
 		return 1;
 	}
-	if (ds == DEC_ICMP_ERROR && port_in(pl->ports, p.u.icmp.qdport)) {
+	if (ds == DEC_ICMP_ERROR && portset_has(&pl->ports, p.u.icmp.qdport)) {
 		tracker_icmp(pl->tr, ts, &p);
 		return 1;
 	}

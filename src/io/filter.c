@@ -46,23 +46,18 @@ put(struct buf *b, const char *fmt, ...)
 	}
 }
 
-/* Calls back once per maximal run of consecutive ports [lo, hi]. */
+/* The ports as runs of consecutive ports [lo, hi], in BPF words. */
 static void
-port_runs(const uint8_t *set, struct buf *b, int eq, const char *what,
+port_runs(const struct portset *set, struct buf *b, int eq, const char *what,
     size_t wlen)
 {
-	unsigned p = 1, lo;
+	uint32_t lo, p;
 	int first = 1;
 
 	put(b, "(");
-	while (p < 65536) {
-		if (!((set[p >> 3] >> (p & 7)) & 1)) {
-			p++;
-			continue;
-		}
-		lo = p;
-		while (p + 1 < 65536 && ((set[(p + 1) >> 3] >> ((p + 1) & 7)) & 1))
-			p++;
+	for (lo = portset_next(set, 1); lo != 0; lo = portset_next(set, p + 1)) {
+		for (p = lo; p + 1 < 65536 && portset_has(set, (uint16_t)(p + 1)); p++)
+			;
 		put(b, "%s", first ? "" : " or ");
 		first = 0;
 		if (eq && lo == p)
@@ -74,14 +69,13 @@ port_runs(const uint8_t *set, struct buf *b, int eq, const char *what,
 			put(b, "%.*s port %u", (int)wlen, what, lo);
 		else
 			put(b, "%.*s portrange %u-%u", (int)wlen, what, lo, p);
-		p++;
 	}
 	put(b, ")");
 }
 
 /* The template without comments, placeholders expanded; 0 or -1. */
 static int
-expand(const char *t, const uint8_t *ports, struct buf *b)
+expand(const char *t, const struct portset *ports, struct buf *b)
 {
 	const char *end;
 
@@ -113,7 +107,7 @@ expand(const char *t, const uint8_t *ports, struct buf *b)
 }
 
 char *
-filter_build(const char *tmpl, const uint8_t ports[65536 / 8], int with_vlan)
+filter_build(const char *tmpl, const struct portset *ports, int with_vlan)
 {
 	struct buf base = { NULL, 0, 0, 0 }, out = { NULL, 0, 0, 0 };
 
@@ -136,7 +130,7 @@ filter_build(const char *tmpl, const uint8_t ports[65536 / 8], int with_vlan)
 }
 
 int
-filter_compile(pcap_t *p, const char *tmpl, const uint8_t ports[65536 / 8],
+filter_compile(pcap_t *p, const char *tmpl, const struct portset *ports,
     struct bpf_program *prog)
 {
 	int with_vlan, rc = -1;

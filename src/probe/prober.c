@@ -130,8 +130,7 @@ prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
     size_t errlen)
 {
 	struct prober *p;
-	struct addr a;
-	int s, i, nt = 0;
+	int s, nt = 0;
 
 	for (s = 0; s < cfg->nspecs; s++) {
 		const struct probe_spec *ps = &cfg->specs[s];
@@ -140,12 +139,6 @@ prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
 			snprintf(err, errlen, "probe: nothing to probe (give --mx or --target)");
 			return NULL;
 		}
-		for (i = 0; i < ps->nsources; i++)
-			if (!addr_parse(ps->sources[i], &a)) {
-				snprintf(err, errlen, "--source %s: not an IPv4 or IPv6 address",
-				    ps->sources[i]);
-				return NULL;
-			}
 		nt += ps->ntargets;
 	}
 	if ((p = calloc(1, sizeof *p)) == NULL ||
@@ -164,6 +157,7 @@ prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
 	}
 	for (s = 0; s < cfg->nspecs; s++) {
 		const struct probe_spec *ps = &cfg->specs[s];
+		int i;
 
 		for (i = 0; i < ps->ndomains; i++)
 			if (!seen_before(cfg, s, i, 1))
@@ -312,7 +306,8 @@ build_spec(struct prober *p, int spec, const struct resolved *r, size_t nr)
 	const struct probe_spec *ps = &p->cfg->specs[spec];
 	const struct resolved *dst;
 	struct addr src;
-	int port, s;
+	uint32_t port;
+	int s;
 	size_t l;
 
 	for (l = 0; l < (size_t)p->nliteral + nr && !p->failed; l++) {
@@ -320,18 +315,17 @@ build_spec(struct prober *p, int spec, const struct resolved *r, size_t nr)
 		if (!spec_wants(p, ps, dst) ||
 		    (p->cfg->family && dst->a.family != p->cfg->family))
 			continue;
-		for (port = 1; port < 65536 && !p->failed; port++) {
-			if (!port_in(ps->ports, (uint16_t)port))
-				continue;
+		for (port = portset_next(ps->ports, 1); port != 0 && !p->failed;
+		    port = portset_next(ps->ports, port + 1)) {
 			if (ps->nsources == 0) {
 				if (route_source(&dst->a, &src) == 0)
 					add_probe(p, spec, &src, dst, (uint16_t)port);
 				continue;
 			}
 			for (s = 0; s < ps->nsources && !p->failed; s++)
-				if (addr_parse(ps->sources[s], &src) &&
-				    src.family == dst->a.family)
-					add_probe(p, spec, &src, dst, (uint16_t)port);
+				if (ps->sources[s].family == dst->a.family)
+					add_probe(p, spec, &ps->sources[s], dst,
+					    (uint16_t)port);
 		}
 	}
 }

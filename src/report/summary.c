@@ -144,10 +144,12 @@ summary_finish(struct sink *s, const struct stats *st, int final)
 		print_table(out, "by server", &m->servers, 1);
 		print_table(out, "by client", &m->clients, 0);
 	}
-	fprintf(out, "packets: %" PRIu64 " read", st->packets);
-	for (c = 0; c < DEC_STATUS_COUNT; c++)
-		fprintf(out, ", %s %" PRIu64, decode_status_name(c), st->decode[c]);
-	putc('\n', out);
+	fprintf(out, "packets: %" PRIu64 " read, tcp %" PRIu64 ", icmp-error %"
+	    PRIu64 ", not-ip %" PRIu64 ", other-proto %" PRIu64 ", fragment %"
+	    PRIu64 ", truncated %" PRIu64 ", malformed %" PRIu64 "\n",
+	    st->packets, st->frames.tcp, st->frames.icmp_error, st->frames.not_ip,
+	    st->frames.other_proto, st->frames.fragment, st->frames.truncated,
+	    st->frames.malformed);
 	fprintf(out, "ignored: not-smtp %" PRIu64 ", midstream %" PRIu64
 	    ", unmatched syn-ack %" PRIu64 ", unmatched rst %" PRIu64
 	    ", unmatched icmp %" PRIu64 ", duplicate syns %" PRIu64

@@ -129,7 +129,7 @@ one_source(struct parser *ps, const char *w, size_t n)
 		return syntax(ps, w, "bad address '%s'", buf);
 	if (ps->e->spec.nsources == PROBE_MAX_ARGS)
 		return syntax(ps, w, "too many sources");
-	ps->e->spec.sources[ps->e->spec.nsources++] = keep(ps, w, n);
+	ps->e->spec.sources[ps->e->spec.nsources++] = a;
 	return 0;
 }
 
@@ -168,24 +168,10 @@ one_target(struct parser *ps, const char *w, size_t n)
 static int
 one_port(struct parser *ps, const char *w, size_t n)
 {
-	char buf[16], *end;
-	long lo, hi;
-	const char *dash = memchr(w, '-', n);
+	const char *bad;
 
-	if (n >= sizeof buf)
-		return syntax(ps, w, "bad port '%.*s'", (int)n, w);
-	memcpy(buf, w, n);
-	buf[n] = '\0';
-	errno = 0;
-	lo = strtol(buf, &end, 10);
-	hi = lo;
-	if (dash != NULL && end == buf + (dash - w))
-		hi = strtol(end + 1, &end, 10);
-	if (end == buf || *end != '\0' || errno != 0 || lo < 1 || hi > 65535 ||
-	    lo > hi || !isdigit((unsigned char)buf[0]))
-		return syntax(ps, w, "bad port '%s' (1-65535)", buf);
-	for (; lo <= hi; lo++)
-		ps->e->ports[lo >> 3] |= (uint8_t)(1u << (lo & 7));
+	if (portset_parse_item(&ps->e->ports, w, n, &bad) != PORTSET_OK)
+		return syntax(ps, w, "bad port '%.*s' (1-65535)", (int)n, w);
 	return 0;
 }
 
@@ -306,7 +292,7 @@ parse_line(struct parser *ps)
 }
 
 int
-expect_load(const char *path, const uint8_t default_ports[65536 / 8],
+expect_load(const char *path, const struct portset *default_ports,
     struct expect_file *f, char *err, size_t errlen)
 {
 	char buf[LINE_MAX_LEN + 2];
@@ -381,7 +367,7 @@ expect_load(const char *path, const uint8_t default_ports[65536 / 8],
 			break;
 		}
 		if (r == 0)
-			memcpy(e->ports, default_ports, sizeof e->ports);
+			e->ports = *default_ports;
 	}
 	if (rc == 0 && ferror(fp)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -398,7 +384,7 @@ expect_load(const char *path, const uint8_t default_ports[65536 / 8],
 	}
 	/* Only now: the array moved while it grew. */
 	for (cap = 0; cap < f->n; cap++)
-		f->e[cap].spec.ports = f->e[cap].ports;
+		f->e[cap].spec.ports = &f->e[cap].ports;
 	return 0;
 }
 

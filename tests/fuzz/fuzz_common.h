@@ -15,15 +15,15 @@ static void
 fuzz_pipeline(struct pipeline *pl)
 {
 	static const struct track_config tc = { 64, 1000000, 500000, 1000000 };
-	uint8_t ports[65536 / 8];
+	struct portset ports;
 
 	if (fuzz_null == NULL && (fuzz_null = fopen("/dev/null", "w")) == NULL)
 		abort();
-	memset(ports, 0, sizeof ports);
-	ports[25 >> 3] |= 1u << (25 & 7);
-	ports[587 >> 3] |= 1u << (587 & 7);
-	ports[80 >> 3] |= 1u << (80 & 7);
-	if (pipeline_init(pl, &tc, ports) != 0)
+	portset_clear(&ports);
+	portset_add(&ports, 25, 25);
+	portset_add(&ports, 587, 587);
+	portset_add(&ports, 80, 80);
+	if (pipeline_init(pl, &tc, &ports) != 0)
 		abort();
 	pipeline_add_sink(pl, sink_text_new(fuzz_null));
 	pipeline_add_sink(pl, sink_json_new(fuzz_null));

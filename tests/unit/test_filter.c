@@ -18,13 +18,13 @@
 #include "core/decode.h"
 #include "io/filter.h"
 
-static uint8_t ports[65536 / 8];
+static struct portset ports;
 static const unsigned port_list[] = { 25, 80, 81, 443, 465, 587, 2323, 8554, 9999 };
 
 static int
 in(uint16_t p)
 {
-	return (ports[p >> 3] >> (p & 7)) & 1;
+	return portset_has(&ports, p);
 }
 
 struct counts {
@@ -47,7 +47,7 @@ check_file(const char *path, struct counts *c)
 	dlt = pcap_datalink(pc);
 	/* Compiled as watch compiles it, for this link type. */
 	if (!decode_link_supported(dlt) ||
-	    filter_compile(pc, bpf_smtp_template, ports, &prog) != 0) {
+	    filter_compile(pc, bpf_smtp_template, &ports, &prog) != 0) {
 		print_error("%s: %s\n", path, pcap_geterr(pc));
 		fail();
 	}
@@ -94,7 +94,7 @@ filter_keeps_what_is_needed(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof port_list / sizeof port_list[0]; i++)
-		ports[port_list[i] >> 3] |= (uint8_t)(1u << (port_list[i] & 7));
+		portset_add(&ports, port_list[i], port_list[i]);
 	assert_int_equal(glob("pcaps/*/*.pcap*", 0, NULL, &g), 0);
 	glob("pcaps/*/*.cap", GLOB_APPEND, NULL, &g);
 	for (i = 0; i < g.gl_pathc; i++)
@@ -115,15 +115,16 @@ filter_keeps_what_is_needed(void **state)
 static void
 malformed_templates_are_refused(void **state)
 {
-	uint8_t p[65536 / 8] = { 0 };
+	struct portset p;
 	char *f;
 
 	(void)state;
-	p[25 >> 3] |= 1u << (25 & 7);
-	assert_null(filter_build("tcp and @PORTS:@", p, 1));
-	assert_null(filter_build("tcp and @PORTS:tcp src", p, 1));
-	assert_null(filter_build("tcp and @OTHER@", p, 1));
-	f = filter_build("# comment @PORTS@\n@PORTS:tcp dst@", p, 1);
+	portset_clear(&p);
+	portset_add(&p, 25, 25);
+	assert_null(filter_build("tcp and @PORTS:@", &p, 1));
+	assert_null(filter_build("tcp and @PORTS:tcp src", &p, 1));
+	assert_null(filter_build("tcp and @OTHER@", &p, 1));
+	f = filter_build("# comment @PORTS@\n@PORTS:tcp dst@", &p, 1);
 	assert_non_null(f);
 	assert_string_equal(f, "((tcp dst port 25)) or (vlan and (((tcp dst port 25)) "
 	    "or (vlan and (((tcp dst port 25)) or (vlan and ((tcp dst port 25)))))))");

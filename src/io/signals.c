@@ -1,0 +1,94 @@
+/* One handler for the process: a flag per signal and a self-pipe. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io/signals.h"
+
+static const int caught[] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP };
+#define NCAUGHT (sizeof caught / sizeof caught[0])
+
+static volatile sig_atomic_t arrived[NCAUGHT];
+static volatile sig_atomic_t stop;
+static int pipefd[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	size_t i;
+	char c = 0;
+
+	for (i = 0; i < NCAUGHT; i++)
+		if (caught[i] == sig)
+			arrived[i] = 1;
+	if (sig == SIGINT || sig == SIGTERM)
+		stop = 1;
+	if (pipefd[1] >= 0 && write(pipefd[1], &c, 1) < 0) {
+		/* full pipe: the loop is already due to wake */
+	}
+	errno = saved;
+}
+
+int
+signals_catch(char *err, size_t errlen)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (pipefd[0] < 0) {
+		if (pipe(pipefd) != 0) {
+			snprintf(err, errlen, "pipe: %s", strerror(errno));
+			return -1;
+		}
+		for (i = 0; i < 2; i++) {
+			fcntl(pipefd[i], F_SETFL, fcntl(pipefd[i], F_GETFL) | O_NONBLOCK);
+			fcntl(pipefd[i], F_SETFD, FD_CLOEXEC);
+		}
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NCAUGHT; i++)
+		sigaction(caught[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+int
+signals_fd(void)
+{
+	return pipefd[0];
+}
+
+void
+signals_drain(void)
+{
+	char buf[64];
+
+	while (pipefd[0] >= 0 && read(pipefd[0], buf, sizeof buf) > 0)
+		;
+}
+
+bool
+signals_take(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < NCAUGHT; i++)
+		if (caught[i] == sig && arrived[i]) {
+			arrived[i] = 0;
+			return true;
+		}
+	return false;
+}
+
+bool
+signals_stop_requested(void)
+{
+	return stop != 0;
+}
