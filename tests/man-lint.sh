@@ -9,12 +9,12 @@ else
 fi
 # mdoc writes hyphens as \-; compare without the backslashes.
 page=$(sed 's/\\-/-/g' man/smtpscope.8)
-opts=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", [a-z_]*_argument.*/\1/p' src/main.c)
+opts=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", [a-z_]*_argument.*/\1/p' src/conf.c)
 # Every option table entry must have been read, or the check shrinks
-# silently when src/main.c is reformatted.
-if [ "$(printf '%s\n' "$opts" | grep -c .)" -ne "$(grep -c '_argument, ' src/main.c)" ] ||
+# silently when src/conf.c is reformatted.
+if [ "$(printf '%s\n' "$opts" | grep -c .)" -ne "$(grep -c '_argument, ' src/conf.c)" ] ||
     [ -z "$opts" ]; then
-	echo "FAIL could not read every long option from src/main.c"; fail=$((fail+1))
+	echo "FAIL could not read every long option from src/conf.c"; fail=$((fail+1))
 fi
 for opt in $opts; do
 	if printf '%s\n' "$page" | grep -q "^\.It .*Fl -$opt\([^a-z0-9-]\|$\)"; then

@@ -1,0 +1,58 @@
+/*
+ * The command line as one configuration struct: argv in, typed values out
+ * (ports, addresses, seconds, rates parsed once, here).  Usage errors end
+ * the program with a one-line message naming the option.
+ */
+#ifndef SMTPSCOPE_CONF_H
+#define SMTPSCOPE_CONF_H
+
+#include <stdio.h>
+
+#include "core/track.h"
+#include "io/live.h"
+#include "probe/prober.h"
+#include "report/sink.h"
+#include "util/portset.h"
+
+#define SMTPSCOPE_VERSION "0.1.0"
+
+/* Exit statuses (documented in smtpscope(8)). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* verify: an expectation failed; diff: differences */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_INPUT = 3,		/* unreadable, corrupt or truncated input */
+	EXIT_INTERNAL = 4,	/* out of memory, output error */
+};
+
+enum output { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_SUMMARY };
+
+struct config {
+	enum output output;
+	struct portset ports;
+	struct track_config track;
+	struct live_config live;
+	struct probe_config probe;
+	struct probe_spec spec;		/* probe's one set of probes */
+	int scope, evidence;		/* --scope, --evidence */
+	struct scope_dns dns;		/* -r, --dnsbl */
+	const char *filter_file;
+};
+
+extern const char *progname;
+
+/* The defaults every command starts from. */
+void conf_defaults(struct config *cfg);
+/* Parses cmd's options (argv[0] is the command); optind is left at the
+ * first operand.  A bad option ends the program (EXIT_USAGE). */
+void conf_parse(const char *cmd, int argc, char **argv, struct config *cfg);
+/* The capture filter template: bpf/smtp.bpf built in, or --filter-file,
+ * checked for its placeholders. */
+const char *conf_filter_template(const struct config *cfg);
+
+void usage(FILE *out);
+/* "smtpscope: message" on stderr, then exit(status). */
+void die(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+#endif

@@ -1,0 +1,355 @@
+/* argv -> struct config: every option parsed once, into types. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "io/filter.h"
+
+const char *progname = "smtpscope";
+
+void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: %s read [--json | --csv | --summary] [-p ports] [--timeout sec]\n"
+	    "                 [--greet-wait sec] [--max-attempts n] [--scope] [--evidence]\n"
+	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
+	    "                 [-Z user] file ...\n"
+	    "       %s watch [-d] [--json | --csv | --summary] [-B kib] [-c count]\n"
+	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
+	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
+	    "                 [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
+	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
+	    "       %s probe [-46] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
+	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
+	    "                 [--rate pps] [--retries n] [--source addr] [--target host]\n"
+	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
+	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
+	    "                 [--dnsbl zone[,zone ...]]\n"
+	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
+	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
+	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
+	    "                 [-s snaplen] file\n"
+	    "       %s diff before.json after.json\n"
+	    "       %s --version\n", progname, progname, progname, progname,
+	    progname, progname);
+}
+
+void
+die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+/* strtonum(3) in spirit: a whole number in [min, max] or a usage error. */
+static long long
+parse_num(const char *opt, const char *s, long long min, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno == ERANGE)
+		die(EXIT_USAGE, "%s: '%s' is not a number", opt, s);
+	if (v < min || v > max)
+		die(EXIT_USAGE, "%s: %s is out of range (%lld-%lld)", opt, s,
+		    min, max);
+	return v;
+}
+
+/* Seconds with an optional fraction ("10", "0.5"), as microseconds. */
+static int64_t
+parse_seconds(const char *opt, const char *s, double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno == ERANGE || !(v > 0) || v > max)
+		die(EXIT_USAGE, "%s: '%s' is not a number of seconds in (0, %g]",
+		    opt, s, max);
+	return (int64_t)(v * 1e6 + 0.5);
+}
+
+/* "25,587", "2525-2530": a list of ports and ranges. */
+static void
+parse_ports(const char *s, struct portset *set)
+{
+	const char *w = s, *end, *bad;
+
+	portset_clear(set);
+	for (; *w != '\0'; w = *end ? end + 1 : end) {
+		size_t n = strcspn(w, ",");
+
+		end = w + n;
+		if (n == 0)
+			continue;
+		switch (portset_parse_item(set, w, n, &bad)) {
+		case PORTSET_OK:
+			break;
+		case PORTSET_NOT_NUMBER:
+			die(EXIT_USAGE, "-p: '%.*s' is not a number",
+			    (int)strcspn(bad, ",-"), bad);
+		case PORTSET_OUT_OF_RANGE:
+			die(EXIT_USAGE, "-p: %.*s is out of range (1-65535)",
+			    (int)strcspn(bad, ",-"), bad);
+		case PORTSET_EMPTY_RANGE:
+			die(EXIT_USAGE, "-p: empty range %.*s", (int)n, w);
+		}
+	}
+	if (portset_empty(set))
+		die(EXIT_USAGE, "-p: no ports in '%s'", s);
+}
+
+enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
+	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
+	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
+	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL };
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "ports", required_argument, NULL, 'p' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "greet-wait", required_argument, NULL, OPT_GREET },
+	{ "max-attempts", required_argument, NULL, OPT_MAX_ATTEMPTS },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "write", required_argument, NULL, 'w' },
+	{ "user", required_argument, NULL, 'Z' },
+	{ "buffer-size", required_argument, NULL, 'B' },
+	{ "snaplen", required_argument, NULL, 's' },
+	{ "filter-file", required_argument, NULL, OPT_FILTER_FILE },
+	{ "mx", required_argument, NULL, OPT_MX },
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
+	{ "scope", no_argument, NULL, OPT_SCOPE },
+	{ "evidence", no_argument, NULL, OPT_EVIDENCE },
+	{ "resolve", no_argument, NULL, 'r' },
+	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which commands take an option: (r)ead, (w)atch, (p)robe, (v)erify. */
+static const char *
+option_commands(int c)
+{
+	switch (c) {
+	case 'c': case 'd': case OPT_DURATION: case OPT_FILTER_FILE:
+		return "w";
+	case 'Z':
+		return "rwpv";
+	case 'i': case 'w': case 'B': case 's':
+		return "wpv";
+	case OPT_MX: case OPT_TARGET: case OPT_SOURCE:
+		return "p";
+	case OPT_DNS_SERVER:
+		return "rwpv";
+	case OPT_RETRIES: case OPT_RATE: case OPT_TTL:
+	case OPT_MAX_PROBES: case '4': case '6':
+		return "pv";
+	case OPT_MAX_ATTEMPTS: case OPT_GREET: case OPT_SUMMARY: case OPT_SCOPE:
+	case OPT_EVIDENCE: case 'r': case OPT_DNSBL:
+		return "rwp";
+	default:
+		return "rwpv";
+	}
+}
+
+static void
+add_arg(const char **list, int *n, const char *opt, const char *arg)
+{
+	if (*n == PROBE_MAX_ARGS)
+		die(EXIT_USAGE, "%s: at most %d", opt, PROBE_MAX_ARGS);
+	list[(*n)++] = arg;
+}
+
+void
+conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
+{
+	int c, li;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d46r", long_opts,
+	    &li)) != -1) {
+		if (c != ':' && c != '?' && c != 'h' &&
+		    strchr(option_commands(c), cmd[0]) == NULL) {
+			if (c < 256)
+				die(EXIT_USAGE, "%s: -%c is not an option of %s", cmd,
+				    c, cmd);
+			die(EXIT_USAGE, "%s: --%s is not an option of %s", cmd,
+			    long_opts[li].name, cmd);
+		}
+		switch (c) {
+		case OPT_JSON: cfg->output = OUT_JSON; break;
+		case OPT_CSV: cfg->output = OUT_CSV; break;
+		case OPT_SUMMARY: cfg->output = OUT_SUMMARY; break;
+		case 'p': parse_ports(optarg, &cfg->ports); break;
+		case OPT_TIMEOUT:
+			cfg->track.timeout_us = parse_seconds("--timeout", optarg, 86400);
+			break;
+		case OPT_GREET:
+			cfg->track.greet_wait_us = parse_seconds("--greet-wait", optarg, 3600);
+			break;
+		case OPT_MAX_ATTEMPTS:
+			cfg->track.max_attempts = (uint32_t)parse_num("--max-attempts",
+			    optarg, 16, 1 << 24);
+			break;
+		case 'i': cfg->live.ifname = optarg; break;
+		case 'c':
+			cfg->live.max_verdicts = (uint64_t)parse_num("-c", optarg, 1,
+			    LLONG_MAX);
+			break;
+		case OPT_DURATION:
+			cfg->live.duration_us = parse_seconds("--duration", optarg,
+			    365 * 86400.0);
+			break;
+		case 'w': cfg->live.write_file = optarg; break;
+		case 'Z': cfg->live.user = optarg; break;
+		case 'B':
+			cfg->live.buffer_kib = (int)parse_num("-B", optarg, 1, 4 << 20);
+			break;
+		case 's':
+			cfg->live.snaplen = (int)parse_num("-s", optarg, 128, 262144);
+			break;
+		case OPT_FILTER_FILE: cfg->filter_file = optarg; break;
+		case 'd': cfg->live.dump_filter = 1; break;
+		case OPT_MX:
+			add_arg(cfg->spec.domains, &cfg->spec.ndomains, "--mx", optarg);
+			break;
+		case OPT_TARGET:
+			add_arg(cfg->spec.targets, &cfg->spec.ntargets, "--target",
+			    optarg);
+			break;
+		case OPT_SOURCE:
+			if (cfg->spec.nsources == PROBE_MAX_ARGS)
+				die(EXIT_USAGE, "--source: at most %d", PROBE_MAX_ARGS);
+			if (!addr_parse(optarg, &cfg->spec.sources[cfg->spec.nsources++]))
+				die(EXIT_USAGE, "--source %s: not an IPv4 or IPv6 address",
+				    optarg);
+			break;
+		case OPT_DNS_SERVER:
+			cfg->probe.dns_server = cfg->dns.server = optarg;
+			break;
+		case OPT_RETRIES:
+			cfg->probe.retries = (int)parse_num("--retries", optarg, 0, 10);
+			break;
+		case OPT_RATE:
+			cfg->probe.rate = parse_seconds("--rate", optarg, 100000) / 1e6;
+			if (cfg->probe.rate < 0.01)
+				die(EXIT_USAGE, "--rate: at least 0.01 probes a second");
+			break;
+		case OPT_TTL:
+			cfg->probe.ttl = (int)parse_num("--ttl", optarg, 1, 255);
+			break;
+		case OPT_MAX_PROBES:
+			cfg->probe.max_probes = (int)parse_num("--max-probes", optarg,
+			    1, 100000);
+			break;
+		case OPT_SCOPE: cfg->scope = 1; break;
+		case 'r': cfg->dns.resolve = 1; break;
+		case OPT_DNSBL: {
+			char *z, *save;
+
+			for (z = strtok_r(optarg, ",", &save); z != NULL;
+			    z = strtok_r(NULL, ",", &save)) {
+				if (cfg->dns.nzones == 8)
+					die(EXIT_USAGE, "--dnsbl: at most 8 zones");
+				cfg->dns.zones[cfg->dns.nzones++] = z;
+			}
+			if (cfg->dns.nzones == 0)
+				die(EXIT_USAGE, "--dnsbl: no zone given");
+			break;
+		}
+		case OPT_EVIDENCE: cfg->evidence = 1; break;
+		case '4': cfg->probe.family = 4; break;
+		case '6': cfg->probe.family = 6; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case ':':
+			die(EXIT_USAGE, "%s: option needs a value (see smtpscope -h)",
+			    argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				die(EXIT_USAGE, "unknown option '-%c' (see smtpscope -h)",
+				    optopt);
+			die(EXIT_USAGE, "unknown option '%s' (see smtpscope -h)",
+			    argv[optind - 1]);
+		}
+	}
+	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...
+	 * 32 s) as one attempt. */
+	cfg->track.linger_us = cfg->track.timeout_us > 64000000 ?
+	    cfg->track.timeout_us : 64000000;
+}
+
+void
+conf_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->output = OUT_TEXT;
+	parse_ports("25,587", &cfg->ports);
+	cfg->track.max_attempts = 100000;
+	cfg->track.timeout_us = 10 * 1000000LL;
+	cfg->track.greet_wait_us = 5 * 1000000LL;
+	cfg->live.snaplen = 4096;
+	/* 8 MiB: replaying the bench capture at top speed into a veth, the
+	 * libpcap default (2 MiB) dropped packets in immediate mode, 8 MiB
+	 * none (tests/bench/live.sh). */
+	cfg->live.buffer_kib = 8192;
+	cfg->live.user = "nobody";
+	cfg->probe.rate = 100;
+	cfg->probe.ttl = 64;
+	cfg->probe.max_probes = 1000;
+}
+
+/* The filter template: bpf/smtp.bpf built in, or --filter-file. */
+const char *
+conf_filter_template(const struct config *cfg)
+{
+	static char text[1 << 16];
+	const char *tmpl = bpf_smtp_template;
+	char *f;
+
+	if (cfg->filter_file != NULL) {
+		FILE *fp = fopen(cfg->filter_file, "r");
+		size_t n;
+
+		if (fp == NULL)
+			die(EXIT_INPUT, "--filter-file %s: %s", cfg->filter_file,
+			    strerror(errno));
+		n = fread(text, 1, sizeof text - 1, fp);
+		if (ferror(fp) || !feof(fp))
+			die(EXIT_INPUT, "--filter-file %s: %s", cfg->filter_file,
+			    ferror(fp) ? strerror(errno) : "larger than 64 KiB");
+		fclose(fp);
+		text[n] = '\0';
+		tmpl = text;
+	}
+	if ((f = filter_build(tmpl, &cfg->ports, 0)) == NULL)
+		die(EXIT_USAGE, "%s: malformed @PORTS placeholder",
+		    cfg->filter_file ? cfg->filter_file : "bpf/smtp.bpf");
+	free(f);
+	return tmpl;
+}
