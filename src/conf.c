@@ -186,6 +186,124 @@ add_arg(const char **list, int *n, const char *opt, const char *arg)
 	list[(*n)++] = arg;
 }
 
+/* Output and report options; 0 when c is none of them. */
+static int
+report_option(int c, char *arg, struct config *cfg)
+{
+	char *z, *save;
+
+	switch (c) {
+	case OPT_JSON: cfg->output = OUT_JSON; return 1;
+	case OPT_CSV: cfg->output = OUT_CSV; return 1;
+	case OPT_SUMMARY: cfg->output = OUT_SUMMARY; return 1;
+	case OPT_SCOPE: cfg->scope = 1; return 1;
+	case OPT_EVIDENCE: cfg->evidence = 1; return 1;
+	case 'r': cfg->dns.resolve = 1; return 1;
+	case OPT_DNSBL:
+		for (z = strtok_r(arg, ",", &save); z != NULL;
+		    z = strtok_r(NULL, ",", &save)) {
+			if (cfg->dns.nzones == 8)
+				die(EXIT_USAGE, "--dnsbl: at most 8 zones");
+			cfg->dns.zones[cfg->dns.nzones++] = z;
+		}
+		if (cfg->dns.nzones == 0)
+			die(EXIT_USAGE, "--dnsbl: no zone given");
+		return 1;
+	}
+	return 0;
+}
+
+/* Capture and tracking options; 0 when c is none of them. */
+static int
+capture_option(int c, char *arg, struct config *cfg)
+{
+	switch (c) {
+	case 'p': parse_ports(arg, &cfg->ports); return 1;
+	case OPT_TIMEOUT:
+		cfg->track.timeout_us = parse_seconds("--timeout", arg, 86400);
+		return 1;
+	case OPT_GREET:
+		cfg->track.greet_wait_us = parse_seconds("--greet-wait", arg, 3600);
+		return 1;
+	case OPT_MAX_ATTEMPTS:
+		cfg->track.max_attempts = (uint32_t)parse_num("--max-attempts",
+		    arg, 16, 1 << 24);
+		return 1;
+	case 'i': cfg->live.ifname = arg; return 1;
+	case 'c':
+		cfg->live.max_verdicts = (uint64_t)parse_num("-c", arg, 1, LLONG_MAX);
+		return 1;
+	case OPT_DURATION:
+		cfg->live.duration_us = parse_seconds("--duration", arg,
+		    365 * 86400.0);
+		return 1;
+	case 'w': cfg->live.write_file = arg; return 1;
+	case 'Z': cfg->live.user = arg; return 1;
+	case 'B':
+		cfg->live.buffer_kib = (int)parse_num("-B", arg, 1, 4 << 20);
+		return 1;
+	case 's':
+		cfg->live.snaplen = (int)parse_num("-s", arg, 128, 262144);
+		return 1;
+	case OPT_FILTER_FILE: cfg->filter_file = arg; return 1;
+	case 'd': cfg->live.dump_filter = 1; return 1;
+	}
+	return 0;
+}
+
+/* probe and verify options; 0 when c is none of them. */
+static int
+probe_option(int c, char *arg, struct config *cfg)
+{
+	struct probe_spec *sp = &cfg->spec;
+
+	switch (c) {
+	case OPT_MX: add_arg(sp->domains, &sp->ndomains, "--mx", arg); return 1;
+	case OPT_TARGET:
+		add_arg(sp->targets, &sp->ntargets, "--target", arg);
+		return 1;
+	case OPT_SOURCE:
+		if (sp->nsources == PROBE_MAX_ARGS)
+			die(EXIT_USAGE, "--source: at most %d", PROBE_MAX_ARGS);
+		if (!addr_parse(arg, &sp->sources[sp->nsources++]))
+			die(EXIT_USAGE, "--source %s: not an IPv4 or IPv6 address", arg);
+		return 1;
+	case OPT_DNS_SERVER: cfg->probe.dns_server = cfg->dns.server = arg; return 1;
+	case OPT_RETRIES:
+		cfg->probe.retries = (int)parse_num("--retries", arg, 0, 10);
+		return 1;
+	case OPT_RATE:
+		cfg->probe.rate = parse_seconds("--rate", arg, 100000) / 1e6;
+		if (cfg->probe.rate < 0.01)
+			die(EXIT_USAGE, "--rate: at least 0.01 probes a second");
+		return 1;
+	case OPT_TTL: cfg->probe.ttl = (int)parse_num("--ttl", arg, 1, 255); return 1;
+	case OPT_MAX_PROBES:
+		cfg->probe.max_probes = (int)parse_num("--max-probes", arg, 1, 100000);
+		return 1;
+	case '4': cfg->probe.family = 4; return 1;
+	case '6': cfg->probe.family = 6; return 1;
+	}
+	return 0;
+}
+
+/* What getopt_long could not take: -h, a missing value, an unknown option. */
+static void
+other_option(int c, char **argv)
+{
+	if (c == 'h') {
+		usage(stdout);
+		exit(EXIT_OK);
+	}
+	if (c == ':')
+		die(EXIT_USAGE, "%s: option needs a value (see smtpscope -h)",
+		    argv[optind - 1]);
+	if (optopt != 0)
+		die(EXIT_USAGE, "unknown option '-%c' (see smtpscope -h)", optopt);
+	die(EXIT_USAGE, "unknown option '%s' (see smtpscope -h)",
+	    argv[optind - 1]);
+}
+
 void
 conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 {
@@ -202,101 +320,9 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 			die(EXIT_USAGE, "%s: --%s is not an option of %s", cmd,
 			    long_opts[li].name, cmd);
 		}
-		switch (c) {
-		case OPT_JSON: cfg->output = OUT_JSON; break;
-		case OPT_CSV: cfg->output = OUT_CSV; break;
-		case OPT_SUMMARY: cfg->output = OUT_SUMMARY; break;
-		case 'p': parse_ports(optarg, &cfg->ports); break;
-		case OPT_TIMEOUT:
-			cfg->track.timeout_us = parse_seconds("--timeout", optarg, 86400);
-			break;
-		case OPT_GREET:
-			cfg->track.greet_wait_us = parse_seconds("--greet-wait", optarg, 3600);
-			break;
-		case OPT_MAX_ATTEMPTS:
-			cfg->track.max_attempts = (uint32_t)parse_num("--max-attempts",
-			    optarg, 16, 1 << 24);
-			break;
-		case 'i': cfg->live.ifname = optarg; break;
-		case 'c':
-			cfg->live.max_verdicts = (uint64_t)parse_num("-c", optarg, 1,
-			    LLONG_MAX);
-			break;
-		case OPT_DURATION:
-			cfg->live.duration_us = parse_seconds("--duration", optarg,
-			    365 * 86400.0);
-			break;
-		case 'w': cfg->live.write_file = optarg; break;
-		case 'Z': cfg->live.user = optarg; break;
-		case 'B':
-			cfg->live.buffer_kib = (int)parse_num("-B", optarg, 1, 4 << 20);
-			break;
-		case 's':
-			cfg->live.snaplen = (int)parse_num("-s", optarg, 128, 262144);
-			break;
-		case OPT_FILTER_FILE: cfg->filter_file = optarg; break;
-		case 'd': cfg->live.dump_filter = 1; break;
-		case OPT_MX:
-			add_arg(cfg->spec.domains, &cfg->spec.ndomains, "--mx", optarg);
-			break;
-		case OPT_TARGET:
-			add_arg(cfg->spec.targets, &cfg->spec.ntargets, "--target",
-			    optarg);
-			break;
-		case OPT_SOURCE:
-			if (cfg->spec.nsources == PROBE_MAX_ARGS)
-				die(EXIT_USAGE, "--source: at most %d", PROBE_MAX_ARGS);
-			if (!addr_parse(optarg, &cfg->spec.sources[cfg->spec.nsources++]))
-				die(EXIT_USAGE, "--source %s: not an IPv4 or IPv6 address",
-				    optarg);
-			break;
-		case OPT_DNS_SERVER:
-			cfg->probe.dns_server = cfg->dns.server = optarg;
-			break;
-		case OPT_RETRIES:
-			cfg->probe.retries = (int)parse_num("--retries", optarg, 0, 10);
-			break;
-		case OPT_RATE:
-			cfg->probe.rate = parse_seconds("--rate", optarg, 100000) / 1e6;
-			if (cfg->probe.rate < 0.01)
-				die(EXIT_USAGE, "--rate: at least 0.01 probes a second");
-			break;
-		case OPT_TTL:
-			cfg->probe.ttl = (int)parse_num("--ttl", optarg, 1, 255);
-			break;
-		case OPT_MAX_PROBES:
-			cfg->probe.max_probes = (int)parse_num("--max-probes", optarg,
-			    1, 100000);
-			break;
-		case OPT_SCOPE: cfg->scope = 1; break;
-		case 'r': cfg->dns.resolve = 1; break;
-		case OPT_DNSBL: {
-			char *z, *save;
-
-			for (z = strtok_r(optarg, ",", &save); z != NULL;
-			    z = strtok_r(NULL, ",", &save)) {
-				if (cfg->dns.nzones == 8)
-					die(EXIT_USAGE, "--dnsbl: at most 8 zones");
-				cfg->dns.zones[cfg->dns.nzones++] = z;
-			}
-			if (cfg->dns.nzones == 0)
-				die(EXIT_USAGE, "--dnsbl: no zone given");
-			break;
-		}
-		case OPT_EVIDENCE: cfg->evidence = 1; break;
-		case '4': cfg->probe.family = 4; break;
-		case '6': cfg->probe.family = 6; break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		case ':':
-			die(EXIT_USAGE, "%s: option needs a value (see smtpscope -h)",
-			    argv[optind - 1]);
-		default:
-			if (optopt != 0)
-				die(EXIT_USAGE, "unknown option '-%c' (see smtpscope -h)",
-				    optopt);
-			die(EXIT_USAGE, "unknown option '%s' (see smtpscope -h)",
-			    argv[optind - 1]);
-		}
+		if (!report_option(c, optarg, cfg) &&
+		    !capture_option(c, optarg, cfg) && !probe_option(c, optarg, cfg))
+			other_option(c, argv);
 	}
 	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...
 	 * 32 s) as one attempt. */

@@ -212,83 +212,193 @@ one_item(struct parser *ps, const char *w, size_t n)
 	return 0;
 }
 
+/* "via ADDR" or "via target", after "expect". */
 static int
-parse_line(struct parser *ps)
+parse_via(struct parser *ps, const char *kw, const char *w, size_t n,
+    int have_expect)
+{
+	struct expectation *e = ps->e;
+	char buf[64];
+
+	if (!have_expect)
+		return syntax(ps, kw, "'via' comes after 'expect'");
+	if (e->via)
+		return syntax(ps, kw, "'via' given twice");
+	if (is(w, n, "target")) {
+		e->via = 2;
+		return 0;
+	}
+	if (n >= sizeof buf)
+		return syntax(ps, w, "bad address '%.*s'", (int)n, w);
+	memcpy(buf, w, n);
+	buf[n] = '\0';
+	if (!addr_parse(buf, &e->via_addr))
+		return syntax(ps, w, "bad address '%s' (or 'target')", buf);
+	e->via = 1;
+	return 0;
+}
+
+/* "[any-of | not] ITEM[,ITEM...]" after "expect". */
+static int
+parse_expect(struct parser *ps)
 {
 	struct expectation *e = ps->e;
 	const char *w;
 	size_t n;
-	int have_to = 0, have_expect = 0, have_port = 0;
 
-	while (word(ps, &w, &n)) {
-		const char *kw = w;
-		size_t kn = n;
+	if (!word(ps, &w, &n))
+		return syntax(ps, ps->p, "'expect' needs a verdict");
+	e->kind = EX_ONE;
+	if (is(w, n, "any-of") || is(w, n, "not")) {
+		e->kind = is(w, n, "not") ? EX_NOT : EX_ANY_OF;
+		if (!word(ps, &w, &n))
+			return syntax(ps, ps->p, "a verdict must follow");
+	}
+	if (items(ps, w, n, one_item) != 0)
+		return -1;
+	if (e->kind != EX_ANY_OF && e->nitems > 1)
+		return syntax(ps, w, "several verdicts need 'any-of'");
+	return 0;
+}
 
+/* Which keywords a line has had so far. */
+struct seen {
+	int to, expect, port;
+};
+
+/* A keyword that takes one value: from, to, port, via. */
+static int
+parse_valued(struct parser *ps, const char *kw, size_t kn, struct seen *seen)
+{
+	const char *w;
+	size_t n;
+
+	if (!word(ps, &w, &n))
+		return syntax(ps, ps->p, "'%.*s' needs a value", (int)kn, kw);
+	if (is(kw, kn, "from")) {
+		if (ps->e->spec.nsources || seen->to)
+			return syntax(ps, kw, "'from' must come once, before 'to'");
+		return items(ps, w, n, one_source);
+	}
+	if (is(kw, kn, "to")) {
+		if (seen->to++)
+			return syntax(ps, kw, "'to' given twice");
+		return items(ps, w, n, one_target);
+	}
+	if (is(kw, kn, "port")) {
+		if (seen->port++)
+			return syntax(ps, kw, "'port' given twice");
+		return items(ps, w, n, one_port);
+	}
+	return parse_via(ps, kw, w, n, seen->expect);
+}
+
+/* One line's keywords; 1 when it named its ports, 0 when not, -1. */
+static int
+parse_line(struct parser *ps)
+{
+	struct seen seen = { 0, 0, 0 };
+	const char *kw;
+	size_t kn;
+
+	while (word(ps, &kw, &kn)) {
 		if (is(kw, kn, "from") || is(kw, kn, "to") || is(kw, kn, "port") ||
 		    is(kw, kn, "via")) {
-			if (!word(ps, &w, &n))
-				return syntax(ps, ps->p, "'%.*s' needs a value", (int)kn, kw);
-			if (is(kw, kn, "from")) {
-				if (e->spec.nsources || have_to)
-					return syntax(ps, kw, "'from' must come once, before 'to'");
-				if (items(ps, w, n, one_source) != 0)
-					return -1;
-			} else if (is(kw, kn, "to")) {
-				if (have_to++)
-					return syntax(ps, kw, "'to' given twice");
-				if (items(ps, w, n, one_target) != 0)
-					return -1;
-			} else if (is(kw, kn, "port")) {
-				if (have_port++)
-					return syntax(ps, kw, "'port' given twice");
-				if (items(ps, w, n, one_port) != 0)
-					return -1;
-			} else {
-				char buf[64];
-
-				if (!have_expect)
-					return syntax(ps, kw, "'via' comes after 'expect'");
-				if (e->via)
-					return syntax(ps, kw, "'via' given twice");
-				if (is(w, n, "target")) {
-					e->via = 2;
-					continue;
-				}
-				if (n >= sizeof buf)
-					return syntax(ps, w, "bad address '%.*s'", (int)n, w);
-				memcpy(buf, w, n);
-				buf[n] = '\0';
-				if (!addr_parse(buf, &e->via_addr))
-					return syntax(ps, w, "bad address '%s' (or 'target')", buf);
-				e->via = 1;
-			}
-			continue;
-		}
-		if (is(kw, kn, "expect")) {
-			if (have_expect++)
-				return syntax(ps, kw, "'expect' given twice");
-			if (!word(ps, &w, &n))
-				return syntax(ps, ps->p, "'expect' needs a verdict");
-			e->kind = EX_ONE;
-			if (is(w, n, "any-of") || is(w, n, "not")) {
-				e->kind = is(w, n, "not") ? EX_NOT : EX_ANY_OF;
-				if (!word(ps, &w, &n))
-					return syntax(ps, ps->p, "a verdict must follow");
-			}
-			if (items(ps, w, n, one_item) != 0)
+			if (parse_valued(ps, kw, kn, &seen) != 0)
 				return -1;
-			if (e->kind != EX_ANY_OF && e->nitems > 1)
-				return syntax(ps, w, "several verdicts need 'any-of'");
-			continue;
-		}
-		return syntax(ps, kw, "unknown keyword '%.*s' (from, to, port, "
-		    "expect, via)", (int)kn, kw);
+		} else if (is(kw, kn, "expect")) {
+			if (seen.expect++)
+				return syntax(ps, kw, "'expect' given twice");
+			if (parse_expect(ps) != 0)
+				return -1;
+		} else
+			return syntax(ps, kw, "unknown keyword '%.*s' (from, to, "
+			    "port, expect, via)", (int)kn, kw);
 	}
-	if (!have_to)
+	if (!seen.to)
 		return syntax(ps, ps->p, "missing 'to'");
-	if (!have_expect)
+	if (!seen.expect)
 		return syntax(ps, ps->p, "missing 'expect'");
-	return have_port ? 1 : 0;
+	return seen.port ? 1 : 0;
+}
+
+/*
+ * Reads one line into buf without its end of line; 1: a line, 0: end of
+ * file, -1: too long or with a NUL byte (err set).
+ */
+static int
+read_line(FILE *fp, char *buf, size_t size, struct parser *ps, size_t *lenp)
+{
+	size_t len;
+
+	if (fgets(buf, (int)size, fp) == NULL)
+		return 0;
+	len = strlen(buf);
+	ps->line++;
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	else if (!feof(fp)) {
+		snprintf(ps->err, ps->errlen, "%s:%d:1: line longer than %d "
+		    "characters", ps->path, ps->line, LINE_MAX_LEN);
+		return -1;
+	}
+	/* fgets stops at no NUL: a shorter string means one was read */
+	if (strlen(buf) != len) {
+		snprintf(ps->err, ps->errlen, "%s:%d:1: NUL byte in line", ps->path,
+		    ps->line);
+		return -1;
+	}
+	*lenp = len;
+	return 1;
+}
+
+/* A new, zeroed expectation at the end of f, with room for len bytes of
+ * names; NULL when out of memory. */
+static struct expectation *
+add_expectation(struct expect_file *f, int *cap, size_t len)
+{
+	struct expectation *e;
+
+	if (f->n == *cap) {
+		int ncap = *cap ? *cap * 2 : 16;
+
+		if ((e = realloc(f->e, (size_t)ncap * sizeof *e)) == NULL)
+			return NULL;
+		f->e = e;
+		*cap = ncap;
+	}
+	e = &f->e[f->n++];
+	memset(e, 0, sizeof *e);
+	if ((e->strings = malloc(len + 1)) == NULL)
+		return NULL;
+	return e;
+}
+
+/* Parses one line of text (not blank or a comment) into a new
+ * expectation; 0 or -1 with ps->err set. */
+static int
+one_line(struct parser *ps, struct expect_file *f, int *cap, char *buf,
+    size_t len, const char *text, const struct portset *default_ports)
+{
+	struct expectation *e;
+	int r;
+
+	if ((e = add_expectation(f, cap, len)) == NULL) {
+		snprintf(ps->err, ps->errlen, "out of memory");
+		return -1;
+	}
+	e->line = ps->line;
+	/* text is within buf, which holds at most LINE_MAX_LEN characters. */
+	snprintf(e->text, sizeof e->text, "%s", text);
+	ps->start = buf;
+	ps->p = buf;
+	ps->e = e;
+	ps->strings_used = 0;
+	if ((r = parse_line(ps)) < 0)
+		return -1;
+	if (r == 0)
+		e->ports = *default_ports;
+	return 0;
 }
 
 int
@@ -298,7 +408,8 @@ expect_load(const char *path, const struct portset *default_ports,
 	char buf[LINE_MAX_LEN + 2];
 	struct parser ps;
 	FILE *fp;
-	int cap = 0, rc = 0;
+	size_t len;
+	int cap = 0, rc = 0, i;
 
 	memset(f, 0, sizeof *f);
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -309,65 +420,15 @@ expect_load(const char *path, const struct portset *default_ports,
 	ps.path = path;
 	ps.err = err;
 	ps.errlen = errlen;
-	while (rc == 0 && fgets(buf, sizeof buf, fp) != NULL) {
-		size_t len = strlen(buf);
-		struct expectation *e;
-		const char *q;
-		int r;
+	while (rc == 0 && (rc = read_line(fp, buf, sizeof buf, &ps, &len)) == 1) {
+		const char *q = buf + strspn(buf, " \t\r");
 
-		ps.line++;
-		if (len > 0 && buf[len - 1] == '\n')
-			buf[--len] = '\0';
-		else if (!feof(fp)) {
-			snprintf(err, errlen, "%s:%d:1: line longer than %d characters",
-			    path, ps.line, LINE_MAX_LEN);
-			rc = -1;
-			break;
-		}
-		if (memchr(buf, '\0', len) != NULL || strlen(buf) != len) {
-			snprintf(err, errlen, "%s:%d:1: NUL byte in line", path, ps.line);
-			rc = -1;
-			break;
-		}
-		for (q = buf; *q == ' ' || *q == '\t' || *q == '\r'; q++)
-			;
+		rc = 0;
 		if (*q == '\0' || *q == '#')
 			continue;
 		if (len > 0 && buf[len - 1] == '\r')
 			buf[--len] = '\0';
-		if (f->n == cap) {
-			struct expectation *ne;
-
-			cap = cap ? cap * 2 : 16;
-			if ((ne = realloc(f->e, (size_t)cap * sizeof *ne)) == NULL) {
-				snprintf(err, errlen, "out of memory");
-				rc = -1;
-				break;
-			}
-			f->e = ne;
-		}
-		e = &f->e[f->n++];
-		memset(e, 0, sizeof *e);
-		if ((e->strings = malloc(len + 1)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			rc = -1;
-			break;
-		}
-		e->line = ps.line;
-		/* q is within buf, which holds at most LINE_MAX_LEN characters. */
-		memcpy(e->text, q, strlen(q) + 1 <= sizeof e->text ?
-		    strlen(q) + 1 : sizeof e->text - 1);
-		e->text[sizeof e->text - 1] = '\0';
-		ps.start = buf;
-		ps.p = buf;
-		ps.e = e;
-		ps.strings_used = 0;
-		if ((r = parse_line(&ps)) < 0) {
-			rc = -1;
-			break;
-		}
-		if (r == 0)
-			e->ports = *default_ports;
+		rc = one_line(&ps, f, &cap, buf, len, q, default_ports);
 	}
 	if (rc == 0 && ferror(fp)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -383,8 +444,8 @@ expect_load(const char *path, const struct portset *default_ports,
 		return rc;
 	}
 	/* Only now: the array moved while it grew. */
-	for (cap = 0; cap < f->n; cap++)
-		f->e[cap].spec.ports = &f->e[cap].ports;
+	for (i = 0; i < f->n; i++)
+		f->e[i].spec.ports = &f->e[i].ports;
 	return 0;
 }
 
