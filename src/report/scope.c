@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/loop.h"
 #include "probe/resolve.h"
 #include "report/sink.h"
 #include "util/timefmt.h"
@@ -72,6 +73,7 @@ struct scope_sink {
 	const char *capture;		/* -w file beside the evidence */
 	struct scope_dns dns;
 	struct resolver *res;		/* at the end: PTR names, blocklists */
+	struct loop *loop;		/* the resolver's, for now (see lookups()) */
 };
 
 static int
@@ -530,6 +532,36 @@ print_evidence(FILE *out, const struct scope_sink *s)
 	}
 }
 
+static void
+stop_loop(void *ctx)
+{
+	loop_stop(ctx);
+}
+
+static void
+stop_loop_timer(void *ctx, int64_t now)
+{
+	(void)now;
+	loop_stop(ctx);
+}
+
+/* Temporary: the lookups run on a loop of their own, at most 6 s, until
+ * the command layer makes them on the run's loop. */
+static void
+wait_lookups(struct scope_sink *s)
+{
+	int t;
+
+	if (!resolver_busy(s->res))
+		return;
+	resolver_on_idle(s->res, stop_loop, s->loop);
+	if ((t = loop_timer_add(s->loop, stop_loop_timer, s->loop)) < 0)
+		return;
+	loop_timer_at(s->loop, t, loop_now() + 6000000);
+	loop_run(s->loop);
+	loop_timer_del(s->loop, t);
+}
+
 /* -r and --dnsbl: every address in the report, asked once, at the end, so
  * the records themselves stay as the packets said. */
 static void
@@ -541,7 +573,13 @@ lookups(struct scope_sink *s)
 	if (!s->dns.resolve && s->dns.nzones == 0)
 		return;
 	resolver_free(s->res);
-	if ((s->res = resolver_new(s->dns.server, 0, err, sizeof err)) == NULL) {
+	s->res = NULL;
+	if (s->loop == NULL && (s->loop = loop_new()) == NULL) {
+		fprintf(s->base.out, "dns: out of memory\n");
+		return;
+	}
+	if ((s->res = resolver_new(s->loop, s->dns.server, 0, err,
+	    sizeof err)) == NULL) {
 		fprintf(s->base.out, "dns: %s\n", err);
 		return;
 	}
@@ -567,7 +605,7 @@ lookups(struct scope_sink *s)
 			}
 		}
 	}
-	resolver_wait(s->res, 6000);
+	wait_lookups(s);
 }
 
 static void
@@ -641,6 +679,7 @@ scope_free(struct sink *sk)
 	struct scope_sink *s = (struct scope_sink *)sk;
 
 	resolver_free(s->res);
+	loop_free(s->loop);
 	free(s);
 }
 
