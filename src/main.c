@@ -15,6 +15,7 @@
 #include "verify/diff.h"
 #include "io/filter.h"
 #include "io/live.h"
+#include "io/loop.h"
 #include "core/pipeline.h"
 #include "io/privs.h"
 #include "probe/prober.h"
@@ -388,6 +389,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
  * scope report reads until it is freed. */
 struct lookups {
 	const struct scope_dns *cfg;
+	struct loop *loop;
 	struct resolver *res;
 	struct dns_name *names;
 	struct dns_listing *lists;
@@ -433,8 +435,39 @@ lookup_results(struct lookups *lk)
 	return 0;
 }
 
-/* Looks up what the scope report names, all of it within 6 seconds, and
- * hands the results to the report. */
+static void
+lookups_idle(void *ctx)
+{
+	loop_stop(ctx);
+}
+
+static void
+lookups_timeout(void *ctx, int64_t now)
+{
+	(void)now;
+	loop_stop(ctx);
+}
+
+/* Runs the loop until no query is left in flight, or 6 seconds, what the
+ * lookups of a report are given in all.  0, or -1 when out of memory. */
+static int
+lookups_wait(struct lookups *lk)
+{
+	int t;
+
+	if (!resolver_busy(lk->res))
+		return 0;
+	resolver_on_idle(lk->res, lookups_idle, lk->loop);
+	if ((t = loop_timer_add(lk->loop, lookups_timeout, lk->loop)) < 0)
+		return -1;
+	loop_timer_at(lk->loop, t, loop_now() + 6000000);
+	loop_run(lk->loop);
+	loop_timer_del(lk->loop, t);
+	return 0;
+}
+
+/* Looks up what the scope report names, on an event loop, and hands the
+ * results to the report. */
 static void
 lookups_run(struct lookups *lk, const struct config *cfg)
 {
@@ -442,17 +475,24 @@ lookups_run(struct lookups *lk, const struct config *cfg)
 	lk->cfg = &cfg->dns;
 	lk->out.names_asked = cfg->dns.resolve != 0;
 	lk->out.lists_asked = cfg->dns.nzones > 0;
-	lk->res = resolver_new(cfg->dns.server, 0, lk->err, sizeof lk->err);
-	if (lk->res == NULL)
-		lk->out.error = lk->err;
-	else if (sink_scope_wanted(cfg->scope_sink, lookup_want, lk) != 0)
+	if ((lk->loop = loop_new()) == NULL)
 		lk->out.error = "out of memory";
-	else {
-		resolver_wait(lk->res, 6000);
-		if (lookup_results(lk) != 0)
-			lk->out.error = "out of memory";
-	}
+	else if ((lk->res = resolver_new(lk->loop, cfg->dns.server, 0, lk->err,
+	    sizeof lk->err)) == NULL)
+		lk->out.error = lk->err;
+	else if (sink_scope_wanted(cfg->scope_sink, lookup_want, lk) != 0 ||
+	    lookups_wait(lk) != 0 || lookup_results(lk) != 0)
+		lk->out.error = "out of memory";
 	sink_scope_set_dns(cfg->scope_sink, &lk->out);
+}
+
+static void
+lookups_free(struct lookups *lk)
+{
+	resolver_free(lk->res);
+	loop_free(lk->loop);
+	free(lk->names);
+	free(lk->lists);
 }
 
 /*
@@ -472,9 +512,7 @@ finish_run(struct pipeline *pl, const struct config *cfg)
 	pipeline_report(pl);
 	if (dns) {
 		sink_scope_set_dns(cfg->scope_sink, NULL);
-		resolver_free(lk.res);
-		free(lk.names);
-		free(lk.lists);
+		lookups_free(&lk);
 	}
 }
 
