@@ -27,6 +27,14 @@ enum {
 
 enum output { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_SUMMARY };
 
+/* -r and --dnsbl: what is looked up for the scope report when a run ends. */
+struct scope_dns {
+	int resolve;			/* PTR names */
+	const char *zones[8];		/* DNS blocklist zones */
+	int nzones;
+	const char *server;		/* --dns-server, or NULL */
+};
+
 struct config {
 	enum output output;
 	struct portset ports;
@@ -37,6 +45,7 @@ struct config {
 	int scope, evidence;		/* --scope, --evidence */
 	struct scope_dns dns;		/* -r, --dnsbl */
 	const char *filter_file;
+	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */
 };
 
 extern const char *progname;

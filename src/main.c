@@ -14,8 +14,11 @@
 #include "core/pipeline.h"
 #include "io/capture.h"
 #include "io/live.h"
+#include "io/loop.h"
 #include "io/privs.h"
 #include "probe/prober.h"
+#include "probe/resolve.h"
+#include "report/scope.h"
 #include "report/sink.h"
 #include "verify/diff.h"
 #include "verify/verify.h"
@@ -34,7 +37,7 @@ add_sink(struct pipeline *pl, struct sink *s)
  * stdout, beside machine formats on stderr so stdout stays parseable.
  */
 static void
-setup_sinks(struct pipeline *pl, const struct config *cfg, int matrix)
+setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 {
 	FILE *report = cfg->output == OUT_JSON || cfg->output == OUT_CSV ?
 	    stderr : stdout;
@@ -48,9 +51,140 @@ setup_sinks(struct pipeline *pl, const struct config *cfg, int matrix)
 	if (matrix && cfg->output == OUT_TEXT)
 		add_sink(pl, sink_matrix_new(stdout));
 	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones)
-		add_sink(pl, sink_scope_new(report, cfg->scope, cfg->evidence,
-		    cfg->live.write_file, &cfg->dns));
+		add_sink(pl, cfg->scope_sink = sink_scope_new(report, cfg->scope,
+		    cfg->evidence, cfg->live.write_file));
 	add_sink(pl, sink_summary_new(report));
+}
+
+/* -r and --dnsbl: the lookups of one run and their results, which the
+ * scope report reads until it is freed. */
+struct lookups {
+	const struct scope_dns *cfg;
+	struct loop *loop;
+	struct resolver *res;
+	struct dns_name *names;
+	struct dns_listing *lists;
+	struct dns_results out;
+	char err[256];
+};
+
+/* An address the scope report names: its PTR name (-r) and, for a
+ * source, its listing in each zone (--dnsbl). */
+static void
+lookup_want(void *ctx, const struct addr *a, bool source)
+{
+	struct lookups *lk = ctx;
+	int z;
+
+	if (lk->cfg->resolve)
+		resolver_add_ptr(lk->res, a);
+	for (z = 0; source && z < lk->cfg->nzones; z++)
+		resolver_add_dnsbl(lk->res, a, lk->cfg->zones[z]);
+}
+
+/* The resolver's answers as the report's plain data. */
+static int
+lookup_results(struct lookups *lk)
+{
+	const struct ptr_result *p;
+	const struct dnsbl_result *b;
+	size_t i, np = resolver_ptrs(lk->res, &p), nb = resolver_dnsbls(lk->res, &b);
+
+	lk->names = calloc(np + 1, sizeof *lk->names);
+	lk->lists = calloc(nb + 1, sizeof *lk->lists);
+	if (lk->names == NULL || lk->lists == NULL)
+		return -1;
+	for (i = 0; i < np; i++)
+		lk->names[i] = (struct dns_name){ p[i].a, p[i].name, p[i].status };
+	for (i = 0; i < nb; i++)
+		lk->lists[i] = (struct dns_listing){ b[i].a, b[i].zone,
+		    b[i].listed, b[i].code, b[i].reason, b[i].status };
+	lk->out.names = lk->names;
+	lk->out.nnames = np;
+	lk->out.lists = lk->lists;
+	lk->out.nlists = nb;
+	return 0;
+}
+
+static void
+lookups_idle(void *ctx)
+{
+	loop_stop(ctx);
+}
+
+static void
+lookups_timeout(void *ctx, int64_t now)
+{
+	(void)now;
+	loop_stop(ctx);
+}
+
+/* Runs the loop until no query is left in flight, or 6 seconds, what the
+ * lookups of a report are given in all.  0, or -1 when out of memory. */
+static int
+lookups_wait(struct lookups *lk)
+{
+	int t;
+
+	if (!resolver_busy(lk->res))
+		return 0;
+	resolver_on_idle(lk->res, lookups_idle, lk->loop);
+	if ((t = loop_timer_add(lk->loop, lookups_timeout, lk->loop)) < 0)
+		return -1;
+	loop_timer_at(lk->loop, t, loop_now() + 6000000);
+	loop_run(lk->loop);
+	loop_timer_del(lk->loop, t);
+	return 0;
+}
+
+/* Looks up what the scope report names, on an event loop, and hands the
+ * results to the report. */
+static void
+lookups_run(struct lookups *lk, const struct config *cfg)
+{
+	memset(lk, 0, sizeof *lk);
+	lk->cfg = &cfg->dns;
+	lk->out.names_asked = cfg->dns.resolve != 0;
+	lk->out.lists_asked = cfg->dns.nzones > 0;
+	if ((lk->loop = loop_new()) == NULL)
+		lk->out.error = "out of memory";
+	else if ((lk->res = resolver_new(lk->loop, cfg->dns.server, 0, lk->err,
+	    sizeof lk->err)) == NULL)
+		lk->out.error = lk->err;
+	else if (sink_scope_wanted(cfg->scope_sink, lookup_want, lk) != 0 ||
+	    lookups_wait(lk) != 0 || lookup_results(lk) != 0)
+		lk->out.error = "out of memory";
+	sink_scope_set_dns(cfg->scope_sink, &lk->out);
+}
+
+static void
+lookups_free(struct lookups *lk)
+{
+	resolver_free(lk->res);
+	loop_free(lk->loop);
+	free(lk->names);
+	free(lk->lists);
+}
+
+/*
+ * End of input: every open attempt gets its record, then the lookups of
+ * -r and --dnsbl are made (only here: a SIGUSR1 snapshot must not hold up
+ * capture), then the reports.
+ */
+static void
+finish_run(struct pipeline *pl, const struct config *cfg)
+{
+	struct lookups lk;
+	int dns = cfg->scope_sink != NULL && (cfg->dns.resolve || cfg->dns.nzones);
+
+	pipeline_drain(pl);
+	if (dns)
+		lookups_run(&lk, cfg);
+	pipeline_report(pl);
+	if (dns) {
+		sink_scope_set_dns(cfg->scope_sink, NULL);
+		lookups_free(&lk);
+	}
 }
 
 static void
@@ -124,7 +258,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 			continue;
 		/* A file cut short: report what was read, then the error. */
 		if (rc == CAPTURE_READ_ERROR || pl.st.packets > 0)
-			pipeline_finish(&pl);
+			finish_run(&pl, cfg);
 		fflush(stdout);
 		fprintf(stderr, "%s: %s: %s\n", progname,
 		    strcmp(path, "-") == 0 ? "(stdin)" : path, err);
@@ -132,7 +266,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	}
 	free(files);
 	if (status == EXIT_OK)
-		pipeline_finish(&pl);
+		finish_run(&pl, cfg);
 	pipeline_free(&pl);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EXIT_INTERNAL, "write error on standard output");
@@ -166,7 +300,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	}
 	/* Pending attempts are reported as unresolved, then the summary. */
 	if (!cfg->live.dump_filter && rc != LIVE_OUTPUT_ERROR)
-		pipeline_finish(&pl);
+		finish_run(&pl, cfg);
 	pipeline_free(&pl);
 	fflush(stdout);
 	if (rc == LIVE_CAPTURE_ERROR)
@@ -215,7 +349,7 @@ run_probes(struct config *cfg, struct pipeline *pl, int usage_status)
 		die(EXIT_INPUT, "%s", err);
 	}
 	if (rc != LIVE_OUTPUT_ERROR)
-		pipeline_finish(pl);
+		finish_run(pl, cfg);
 	fflush(stdout);
 	if (rc == LIVE_CAPTURE_ERROR)
 		die(EXIT_INPUT, "capture failed: %s", err);

@@ -43,7 +43,12 @@ void pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
     uint32_t isn, uint8_t ttl);
 /* Lets timers fire with no packet (live capture on an idle link). */
 void pipeline_tick(struct pipeline *pl, int64_t now_us);
-/* End of input: open attempts get their final records, sinks their summary. */
+/* End of input, in two steps so that the command layer can make the
+ * reports' DNS lookups in between: pipeline_drain gives every open attempt
+ * its final record, pipeline_report has the sinks write their reports.
+ * pipeline_finish does both. */
+void pipeline_drain(struct pipeline *pl);
+void pipeline_report(struct pipeline *pl);
 void pipeline_finish(struct pipeline *pl);
 void pipeline_snapshot(struct pipeline *pl);
 void pipeline_free(struct pipeline *pl);

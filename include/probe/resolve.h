@@ -1,12 +1,12 @@
 /*
- * DNS through c-ares, driven by the caller's poll loop: MX records in
+ * DNS through c-ares, on the run's event loop (io/loop.h): c-ares' sockets
+ * are loop watchers and its next timeout a loop timer.  MX records in
  * preference order, each MX's A and AAAA; a name without MX falls back to its
  * own A/AAAA, as an MTA does (RFC 5321 5.1).  Failures are kept per name.
  */
 #ifndef SMTPSCOPE_RESOLVE_H
 #define SMTPSCOPE_RESOLVE_H
 
-#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,13 +46,19 @@ struct dnsbl_result {
 	char status[32];		/* why the lookup failed */
 };
 
+struct loop;
 struct resolver;
 
 /* server: "ADDR", "ADDR:PORT", "[V6]:PORT" or NULL for the system's.
- * family: 0 both, 4 or 6 only. */
-struct resolver *resolver_new(const char *server, int family, char *err,
-    size_t errlen);
+ * family: 0 both, 4 or 6 only.  The loop must outlive the resolver. */
+struct resolver *resolver_new(struct loop *l, const char *server, int family,
+    char *err, size_t errlen);
+/* Ends the queries still in flight (their results stay empty). */
 void resolver_free(struct resolver *r);
+
+/* fn is called from the loop whenever a query has finished and none is
+ * left in flight (never from inside resolver_add_*()); it may add more. */
+void resolver_on_idle(struct resolver *r, void (*fn)(void *ctx), void *ctx);
 
 void resolver_add_domain(struct resolver *r, const char *domain);
 void resolver_add_host(struct resolver *r, const char *host);
@@ -60,16 +66,7 @@ void resolver_add_ptr(struct resolver *r, const struct addr *a);
 /* reversed octets (IPv4) or nibbles (IPv6) under zone: A, then TXT */
 void resolver_add_dnsbl(struct resolver *r, const struct addr *a,
     const char *zone);
-/* Runs the queries to the end (or timeout_ms) in a poll loop of its own:
- * for the reports made when a run ends. */
-void resolver_wait(struct resolver *r, int timeout_ms);
-
-/* The sockets c-ares wants polled (at most max); its next timeout. */
-int resolver_pollfds(const struct resolver *r, struct pollfd *pfd, int max);
-int64_t resolver_deadline(struct resolver *r, int64_t now_us);
-/* After poll: handles ready sockets (pfd as filled by resolver_pollfds,
- * revents set) and c-ares' own timeouts. */
-void resolver_process(struct resolver *r, const struct pollfd *pfd, int n);
+/* Queries in flight. */
 int resolver_busy(const struct resolver *r);
 
 size_t resolver_results(const struct resolver *r, const struct resolved **out);

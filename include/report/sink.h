@@ -29,18 +29,6 @@ struct sink *sink_json_new(FILE *out);
 struct sink *sink_csv_new(FILE *out);
 struct sink *sink_summary_new(FILE *out);
 struct sink *sink_matrix_new(FILE *out);	/* probe: source x target */
-/* What the reports look up in DNS when the run ends (-r, --dnsbl). */
-struct scope_dns {
-	int resolve;			/* PTR names */
-	const char *zones[8];		/* DNS blocklist zones */
-	int nzones;
-	const char *server;		/* --dns-server, or NULL */
-};
-
-/* --scope (findings per destination) and/or --evidence (unblock request),
- * with PTR names and blocklist results when asked. */
-struct sink *sink_scope_new(FILE *out, int scope, int evidence,
-    const char *capture, const struct scope_dns *dns);
-
+/* --scope and --evidence: report/scope.h. */
 
 #endif

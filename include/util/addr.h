@@ -25,6 +25,8 @@ struct tuple {
 bool addr_eq(const struct addr *a, const struct addr *b);
 bool tuple_eq(const struct tuple *a, const struct tuple *b);
 uint32_t tuple_hash(const struct tuple *t, uint32_t seed);
+/* An address with a number beside it (a port, a table's index). */
+uint32_t addr_hash(const struct addr *a, uint64_t extra, uint32_t seed);
 /* Writes the textual form (no brackets); returns buf. */
 const char *addr_str(const struct addr *a, char buf[ADDR_STRLEN]);
 /* "192.0.2.1:25" or "[2001:db8::1]:25"; returns buf. */

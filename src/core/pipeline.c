@@ -136,10 +136,22 @@ finish_sinks(struct pipeline *pl, int final)
 }
 
 void
-pipeline_finish(struct pipeline *pl)
+pipeline_drain(struct pipeline *pl)
 {
 	tracker_finish(pl->tr, pl->last_ts);
+}
+
+void
+pipeline_report(struct pipeline *pl)
+{
 	finish_sinks(pl, 1);
+}
+
+void
+pipeline_finish(struct pipeline *pl)
+{
+	pipeline_drain(pl);
+	pipeline_report(pl);
 }
 
 void

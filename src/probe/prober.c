@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "io/loop.h"
 #include "probe/inject.h"
 #include "probe/prober.h"
 #include "probe/resolve.h"
@@ -36,6 +37,8 @@ struct prober {
 	const struct probe_config *cfg;
 	struct pipeline *pl;
 	struct injector *inj;
+	struct loop *dns_loop;		/* the resolver's, stepped from the hooks */
+	int dns_step;			/* a timer that ends each step */
 	struct resolver *res;
 	struct resolved *literal;	/* address targets, one per spec entry */
 	int nliteral;
@@ -125,6 +128,13 @@ seen_before(const struct probe_config *cfg, int spec, int idx, int domain)
 	return 0;
 }
 
+static void
+end_step(void *ctx, int64_t now)
+{
+	(void)now;
+	loop_stop(ctx);
+}
+
 struct prober *
 prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
     size_t errlen)
@@ -149,8 +159,15 @@ prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
 	}
 	p->cfg = cfg;
 	p->pl = pl;
-	p->res = resolver_new(cfg->dns_server, cfg->family, err, errlen);
+	if ((p->dns_loop = loop_new()) == NULL ||
+	    (p->dns_step = loop_timer_add(p->dns_loop, end_step, p->dns_loop)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		p->res = NULL;
+	} else
+		p->res = resolver_new(p->dns_loop, cfg->dns_server, cfg->family,
+		    err, errlen);
 	if (p->res == NULL) {
+		loop_free(p->dns_loop);
 		free(p->literal);
 		free(p);
 		return NULL;
@@ -187,6 +204,7 @@ prober_free(struct prober *p)
 		return;
 	injector_close(p->inj);
 	resolver_free(p->res);
+	loop_free(p->dns_loop);
 	free(p->probes);
 	free(p->literal);
 	free(p);
@@ -435,7 +453,8 @@ hook_pollfds(void *ctx, struct pollfd *pfd, int max)
 {
 	struct prober *p = ctx;
 
-	return p->phase == PH_RESOLVE ? resolver_pollfds(p->res, pfd, max) : 0;
+	(void)p, (void)pfd, (void)max;
+	return 0;
 }
 
 static int64_t
@@ -445,8 +464,9 @@ hook_deadline(void *ctx, int64_t now)
 	int64_t d = INT64_MAX;
 	size_t i;
 
+	/* Until the live loop is the resolver's, DNS is polled. */
 	if (p->phase == PH_RESOLVE)
-		return resolver_deadline(p->res, now);
+		return now + 10000;
 	if (p->phase == PH_DONE)
 		return now;
 	/* The earliest SYN due over all probes: a probe waiting for its retry
@@ -471,9 +491,13 @@ hook_step(void *ctx, const struct pollfd *pfd, int n, int64_t now)
 {
 	struct prober *p = ctx;
 
+	(void)pfd, (void)n;
 	switch (p->phase) {
 	case PH_RESOLVE:
-		resolver_process(p->res, pfd, n);
+		/* One pass of the resolver's loop without waiting: its ready
+		 * sockets and due timers, then the step timer ends it. */
+		loop_timer_at(p->dns_loop, p->dns_step, loop_now());
+		loop_run(p->dns_loop);
 		if (!resolver_busy(p->res))
 			build_probes(p);
 		return p->phase == PH_DONE;

@@ -1,9 +1,14 @@
-/* c-ares in someone else's poll loop: ARES_OPT_SOCK_STATE_CB tracks the
- * sockets, ares_process_fd() serves them and fires query timeouts. */
+/*
+ * c-ares on the run's loop: ARES_OPT_SOCK_STATE_CB adds, changes and
+ * removes its sockets as loop watchers; ares_process_fd() serves a ready
+ * socket, and on the loop timer kept at ares_timeout() it fires c-ares' own
+ * query timeouts and retries.
+ */
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +17,7 @@
 
 #include <ares.h>
 
+#include "io/loop.h"
 #include "probe/resolve.h"
 
 #define MAX_SOCKS 16
@@ -20,17 +26,24 @@
 #define MAX_PTRS 512
 #define MAX_DNSBLS 512
 
+/* One c-ares socket on the loop; the slot is its watcher's context, so
+ * slots never move. */
 struct sock {
-	ares_socket_t fd;
-	int r, w;
+	struct resolver *r;
+	ares_socket_t fd;		/* ARES_SOCKET_BAD: a free slot */
+	int id;				/* its loop watcher */
 };
 
 struct resolver {
 	ares_channel ch;
+	struct loop *loop;
+	int timer;			/* at c-ares' next timeout */
 	int family;
 	int pending;			/* queries in flight */
+	int finished;			/* one finished since idle was last called */
+	void (*idle)(void *ctx);
+	void *idle_ctx;
 	struct sock socks[MAX_SOCKS];
-	int nsocks;
 	struct resolved results[MAX_RESULTS];
 	size_t nresults;
 	struct dns_note notes[MAX_NOTES];
@@ -50,27 +63,103 @@ struct job {
 	int fallback;			/* A/AAAA of a domain that has no MX */
 };
 
+static struct sock *
+sock_find(struct resolver *r, ares_socket_t fd)
+{
+	int i;
+
+	for (i = 0; i < MAX_SOCKS; i++)
+		if (r->socks[i].fd == fd)
+			return &r->socks[i];
+	return NULL;
+}
+
+/* The loop timer at c-ares' next timeout; or due at once when the last
+ * query has finished, so the idle callback runs from the loop. */
+static void
+arm(struct resolver *r)
+{
+	struct timeval tv, *t;
+	int64_t when = LOOP_NEVER;
+
+	if (r->pending == 0 && r->finished)
+		when = loop_now();
+	else if (r->pending > 0) {
+		t = ares_timeout(r->ch, NULL, &tv);
+		when = loop_now() + (t == NULL ? 1000000 :
+		    (int64_t)t->tv_sec * 1000000 + t->tv_usec);
+	}
+	loop_timer_at(r->loop, r->timer, when);
+}
+
+/* After c-ares ran: the idle callback if nothing is left in flight. */
+static void
+settle(struct resolver *r)
+{
+	if (r->pending == 0 && r->finished) {
+		r->finished = 0;
+		if (r->idle != NULL)
+			r->idle(r->idle_ctx);
+	}
+	arm(r);
+}
+
+static void
+on_sock(void *ctx, short revents)
+{
+	struct sock *s = ctx;
+	struct resolver *r = s->r;
+	ares_socket_t fd = s->fd;
+
+	ares_process_fd(r->ch,
+	    (revents & (POLLIN | POLLERR | POLLHUP)) ? fd : ARES_SOCKET_BAD,
+	    (revents & POLLOUT) ? fd : ARES_SOCKET_BAD);
+	settle(r);
+}
+
+static void
+on_timer(void *ctx, int64_t now)
+{
+	struct resolver *r = ctx;
+
+	(void)now;
+	/* c-ares' timeouts and retries */
+	ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	settle(r);
+}
+
 static void
 sock_state(void *data, ares_socket_t fd, int readable, int writable)
 {
 	struct resolver *r = data;
-	int i;
+	struct sock *s = sock_find(r, fd);
+	short events = (short)((readable ? POLLIN : 0) | (writable ? POLLOUT : 0));
 
-	for (i = 0; i < r->nsocks && r->socks[i].fd != fd; i++)
-		;
-	if (!readable && !writable) {
-		if (i < r->nsocks)
-			r->socks[i] = r->socks[--r->nsocks];
+	if (events == 0) {
+		if (s != NULL) {
+			loop_fd_del(r->loop, s->id);
+			s->fd = ARES_SOCKET_BAD;
+		}
 		return;
 	}
-	if (i == r->nsocks) {
-		if (r->nsocks == MAX_SOCKS)
-			return;	/* c-ares still times the query out */
-		r->nsocks++;
+	if (s != NULL) {
+		loop_fd_events(r->loop, s->id, events);
+		return;
 	}
-	r->socks[i].fd = fd;
-	r->socks[i].r = readable;
-	r->socks[i].w = writable;
+	/* No room (or memory): c-ares still times the query out. */
+	if ((s = sock_find(r, ARES_SOCKET_BAD)) == NULL ||
+	    (s->id = loop_fd_add(r->loop, fd, events, on_sock, s)) < 0)
+		return;
+	s->r = r;
+	s->fd = fd;
+}
+
+/* A query ended (its callback runs inside c-ares). */
+static void
+query_done(struct resolver *r)
+{
+	r->pending--;
+	r->finished = 1;
 }
 
 static void
@@ -148,7 +237,7 @@ on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinfo *ai)
 	size_t before = r->nresults;
 
 	(void)timeouts;
-	r->pending--;
+	query_done(r);
 	if (status != ARES_SUCCESS) {
 		note(r, j->name, 1, "A/AAAA: %s", status_name(status));
 		free(j);
@@ -201,7 +290,7 @@ on_mx(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	int n = 0, i;
 
 	(void)timeouts;
-	r->pending--;
+	query_done(r);
 	if (status == ARES_SUCCESS)
 		status = ares_parse_mx_reply(abuf, alen, &mx);
 	if (status == ARES_ENODATA || (status == ARES_SUCCESS && mx == NULL)) {
@@ -237,20 +326,26 @@ on_mx(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 }
 
 struct resolver *
-resolver_new(const char *server, int family, char *err, size_t errlen)
+resolver_new(struct loop *l, const char *server, int family, char *err,
+    size_t errlen)
 {
 	struct ares_options o;
 	struct resolver *r;
-	int rc, mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
+	int i, rc, mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
 
 	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
 		return NULL;
 	}
-	if ((r = calloc(1, sizeof *r)) == NULL) {
+	if ((r = calloc(1, sizeof *r)) == NULL ||
+	    (r->timer = loop_timer_add(l, on_timer, r)) < 0) {
+		free(r);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	r->loop = l;
+	for (i = 0; i < MAX_SOCKS; i++)
+		r->socks[i].fd = ARES_SOCKET_BAD;
 	r->family = family;
 	memset(&o, 0, sizeof o);
 	o.sock_state_cb = sock_state;
@@ -264,6 +359,7 @@ resolver_new(const char *server, int family, char *err, size_t errlen)
 	}
 	if ((rc = ares_init_options(&r->ch, &o, mask)) != ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
+		loop_timer_del(l, r->timer);
 		free(r);
 		return NULL;
 	}
@@ -279,10 +375,25 @@ resolver_new(const char *server, int family, char *err, size_t errlen)
 void
 resolver_free(struct resolver *r)
 {
+	int i;
+
 	if (r == NULL)
 		return;
+	/* Ends the queries in flight (their callbacks see ARES_EDESTRUCTION)
+	 * and closes the sockets, through sock_state(). */
 	ares_destroy(r->ch);
+	for (i = 0; i < MAX_SOCKS; i++)
+		if (r->socks[i].fd != ARES_SOCKET_BAD)
+			loop_fd_del(r->loop, r->socks[i].id);
+	loop_timer_del(r->loop, r->timer);
 	free(r);
+}
+
+void
+resolver_on_idle(struct resolver *r, void (*fn)(void *ctx), void *ctx)
+{
+	r->idle = fn;
+	r->idle_ctx = ctx;
 }
 
 void
@@ -294,6 +405,7 @@ resolver_add_domain(struct resolver *r, const char *domain)
 		return;
 	r->pending++;
 	ares_query(r->ch, domain, ns_c_in, ns_t_mx, on_mx, j);
+	arm(r);
 }
 
 void
@@ -303,48 +415,7 @@ resolver_add_host(struct resolver *r, const char *host)
 
 	if (j != NULL)
 		lookup_addresses(j);
-}
-
-int
-resolver_pollfds(const struct resolver *r, struct pollfd *pfd, int max)
-{
-	int i, n = 0;
-
-	for (i = 0; i < r->nsocks && n < max; i++, n++) {
-		pfd[n].fd = r->socks[i].fd;
-		pfd[n].events = (short)((r->socks[i].r ? POLLIN : 0) |
-		    (r->socks[i].w ? POLLOUT : 0));
-		pfd[n].revents = 0;
-	}
-	return n;
-}
-
-int64_t
-resolver_deadline(struct resolver *r, int64_t now)
-{
-	struct timeval tv, *t;
-
-	if (r->pending == 0)
-		return INT64_MAX;
-	if ((t = ares_timeout(r->ch, NULL, &tv)) == NULL)
-		return now + 1000000;
-	return now + (int64_t)t->tv_sec * 1000000 + t->tv_usec;
-}
-
-void
-resolver_process(struct resolver *r, const struct pollfd *pfd, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (pfd[i].revents == 0)
-			continue;
-		ares_process_fd(r->ch,
-		    (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD,
-		    (pfd[i].revents & POLLOUT) ? pfd[i].fd : ARES_SOCKET_BAD);
-	}
-	/* Lets c-ares notice timed-out queries. */
-	ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	arm(r);
 }
 
 int
@@ -377,7 +448,7 @@ on_ptr(void *arg, int status, int timeouts, struct hostent *he)
 {
 	struct ptr_job *j = arg;
 
-	j->r->pending--;
+	query_done(j->r);
 	if (status == ARES_SUCCESS && he != NULL && he->h_name != NULL)
 		snprintf(j->p->name, sizeof j->p->name, "%s", he->h_name);
 	else
@@ -407,6 +478,7 @@ resolver_add_ptr(struct resolver *r, const struct addr *a)
 	r->pending++;
 	ares_gethostbyaddr(r->ch, a->b, a->family == 6 ? 16 : 4,
 	    a->family == 6 ? AF_INET6 : AF_INET, on_ptr, j);
+	arm(r);
 }
 
 struct bl_job {
@@ -424,7 +496,7 @@ on_dnsbl_txt(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	size_t n = 0, k;
 
 	(void)timeouts;
-	j->r->pending--;
+	query_done(j->r);
 	if (status == ARES_SUCCESS &&
 	    ares_parse_txt_reply(abuf, alen, &txt) == ARES_SUCCESS) {
 		for (t = txt; t != NULL; t = t->next)
@@ -445,7 +517,7 @@ on_dnsbl_a(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	int n = 4;
 
 	(void)timeouts;
-	j->r->pending--;
+	query_done(j->r);
 	if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
 		j->d->listed = 0;
 		free(j);
@@ -493,30 +565,7 @@ resolver_add_dnsbl(struct resolver *r, const struct addr *a, const char *zone)
 	snprintf(p, sizeof j->name - (size_t)(p - j->name), "%s", zone);
 	r->pending++;
 	ares_query(r->ch, j->name, ns_c_in, ns_t_a, on_dnsbl_a, j);
-}
-
-void
-resolver_wait(struct resolver *r, int timeout_ms)
-{
-	struct pollfd pfd[MAX_SOCKS];
-	struct timeval start, now;
-	int n, elapsed = 0;
-
-	gettimeofday(&start, NULL);
-	while (resolver_busy(r) && elapsed < timeout_ms) {
-		int64_t d = resolver_deadline(r, 0);
-		int wait = d == INT64_MAX ? 100 : (int)(d / 1000) + 1;
-
-		if (wait > timeout_ms - elapsed)
-			wait = timeout_ms - elapsed;
-		n = resolver_pollfds(r, pfd, MAX_SOCKS);
-		if (poll(pfd, (nfds_t)n, wait) < 0)
-			break;
-		resolver_process(r, pfd, n);
-		gettimeofday(&now, NULL);
-		elapsed = (int)((now.tv_sec - start.tv_sec) * 1000 +
-		    (now.tv_usec - start.tv_usec) / 1000);
-	}
+	arm(r);
 }
 
 size_t

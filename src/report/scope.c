@@ -1,287 +1,26 @@
 /*
- * --scope and --evidence: the operator's questions after "deliveries fail".
- * Records are aggregated per destination (server address and port) and
- * source address; at the end each destination gets the findings its counts
- * support, and --evidence writes the block a postmaster reads.  Tables are
- * bounded: past the limits, counts go to "other" and are said to.
+ * --scope and --evidence as text: the operator's questions after
+ * "deliveries fail".  The counting and the findings are findings/scope.h's;
+ * this file only writes them, with the PTR names and blocklist answers the
+ * command layer hands over (report/scope.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "probe/resolve.h"
-#include "report/sink.h"
+#include "findings/scope.h"
+#include "report/scope.h"
 #include "util/timefmt.h"
-
-#define MAX_DESTS 512
-#define MAX_SOURCES 32		/* per destination */
-#define MAX_SAMPLES 3
-#define MAX_FAILS 64		/* failure times kept per source */
-#define NONE INT64_MIN
-
-struct source_stat {
-	struct addr a;
-	uint64_t n[VC_COUNT];
-	int64_t last_ok;		/* last accepted attempt */
-	int64_t first_fail;		/* first failure */
-	/* The latest failures by first-SYN time (records come in verdict
-	 * order): at the end, those after the last success are counted. */
-	struct { int64_t ts; char reason[48]; } fail[MAX_FAILS];
-	int nfail;
-};
-
-struct sample {
-	int64_t ts;
-	struct addr client;
-	uint16_t client_port;
-	char verdict[48];
-	int icmp_type, icmp_code;
-	struct addr responder;
-};
-
-struct dest {
-	struct addr server;
-	uint16_t port;
-	char mx[80], domain[80];
-	int mx_pref;
-	uint64_t n[VC_COUNT];
-	int64_t first_ts, last_ts;
-	struct source_stat src[MAX_SOURCES];
-	int nsrc;
-	uint64_t other_sources;		/* attempts from sources past the table */
-	/* who answered the failures */
-	uint64_t fail_by_hop, fail_local;
-	struct addr hop_addr, local_addr;
-	int local_is_self;		/* the sending host answered itself */
-	int hop_hops;
-	int synack_hops;		/* hop distance of the server's SYN-ACKs; -1 none */
-	uint64_t rst_other_hops;	/* RSTs from its address at another distance */
-	int rst_hops;
-	struct sample samples[MAX_SAMPLES];
-	int nsamples;
-	char reasons[120];		/* distinct failure reasons seen */
-};
 
 struct scope_sink {
 	struct sink base;
 	int scope, evidence;
-	struct dest d[MAX_DESTS];
-	int nd;
-	uint64_t other_dests;
 	const char *capture;		/* -w file beside the evidence */
-	struct scope_dns dns;
-	struct resolver *res;		/* at the end: PTR names, blocklists */
+	struct scope *agg;
+	const struct dns_results *dns;	/* the final report's lookups; NULL */
 };
-
-static int
-failed(enum vclass c)
-{
-	return c == VC_REFUSED || c == VC_PROHIBITED || c == VC_UNREACHABLE ||
-	    c == VC_DROPPED;
-}
-
-static uint64_t
-fails(const uint64_t n[VC_COUNT])
-{
-	return n[VC_REFUSED] + n[VC_PROHIBITED] + n[VC_UNREACHABLE] + n[VC_DROPPED];
-}
-
-static struct dest *
-dest_of(struct scope_sink *s, const struct record *r)
-{
-	struct dest *d;
-	int i;
-
-	for (i = 0; i < s->nd; i++)
-		if (s->d[i].port == r->t.server_port &&
-		    addr_eq(&s->d[i].server, &r->t.server))
-			return &s->d[i];
-	if (s->nd == MAX_DESTS)
-		return NULL;
-	d = &s->d[s->nd++];
-	memset(d, 0, sizeof *d);
-	d->server = r->t.server;
-	d->port = r->t.server_port;
-	d->mx_pref = -1;
-	d->first_ts = r->first_syn_us;
-	d->synack_hops = d->rst_hops = d->hop_hops = -1;
-	return d;
-}
-
-static struct source_stat *
-source_of(struct dest *d, const struct addr *a)
-{
-	struct source_stat *s;
-	int i;
-
-	for (i = 0; i < d->nsrc; i++)
-		if (addr_eq(&d->src[i].a, a))
-			return &d->src[i];
-	if (d->nsrc == MAX_SOURCES)
-		return NULL;
-	s = &d->src[d->nsrc++];
-	memset(s, 0, sizeof *s);
-	s->a = *a;
-	s->last_ok = s->first_fail = NONE;
-	return s;
-}
-
-static void
-add_reason(char *list, size_t len, const char *r)
-{
-	size_t n = strlen(r);
-	const char *p = list;
-
-	while ((p = strstr(p, r)) != NULL) {
-		if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
-			return;
-		p += n;
-	}
-	if (strlen(list) + n + 3 < len)
-		snprintf(list + strlen(list), len - strlen(list), "%s%s",
-		    list[0] ? ", " : "", r);
-}
-
-/* Keeps the MAX_FAILS latest failure times, replacing the earliest. */
-static void
-keep_failure(struct source_stat *src, int64_t ts, const char *verdict)
-{
-	int i, k = src->nfail;
-
-	if (k == MAX_FAILS) {
-		for (k = 0, i = 1; i < MAX_FAILS; i++)
-			if (src->fail[i].ts < src->fail[k].ts)
-				k = i;
-		if (ts <= src->fail[k].ts)
-			return;
-	} else
-		src->nfail++;
-	src->fail[k].ts = ts;
-	snprintf(src->fail[k].reason, sizeof src->fail[k].reason, "%s", verdict);
-}
-
-static void
-scope_record(struct sink *sk, const struct record *r)
-{
-	struct scope_sink *s = (struct scope_sink *)sk;
-	struct dest *d = dest_of(s, r);
-	struct source_stat *src;
-	char verdict[48];
-
-	if (d == NULL) {
-		s->other_dests++;
-		return;
-	}
-	if (r->mx != NULL && d->mx[0] == '\0') {
-		snprintf(d->mx, sizeof d->mx, "%s", r->mx);
-		d->mx_pref = r->mx_pref;
-	}
-	if (r->domain != NULL && d->domain[0] == '\0')
-		snprintf(d->domain, sizeof d->domain, "%s", r->domain);
-	d->n[r->v.cls]++;
-	if (r->first_syn_us < d->first_ts)
-		d->first_ts = r->first_syn_us;
-	if (r->verdict_us > d->last_ts)
-		d->last_ts = r->verdict_us;
-	if (r->v.cls == VC_ACCEPTED && r->hops >= 0 && record_responder_is_server(r))
-		d->synack_hops = r->hops;
-	if ((src = source_of(d, &r->t.client)) == NULL) {
-		d->other_sources++;
-		return;
-	}
-	src->n[r->v.cls]++;
-	snprintf(verdict, sizeof verdict, "%s/%s", vclass_name(r->v.cls), r->v.reason);
-	if (r->v.cls == VC_ACCEPTED) {
-		if (r->first_syn_us > src->last_ok)
-			src->last_ok = r->first_syn_us;
-		return;
-	}
-	if (!failed(r->v.cls))
-		return;
-	add_reason(d->reasons, sizeof d->reasons, verdict);
-	if (src->first_fail == NONE || r->first_syn_us < src->first_fail)
-		src->first_fail = r->first_syn_us;
-	keep_failure(src, r->first_syn_us, verdict);
-	if (r->responder.family != 0 && !record_responder_is_server(r)) {
-		/* The sending host itself, or the first router (an answer that
-		 * crossed no router), is the local side; further is a middlebox. */
-		if (addr_eq(&r->responder, &r->t.client) || r->hops == 0) {
-			d->fail_local++;
-			d->local_addr = r->responder;
-			d->local_is_self = addr_eq(&r->responder, &r->t.client);
-		} else {
-			d->fail_by_hop++;
-			d->hop_addr = r->responder;
-			d->hop_hops = r->hops;
-		}
-	}
-	if (r->v.cls == VC_REFUSED && r->icmp_type < 0 && record_responder_is_server(r))
-		d->rst_hops = r->hops;
-	if (d->nsamples < MAX_SAMPLES) {
-		struct sample *sm = &d->samples[d->nsamples++];
-
-		sm->ts = r->first_syn_us;
-		sm->client = r->t.client;
-		sm->client_port = r->t.client_port;
-		snprintf(sm->verdict, sizeof sm->verdict, "%s", verdict);
-		sm->icmp_type = r->icmp_type;
-		sm->icmp_code = r->icmp_code;
-		sm->responder = r->responder;
-	}
-}
-
-static void print_dnsbl(FILE *out, const struct scope_sink *s,
-    const struct addr *only);
-
-/* The PTR name of a, when -r found one. */
-static const char *
-name_of(const struct scope_sink *s, const struct addr *a)
-{
-	const struct ptr_result *p;
-	size_t i, n;
-
-	if (s->res == NULL)
-		return NULL;
-	n = resolver_ptrs(s->res, &p);
-	for (i = 0; i < n; i++)
-		if (addr_eq(&p[i].a, a) && p[i].name[0])
-			return p[i].name;
-	return NULL;
-}
-
-static void
-put_dest(FILE *out, const struct dest *d)
-{
-	char ep[ENDPOINT_STRLEN];
-
-	fputs(endpoint_str(&d->server, d->port, ep), out);
-	if (d->mx[0] && d->mx_pref >= 0)
-		fprintf(out, " (%s, MX %d of %s)", d->mx, d->mx_pref,
-		    d->domain[0] ? d->domain : "?");
-	else if (d->mx[0])
-		fprintf(out, " (%s)", d->mx);
-}
-
-static void
-put_sources(FILE *out, const struct dest *d, int want_ok)
-{
-	char a[ADDR_STRLEN];
-	int i, first = 1;
-
-	for (i = 0; i < d->nsrc; i++) {
-		const struct source_stat *s = &d->src[i];
-		int ok = s->n[VC_ACCEPTED] > 0 && fails(s->n) == 0;
-		int bad = s->n[VC_ACCEPTED] == 0 && fails(s->n) > 0;
-
-		if ((want_ok && !ok) || (!want_ok && !bad))
-			continue;
-		fprintf(out, "%s%s", first ? "" : ", ", addr_str(&s->a, a));
-		first = 0;
-	}
-	if (first)
-		fputs("none", out);
-}
 
 static void
 put_time(FILE *out, int64_t us)
@@ -292,167 +31,340 @@ put_time(FILE *out, int64_t us)
 	fputs(t, out);
 }
 
-/* The findings a destination's counts support, each with those counts. */
-static void
-findings(FILE *out, const struct scope_sink *s, const struct dest *d)
+/* "class/reason" of a failure kind. */
+static const char *
+kind_str(const struct scope *agg, uint8_t id, char buf[48])
 {
-	char a[ADDR_STRLEN], b[ADDR_STRLEN];
-	uint64_t f = fails(d->n), ok = d->n[VC_ACCEPTED];
-	int i, nok = 0, nbad = 0, said = 0, forged = 0;
-	uint64_t bad_attempts = 0, ok_attempts = 0;
+	const struct scope_kind *k = scope_kind(agg, id);
 
-	for (i = 0; i < d->nsrc; i++) {
-		const struct source_stat *src = &d->src[i];
+	snprintf(buf, 48, "%s/%s", vclass_name(k->cls), k->reason);
+	return buf;
+}
 
-		if (src->n[VC_ACCEPTED] > 0 && fails(src->n) == 0)
-			nok++, ok_attempts += src->n[VC_ACCEPTED];
-		if (src->n[VC_ACCEPTED] == 0 && fails(src->n) > 0)
-			nbad++, bad_attempts += fails(src->n);
-	}
-	if (d->fail_local > 0) {
-		fprintf(out, "    finding: local firewall or provider block, not the "
-		    "recipient: %" PRIu64 " of %" PRIu64 " failures were answered by %s, "
-		    "%s\n", d->fail_local, f, addr_str(&d->local_addr, a),
-		    d->local_is_self ? "the sending host itself" :
-		    "the first hop (no router between it and the sender)");
-		said++;
-	}
-	if (d->fail_by_hop > 0) {
-		fprintf(out, "    finding: a middlebox on the path, not the recipient: "
-		    "%" PRIu64 " of %" PRIu64 " failures were answered by %s, %d hops "
-		    "away, not by the server\n", d->fail_by_hop, f,
-		    addr_str(&d->hop_addr, a), d->hop_hops);
-		said++;
-	}
-	/* SYN-ACKs from the same address on any port give its distance. */
-	for (i = 0; i < s->nd && d->rst_hops >= 0 && !forged; i++) {
-		const struct dest *o = &s->d[i];
+/* The destination's distinct failure kinds, first seen first, as many as
+ * fit in about 120 characters. */
+static const char *
+reasons_str(const struct scope *agg, const struct scope_dest *d, char *buf,
+    size_t len)
+{
+	char v[48];
+	size_t n, used = 0;
+	int i;
 
-		if (!addr_eq(&o->server, &d->server) || o->synack_hops < 0 ||
-		    o->synack_hops == d->rst_hops)
-			continue;
-		fprintf(out, "    finding: a middlebox forging resets, not the "
-		    "recipient: RSTs from the server's address came from %d hops "
-		    "away while its SYN-ACKs (port %u) came from %d\n", d->rst_hops,
-		    o->port, o->synack_hops);
-		said++;
-		forged = 1;
+	buf[0] = '\0';
+	for (i = 0; i < d->nreasons; i++) {
+		n = strlen(kind_str(agg, d->reason[i], v));
+		if (used + n + 3 < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			    used ? ", " : "", v);
 	}
-	if (nbad > 0 && nok > 0) {
-		fputs("    finding: block aimed at ", out);
-		put_sources(out, d, 0);
-		fprintf(out, ": all %" PRIu64 " of their attempts failed (%s) "
-		    "while ", bad_attempts, d->reasons);
-		put_sources(out, d, 1);
-		fprintf(out, " %s accepted on all %" PRIu64 " attempts by the same "
-		    "server and port\n", nok > 1 ? "were" : "was", ok_attempts);
-		said++;
-	}
-	/* Accepted, then failing from some time on: failures (by first-SYN
-	 * time) after the last success.  A failure between successes is not a
-	 * transition. */
-	for (i = 0; i < d->nsrc; i++) {
-		const struct source_stat *src = &d->src[i];
-		int k, after = 0, first = -1;
-
-		if (src->last_ok == NONE)
-			continue;
-		for (k = 0; k < src->nfail; k++)
-			if (src->fail[k].ts > src->last_ok) {
-				after++;
-				if (first < 0 || src->fail[k].ts < src->fail[first].ts)
-					first = k;
-			}
-		if (after == 0)
-			continue;
-		fprintf(out, "    finding: rate limiting or a new block for %s: "
-		    "accepted %" PRIu64 " time%s (the last at ",
-		    addr_str(&src->a, b), src->n[VC_ACCEPTED],
-		    src->n[VC_ACCEPTED] == 1 ? "" : "s");
-		put_time(out, src->last_ok);
-		fprintf(out, "), then %s from ", src->fail[first].reason);
-		put_time(out, src->fail[first].ts);
-		fprintf(out, " (%d failure%s since)\n", after, after == 1 ? "" : "s");
-		said++;
-	}
-	if (ok == 0 && f > 0 && d->fail_local == 0 && d->fail_by_hop == 0 &&
-	    !forged) {
-		fprintf(out, "    finding: every source failed: %" PRIu64 " attempt%s "
-		    "from %d source%s, none accepted (%s): recipient outage, closed "
-		    "listener, or a blanket policy\n", f, f == 1 ? "" : "s",
-		    d->nsrc, d->nsrc == 1 ? "" : "s", d->reasons);
-		said++;
-	}
-	/* One MX of a domain failing while another accepts. */
-	if (d->domain[0] && ok == 0 && f > 0) {
-		for (i = 0; i < s->nd; i++) {
-			const struct dest *o = &s->d[i];
-
-			/* Another MX host (address), on the same port. */
-			if (addr_eq(&o->server, &d->server) || o->port != d->port ||
-			    strcmp(o->domain, d->domain) != 0 || o->n[VC_ACCEPTED] == 0)
-				continue;
-			fprintf(out, "    finding: one MX host down or misconfigured: %s "
-			    "failed all %" PRIu64 " attempts while %s (%s) of %s accepted "
-			    "%" PRIu64 "\n", d->mx[0] ? d->mx : addr_str(&d->server, a), f,
-			    o->mx[0] ? o->mx : "another MX", addr_str(&o->server, b),
-			    d->domain, o->n[VC_ACCEPTED]);
-			said++;
-			break;
-		}
-	}
-	if (!said && f == 0 && ok > 0)
-		fprintf(out, "    finding: no failure: %" PRIu64 " accepted\n", ok);
+	return buf;
 }
 
 static void
-print_scope(FILE *out, const struct scope_sink *s)
+put_dest(FILE *out, const struct scope_dest *d)
 {
-	int i, c;
+	char ep[ENDPOINT_STRLEN];
+
+	fputs(endpoint_str(&d->server, d->port, ep), out);
+	if (d->mx != NULL && d->mx_pref >= 0)
+		fprintf(out, " (%s, MX %d of %s)", d->mx, d->mx_pref,
+		    d->domain != NULL ? d->domain : "?");
+	else if (d->mx != NULL)
+		fprintf(out, " (%s)", d->mx);
+}
+
+/* The sources accepted every time (want_ok) or failed every time. */
+static void
+put_sources(FILE *out, const struct scope_dest *d, int want_ok)
+{
+	char a[ADDR_STRLEN];
+	uint32_t i;
+	int first = 1;
+
+	for (i = 0; i < d->nsrc; i++) {
+		const struct scope_source *s = &d->src[i];
+
+		if (want_ok ? !scope_source_accepted(s) : !scope_source_failed(s))
+			continue;
+		fprintf(out, "%s%s", first ? "" : ", ", addr_str(&s->a, a));
+		first = 0;
+	}
+	if (first)
+		fputs("none", out);
+}
+
+/* Who answered instead of the recipient: the sending host or its first
+ * hop, a middlebox, or a device forging the server's RSTs. */
+static void
+put_answered(FILE *out, const struct scope *agg, const struct scope_finding *f)
+{
+	char a[ADDR_STRLEN];
+
+	if (f->kind == SF_LOCAL_BLOCK)
+		fprintf(out, "    finding: local firewall or provider block, not "
+		    "the recipient: %" PRIu64 " of %" PRIu64 " failures were "
+		    "answered by %s, %s\n", f->u.answered.n, f->failures,
+		    addr_str(&f->u.answered.by, a), f->u.answered.self ?
+		    "the sending host itself" :
+		    "the first hop (no router between it and the sender)");
+	else if (f->kind == SF_MIDDLEBOX)
+		fprintf(out, "    finding: a middlebox on the path, not the "
+		    "recipient: %" PRIu64 " of %" PRIu64 " failures were answered "
+		    "by %s, %d hops away, not by the server\n", f->u.answered.n,
+		    f->failures, addr_str(&f->u.answered.by, a),
+		    f->u.answered.hops);
+	else
+		fprintf(out, "    finding: a middlebox forging resets, not the "
+		    "recipient: RSTs from the server's address came from %d hops "
+		    "away while its SYN-ACKs (port %u) came from %d\n",
+		    f->u.forged.rst_hops,
+		    scope_dest(agg, f->u.forged.synack_dest)->port,
+		    f->u.forged.synack_hops);
+}
+
+static void
+put_block(FILE *out, const struct scope *agg, const struct scope_dest *d,
+    const struct scope_finding *f)
+{
+	char r[120];
+
+	fputs("    finding: block aimed at ", out);
+	put_sources(out, d, 0);
+	fprintf(out, ": all %" PRIu64 " of their attempts failed (%s) while ",
+	    f->u.block.failed, reasons_str(agg, d, r, sizeof r));
+	put_sources(out, d, 1);
+	fprintf(out, " %s accepted on all %" PRIu64 " attempts by the same "
+	    "server and port\n", f->u.block.naccepted > 1 ? "were" : "was",
+	    f->u.block.accepted);
+}
+
+static void
+put_rate(FILE *out, const struct scope *agg, const struct scope_dest *d,
+    const struct scope_finding *f)
+{
+	char a[ADDR_STRLEN], v[48];
+	uint32_t k = f->u.rate.since;
+
+	fprintf(out, "    finding: rate limiting or a new block for %s: "
+	    "accepted %" PRIu64 " time%s (the last at ",
+	    addr_str(&d->src[f->u.rate.source].a, a), f->u.rate.accepted,
+	    f->u.rate.accepted == 1 ? "" : "s");
+	put_time(out, f->u.rate.last_ok);
+	fprintf(out, "), then %s from ", kind_str(agg, f->u.rate.first_kind, v));
+	put_time(out, f->u.rate.first_ts);
+	fprintf(out, " (%" PRIu32 " failure%s since)\n", k, k == 1 ? "" : "s");
+}
+
+static void
+put_finding(FILE *out, const struct scope *agg, const struct scope_finding *f)
+{
+	const struct scope_dest *d = scope_dest(agg, f->dest), *o;
+	char a[ADDR_STRLEN], r[120];
+	uint64_t n = f->failures;
+
+	switch (f->kind) {
+	case SF_LOCAL_BLOCK: case SF_MIDDLEBOX: case SF_FORGED_RESET:
+		put_answered(out, agg, f);
+		break;
+	case SF_SOURCE_BLOCK:
+		put_block(out, agg, d, f);
+		break;
+	case SF_RATE_LIMIT:
+		put_rate(out, agg, d, f);
+		break;
+	case SF_ALL_FAILED:
+		fprintf(out, "    finding: every source failed: %" PRIu64
+		    " attempt%s from %" PRIu32 " source%s, none accepted (%s): "
+		    "recipient outage, closed listener, or a blanket policy\n", n,
+		    n == 1 ? "" : "s", f->u.all_failed.nsources,
+		    f->u.all_failed.nsources == 1 ? "" : "s",
+		    reasons_str(agg, d, r, sizeof r));
+		break;
+	case SF_MX_DOWN:
+		o = scope_dest(agg, f->u.mx_down.other);
+		fprintf(out, "    finding: one MX host down or misconfigured: %s "
+		    "failed all %" PRIu64 " attempts while ", d->mx != NULL ?
+		    d->mx : addr_str(&d->server, a), n);
+		fprintf(out, "%s (%s) of %s accepted %" PRIu64 "\n", o->mx != NULL ?
+		    o->mx : "another MX", addr_str(&o->server, a), d->domain,
+		    f->u.mx_down.accepted);
+		break;
+	case SF_NO_FAILURE:
+		fprintf(out, "    finding: no failure: %" PRIu64 " accepted\n",
+		    f->u.no_failure.accepted);
+		break;
+	}
+}
+
+static void
+put_dest_head(FILE *out, const struct scope_dest *d)
+{
+	int c;
+
+	fputs("  ", out);
+	put_dest(out, d);
+	fputs("\n    attempts:", out);
+	for (c = 0; c < VC_COUNT; c++)
+		if (d->n[c])
+			fprintf(out, " %s %" PRIu64, vclass_name(c), d->n[c]);
+	fputs("\n    sources accepted: ", out);
+	put_sources(out, d, 1);
+	fputs("; failed: ", out);
+	put_sources(out, d, 0);
+	if (d->other_sources)
+		fprintf(out, "; %" PRIu64 " attempts from further sources not "
+		    "listed", d->other_sources);
+	fputs("\n    last accepted: ", out);
+	if (d->last_ok == SCOPE_NONE)
+		fputs("never", out);
+	else
+		put_time(out, d->last_ok);
+	fputs("; first failure: ", out);
+	if (d->first_fail == SCOPE_NONE)
+		fputs("none", out);
+	else
+		put_time(out, d->first_fail);
+	putc('\n', out);
+}
+
+static void
+print_scope(FILE *out, struct scope *agg)
+{
+	struct scope_finding f[SCOPE_MAX_FINDINGS];
+	uint32_t i;
+	int k, n;
 
 	fputs("scope:\n", out);
-	for (i = 0; i < s->nd; i++) {
-		const struct dest *d = &s->d[i];
-		int64_t last_ok = NONE, first_fail = NONE;
-		int k;
-
-		fputs("  ", out);
-		put_dest(out, d);
-		fputs("\n    attempts:", out);
-		for (c = 0; c < VC_COUNT; c++)
-			if (d->n[c])
-				fprintf(out, " %s %" PRIu64, vclass_name(c), d->n[c]);
-		fputs("\n    sources accepted: ", out);
-		put_sources(out, d, 1);
-		fputs("; failed: ", out);
-		put_sources(out, d, 0);
-		if (d->other_sources)
-			fprintf(out, "; %" PRIu64 " attempts from further sources not "
-			    "listed", d->other_sources);
-		putc('\n', out);
-		for (k = 0; k < d->nsrc; k++) {
-			if (d->src[k].last_ok > last_ok)
-				last_ok = d->src[k].last_ok;
-			if (d->src[k].first_fail != NONE &&
-			    (first_fail == NONE || d->src[k].first_fail < first_fail))
-				first_fail = d->src[k].first_fail;
-		}
-		fputs("    last accepted: ", out);
-		if (last_ok == NONE)
-			fputs("never", out);
-		else
-			put_time(out, last_ok);
-		fputs("; first failure: ", out);
-		if (first_fail == NONE)
-			fputs("none", out);
-		else
-			put_time(out, first_fail);
-		putc('\n', out);
-		findings(out, s, d);
+	for (i = 0; i < scope_ndests(agg); i++) {
+		put_dest_head(out, scope_dest(agg, i));
+		n = scope_findings(agg, i, f);
+		for (k = 0; k < n; k++)
+			put_finding(out, agg, &f[k]);
 	}
-	if (s->other_dests)
+	if (scope_other_dests(agg))
 		fprintf(out, "  (%" PRIu64 " attempts to further destinations not "
-		    "listed)\n", s->other_dests);
+		    "listed)\n", scope_other_dests(agg));
+	if (scope_fails_not_kept(agg))
+		fprintf(out, "  (%" PRIu64 " failures not kept for the rate "
+		    "limiting findings: their counts may be short)\n",
+		    scope_fails_not_kept(agg));
+}
+
+/* The PTR name of a, when -r found one. */
+static const char *
+name_of(const struct dns_results *dns, const struct addr *a)
+{
+	size_t i;
+
+	for (i = 0; dns != NULL && i < dns->nnames; i++)
+		if (addr_eq(&dns->names[i].a, a) && dns->names[i].name[0])
+			return dns->names[i].name;
+	return NULL;
+}
+
+static void
+print_dnsbl(FILE *out, const struct dns_results *dns, const struct addr *only)
+{
+	char a[ADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; dns->error == NULL && i < dns->nlists; i++) {
+		const struct dns_listing *b = &dns->lists[i];
+
+		if (only != NULL && !addr_eq(only, &b->a))
+			continue;
+		fprintf(out, "  %s ", addr_str(&b->a, a));
+		if (b->listed == 1)
+			fprintf(out, "LISTED in %s: %s%s%s%s\n", b->zone, b->code,
+			    b->reason[0] ? " \"" : "", b->reason,
+			    b->reason[0] ? "\"" : "");
+		else if (b->listed == 0)
+			fprintf(out, "not listed in %s\n", b->zone);
+		else
+			fprintf(out, "unknown in %s: lookup failed (%s)\n", b->zone,
+			    b->status[0] ? b->status : "no answer");
+	}
+}
+
+static void
+put_sample(FILE *out, const struct scope *agg, const struct scope_dest *d,
+    const struct scope_sample *sm)
+{
+	char a[ADDR_STRLEN], ep[ENDPOINT_STRLEN], v[48];
+
+	fputs("  Sample: ", out);
+	put_time(out, sm->ts);
+	fprintf(out, " %s -> ", endpoint_str(&sm->client, sm->client_port, ep));
+	put_dest(out, d);
+	fprintf(out, " %s", kind_str(agg, sm->kind, v));
+	if (sm->icmp_type >= 0)
+		fprintf(out, " (ICMP%s %d/%d from %s)",
+		    sm->responder.family == 6 ? "v6" : "", sm->icmp_type,
+		    sm->icmp_code, addr_str(&sm->responder, a));
+	else if (sm->responder.family)
+		fprintf(out, " (TCP RST from %s)", addr_str(&sm->responder, a));
+	else
+		fputs(" (no answer to any SYN)", out);
+	putc('\n', out);
+}
+
+/* The sending side of one destination's evidence: who failed, and what
+ * DNS says of them. */
+static void
+put_senders(FILE *out, const struct scope_sink *s, const struct scope_dest *d)
+{
+	char a[ADDR_STRLEN];
+	uint32_t k;
+	const char *nm;
+
+	fputs("  Other senders accepted in the same window: ", out);
+	put_sources(out, d, 1);
+	putc('\n', out);
+	for (k = 0; k < d->nsrc; k++) {
+		if (scope_failures(d->src[k].n) == 0)
+			continue;
+		if ((nm = name_of(s->dns, &d->src[k].a)) != NULL)
+			fprintf(out, "  Sender %s has PTR %s\n",
+			    addr_str(&d->src[k].a, a), nm);
+		if (s->dns != NULL && s->dns->lists_asked) {
+			fputs("  Blocklists:\n", out);
+			print_dnsbl(out, s->dns, &d->src[k].a);
+		}
+	}
+}
+
+/* One destination's block for an unblock request. */
+static void
+put_evidence(FILE *out, const struct scope_sink *s, const struct scope_dest *d)
+{
+	char a[ADDR_STRLEN], r[120];
+	uint64_t f = scope_failures(d->n);
+	uint32_t k;
+	const char *sep = "";
+
+	fputs("  Sending addresses with failures:", out);
+	for (k = 0; k < d->nsrc; k++)
+		if (scope_failures(d->src[k].n)) {
+			fprintf(out, "%s %s", sep, addr_str(&d->src[k].a, a));
+			sep = ",";
+		}
+	fputs("\n  Destination: ", out);
+	put_dest(out, d);
+	if (name_of(s->dns, &d->server) != NULL)
+		fprintf(out, " [PTR %s]", name_of(s->dns, &d->server));
+	fputs("\n  Window (UTC): ", out);
+	put_time(out, d->first_ts);
+	fputs(" to ", out);
+	put_time(out, d->last_ts);
+	fprintf(out, "\n  Results: %" PRIu64 " of %" PRIu64 " attempts failed "
+	    "(%s); %" PRIu64 " accepted\n", f, f + d->n[VC_ACCEPTED] +
+	    d->n[VC_UNRESOLVED], reasons_str(s->agg, d, r, sizeof r),
+	    d->n[VC_ACCEPTED]);
+	for (k = 0; k < d->nsamples; k++)
+		put_sample(out, s->agg, d, &d->sample[k]);
+	put_senders(out, s, d);
+	putc('\n', out);
 }
 
 /* The block for an unblock request: plain text a postmaster reads in a
@@ -460,206 +372,109 @@ print_scope(FILE *out, const struct scope_sink *s)
 static void
 print_evidence(FILE *out, const struct scope_sink *s)
 {
-	char a[ADDR_STRLEN];
-	int i, k, first;
+	uint32_t i;
 
 	fputs("evidence (for an unblock request; times in UTC):\n", out);
 	if (s->capture != NULL)
 		fprintf(out, "  Packet capture: %s\n", s->capture);
-	for (i = 0; i < s->nd; i++) {
-		const struct dest *d = &s->d[i];
-		uint64_t f = fails(d->n);
-
-		if (f == 0)
-			continue;
-		fputs("  Sending addresses with failures:", out);
-		for (k = 0, first = 1; k < d->nsrc; k++)
-			if (fails(d->src[k].n)) {
-				fprintf(out, "%s %s", first ? "" : ",",
-				    addr_str(&d->src[k].a, a));
-				first = 0;
-			}
-		fputs("\n  Destination: ", out);
-		put_dest(out, d);
-		if (name_of(s, &d->server) != NULL)
-			fprintf(out, " [PTR %s]", name_of(s, &d->server));
-		fputs("\n  Window (UTC): ", out);
-		put_time(out, d->first_ts);
-		fputs(" to ", out);
-		put_time(out, d->last_ts);
-		fprintf(out, "\n  Results: %" PRIu64 " of %" PRIu64 " attempts failed "
-		    "(%s); %" PRIu64 " accepted\n", f, f + d->n[VC_ACCEPTED] +
-		    d->n[VC_UNRESOLVED], d->reasons, d->n[VC_ACCEPTED]);
-		for (k = 0; k < d->nsamples; k++) {
-			const struct sample *sm = &d->samples[k];
-			char b[ADDR_STRLEN], ep[ENDPOINT_STRLEN];
-
-			fputs("  Sample: ", out);
-			put_time(out, sm->ts);
-			fprintf(out, " %s -> ", endpoint_str(&sm->client,
-			    sm->client_port, ep));
-			put_dest(out, d);
-			fprintf(out, " %s", sm->verdict);
-			if (sm->icmp_type >= 0)
-				fprintf(out, " (ICMP%s %d/%d from %s)",
-				    sm->responder.family == 6 ? "v6" : "", sm->icmp_type,
-				    sm->icmp_code, addr_str(&sm->responder, b));
-			else if (sm->responder.family)
-				fprintf(out, " (TCP RST from %s)", addr_str(&sm->responder, b));
-			else
-				fputs(" (no answer to any SYN)", out);
-			putc('\n', out);
-		}
-		fputs("  Other senders accepted in the same window: ", out);
-		put_sources(out, d, 1);
-		putc('\n', out);
-		for (k = 0; k < d->nsrc; k++) {
-			const char *nm = name_of(s, &d->src[k].a);
-
-			if (fails(d->src[k].n) == 0)
-				continue;
-			if (nm != NULL)
-				fprintf(out, "  Sender %s has PTR %s\n",
-				    addr_str(&d->src[k].a, a), nm);
-			if (s->dns.nzones > 0) {
-				fputs("  Blocklists:\n", out);
-				print_dnsbl(out, s, &d->src[k].a);
-			}
-		}
-		putc('\n', out);
-	}
-}
-
-/* -r and --dnsbl: every address in the report, asked once, at the end, so
- * the records themselves stay as the packets said. */
-static void
-lookups(struct scope_sink *s)
-{
-	char err[256];
-	int i, k, z;
-
-	if (!s->dns.resolve && s->dns.nzones == 0)
-		return;
-	resolver_free(s->res);
-	if ((s->res = resolver_new(s->dns.server, 0, err, sizeof err)) == NULL) {
-		fprintf(s->base.out, "dns: %s\n", err);
-		return;
-	}
-	for (i = 0; i < s->nd; i++) {
-		const struct dest *d = &s->d[i];
-
-		if (s->dns.resolve)
-			resolver_add_ptr(s->res, &d->server);
-		for (k = 0; k < d->nsrc; k++) {
-			if (s->dns.resolve)
-				resolver_add_ptr(s->res, &d->src[k].a);
-			for (z = 0; z < s->dns.nzones; z++) {
-				const struct dnsbl_result *b;
-				size_t j, n = resolver_dnsbls(s->res, &b);
-				int seen = 0;
-
-				for (j = 0; j < n && !seen; j++)
-					seen = addr_eq(&b[j].a, &d->src[k].a) &&
-					    strcmp(b[j].zone, s->dns.zones[z]) == 0;
-				if (!seen)
-					resolver_add_dnsbl(s->res, &d->src[k].a,
-					    s->dns.zones[z]);
-			}
-		}
-	}
-	resolver_wait(s->res, 6000);
+	for (i = 0; i < scope_ndests(s->agg); i++)
+		if (scope_failures(scope_dest(s->agg, i)->n) > 0)
+			put_evidence(out, s, scope_dest(s->agg, i));
 }
 
 static void
-print_names(FILE *out, const struct scope_sink *s)
+print_names(FILE *out, const struct dns_results *dns)
 {
-	const struct ptr_result *p;
 	char a[ADDR_STRLEN];
-	size_t i, n;
+	size_t i;
 
-	if (s->res == NULL || !s->dns.resolve)
-		return;
-	n = resolver_ptrs(s->res, &p);
 	fputs("names (PTR):\n", out);
-	for (i = 0; i < n; i++)
-		fprintf(out, "  %s %s%s%s\n", addr_str(&p[i].a, a),
-		    p[i].name[0] ? p[i].name : "(no name: ",
-		    p[i].name[0] ? "" : (p[i].status[0] ? p[i].status : "no answer"),
-		    p[i].name[0] ? "" : ")");
+	for (i = 0; i < dns->nnames; i++) {
+		const struct dns_name *p = &dns->names[i];
+
+		fprintf(out, "  %s %s%s%s\n", addr_str(&p->a, a),
+		    p->name[0] ? p->name : "(no name: ",
+		    p->name[0] ? "" : (p->status[0] ? p->status : "no answer"),
+		    p->name[0] ? "" : ")");
+	}
 }
 
 static void
-print_dnsbl(FILE *out, const struct scope_sink *s, const struct addr *only)
+scope_record(struct sink *sk, const struct record *r)
 {
-	const struct dnsbl_result *b;
-	char a[ADDR_STRLEN];
-	size_t i, n;
+	struct scope_sink *s = (struct scope_sink *)sk;
 
-	if (s->res == NULL)
-		return;
-	n = resolver_dnsbls(s->res, &b);
-	for (i = 0; i < n; i++) {
-		if (only != NULL && !addr_eq(only, &b[i].a))
-			continue;
-		fprintf(out, "  %s ", addr_str(&b[i].a, a));
-		if (b[i].listed == 1)
-			fprintf(out, "LISTED in %s: %s%s%s%s\n", b[i].zone, b[i].code,
-			    b[i].reason[0] ? " \"" : "", b[i].reason,
-			    b[i].reason[0] ? "\"" : "");
-		else if (b[i].listed == 0)
-			fprintf(out, "not listed in %s\n", b[i].zone);
-		else
-			fprintf(out, "unknown in %s: lookup failed (%s)\n", b[i].zone,
-			    b[i].status[0] ? b[i].status : "no answer");
-	}
+	if (s->agg != NULL)
+		scope_add(s->agg, r);
 }
 
 static void
 scope_finish(struct sink *sk, const struct stats *st, int final)
 {
 	struct scope_sink *s = (struct scope_sink *)sk;
+	const struct dns_results *dns = final ? s->dns : NULL;
 
 	(void)st;
-	/* DNS only at the end: a SIGUSR1 snapshot must not hold up capture. */
-	if (final)
-		lookups(s);
+	if (dns != NULL && dns->error != NULL)
+		fprintf(sk->out, "dns: %s\n", dns->error);
 	if (s->scope)
-		print_scope(sk->out, s);
+		print_scope(sk->out, s->agg);
 	if (s->evidence)
 		print_evidence(sk->out, s);
-	print_names(sk->out, s);
-	if (s->res != NULL && s->dns.nzones > 0 && !s->evidence) {
+	if (dns != NULL && dns->error == NULL && dns->names_asked)
+		print_names(sk->out, dns);
+	if (dns != NULL && dns->error == NULL && dns->lists_asked &&
+	    !s->evidence) {
 		fputs("blocklists (DNSBL):\n", sk->out);
-		print_dnsbl(sk->out, s, NULL);
+		print_dnsbl(sk->out, dns, NULL);
 	}
 	fflush(sk->out);
 }
 
 static void
-scope_free(struct sink *sk)
+scope_free_sink(struct sink *sk)
 {
 	struct scope_sink *s = (struct scope_sink *)sk;
 
-	resolver_free(s->res);
+	scope_free(s->agg);
 	free(s);
 }
 
-static const struct sink_ops scope_ops = { scope_record, scope_finish, scope_free };
+static const struct sink_ops scope_ops = {
+	scope_record, scope_finish, scope_free_sink
+};
 
 struct sink *
-sink_scope_new(FILE *out, int scope, int evidence, const char *capture,
-    const struct scope_dns *dns)
+sink_scope_new(FILE *out, int scope, int evidence, const char *capture)
 {
 	struct scope_sink *s = calloc(1, sizeof *s);
 
 	if (s == NULL)
 		return NULL;
+	/* The seed only keys the hash tables; the report's order is the
+	 * records'. */
+	if ((s->agg = scope_new((uint32_t)time(NULL) ^
+	    (uint32_t)(uintptr_t)s)) == NULL) {
+		free(s);
+		return NULL;
+	}
 	s->base.ops = &scope_ops;
 	s->base.out = out;
 	s->scope = scope;
 	s->evidence = evidence;
 	s->capture = capture;
-	if (dns != NULL)
-		s->dns = *dns;
 	return &s->base;
+}
+
+int
+sink_scope_wanted(struct sink *sk,
+    void (*fn)(void *ctx, const struct addr *a, bool source), void *ctx)
+{
+	return scope_addresses(((struct scope_sink *)sk)->agg, fn, ctx);
+}
+
+void
+sink_scope_set_dns(struct sink *sk, const struct dns_results *r)
+{
+	((struct scope_sink *)sk)->dns = r;
 }

@@ -57,6 +57,18 @@ tuple_hash(const struct tuple *t, uint32_t seed)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+uint32_t
+addr_hash(const struct addr *a, uint64_t extra, uint32_t seed)
+{
+	uint64_t h = 0xbb67ae8584caa73bull ^ seed;
+
+	h = mix(h, extra ^ (uint64_t)a->family << 56);
+	h = mix(h, load64(a->b));
+	h = mix(h, load64(a->b + 8));
+	h *= 0xff51afd7ed558ccdull;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
 /* "192.0.2.1" at p; returns the end.  By hand, as for IPv6 below:
  * inet_ntop formats through sprintf, and this runs for every record. */
 static char *

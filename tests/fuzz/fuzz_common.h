@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/pipeline.h"
+#include "report/scope.h"
 
 static FILE *fuzz_null;
 
@@ -29,7 +30,7 @@ fuzz_pipeline(struct pipeline *pl)
 	pipeline_add_sink(pl, sink_json_new(fuzz_null));
 	pipeline_add_sink(pl, sink_csv_new(fuzz_null));
 	pipeline_add_sink(pl, sink_summary_new(fuzz_null));
-	pipeline_add_sink(pl, sink_scope_new(fuzz_null, 1, 1, NULL, NULL));
+	pipeline_add_sink(pl, sink_scope_new(fuzz_null, 1, 1, NULL));
 }
 
 #endif

@@ -1,0 +1,216 @@
+/*
+ * Scope: records aggregated per destination (server address and port) and,
+ * within each, per source address; then the findings those counts support,
+ * as structs.  Pure: records in, structs out; no I/O, no DNS, no text.  The
+ * reports (report/scope.h) render them.
+ *
+ * Memory grows with the destinations, sources and failures seen, up to the
+ * budget below; what does not fit is counted, never guessed or dropped
+ * silently.  Destinations and sources are found through hashed indexes, and
+ * kept in the order they were first seen.
+ */
+#ifndef SMTPSCOPE_FINDINGS_SCOPE_H
+#define SMTPSCOPE_FINDINGS_SCOPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/record.h"
+#include "core/verdict.h"
+
+/* The budget (smtpscope(8), Limits). */
+#define SCOPE_MAX_DESTS 100000		/* destinations */
+#define SCOPE_MAX_SOURCES 64		/* sources of one destination */
+#define SCOPE_MAX_PAIRS 1000000		/* sources of all destinations */
+#define SCOPE_MAX_FAILS 64		/* failure times kept per source */
+#define SCOPE_MAX_FAIL_TIMES 4000000	/* failure times kept in all */
+#define SCOPE_MAX_SAMPLES 3		/* failures shown per destination */
+
+#define SCOPE_NONE INT64_MIN		/* no such time */
+
+/* Failure kinds (class and reason) are numbered as they are first seen;
+ * past SCOPE_MAX_KINDS, a class's further reasons share one "other". */
+#define SCOPE_MAX_KINDS 32
+#define SCOPE_KIND_SLOTS (SCOPE_MAX_KINDS + VC_COUNT)
+
+struct scope_kind {
+	enum vclass cls;
+	const char *reason;
+};
+
+/* One failure, by the first-SYN time of its attempt. */
+struct scope_fail {
+	int64_t ts;
+	uint8_t kind;
+};
+
+struct scope_source {
+	struct addr a;
+	uint8_t nfail, capfail;		/* fail[]: used, allocated */
+	uint64_t n[VC_COUNT];		/* its attempts, by class */
+	int64_t last_ok;		/* first SYN of its latest accepted attempt */
+	int64_t first_fail;		/* first SYN of its earliest failure */
+	/* Failures that began after last_ok, the latest SCOPE_MAX_FAILS of
+	 * them: records come in verdict order, so a later acceptance can
+	 * still make earlier-seen failures count, or not. */
+	struct scope_fail *fail;
+};
+
+struct scope_sample {
+	int64_t ts;			/* first SYN */
+	struct addr client;
+	uint16_t client_port;
+	uint8_t kind;
+	int16_t icmp_type, icmp_code;	/* -1: not an ICMP error */
+	struct addr responder;		/* family 0: no answer */
+};
+
+struct scope_dest {
+	struct addr server;
+	uint16_t port;
+	int mx_pref;			/* -1: none */
+	char *mx, *domain;		/* probe: MX host and its domain; NULL: none */
+	uint64_t n[VC_COUNT];		/* its attempts, by class */
+	int64_t first_ts;		/* first SYN of its earliest attempt */
+	int64_t last_ts;		/* its latest verdict */
+	int64_t last_ok, first_fail;	/* over the sources listed; SCOPE_NONE */
+	struct scope_source *src;	/* listed sources, first seen first */
+	uint32_t nsrc, capsrc;
+	uint64_t other_sources;		/* attempts from sources not listed */
+	/* Failures answered by someone other than the server: the sending
+	 * host or its first hop (local), or a router further on (hop); the
+	 * address of the last of each. */
+	uint64_t fail_local, fail_by_hop;
+	struct addr local_addr, hop_addr;
+	bool local_is_self;		/* local_addr is the sending host */
+	int hop_hops;			/* hop distance of hop_addr */
+	int synack_hops;		/* of the server's latest SYN-ACK; -1 none */
+	int rst_hops;			/* of the latest RST in its name; -1 none */
+	struct scope_sample *sample;	/* the first failures; NULL until one */
+	uint8_t nsamples;
+	uint8_t nreasons;
+	uint8_t reason[SCOPE_KIND_SLOTS];	/* failure kinds, first seen first */
+	/* Cross-destination links, numbers of destinations: the first one
+	 * with the same server address, or domain and port (HINDEX_NONE). */
+	uint32_t same_server, same_domain;
+	/* Set on those first ones by the findings (findings.c). */
+	uint32_t synack_first, synack_second, accept_first, accept_second;
+};
+
+enum scope_finding_kind {
+	SF_LOCAL_BLOCK,		/* failures answered by the sender or its first hop */
+	SF_MIDDLEBOX,		/* failures answered by a router further on */
+	SF_FORGED_RESET,	/* RSTs in the server's name from another distance */
+	SF_SOURCE_BLOCK,	/* some sources always fail, others never */
+	SF_RATE_LIMIT,		/* a source accepted, then failing */
+	SF_ALL_FAILED,		/* nothing accepted from any source */
+	SF_MX_DOWN,		/* failing while another MX of the domain accepts */
+	SF_NO_FAILURE,
+};
+
+/* A finding about one destination.  failures: the destination's failures
+ * in all; the rest depends on the kind. */
+struct scope_finding {
+	enum scope_finding_kind kind;
+	uint32_t dest;
+	uint64_t failures;
+	union {
+		struct {		/* SF_LOCAL_BLOCK, SF_MIDDLEBOX */
+			uint64_t n;	/* failures answered so */
+			struct addr by;	/* the responder of the last of them */
+			bool self;	/* local: the sending host itself */
+			int hops;	/* middlebox: its hop distance */
+		} answered;
+		struct {		/* SF_FORGED_RESET */
+			int rst_hops;
+			uint32_t synack_dest;	/* same address, other distance */
+			int synack_hops;
+		} forged;
+		struct {		/* SF_SOURCE_BLOCK */
+			uint32_t nfailed, naccepted;	/* sources */
+			uint64_t failed, accepted;	/* their attempts */
+		} block;
+		struct {		/* SF_RATE_LIMIT */
+			uint32_t source;	/* index in the destination's src[] */
+			uint64_t accepted;	/* its accepted attempts */
+			int64_t last_ok;	/* the last of them */
+			int64_t first_ts;	/* the first failure after it */
+			uint8_t first_kind;
+			uint32_t since;		/* failures after it (kept) */
+		} rate;
+		struct {		/* SF_ALL_FAILED */
+			uint32_t nsources;
+		} all_failed;
+		struct {		/* SF_MX_DOWN */
+			uint32_t other;		/* a destination that accepted */
+			uint64_t accepted;	/* its accepted attempts */
+		} mx_down;
+		struct {		/* SF_NO_FAILURE */
+			uint64_t accepted;
+		} no_failure;
+	} u;
+};
+
+/* The most findings one destination can have. */
+#define SCOPE_MAX_FINDINGS (SCOPE_MAX_SOURCES + 7)
+
+struct scope;
+
+/* An empty aggregation; seed keys its hashes.  NULL when out of memory. */
+struct scope *scope_new(uint32_t seed);
+void scope_free(struct scope *s);
+
+/* Counts one record.  Never fails: what does not fit is counted as such. */
+void scope_add(struct scope *s, const struct record *r);
+
+/* Destinations in the order of their first records. */
+uint32_t scope_ndests(const struct scope *s);
+const struct scope_dest *scope_dest(const struct scope *s, uint32_t i);
+/* Attempts to destinations past the budget. */
+uint64_t scope_other_dests(const struct scope *s);
+/* Failures the budget of failure times had no room for. */
+uint64_t scope_fails_not_kept(const struct scope *s);
+const struct scope_kind *scope_kind(const struct scope *s, uint8_t id);
+
+/* The findings of destination i, in the order the report gives them, into
+ * out (SCOPE_MAX_FINDINGS entries); returns how many.  The first call
+ * after new records links the destinations that findings compare (one
+ * pass over all of them); s is otherwise unchanged. */
+int scope_findings(struct scope *s, uint32_t i, struct scope_finding *out);
+
+/* Calls fn for each address the report names, in report order: every
+ * destination's server (source false), then its listed sources (source
+ * true), each address once per role.  0, or -1 when out of memory. */
+int scope_addresses(const struct scope *s,
+    void (*fn)(void *ctx, const struct addr *a, bool source), void *ctx);
+
+/* Failures: refused, prohibited, unreachable or dropped. */
+static inline bool
+scope_failed(enum vclass c)
+{
+	return c == VC_REFUSED || c == VC_PROHIBITED || c == VC_UNREACHABLE ||
+	    c == VC_DROPPED;
+}
+
+static inline uint64_t
+scope_failures(const uint64_t n[VC_COUNT])
+{
+	return n[VC_REFUSED] + n[VC_PROHIBITED] + n[VC_UNREACHABLE] +
+	    n[VC_DROPPED];
+}
+
+/* Accepted every time (at least once, never failed). */
+static inline bool
+scope_source_accepted(const struct scope_source *src)
+{
+	return src->n[VC_ACCEPTED] > 0 && scope_failures(src->n) == 0;
+}
+
+/* Failed at least once, never accepted. */
+static inline bool
+scope_source_failed(const struct scope_source *src)
+{
+	return src->n[VC_ACCEPTED] == 0 && scope_failures(src->n) > 0;
+}
+
+#endif

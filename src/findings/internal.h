@@ -1,0 +1,35 @@
+/* The aggregation's state, shared by findings/scope.c (counting) and
+ * findings/findings.c (what the counts say); not for other modules. */
+#ifndef SMTPSCOPE_FINDINGS_INTERNAL_H
+#define SMTPSCOPE_FINDINGS_INTERNAL_H
+
+#include "findings/scope.h"
+#include "util/hindex.h"
+
+/* Destinations are kept in chunks of this many, allocated as needed: no
+ * copying as they grow, and at most one chunk's worth unused. */
+#define SCOPE_CHUNK 1024
+
+struct scope {
+	uint32_t seed;
+	struct scope_dest **chunk;	/* destination i: chunk[i / CHUNK][i % CHUNK] */
+	uint32_t nd, nchunks;
+	uint64_t other_dests;		/* attempts past SCOPE_MAX_DESTS */
+	uint64_t fail_times;		/* failure times allocated, all sources */
+	uint64_t fails_not_kept;	/* failures the budget had no room for */
+	struct hindex by_dest;		/* (server, port) -> destination */
+	struct hindex by_pair;		/* (destination, source) -> dest * MAX + k */
+	struct hindex by_server;	/* server -> its first destination */
+	struct hindex by_domain;	/* (domain, port) -> its first destination */
+	struct scope_kind kind[SCOPE_KIND_SLOTS];
+	int nkinds;
+	bool settled;			/* the cross-destination links are current */
+};
+
+static inline struct scope_dest *
+dest_at(const struct scope *s, uint32_t i)
+{
+	return &s->chunk[i / SCOPE_CHUNK][i % SCOPE_CHUNK];
+}
+
+#endif

@@ -1,0 +1,536 @@
+/*
+ * The aggregation of findings/scope.h: destinations in chunks allocated as
+ * they fill, found through a hashed index of (server, port); each
+ * destination's sources in an array of its own that doubles as it grows,
+ * found through one index of (destination, source address) for all of
+ * them.  Failure windows and samples are allocated when a failure first
+ * needs them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings/scope.h"
+#include "internal.h"
+
+struct scope *
+scope_new(uint32_t seed)
+{
+	struct scope *s = calloc(1, sizeof *s);
+
+	if (s != NULL)
+		s->seed = seed;
+	return s;
+}
+
+void
+scope_free(struct scope *s)
+{
+	uint32_t i, k;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nd; i++) {
+		struct scope_dest *d = dest_at(s, i);
+
+		for (k = 0; k < d->nsrc; k++)
+			free(d->src[k].fail);
+		free(d->src);
+		free(d->sample);
+		free(d->mx);
+		free(d->domain);
+	}
+	for (i = 0; i < s->nchunks; i++)
+		free(s->chunk[i]);
+	free(s->chunk);
+	hindex_free(&s->by_dest);
+	hindex_free(&s->by_pair);
+	hindex_free(&s->by_server);
+	hindex_free(&s->by_domain);
+	free(s);
+}
+
+/* Keys of the indexes: what a lookup compares an item with. */
+struct dest_key {
+	const struct scope *s;
+	const struct addr *a;
+	uint16_t port;
+	const char *domain;
+};
+
+struct pair_key {
+	const struct scope *s;
+	uint32_t dest;
+	const struct addr *a;
+};
+
+static bool
+dest_is(const void *key, uint32_t i)
+{
+	const struct dest_key *k = key;
+	const struct scope_dest *d = dest_at(k->s, i);
+
+	return d->port == k->port && addr_eq(&d->server, k->a);
+}
+
+static bool
+server_is(const void *key, uint32_t i)
+{
+	const struct dest_key *k = key;
+
+	return addr_eq(&dest_at(k->s, i)->server, k->a);
+}
+
+static bool
+domain_is(const void *key, uint32_t i)
+{
+	const struct dest_key *k = key;
+	const struct scope_dest *d = dest_at(k->s, i);
+
+	return d->port == k->port && d->domain != NULL &&
+	    strcmp(d->domain, k->domain) == 0;
+}
+
+static bool
+pair_is(const void *key, uint32_t item)
+{
+	const struct pair_key *k = key;
+
+	return item / SCOPE_MAX_SOURCES == k->dest &&
+	    addr_eq(&dest_at(k->s, k->dest)->src[item % SCOPE_MAX_SOURCES].a,
+	    k->a);
+}
+
+/* Room for element n of the array *p of *cap elements, which doubles as it
+ * fills, up to max; 0, or -1 when full or out of memory. */
+static int
+reserve(void **p, uint32_t *cap, uint32_t n, uint32_t max, size_t size)
+{
+	uint32_t want;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	if (n >= max)
+		return -1;
+	want = *cap == 0 ? 1 : *cap * 2;
+	if (want > max)
+		want = max;
+	if ((q = realloc(*p, (size_t)want * size)) == NULL)
+		return -1;
+	*p = q;
+	*cap = want;
+	return 0;
+}
+
+/* The first destination with this server address: i itself when it is
+ * the first. */
+static uint32_t
+first_of_server(struct scope *s, uint32_t i)
+{
+	const struct addr *a = &dest_at(s, i)->server;
+	struct dest_key k = { s, a, 0, NULL };
+	uint32_t h = addr_hash(a, 0, s->seed);
+	uint32_t j = hindex_find(&s->by_server, h, server_is, &k);
+
+	if (j != HINDEX_NONE)
+		return j;
+	return hindex_add(&s->by_server, h, i) == 0 ? i : HINDEX_NONE;
+}
+
+/* Room for destination s->nd: a new chunk when the last is full. */
+static int
+room_for_dest(struct scope *s)
+{
+	struct scope_dest **c;
+
+	if (s->nd >= SCOPE_MAX_DESTS)
+		return -1;
+	if (s->nd < s->nchunks * SCOPE_CHUNK)
+		return 0;
+	if ((c = realloc(s->chunk, (s->nchunks + 1) * sizeof *c)) == NULL)
+		return -1;
+	s->chunk = c;
+	if ((c[s->nchunks] = malloc(SCOPE_CHUNK * sizeof **c)) == NULL)
+		return -1;
+	s->nchunks++;
+	return 0;
+}
+
+/* The number of r's destination, new if need be; HINDEX_NONE past the
+ * budget. */
+static uint32_t
+dest_of(struct scope *s, const struct record *r)
+{
+	struct dest_key k = { s, &r->t.server, r->t.server_port, NULL };
+	uint32_t h = addr_hash(&r->t.server, r->t.server_port, s->seed);
+	uint32_t i = hindex_find(&s->by_dest, h, dest_is, &k);
+	struct scope_dest *d;
+
+	if (i != HINDEX_NONE)
+		return i;
+	if (room_for_dest(s) != 0 || hindex_add(&s->by_dest, h, s->nd) != 0)
+		return HINDEX_NONE;
+	d = dest_at(s, s->nd);
+	memset(d, 0, sizeof *d);
+	d->server = r->t.server;
+	d->port = r->t.server_port;
+	d->mx_pref = -1;
+	d->first_ts = r->first_syn_us;
+	d->last_ts = r->verdict_us;
+	d->last_ok = d->first_fail = SCOPE_NONE;
+	d->synack_hops = d->rst_hops = d->hop_hops = -1;
+	d->same_domain = HINDEX_NONE;
+	d->same_server = first_of_server(s, s->nd);
+	return s->nd++;
+}
+
+/* Source a of destination di, new if need be; NULL past the budget. */
+static struct scope_source *
+source_of(struct scope *s, uint32_t di, const struct addr *a)
+{
+	struct scope_dest *d = dest_at(s, di);
+	struct pair_key k = { s, di, a };
+	uint32_t h = addr_hash(a, di, s->seed);
+	uint32_t item = hindex_find(&s->by_pair, h, pair_is, &k);
+	struct scope_source *src;
+
+	if (item != HINDEX_NONE)
+		return &d->src[item % SCOPE_MAX_SOURCES];
+	if (s->by_pair.n >= SCOPE_MAX_PAIRS ||
+	    reserve((void **)&d->src, &d->capsrc, d->nsrc, SCOPE_MAX_SOURCES,
+	    sizeof *d->src) != 0 ||
+	    hindex_add(&s->by_pair, h, di * SCOPE_MAX_SOURCES + d->nsrc) != 0)
+		return NULL;
+	src = &d->src[d->nsrc++];
+	memset(src, 0, sizeof *src);
+	src->a = *a;
+	src->last_ok = src->first_fail = SCOPE_NONE;
+	return src;
+}
+
+/* The number of a failure kind, numbered as first seen. */
+static uint8_t
+kind_of(struct scope *s, enum vclass c, const char *reason)
+{
+	int i;
+
+	if (reason == NULL)
+		reason = "?";
+	for (i = 0; i < s->nkinds; i++)
+		if (s->kind[i].cls == c && (s->kind[i].reason == reason ||
+		    strcmp(s->kind[i].reason, reason) == 0))
+			return (uint8_t)i;
+	if (s->nkinds == SCOPE_MAX_KINDS) {
+		i = SCOPE_MAX_KINDS + (int)c;
+		s->kind[i].cls = c;
+		s->kind[i].reason = "other";
+		return (uint8_t)i;
+	}
+	s->kind[s->nkinds].cls = c;
+	s->kind[s->nkinds].reason = reason;
+	return (uint8_t)s->nkinds++;
+}
+
+static void
+add_reason(struct scope_dest *d, uint8_t kind)
+{
+	int i;
+
+	for (i = 0; i < d->nreasons; i++)
+		if (d->reason[i] == kind)
+			return;
+	d->reason[d->nreasons++] = kind;
+}
+
+/* The probe's names, the first given. */
+static void
+add_names(struct scope *s, uint32_t i, const struct record *r)
+{
+	struct scope_dest *d = dest_at(s, i);
+	struct dest_key k;
+	uint32_t h;
+
+	if (r->mx != NULL && r->mx[0] != '\0' && d->mx == NULL &&
+	    (d->mx = strdup(r->mx)) != NULL)
+		d->mx_pref = r->mx_pref;
+	if (r->domain == NULL || r->domain[0] == '\0' || d->domain != NULL ||
+	    (d->domain = strdup(r->domain)) == NULL)
+		return;
+	k = (struct dest_key){ s, NULL, d->port, d->domain };
+	h = hash_str(d->domain, s->seed ^ d->port);
+	d->same_domain = hindex_find(&s->by_domain, h, domain_is, &k);
+	if (d->same_domain == HINDEX_NONE && hindex_add(&s->by_domain, h, i) == 0)
+		d->same_domain = i;
+}
+
+/* Drops the kept failures that began at or before src's last acceptance:
+ * last_ok only grows, so they can never count again. */
+static void
+forget_until_ok(struct scope_source *src)
+{
+	int i, n = 0;
+
+	for (i = 0; i < src->nfail; i++)
+		if (src->fail[i].ts > src->last_ok)
+			src->fail[n++] = src->fail[i];
+	src->nfail = (uint8_t)n;
+}
+
+/* Room for one more failure time in src's window: 2, then twice as many,
+ * up to SCOPE_MAX_FAILS, within the budget of all failure times. */
+static void
+grow_window(struct scope *s, struct scope_source *src)
+{
+	uint32_t cap = src->capfail, want = cap == 0 ? 2 : cap * 2;
+	struct scope_fail *f;
+
+	if (src->nfail < cap || cap >= SCOPE_MAX_FAILS)
+		return;
+	if (want > SCOPE_MAX_FAILS)
+		want = SCOPE_MAX_FAILS;
+	if (s->fail_times + (want - cap) > SCOPE_MAX_FAIL_TIMES ||
+	    (f = realloc(src->fail, want * sizeof *f)) == NULL)
+		return;
+	src->fail = f;
+	src->capfail = (uint8_t)want;
+	s->fail_times += want - cap;
+}
+
+/* Keeps a failure that began after src's last acceptance: the latest
+ * SCOPE_MAX_FAILS of them, replacing the earliest. */
+static void
+keep_failure(struct scope *s, struct scope_source *src, int64_t ts,
+    uint8_t kind)
+{
+	int i, k;
+
+	if (src->last_ok != SCOPE_NONE && ts <= src->last_ok)
+		return;
+	grow_window(s, src);
+	if (src->nfail < src->capfail) {
+		src->fail[src->nfail].ts = ts;
+		src->fail[src->nfail++].kind = kind;
+		return;
+	}
+	if (src->capfail < SCOPE_MAX_FAILS)
+		s->fails_not_kept++;	/* this one or the earliest is lost */
+	if (src->nfail == 0)
+		return;
+	for (k = 0, i = 1; i < src->nfail; i++)
+		if (src->fail[i].ts < src->fail[k].ts)
+			k = i;
+	if (ts <= src->fail[k].ts)
+		return;
+	src->fail[k].ts = ts;
+	src->fail[k].kind = kind;
+}
+
+static void
+accepted(struct scope_dest *d, struct scope_source *src, int64_t ts)
+{
+	if (ts <= src->last_ok)
+		return;
+	src->last_ok = ts;
+	forget_until_ok(src);
+	if (ts > d->last_ok)
+		d->last_ok = ts;
+}
+
+/* Who answered a failure, when not the server: the sending host itself,
+ * or the first router (an answer that crossed no router), is the local
+ * side; further on is a middlebox. */
+static void
+answered_by(struct scope_dest *d, const struct record *r)
+{
+	if (r->responder.family == 0 || record_responder_is_server(r))
+		return;
+	if (addr_eq(&r->responder, &r->t.client) || r->hops == 0) {
+		d->fail_local++;
+		d->local_addr = r->responder;
+		d->local_is_self = addr_eq(&r->responder, &r->t.client);
+	} else {
+		d->fail_by_hop++;
+		d->hop_addr = r->responder;
+		d->hop_hops = r->hops;
+	}
+}
+
+static void
+add_sample(struct scope_dest *d, const struct record *r, uint8_t kind)
+{
+	struct scope_sample *sm;
+
+	if (d->nsamples == SCOPE_MAX_SAMPLES || (d->sample == NULL &&
+	    (d->sample = calloc(SCOPE_MAX_SAMPLES, sizeof *sm)) == NULL))
+		return;
+	sm = &d->sample[d->nsamples++];
+	sm->ts = r->first_syn_us;
+	sm->client = r->t.client;
+	sm->client_port = r->t.client_port;
+	sm->kind = kind;
+	sm->icmp_type = (int16_t)r->icmp_type;
+	sm->icmp_code = (int16_t)r->icmp_code;
+	sm->responder = r->responder;
+}
+
+static void
+failure(struct scope *s, struct scope_dest *d, struct scope_source *src,
+    const struct record *r)
+{
+	uint8_t kind = kind_of(s, r->v.cls, r->v.reason);
+	int64_t ts = r->first_syn_us;
+
+	add_reason(d, kind);
+	if (src->first_fail == SCOPE_NONE || ts < src->first_fail)
+		src->first_fail = ts;
+	if (d->first_fail == SCOPE_NONE || ts < d->first_fail)
+		d->first_fail = ts;
+	keep_failure(s, src, ts, kind);
+	answered_by(d, r);
+	if (r->v.cls == VC_REFUSED && r->icmp_type < 0 &&
+	    record_responder_is_server(r))
+		d->rst_hops = r->hops;
+	add_sample(d, r, kind);
+}
+
+void
+scope_add(struct scope *s, const struct record *r)
+{
+	struct scope_dest *d;
+	struct scope_source *src;
+	uint32_t i;
+
+	if ((unsigned)r->v.cls >= VC_COUNT)
+		return;
+	s->settled = false;
+	if ((i = dest_of(s, r)) == HINDEX_NONE) {
+		s->other_dests++;
+		return;
+	}
+	d = dest_at(s, i);
+	add_names(s, i, r);
+	d->n[r->v.cls]++;
+	if (r->first_syn_us < d->first_ts)
+		d->first_ts = r->first_syn_us;
+	if (r->verdict_us > d->last_ts)
+		d->last_ts = r->verdict_us;
+	if (r->v.cls == VC_ACCEPTED && r->hops >= 0 &&
+	    record_responder_is_server(r))
+		d->synack_hops = r->hops;
+	/* Failures from sources past the budget count in the destination's
+	 * totals only. */
+	if ((src = source_of(s, i, &r->t.client)) == NULL) {
+		d->other_sources++;
+		return;
+	}
+	src->n[r->v.cls]++;
+	if (r->v.cls == VC_ACCEPTED)
+		accepted(d, src, r->first_syn_us);
+	else if (scope_failed(r->v.cls))
+		failure(s, d, src, r);
+}
+
+uint32_t
+scope_ndests(const struct scope *s)
+{
+	return s->nd;
+}
+
+const struct scope_dest *
+scope_dest(const struct scope *s, uint32_t i)
+{
+	return i < s->nd ? dest_at(s, i) : NULL;
+}
+
+uint64_t
+scope_other_dests(const struct scope *s)
+{
+	return s->other_dests;
+}
+
+uint64_t
+scope_fails_not_kept(const struct scope *s)
+{
+	return s->fails_not_kept;
+}
+
+const struct scope_kind *
+scope_kind(const struct scope *s, uint8_t id)
+{
+	static const struct scope_kind unknown = { VC_COUNT, "?" };
+
+	return id < SCOPE_KIND_SLOTS && s->kind[id].reason != NULL ?
+	    &s->kind[id] : &unknown;
+}
+
+/* The addresses scope_addresses has given, and as what. */
+struct seen_addr {
+	struct addr a;
+	uint8_t roles;		/* bit 0: as a server, bit 1: as a source */
+};
+
+struct seen {
+	struct hindex idx;
+	struct seen_addr *v;
+	uint32_t n, cap, seed;
+};
+
+struct seen_key {
+	const struct seen *set;
+	const struct addr *a;
+};
+
+static bool
+seen_is(const void *key, uint32_t i)
+{
+	const struct seen_key *k = key;
+
+	return addr_eq(&k->set->v[i].a, k->a);
+}
+
+/* 1 when a is new in this role, 0 when not, -1 when out of memory. */
+static int
+first_as(struct seen *set, const struct addr *a, uint8_t role)
+{
+	struct seen_key k = { set, a };
+	uint32_t h = addr_hash(a, 0, set->seed);
+	uint32_t i = hindex_find(&set->idx, h, seen_is, &k);
+
+	if (i == HINDEX_NONE) {
+		if (reserve((void **)&set->v, &set->cap, set->n, UINT32_MAX - 1,
+		    sizeof *set->v) != 0 || hindex_add(&set->idx, h, set->n) != 0)
+			return -1;
+		i = set->n++;
+		set->v[i].a = *a;
+		set->v[i].roles = 0;
+	}
+	if (set->v[i].roles & role)
+		return 0;
+	set->v[i].roles |= role;
+	return 1;
+}
+
+int
+scope_addresses(const struct scope *s,
+    void (*fn)(void *ctx, const struct addr *a, bool source), void *ctx)
+{
+	struct seen set = { .seed = s->seed };
+	uint32_t i, k;
+	int rc = 0, fresh;
+
+	for (i = 0; i < s->nd && rc == 0; i++) {
+		const struct scope_dest *d = dest_at(s, i);
+
+		if ((fresh = first_as(&set, &d->server, 1)) > 0)
+			fn(ctx, &d->server, false);
+		rc = fresh < 0 ? -1 : 0;
+		for (k = 0; k < d->nsrc && rc == 0; k++) {
+			if ((fresh = first_as(&set, &d->src[k].a, 2)) > 0)
+				fn(ctx, &d->src[k].a, true);
+			rc = fresh < 0 ? -1 : 0;
+		}
+	}
+	hindex_free(&set.idx);
+	free(set.v);
+	return rc;
+}
