@@ -7,6 +7,7 @@ CC      ?= cc
 BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libcmocka-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool \
              clang libclang-rt-14-dev
+PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
 
 ifeq ($(SANITIZE),1)
 BUILD   := build-san
@@ -61,15 +62,31 @@ $(BUILD):
 	mkdir -p $@
 
 # bpf/*.bpf stay readable files; each becomes a C string in the binary.
-$(BUILD)/bpf_smtp.c: bpf/smtp.bpf tests/bpf2c.sh | $(BUILD)
-	sh tests/bpf2c.sh bpf_smtp_template < $< > $@
+$(BUILD)/bpf_smtp.c: bpf/smtp.bpf bpf/bpf2c.sh | $(BUILD)
+	sh bpf/bpf2c.sh bpf_smtp_template < $< > $@
 
 $(BUILD)/bpf_smtp.o: $(BUILD)/bpf_smtp.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Installs what is missing when run as root; otherwise says what to run.
+# Installs the Debian packages of PKGS that are missing, with apt-get, when
+# run as root; otherwise says what to run.  `make deps PKGS="nmap"` for others.
 deps:
-	@sh tests/deps.sh $(BUILD_PKGS) $(TEST_PKGS)
+	@missing=; \
+	for p in $(PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
+			missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+		echo "missing Debian packages:$$missing" >&2; \
+		echo "run as root: apt-get install -y$$missing" >&2; \
+		exit 1; \
+	fi; \
+	echo "installing:$$missing" >&2; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -q $$missing >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $$missing >/dev/null; } || \
+		{ echo "apt-get install failed:$$missing" >&2; exit 1; }
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -130,10 +147,10 @@ clean:
 # synthetic capture (tests/bench/); fails only on counts that differ from
 # the generator's truth, never on a time.
 bench: all
-	@sh tests/deps.sh hyperfine time tshark jq || true
+	@$(MAKE) --no-print-directory deps PKGS="hyperfine time tshark jq" || true
 	bash tests/bench/run.sh ./smtpscope
 
 # The live half: replay into a veth at top speed, compare kernel drops.
 bench-live: all
-	@sh tests/deps.sh tcpreplay tcpdump || true
+	@$(MAKE) --no-print-directory deps PKGS="tcpreplay tcpdump" || true
 	bash tests/bench/live.sh ./smtpscope
