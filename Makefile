@@ -94,13 +94,13 @@ demo: deps
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@SANITIZE=$(SANITIZE) bash tests/run-all.sh $(BUILD) $(PROG)
+	@SANITIZE=$(SANITIZE) bash tests/run-all.sh $(BUILD) ./$(PROG)
 
 unit: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
 
 golden: $(PROG)
-	@bash tests/golden.sh $(PROG)
+	@bash tests/golden.sh ./$(PROG)
 
 lint:
 	mandoc -Tlint -W warning man/smtpscope.8

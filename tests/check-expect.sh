@@ -16,7 +16,9 @@
 # contain one of them.
 # Prints one line per file and "N passed, N failed".
 set -u
-prog=$1; shift
+. "$(dirname "$0")/prog.sh"
+resolve_prog expect "${1:-}"
+shift
 pass=0; fail=0
 
 capture_for() {

@@ -3,8 +3,9 @@
 # or option, the documented exit status, and no crash.
 #   tests/errors.sh PROG
 set -u
-prog=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/prog.sh"
+resolve_prog errors "${1:-}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0; fail=0
