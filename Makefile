@@ -1,4 +1,4 @@
-# smtpscope — see README.md.  `make`, `make demo`, `make check`.
+# smtpscope — see README.md.  `make`, `make demo`, `make test`, `make check`.
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
@@ -41,7 +41,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo check unit golden lab lint install clean fuzz fuzz-build fuzz-smoke bench bench-live
+.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke bench bench-live
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -92,6 +92,11 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	./smtpscope read pcaps/lab/demo.pcap
 
+# The quick suites, as any user: no root, no namespaces, no apt-get.
+test: all $(UNIT_BINS)
+	@SANITIZE=$(SANITIZE) bash tests/run-all.sh --quick $(BUILD) ./$(PROG)
+
+# Every suite, as root: the quick ones, then valgrind, fuzz and the lab.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@SANITIZE=$(SANITIZE) bash tests/run-all.sh $(BUILD) ./$(PROG)

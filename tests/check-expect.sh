@@ -19,6 +19,11 @@ set -u
 . "$(dirname "$0")/prog.sh"
 resolve_prog expect "${1:-}"
 shift
+if ! command -v jq >/dev/null; then
+	echo "FAIL jq is not installed (as root: make deps)"
+	echo "expect: 0 passed, 1 failed"
+	exit 1
+fi
 pass=0; fail=0
 
 capture_for() {
@@ -59,6 +64,8 @@ for e in "$@"; do
 	if [ $st -ne 0 ]; then ok=0; why="exit status $st"; fi
 	total=0
 	# Identical lines add up: "count=N" or N copies of a line mean N attempts.
+	# One jq run per file counts the records matching each line.
+	lines=(); wants=(); prog_jq='. as $r'; sep=' |'
 	while read -r copies line; do
 		case "$line" in ''|'#'*) continue ;; esac
 		# shellcheck disable=SC2086
@@ -67,11 +74,21 @@ for e in "$@"; do
 		for kv in "$@"; do [ "${kv%%=*}" = count ] && want=${kv#*=}; done
 		want=$((want * copies))
 		total=$((total + want))
-		got=$(jq -c "select($(condition "$@"))" "$out" | wc -l)
-		if [ "$got" -ne "$want" ]; then
-			ok=0; why="$why; $got record(s), want $want: $line"
-		fi
+		lines+=("$line"); wants+=("$want")
+		prog_jq="$prog_jq$sep ([\$r[] | select($(condition "$@"))] | length)"; sep=','
 	done < <(grep -v '^[[:space:]]*\(#\|$\)' "$e" | sort | uniq -c)
+	if [ ${#lines[@]} -gt 0 ]; then
+		mapfile -t gots < <(jq -s "$prog_jq" "$out" 2>/dev/null)
+		if [ ${#gots[@]} -ne ${#lines[@]} ]; then
+			ok=0; why="$why; the records are not JSON lines"
+		else
+			for i in "${!lines[@]}"; do
+				if [ "${gots[$i]}" -ne "${wants[$i]}" ]; then
+					ok=0; why="$why; ${gots[$i]} record(s), want ${wants[$i]}: ${lines[$i]}"
+				fi
+			done
+		fi
+	fi
 	n=$(wc -l <"$out")
 	if [ "$n" -ne "$total" ]; then ok=0; why="$why; $n records in all, want $total"; fi
 	if grep -q '^# finding: ' "$e" && [ -z "${EXPECT_RECORDS:-}" ]; then
