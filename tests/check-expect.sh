@@ -35,15 +35,15 @@ capture_for() {
 	done
 }
 
-# jq condition for one line's key=value pairs.
+# jq condition for one line's key=value pairs, in $cond.
 condition() {
-	local cond=true kv k v
+	local kv k v
+	cond=true
 	for kv in "$@"; do
 		k=${kv%%=*}; v=${kv#*=}
 		[ "$k" = count ] && continue
 		cond="$cond and ((if .$k == null then \"-\" else (.$k|tostring) end) == \"$v\")"
 	done
-	echo "$cond"
 }
 
 for e in "$@"; do
@@ -75,7 +75,8 @@ for e in "$@"; do
 		want=$((want * copies))
 		total=$((total + want))
 		lines+=("$line"); wants+=("$want")
-		prog_jq="$prog_jq$sep ([\$r[] | select($(condition "$@"))] | length)"; sep=','
+		condition "$@"
+		prog_jq="$prog_jq$sep ([\$r[] | select($cond)] | length)"; sep=','
 	done < <(grep -v '^[[:space:]]*\(#\|$\)' "$e" | sort | uniq -c)
 	if [ ${#lines[@]} -gt 0 ]; then
 		mapfile -t gots < <(jq -s "$prog_jq" "$out" 2>/dev/null)
