@@ -1,4 +1,4 @@
-# smtpscope — see README.md.  `make`, `make demo`, `make check`.
+# smtpscope — see README.md.  `make`, `make demo`, `make test`, `make check`.
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
@@ -7,6 +7,7 @@ CC      ?= cc
 BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libcmocka-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool \
              clang libclang-rt-14-dev
+PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
 
 ifeq ($(SANITIZE),1)
 BUILD   := build-san
@@ -40,7 +41,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo check unit golden lab lint install clean fuzz fuzz-build fuzz-smoke bench bench-live
+.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke bench bench-live
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -61,29 +62,50 @@ $(BUILD):
 	mkdir -p $@
 
 # bpf/*.bpf stay readable files; each becomes a C string in the binary.
-$(BUILD)/bpf_smtp.c: bpf/smtp.bpf tests/bpf2c.sh | $(BUILD)
-	sh tests/bpf2c.sh bpf_smtp_template < $< > $@
+$(BUILD)/bpf_smtp.c: bpf/smtp.bpf bpf/bpf2c.sh | $(BUILD)
+	sh bpf/bpf2c.sh bpf_smtp_template < $< > $@
 
 $(BUILD)/bpf_smtp.o: $(BUILD)/bpf_smtp.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Installs what is missing when run as root; otherwise says what to run.
+# Installs the Debian packages of PKGS that are missing, with apt-get, when
+# run as root; otherwise says what to run.  `make deps PKGS="nmap"` for others.
 deps:
-	@sh tests/deps.sh $(BUILD_PKGS) $(TEST_PKGS)
+	@missing=; \
+	for p in $(PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
+			missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+		echo "missing Debian packages:$$missing" >&2; \
+		echo "run as root: apt-get install -y$$missing" >&2; \
+		exit 1; \
+	fi; \
+	echo "installing:$$missing" >&2; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -q $$missing >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $$missing >/dev/null; } || \
+		{ echo "apt-get install failed:$$missing" >&2; exit 1; }
 
 demo: deps
 	@$(MAKE) --no-print-directory all
 	./smtpscope read pcaps/lab/demo.pcap
 
+# The quick suites, as any user: no root, no namespaces, no apt-get.
+test: all $(UNIT_BINS)
+	@SANITIZE=$(SANITIZE) bash tests/run-all.sh --quick $(BUILD) ./$(PROG)
+
+# Every suite, as root: the quick ones, then valgrind, fuzz and the lab.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@SANITIZE=$(SANITIZE) bash tests/run-all.sh $(BUILD) $(PROG)
+	@SANITIZE=$(SANITIZE) bash tests/run-all.sh $(BUILD) ./$(PROG)
 
 unit: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
 
 golden: $(PROG)
-	@bash tests/golden.sh $(PROG)
+	@bash tests/golden.sh ./$(PROG)
 
 lint:
 	mandoc -Tlint -W warning man/smtpscope.8
@@ -130,10 +152,10 @@ clean:
 # synthetic capture (tests/bench/); fails only on counts that differ from
 # the generator's truth, never on a time.
 bench: all
-	@sh tests/deps.sh hyperfine time tshark jq || true
+	@$(MAKE) --no-print-directory deps PKGS="hyperfine time tshark jq" || true
 	bash tests/bench/run.sh ./smtpscope
 
 # The live half: replay into a veth at top speed, compare kernel drops.
 bench-live: all
-	@sh tests/deps.sh tcpreplay tcpdump || true
+	@$(MAKE) --no-print-directory deps PKGS="tcpreplay tcpdump" || true
 	bash tests/bench/live.sh ./smtpscope

@@ -16,7 +16,14 @@
 # contain one of them.
 # Prints one line per file and "N passed, N failed".
 set -u
-prog=$1; shift
+. "$(dirname "$0")/prog.sh"
+resolve_prog expect "${1:-}"
+shift
+if ! command -v jq >/dev/null; then
+	echo "FAIL jq is not installed (as root: make deps)"
+	echo "expect: 0 passed, 1 failed"
+	exit 1
+fi
 pass=0; fail=0
 
 capture_for() {
@@ -28,15 +35,15 @@ capture_for() {
 	done
 }
 
-# jq condition for one line's key=value pairs.
+# jq condition for one line's key=value pairs, in $cond.
 condition() {
-	local cond=true kv k v
+	local kv k v
+	cond=true
 	for kv in "$@"; do
 		k=${kv%%=*}; v=${kv#*=}
 		[ "$k" = count ] && continue
 		cond="$cond and ((if .$k == null then \"-\" else (.$k|tostring) end) == \"$v\")"
 	done
-	echo "$cond"
 }
 
 for e in "$@"; do
@@ -57,6 +64,8 @@ for e in "$@"; do
 	if [ $st -ne 0 ]; then ok=0; why="exit status $st"; fi
 	total=0
 	# Identical lines add up: "count=N" or N copies of a line mean N attempts.
+	# One jq run per file counts the records matching each line.
+	lines=(); wants=(); prog_jq='. as $r'; sep=' |'
 	while read -r copies line; do
 		case "$line" in ''|'#'*) continue ;; esac
 		# shellcheck disable=SC2086
@@ -65,11 +74,22 @@ for e in "$@"; do
 		for kv in "$@"; do [ "${kv%%=*}" = count ] && want=${kv#*=}; done
 		want=$((want * copies))
 		total=$((total + want))
-		got=$(jq -c "select($(condition "$@"))" "$out" | wc -l)
-		if [ "$got" -ne "$want" ]; then
-			ok=0; why="$why; $got record(s), want $want: $line"
-		fi
+		lines+=("$line"); wants+=("$want")
+		condition "$@"
+		prog_jq="$prog_jq$sep ([\$r[] | select($cond)] | length)"; sep=','
 	done < <(grep -v '^[[:space:]]*\(#\|$\)' "$e" | sort | uniq -c)
+	if [ ${#lines[@]} -gt 0 ]; then
+		mapfile -t gots < <(jq -s "$prog_jq" "$out" 2>/dev/null)
+		if [ ${#gots[@]} -ne ${#lines[@]} ]; then
+			ok=0; why="$why; the records are not JSON lines"
+		else
+			for i in "${!lines[@]}"; do
+				if [ "${gots[$i]}" -ne "${wants[$i]}" ]; then
+					ok=0; why="$why; ${gots[$i]} record(s), want ${wants[$i]}: ${lines[$i]}"
+				fi
+			done
+		fi
+	fi
 	n=$(wc -l <"$out")
 	if [ "$n" -ne "$total" ]; then ok=0; why="$why; $n records in all, want $total"; fi
 	if grep -q '^# finding: ' "$e" && [ -z "${EXPECT_RECORDS:-}" ]; then

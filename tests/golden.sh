@@ -7,8 +7,10 @@
 # last line, the exit status.  --update rewrites the .out files (review the
 # diff: the statements in pcaps/**/*.expect are the independent check).
 set -u
-prog=$1; update=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/prog.sh"
+resolve_prog golden "${1:-}"
+update=${2:-}
 pass=0; fail=0
 while read -r name cap opts; do
 	case "$name" in ''|'#'*) continue ;; esac

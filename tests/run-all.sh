@@ -1,37 +1,103 @@
 #!/bin/bash
-# Every suite of `make check`: unit, golden, expectations, errors, valgrind,
-# fuzz smoke, lab.  Each prints "suite: N passed, N failed"; the last line totals suites.
-#   tests/run-all.sh BUILD_DIR PROG
+# The test suites, in two groups (see tests/README.md):
+#   quick (`make test`): include rule, function length, unit, golden, expect,
+#     errors, malformed, man -- no root, no network namespace, no package
+#     installation, under a minute;
+#   full (`make check`, as root): the quick ones, then valgrind, fuzz smoke
+#     and the lab suites (network namespaces), flood.
+# Each suite prints "suite: N passed, N failed"; the last line totals suites.
+# The quick suites run side by side, TEST_JOBS at a time (default: the number
+# of CPUs), and their output is printed in list order once all are done; the
+# rest run one after the other.
+#   tests/run-all.sh [--quick] BUILD_DIR PROG
 set -u
+quick=0
+if [ "${1:-}" = --quick ]; then quick=1; shift; fi
+if [ $# -ne 2 ]; then
+	echo "usage: $0 [--quick] BUILD_DIR PROG" >&2
+	exit 2
+fi
 build=$1
 prog=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 cd "$(dirname "$0")/.." || exit 1
-suites_ok=0; suites_failed=0
+suites_ok=0; suites_failed=0; failed=
+jobs_max=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+side=()		# the names of the suites started by side
 
-run() {
-	echo "== $1"
-	shift
-	if "$@"; then suites_ok=$((suites_ok+1)); else suites_failed=$((suites_failed+1)); fi
+count() {	# NAME STATUS
+	if [ "$2" -eq 0 ]; then
+		suites_ok=$((suites_ok+1))
+	else
+		suites_failed=$((suites_failed+1)); failed="$failed $1"
+	fi
 }
 
-# shellcheck disable=SC2046  # one word per test binary
-run unit sh tests/run-unit.sh $(find "$build" -maxdepth 1 -name 'test_*' -type f -perm -u+x | sort)
-run golden bash tests/golden.sh "$prog"
-run expect bash tests/check-expect.sh "$prog" pcaps/corpus/*.expect pcaps/lab/*.expect
-run errors bash tests/errors.sh "$prog"
-run malformed bash tests/malformed/run.sh "$prog"
-run man sh tests/man-lint.sh
-if [ "${SANITIZE:-0}" != 1 ] && command -v valgrind >/dev/null; then
-	run valgrind bash tests/valgrind.sh "$prog"
+run() {
+	local name=$1
+	echo "== $name"
+	shift
+	"$@"
+	count "$name" $?
+}
+
+# side NAME COMMAND...: starts a suite in the background, its output and
+# status kept under $tmp for side_done.
+side() {
+	local name=$1
+	shift
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+	side+=("$name")
+	{ "$@" >"$tmp/$name.out" 2>&1; echo $? >"$tmp/$name.status"; } &
+}
+
+side_done() {
+	local name
+	wait
+	for name in "${side[@]}"; do
+		echo "== $name"
+		cat "$tmp/$name.out"
+		count "$name" "$(cat "$tmp/$name.status" 2>/dev/null || echo 1)"
+	done
+}
+
+# One binary per tests/unit/test_*.c: a missing one fails, a stale one left
+# in the build directory by a removed test is not run.
+units=()
+for src in tests/unit/test_*.c; do
+	t=${src##*/}; units+=("$build/${t%.c}")
+done
+
+# mandoc is optional for `make test` (the option check runs without it);
+# `make check` has installed it, and requires it.
+[ "$quick" -eq 1 ] || export REQUIRE_MANDOC=1
+
+# The quick suites.
+echo "== quick suites, $jobs_max at a time"
+side includes bash tests/check-includes.sh
+side length bash tests/check-length.sh
+side unit sh tests/run-unit.sh "${units[@]}"
+side golden bash tests/golden.sh "$prog"
+side expect bash tests/check-expect.sh "$prog" pcaps/corpus/*.expect pcaps/lab/*.expect
+side errors bash tests/errors.sh "$prog"
+side malformed bash tests/malformed/run.sh "$prog"
+side man sh tests/man-lint.sh
+side_done
+
+if [ "$quick" -eq 0 ]; then
+	if [ "${SANITIZE:-0}" != 1 ] && command -v valgrind >/dev/null; then
+		run valgrind bash tests/valgrind.sh "$prog"
+	fi
+	if [ "${SANITIZE:-0}" != 1 ]; then
+		# The harnesses carry their own sanitizers: once is enough.
+		run fuzz make --no-print-directory fuzz-smoke
+	fi
+	run lab bash tests/lab/run-lab-tests.sh "$prog"
+	run verify-lab bash tests/lab/verify-lab.sh "$prog"
+	run probe-lab bash tests/lab/probe-lab.sh "$prog"
+	run dns-lab bash tests/lab/dns-lab.sh "$prog"
+	run flood bash tests/bench/flood.sh "$prog"
 fi
-if [ "${SANITIZE:-0}" != 1 ]; then
-	# The harnesses carry their own sanitizers: once is enough.
-	run fuzz make --no-print-directory fuzz-smoke
-fi
-run lab bash tests/lab/run-lab-tests.sh "$prog"
-run verify-lab bash tests/lab/verify-lab.sh "$prog"
-run probe-lab bash tests/lab/probe-lab.sh "$prog"
-run dns-lab bash tests/lab/dns-lab.sh "$prog"
-run flood bash tests/bench/flood.sh "$prog"
-echo "suites: $suites_ok passed, $suites_failed failed"
+echo "suites: $suites_ok passed, $suites_failed failed${failed:+ (failed:$failed)}"
 [ "$suites_failed" -eq 0 ]

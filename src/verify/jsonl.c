@@ -114,8 +114,10 @@ jsonl_parse(char *line, struct jsonl_field *f, int max, int *col,
 	if (*p != '{')
 		goto bad;
 	p = skip_ws(p + 1);
-	if (*p == '}')
+	if (*p == '}') {
+		p++;
 		goto done;
+	}
 	for (;;) {
 		*why = "key expected";
 		if (*p != '"')

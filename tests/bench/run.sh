@@ -165,7 +165,7 @@ p_loopf=$(pair_ratio "$pairs" "$prog" read --json "$big" -- \
 t_argus=
 if ! command -v argus >/dev/null &&
     apt-cache policy argus-server 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-	sh "$here/../deps.sh" argus-server >/dev/null 2>&1
+	make -s --no-print-directory -C "$here/../.." deps PKGS=argus-server >/dev/null 2>&1
 fi
 if command -v argus >/dev/null; then
 	# -X: none of /etc/argus.conf (it adds an output file of its own)

@@ -37,7 +37,7 @@ fi
 lab_require_tools ip:iproute2 ss:iproute2 iptables:iptables ip6tables:iptables socat:socat \
     dnsmasq:dnsmasq-base jq:jq timeout:coreutils
 if ! command -v nmap >/dev/null 2>&1; then
-    sh "$HERE/../deps.sh" nmap >&2 || true
+    make -s --no-print-directory -C "$HERE/../.." deps PKGS=nmap >&2 || true
 fi
 lab_require_tools nmap:nmap
 

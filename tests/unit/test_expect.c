@@ -1,5 +1,5 @@
-/* The verify expectations grammar, its error positions, and the JSON-lines
- * reader diff uses. */
+/* The verify expectations grammar and its error positions (the JSON-lines
+ * reader diff uses: test_jsonl.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include "verify/expect.h"
-#include "verify/jsonl.h"
 
 static struct portset ports;
 
@@ -123,45 +122,12 @@ errors_name_line_and_column(void **state)
 	check_error("# nothing\n", ": no expectations in the file");
 }
 
-static void
-jsonl_records(void **state)
-{
-	struct jsonl_field f[JSONL_MAX_FIELDS];
-	char line[] = "{\"client\":\"192.0.2.10\",\"server_port\":25,\"x\":null,"
-	    "\"g\":\"a\\\"b\\\\c\\u0041\",\"ok\":true}";
-	char bad1[] = "{\"a\":1";
-	char bad2[] = "{\"a\":{\"b\":1}}";
-	char bad3[] = "[1]";
-	char bad4[] = "{\"a\":\"unterminated}";
-	const char *why;
-	int n, col;
-
-	(void)state;
-	n = jsonl_parse(line, f, JSONL_MAX_FIELDS, &col, &why);
-	assert_int_equal(n, 5);
-	assert_string_equal(jsonl_get(f, n, "client"), "192.0.2.10");
-	assert_string_equal(jsonl_get(f, n, "server_port"), "25");
-	assert_null(jsonl_get(f, n, "x"));
-	assert_null(jsonl_get(f, n, "missing"));
-	assert_string_equal(jsonl_get(f, n, "g"), "a\"b\\cA");
-	assert_string_equal(jsonl_get(f, n, "ok"), "true");
-	assert_int_equal(jsonl_parse(bad1, f, JSONL_MAX_FIELDS, &col, &why), -1);
-	assert_int_equal(jsonl_parse(bad2, f, JSONL_MAX_FIELDS, &col, &why), -1);
-	assert_string_equal(why, "nested values are not supported");
-	assert_int_equal(jsonl_parse(bad3, f, JSONL_MAX_FIELDS, &col, &why), -1);
-	assert_int_equal(col, 1);
-	assert_int_equal(jsonl_parse(bad4, f, JSONL_MAX_FIELDS, &col, &why), -1);
-	assert_string_equal(why, "unterminated string");
-	assert_int_equal(jsonl_parse(line, f, 2, &col, &why), -1);
-}
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_file),
 		cmocka_unit_test(errors_name_line_and_column),
-		cmocka_unit_test(jsonl_records),
 	};
 
 	return cmocka_run_group_tests_name("expect", tests, NULL, NULL);
