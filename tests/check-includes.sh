@@ -9,7 +9,8 @@
 # entry "X/name.h" that one header, "*" anything.  A top-level file (src/
 # main.c, src/conf.c, or include/NAME.h for src/NAME.c) has a rule of its own
 # name; a file in a folder with no rule, and an include that names no
-# folder, are failures too.  Only direct includes are checked: #include
+# folder, are failures too, but for a folder's private header: src/X/NAME.h
+# included as "NAME.h" by a file beside it.  Only direct includes are checked: #include
 # "..." always, #include <...> when it names something in include/ (it would
 # find our header through -Iinclude).  The same table is in tests/README.md.
 set -u
@@ -21,7 +22,8 @@ util/    util/
 core/    util/ core/
 io/      util/ core/ io/
 probe/   util/ core/ io/ probe/
-report/  util/ report/ core/record.h core/stats.h core/verdict.h
+findings/ util/ findings/ core/record.h core/verdict.h
+report/  util/ report/ findings/ core/record.h core/stats.h core/verdict.h
 verify/  util/ verify/ report/sink.h report/fields.h core/record.h core/verdict.h core/stats.h probe/probespec.h
 main.c   *
 conf.c   *
@@ -93,6 +95,16 @@ function allowed(list, hdr,    m, i, e) {
 		if (angle && !(top in project))
 			continue
 		if (allowed(allow[r], hdr)) {
+			pass++
+			continue
+		}
+		# A private header of the folder, beside the file in src/X/ and named
+		# without a folder, belongs to that folder alone.
+		dir = file
+		sub(/\/[^\/]*$/, "", dir)
+		if (!angle && hdr !~ /\// && dir ~ /^src\/./ &&
+		    (getline probe < (dir "/" hdr)) >= 0) {
+			close(dir "/" hdr)
 			pass++
 			continue
 		}
