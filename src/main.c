@@ -566,6 +566,7 @@ run_probes(struct config *cfg, struct pipeline *pl, int usage_status)
 	}
 	if (rc != LIVE_OUTPUT_ERROR)
 		pipeline_finish(pl);
+	prober_flush(pr);
 	fflush(stdout);
 	if (rc == LIVE_CAPTURE_ERROR)
 		die(EXIT_INPUT, "capture failed: %s", err);
@@ -594,6 +595,8 @@ probe_setup(struct config *cfg, struct pipeline *pl)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (pipeline_init(pl, &cfg->track, &cfg->ports) != 0)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table");
+	/* The records of our probes only, not the host's own mail. */
+	pl->origin_only = 1;
 }
 
 static int

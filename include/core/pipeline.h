@@ -23,10 +23,9 @@ struct pipeline {
 	int64_t last_ts;		/* latest packet or clock time */
 	uint64_t max_records;		/* stop after this many (-c); 0: no limit */
 	uint64_t records;		/* handed to the sinks so far */
-	/* probe: fills a record's probe fields, or returns 0 to leave out a
-	 * record that is not one of its probes (the host's own mail). */
-	int (*annotate)(void *ctx, struct record *r);
-	void *annotate_ctx;
+	/* probe: only the records of its own SYNs (those with an origin),
+	 * not the host's own mail */
+	int origin_only;
 };
 
 /* Returns 0, or -1 when the tracker cannot be allocated. */
@@ -37,10 +36,10 @@ void pipeline_add_sink(struct pipeline *pl, struct sink *s);
 int pipeline_packet(struct pipeline *pl, int dlt, int64_t ts_us,
     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 /* probe: a SYN it has just sent, so the attempt exists even if the
- * capture does not show outgoing packets; the captured copy is then a
- * duplicate. */
+ * capture does not show outgoing packets; the captured copy is then not
+ * counted as a duplicate.  The attempt's record carries o. */
 void pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
-    uint32_t isn, uint8_t ttl);
+    uint32_t isn, uint8_t ttl, const struct origin *o);
 /* Lets timers fire with no packet (live capture on an idle link). */
 void pipeline_tick(struct pipeline *pl, int64_t now_us);
 /* End of input: open attempts get their final records, sinks their summary. */

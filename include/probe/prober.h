@@ -30,12 +30,16 @@ struct probe_config {
 
 struct prober;
 
-/* Checks the arguments (addresses parse, something to probe); NULL with err. */
+/* Checks the arguments (addresses parse, something to probe) and adds the
+ * prober's sink to pl; NULL with err.  Records of its probes carry an
+ * origin that points into the prober: finish the pipeline first. */
 struct prober *prober_new(const struct probe_config *cfg, struct pipeline *pl,
     char *err, size_t errlen);
 void prober_free(struct prober *p);
-/* The hooks for live_run(); they also install the pipeline's annotate hook. */
+/* The hooks for live_run(). */
 void prober_hooks(struct prober *p, struct live_hooks *h);
+/* After pipeline_finish(): the RSTs its last records asked for. */
+void prober_flush(struct prober *p);
 /* Non-zero when the run failed (a DNS setup or send error); message in err. */
 int prober_failed(const struct prober *p, char *err, size_t errlen);
 

@@ -18,7 +18,7 @@ struct sink_ops {
 
 struct sink {
 	const struct sink_ops *ops;
-	FILE *out;
+	FILE *out;			/* NULL: a sink that writes nothing */
 };
 
 /* The free op of a sink that owns nothing but its own allocation. */

@@ -24,18 +24,12 @@ static void
 to_sinks(void *ctx, const struct record *rec)
 {
 	struct pipeline *pl = ctx;
-	struct record copy;
 	int i;
 
 	if (pipeline_done(pl))
 		return;		/* -c reached: the rest is not reported */
-	if (pl->annotate != NULL) {
-		/* probe adds its own fields to a copy */
-		copy = *rec;
-		if (!pl->annotate(pl->annotate_ctx, &copy))
-			return;
-		rec = &copy;
-	}
+	if (pl->origin_only && rec->origin == NULL)
+		return;		/* probe: the host's own traffic */
 	pl->records++;
 	for (i = 0; i < pl->nsinks; i++)
 		pl->sinks[i]->ops->record(pl->sinks[i], rec);
@@ -101,7 +95,7 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 
 void
 pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
-    uint32_t isn, uint8_t ttl)
+    uint32_t isn, uint8_t ttl, const struct origin *o)
 {
 	struct packet p;
 
@@ -115,7 +109,7 @@ pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
 	p.u.tcp.flags = TCPF_SYN;
 	if (now > pl->last_ts)
 		pl->last_ts = now;
-	tracker_syn_sent(pl->tr, now, &p);
+	tracker_syn_sent(pl->tr, now, &p, o);
 }
 
 void
@@ -172,7 +166,7 @@ pipeline_output_failed(const struct pipeline *pl)
 	int i;
 
 	for (i = 0; i < pl->nsinks; i++)
-		if (ferror(pl->sinks[i]->out))
+		if (pl->sinks[i]->out != NULL && ferror(pl->sinks[i]->out))
 			return 1;
 	return 0;
 }

@@ -1,8 +1,12 @@
 /*
- * The probe scheduler.  Phases: resolve names, then send (rate-limited,
- * retries at even intervals within the timeout), then wait until every probe
- * has its record.  Classification is the pipeline's: each SYN sent is fed to
- * it (pipeline_syn_sent), the capture supplies the answers.
+ * The prober.  Phases: resolve names, then send (probe/schedule.h says
+ * which SYN is due when), then wait until every probe has its record.
+ * Classification is the pipeline's: each SYN sent is fed to it
+ * (pipeline_syn_sent) tagged with the probe's origin, the capture supplies
+ * the answers, and the records come back through the prober's own sink,
+ * which only takes note: the probe is done, and an accepted one is owed a
+ * RST.  Every SYN and RST goes out from the prober's step, never from
+ * inside a record callback.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,18 +24,24 @@
 #include "probe/inject.h"
 #include "probe/prober.h"
 #include "probe/resolve.h"
+#include "probe/schedule.h"
 
 enum phase { PH_RESOLVE, PH_SEND, PH_DONE };
 
 struct probe {
 	struct tuple t;
 	uint32_t isn;
-	const struct resolved *dst;	/* name, MX and preference it came from */
-	int spec;			/* which probe_spec asked for it */
-	int sent;			/* SYNs sent so far */
-	int64_t next_us;		/* when the next SYN is due */
-	int done;			/* its record was emitted */
+	struct origin o;		/* name, MX and spec; o.id: its number */
+	int rst_queued;			/* accepted: a RST is owed */
 };
+
+/* The pipeline's sink through which the prober sees its records. */
+struct prober_sink {
+	struct sink base;
+	struct prober *p;
+};
+
+static const struct sink_ops prober_sink_ops;
 
 struct prober {
 	const struct probe_config *cfg;
@@ -43,9 +53,12 @@ struct prober {
 	struct resolved *literal;	/* address targets, one per spec entry */
 	int nliteral;
 	struct probe *probes;
-	size_t n, ndone;
-	int64_t next_send;		/* rate limit */
-	int64_t last_send;
+	size_t n;
+	struct schedule *sched;
+	uint32_t *rst;			/* probes owed a RST, in record order */
+	size_t nrst;
+	uint32_t *used;			/* pick_port(): tuples taken, by probe + 1 */
+	uint32_t used_mask;
 	uint32_t secret;
 	enum phase phase;
 	char err[256];
@@ -135,6 +148,48 @@ end_step(void *ctx, int64_t now)
 	loop_stop(ctx);
 }
 
+/* Literal addresses kept, names handed to the resolver, once each. */
+static void
+ask_names(struct prober *p)
+{
+	const struct probe_config *cfg = p->cfg;
+	int s, i;
+
+	for (s = 0; s < cfg->nspecs; s++) {
+		const struct probe_spec *ps = &cfg->specs[s];
+
+		for (i = 0; i < ps->ndomains; i++)
+			if (!seen_before(cfg, s, i, 1))
+				resolver_add_domain(p->res, ps->domains[i]);
+		for (i = 0; i < ps->ntargets; i++) {
+			struct resolved *l = &p->literal[p->nliteral];
+
+			if (seen_before(cfg, s, i, 0))
+				continue;
+			if (addr_parse(ps->targets[i], &l->a)) {
+				snprintf(l->host, sizeof l->host, "%s", ps->targets[i]);
+				l->mx_pref = -1;
+				p->nliteral++;
+			} else
+				resolver_add_host(p->res, ps->targets[i]);
+		}
+	}
+}
+
+/* The prober's sink, added to the pipeline (which frees it). */
+static int
+add_sink(struct prober *p)
+{
+	struct prober_sink *ps = calloc(1, sizeof *ps);
+
+	if (ps == NULL)
+		return -1;
+	ps->base.ops = &prober_sink_ops;
+	ps->p = p;
+	pipeline_add_sink(p->pl, &ps->base);
+	return 0;
+}
+
 struct prober *
 prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
     size_t errlen)
@@ -160,38 +215,17 @@ prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
 	p->cfg = cfg;
 	p->pl = pl;
 	if ((p->dns_loop = loop_new()) == NULL ||
-	    (p->dns_step = loop_timer_add(p->dns_loop, end_step, p->dns_loop)) < 0) {
+	    (p->dns_step = loop_timer_add(p->dns_loop, end_step, p->dns_loop)) < 0 ||
+	    add_sink(p) != 0)
 		snprintf(err, errlen, "out of memory");
-		p->res = NULL;
-	} else
+	else
 		p->res = resolver_new(p->dns_loop, cfg->dns_server, cfg->family,
 		    err, errlen);
 	if (p->res == NULL) {
-		loop_free(p->dns_loop);
-		free(p->literal);
-		free(p);
+		prober_free(p);
 		return NULL;
 	}
-	for (s = 0; s < cfg->nspecs; s++) {
-		const struct probe_spec *ps = &cfg->specs[s];
-		int i;
-
-		for (i = 0; i < ps->ndomains; i++)
-			if (!seen_before(cfg, s, i, 1))
-				resolver_add_domain(p->res, ps->domains[i]);
-		for (i = 0; i < ps->ntargets; i++) {
-			struct resolved *l = &p->literal[p->nliteral];
-
-			if (seen_before(cfg, s, i, 0))
-				continue;
-			if (addr_parse(ps->targets[i], &l->a)) {
-				snprintf(l->host, sizeof l->host, "%s", ps->targets[i]);
-				l->mx_pref = -1;
-				p->nliteral++;
-			} else
-				resolver_add_host(p->res, ps->targets[i]);
-		}
-	}
+	ask_names(p);
 	p->secret = random32();
 	p->phase = PH_RESOLVE;
 	return p;
@@ -205,7 +239,10 @@ prober_free(struct prober *p)
 	injector_close(p->inj);
 	resolver_free(p->res);
 	loop_free(p->dns_loop);
+	sched_free(p->sched);
 	free(p->probes);
+	free(p->rst);
+	free(p->used);
 	free(p->literal);
 	free(p);
 }
@@ -232,29 +269,45 @@ prober_failed(const struct prober *p, char *err, size_t errlen)
 	return p->failed;
 }
 
+/* Is t's tuple taken by a probe already?  (hash h) */
 static int
-find(const struct prober *p, const struct tuple *t)
+port_used(const struct prober *p, const struct tuple *t, uint32_t h)
 {
-	size_t i;
+	uint32_t k;
 
-	for (i = 0; i < p->n; i++)
-		if (tuple_eq(&p->probes[i].t, t))
-			return (int)i;
-	return -1;
+	for (k = h & p->used_mask; p->used[k] != 0; k = (k + 1) & p->used_mask)
+		if (tuple_eq(&p->probes[p->used[k] - 1].t, t))
+			return 1;
+	return 0;
 }
 
-/* A source port not yet used towards the same target and port. */
-static uint16_t
-pick_port(const struct prober *p, struct tuple *t)
+static void
+port_take(struct prober *p, uint32_t h, size_t probe)
 {
+	uint32_t k;
+
+	for (k = h & p->used_mask; p->used[k] != 0; k = (k + 1) & p->used_mask)
+		;
+	p->used[k] = (uint32_t)probe + 1;
+}
+
+/* A source port not yet used towards the same target and port: a random
+ * one, looked up in a hash set of the tuples taken (O(1) per probe).  The
+ * ISN is a keyed hash of the tuple: answers are checked against it. */
+static void
+pick_port(struct prober *p, struct probe *pr)
+{
+	uint32_t h;
 	int tries;
 
 	for (tries = 0; tries < 100; tries++) {
-		t->client_port = (uint16_t)(32768 + random32() % 28232);
-		if (find(p, t) < 0)
+		pr->t.client_port = (uint16_t)(32768 + random32() % 28232);
+		h = tuple_hash(&pr->t, p->secret);
+		if (!port_used(p, &pr->t, h))
 			break;
 	}
-	return t->client_port;
+	pr->isn = h;
+	port_take(p, h, (size_t)(pr - p->probes));
 }
 
 static int
@@ -268,16 +321,18 @@ add_probe(struct prober *p, int spec, const struct addr *src,
 		    "sources, targets or ports", p->cfg->max_probes);
 		return -1;
 	}
-	pr = &p->probes[p->n++];
+	pr = &p->probes[p->n];
 	memset(pr, 0, sizeof *pr);
 	pr->t.client = *src;
 	pr->t.server = dst->a;
 	pr->t.server_port = port;
-	pick_port(p, &pr->t);
-	/* The ISN is a keyed hash of the tuple: answers are checked against it. */
-	pr->isn = tuple_hash(&pr->t, p->secret);
-	pr->dst = dst;
-	pr->spec = spec;
+	pick_port(p, pr);
+	/* The name the address came from; none for a literal --target. */
+	pr->o.mx = is_literal(p, dst) ? NULL : dst->host;
+	pr->o.domain = dst->domain[0] ? dst->domain : NULL;
+	pr->o.mx_pref = dst->mx_pref;
+	pr->o.spec = spec;
+	pr->o.id = (uint32_t)p->n++;
 	return 0;
 }
 
@@ -348,96 +403,127 @@ build_spec(struct prober *p, int spec, const struct resolved *r, size_t nr)
 	}
 }
 
+/* The hash set pick_port() uses, at most half full. */
+static int
+alloc_build(struct prober *p)
+{
+	size_t max = (size_t)p->cfg->max_probes, nb = 2;
+
+	while (nb < 2 * max)
+		nb <<= 1;
+	p->probes = calloc(max, sizeof *p->probes);
+	p->rst = calloc(max, sizeof *p->rst);
+	p->used = calloc(nb, sizeof *p->used);
+	p->used_mask = (uint32_t)(nb - 1);
+	return p->probes != NULL && p->rst != NULL && p->used != NULL ? 0 : -1;
+}
+
 static void
 build_probes(struct prober *p)
 {
 	const struct resolved *r;
 	size_t nr = resolver_results(p->res, &r);
+	struct sched_config sc;
 	int s;
 
 	report_notes(p);
-	if ((p->probes = calloc((size_t)p->cfg->max_probes, sizeof *p->probes)) == NULL) {
+	if (alloc_build(p) != 0) {
 		fail(p, "out of memory");
 		return;
 	}
 	for (s = 0; s < p->cfg->nspecs && !p->failed; s++)
 		build_spec(p, s, r, nr);
+	free(p->used);
+	p->used = NULL;
 	if (!p->failed && p->n == 0 && !p->cfg->allow_empty) {
 		fail(p, "nothing to probe: no address resolved, or none of the "
 		    "family of a source");
 		return;
 	}
-	if (p->n == 0) {
+	if (p->failed || p->n == 0) {
 		p->phase = PH_DONE;
 		return;
 	}
-	p->phase = p->failed ? PH_DONE : PH_SEND;
+	sc.rate = p->cfg->rate;
+	sc.retries = p->cfg->retries;
+	sc.timeout_us = p->cfg->timeout_us;
+	if ((p->sched = sched_new(&sc, p->n)) == NULL) {
+		fail(p, "out of memory");
+		return;
+	}
+	p->phase = PH_SEND;
 }
 
-static int64_t
-retry_interval(const struct prober *p)
-{
-	return p->cfg->timeout_us / (p->cfg->retries + 1);
-}
-
+/* The RSTs the records asked for since the last step. */
 static void
-send_due(struct prober *p, int64_t now)
+send_rsts(struct prober *p)
 {
-	int64_t gap = (int64_t)(1e6 / p->cfg->rate);
+	char err[256];
 	size_t i;
 
-	for (i = 0; i < p->n && now >= p->next_send; i++) {
-		struct probe *pr = &p->probes[i];
-		char err[256];
+	for (i = 0; i < p->nrst; i++) {
+		const struct probe *pr = &p->probes[p->rst[i]];
 
-		if (pr->done || pr->sent > p->cfg->retries ||
-		    (pr->sent > 0 && now < pr->next_us))
-			continue;
+		/* Leave no half-open connection on the recipient. */
+		injector_rst(p->inj, &pr->t, pr->isn + 1, (uint8_t)p->cfg->ttl, err,
+		    sizeof err);
+	}
+	p->nrst = 0;
+}
+
+/* The SYNs due at now (monotonic); wall is the packet clock for the
+ * pipeline. */
+static void
+send_due(struct prober *p, int64_t now, int64_t wall)
+{
+	char err[256];
+	long i;
+
+	while (!p->failed && (i = sched_take(p->sched, now)) >= 0) {
+		struct probe *pr = &p->probes[i];
+
 		/* Fed to the pipeline first: the attempt exists before any answer. */
-		pipeline_syn_sent(p->pl, now, &pr->t, pr->isn, (uint8_t)p->cfg->ttl);
+		pipeline_syn_sent(p->pl, wall, &pr->t, pr->isn, (uint8_t)p->cfg->ttl,
+		    &pr->o);
 		if (injector_syn(p->inj, &pr->t, pr->isn, (uint8_t)p->cfg->ttl, err,
 		    sizeof err) != 0) {
 			char a[ADDR_STRLEN];
 
 			fail(p, "cannot send a SYN to %s: %s",
 			    addr_str(&pr->t.server, a), err);
-			return;
 		}
-		pr->sent++;
-		pr->next_us = now + retry_interval(p);
-		p->next_send = now + gap;
-		p->last_send = now;
 	}
 }
 
-/* The pipeline's annotate hook: probe fields, and only our probes. */
-static int
-annotate(void *ctx, struct record *r)
+/* The prober's sink: takes note of a record of one of its probes, and
+ * sends nothing. */
+static void
+on_record(struct sink *s, const struct record *r)
 {
-	struct prober *p = ctx;
-	int i = find(p, &r->t);
+	struct prober *p = ((struct prober_sink *)s)->p;
 	struct probe *pr;
-	char err[256];
+	uint32_t id;
 
-	if (i < 0)
-		return 0;	/* the host's own traffic, not a probe */
-	pr = &p->probes[i];
-	r->probe = true;
-	r->probe_spec = pr->spec;
-	/* The name the address came from; none for a literal --target. */
-	r->mx = is_literal(p, pr->dst) ? NULL : pr->dst->host;
-	r->mx_pref = pr->dst->mx_pref;
-	r->domain = pr->dst->domain[0] ? pr->dst->domain : NULL;
-	if (!pr->done) {
-		pr->done = 1;
-		p->ndone++;
+	if (r->origin == NULL || (id = r->origin->id) >= p->n ||
+	    r->origin != &p->probes[id].o)
+		return;		/* not one of ours */
+	pr = &p->probes[id];
+	sched_done(p->sched, id);
+	if (r->v.cls == VC_ACCEPTED && !pr->rst_queued) {
+		pr->rst_queued = 1;
+		p->rst[p->nrst++] = id;
 	}
-	/* Leave no half-open connection on the recipient. */
-	if (r->v.cls == VC_ACCEPTED)
-		injector_rst(p->inj, &pr->t, pr->isn + 1, (uint8_t)p->cfg->ttl, err,
-		    sizeof err);
-	return 1;
 }
+
+static void
+on_finish(struct sink *s, const struct stats *st, int final)
+{
+	(void)s, (void)st, (void)final;
+}
+
+static const struct sink_ops prober_sink_ops = {
+	on_record, on_finish, sink_free
+};
 
 static int
 hook_privileged(void *ctx, char *err, size_t errlen)
@@ -461,29 +547,13 @@ static int64_t
 hook_deadline(void *ctx, int64_t now)
 {
 	struct prober *p = ctx;
-	int64_t d = INT64_MAX;
-	size_t i;
 
 	/* Until the live loop is the resolver's, DNS is polled. */
 	if (p->phase == PH_RESOLVE)
 		return now + 10000;
-	if (p->phase == PH_DONE)
+	if (p->phase == PH_DONE || p->nrst > 0)
 		return now;
-	/* The earliest SYN due over all probes: a probe waiting for its retry
-	 * must not hold back the first SYN of the ones after it. */
-	for (i = 0; i < p->n; i++) {
-		const struct probe *pr = &p->probes[i];
-		int64_t due;
-
-		if (pr->done || pr->sent > p->cfg->retries)
-			continue;
-		due = pr->sent == 0 ? p->next_send : pr->next_us;
-		if (due < d)
-			d = due;
-	}
-	if (d < p->next_send)
-		d = p->next_send;
-	return d;
+	return sched_next(p->sched);
 }
 
 static int
@@ -502,13 +572,9 @@ hook_step(void *ctx, const struct pollfd *pfd, int n, int64_t now)
 			build_probes(p);
 		return p->phase == PH_DONE;
 	case PH_SEND:
-		send_due(p, now);
-		if (p->ndone == p->n)
-			p->phase = PH_DONE;
-		/* The tracker decides every probe timeout after its last SYN;
-		 * a second more is only a guard against a lost record. */
-		else if (p->last_send != 0 && now > p->last_send +
-		    p->cfg->timeout_us + 1000000)
+		send_rsts(p);
+		send_due(p, now, now);
+		if (!p->failed && sched_over(p->sched, now))
 			p->phase = PH_DONE;
 		return p->phase == PH_DONE;
 	default:
@@ -524,6 +590,11 @@ prober_hooks(struct prober *p, struct live_hooks *h)
 	h->pollfds = hook_pollfds;
 	h->deadline = hook_deadline;
 	h->step = hook_step;
-	p->pl->annotate = annotate;
-	p->pl->annotate_ctx = p;
+}
+
+void
+prober_flush(struct prober *p)
+{
+	if (p->inj != NULL)
+		send_rsts(p);
 }

@@ -168,6 +168,7 @@ scope_record(struct sink *sk, const struct record *r)
 {
 	struct scope_sink *s = (struct scope_sink *)sk;
 	struct dest *d = dest_of(s, r);
+	const struct origin *o = r->origin;
 	struct source_stat *src;
 	char verdict[48];
 
@@ -175,12 +176,12 @@ scope_record(struct sink *sk, const struct record *r)
 		s->other_dests++;
 		return;
 	}
-	if (r->mx != NULL && d->mx[0] == '\0') {
-		snprintf(d->mx, sizeof d->mx, "%s", r->mx);
-		d->mx_pref = r->mx_pref;
+	if (o != NULL && o->mx != NULL && d->mx[0] == '\0') {
+		snprintf(d->mx, sizeof d->mx, "%s", o->mx);
+		d->mx_pref = o->mx_pref;
 	}
-	if (r->domain != NULL && d->domain[0] == '\0')
-		snprintf(d->domain, sizeof d->domain, "%s", r->domain);
+	if (o != NULL && o->domain != NULL && d->domain[0] == '\0')
+		snprintf(d->domain, sizeof d->domain, "%s", o->domain);
 	d->n[r->v.cls]++;
 	if (r->first_syn_us < d->first_ts)
 		d->first_ts = r->first_syn_us;
