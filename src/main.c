@@ -345,7 +345,19 @@ add_sink(struct pipeline *pl, struct sink *s)
 {
 	if (s == NULL)
 		die(EXIT_INTERNAL, "out of memory");
-	pipeline_add_sink(pl, s);
+	if (pipeline_add_sink(pl, s) != 0)
+		die(EXIT_INTERNAL, "too many outputs");
+}
+
+static struct pipeline *
+new_pipeline(const struct config *cfg)
+{
+	struct pipeline *pl = pipeline_new(&cfg->track, &cfg->ports);
+
+	if (pl == NULL)
+		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
+		    cfg->track.max_attempts);
+	return pl;
 }
 
 /*
@@ -402,7 +414,7 @@ static int
 cmd_read(int argc, char **argv, struct config *cfg)
 {
 	static char outbuf[1 << 16];
-	struct pipeline pl;
+	struct pipeline *pl;
 	struct capture **files;
 	char err[512];
 	int i, n, rc, stdin_seen = 0, status = EXIT_OK;
@@ -427,10 +439,8 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	if (pipeline_init(&pl, &cfg->track, &cfg->ports) != 0)
-		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
-		    cfg->track.max_attempts);
-	setup_sinks(&pl, cfg, 0);
+	pl = new_pipeline(cfg);
+	setup_sinks(pl, cfg, 0);
 	catch_interrupt();
 	for (i = 0; i < n; i++) {
 		const char *path = argv[optind + i];
@@ -439,12 +449,12 @@ cmd_read(int argc, char **argv, struct config *cfg)
 			capture_close(files[i]);
 			continue;
 		}
-		rc = capture_read(files[i], &pl, err, sizeof err);
+		rc = capture_read(files[i], pl, err, sizeof err);
 		if (rc == CAPTURE_OK)
 			continue;
 		/* A file cut short: report what was read, then the error. */
-		if (rc == CAPTURE_READ_ERROR || pl.st.packets > 0)
-			pipeline_finish(&pl);
+		if (rc == CAPTURE_READ_ERROR || pipeline_stats(pl)->packets > 0)
+			pipeline_finish(pl);
 		fflush(stdout);
 		fprintf(stderr, "%s: %s: %s\n", progname,
 		    strcmp(path, "-") == 0 ? "(stdin)" : path, err);
@@ -452,8 +462,8 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	}
 	free(files);
 	if (status == EXIT_OK)
-		pipeline_finish(&pl);
-	pipeline_free(&pl);
+		pipeline_finish(pl);
+	pipeline_free(pl);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EXIT_INTERNAL, "write error on standard output");
 	return status;
@@ -492,7 +502,7 @@ load_filter(const struct config *cfg)
 static int
 cmd_watch(int argc, char **argv, struct config *cfg)
 {
-	struct pipeline pl;
+	struct pipeline *pl;
 	char err[512];
 	int rc;
 
@@ -503,21 +513,19 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	cfg->live.ports = &cfg->ports;
 	/* Each verdict is printed the moment it is known. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (pipeline_init(&pl, &cfg->track, &cfg->ports) != 0)
-		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
-		    cfg->track.max_attempts);
-	pl.max_records = cfg->live.max_verdicts;
+	pl = new_pipeline(cfg);
+	pipeline_set_max_records(pl, cfg->live.max_verdicts);
 	if (!cfg->live.dump_filter)
-		setup_sinks(&pl, cfg, 0);
-	rc = live_run(&cfg->live, &pl, NULL, err, sizeof err);
+		setup_sinks(pl, cfg, 0);
+	rc = live_run(&cfg->live, pl, NULL, err, sizeof err);
 	if (rc == LIVE_SETUP_ERROR) {
-		pipeline_free(&pl);
+		pipeline_free(pl);
 		die(EXIT_INPUT, "%s", err);
 	}
 	/* Pending attempts are reported as unresolved, then the summary. */
 	if (!cfg->live.dump_filter && rc != LIVE_OUTPUT_ERROR)
-		pipeline_finish(&pl);
-	pipeline_free(&pl);
+		pipeline_finish(pl);
+	pipeline_free(pl);
 	fflush(stdout);
 	if (rc == LIVE_CAPTURE_ERROR)
 		die(EXIT_INPUT, "capture failed: %s", err);
@@ -527,12 +535,12 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 }
 
 static int run_probes(struct config *cfg, struct pipeline *pl, int usage_status);
-static void probe_setup(struct config *cfg, struct pipeline *pl);
+static struct pipeline *probe_setup(struct config *cfg);
 
 static int
 cmd_probe(int argc, char **argv, struct config *cfg)
 {
-	struct pipeline pl;
+	struct pipeline *pl;
 
 	parse_options("probe", argc, argv, cfg);
 	if (optind < argc)
@@ -540,10 +548,10 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 	cfg->spec.ports = &cfg->ports;
 	cfg->probe.specs = &cfg->spec;
 	cfg->probe.nspecs = 1;
-	probe_setup(cfg, &pl);
-	setup_sinks(&pl, cfg, 1);
-	run_probes(cfg, &pl, EXIT_USAGE);
-	pipeline_free(&pl);
+	pl = probe_setup(cfg);
+	setup_sinks(pl, cfg, 1);
+	run_probes(cfg, pl, EXIT_USAGE);
+	pipeline_free(pl);
 	return EXIT_OK;
 }
 
@@ -579,9 +587,11 @@ run_probes(struct config *cfg, struct pipeline *pl, int usage_status)
 }
 
 /* Settings probe and verify share, after their options are parsed. */
-static void
-probe_setup(struct config *cfg, struct pipeline *pl)
+static struct pipeline *
+probe_setup(struct config *cfg)
 {
+	struct pipeline *pl;
+
 	if (cfg->live.ifname == NULL)
 		cfg->live.ifname = "any";	/* answers come back on any interface */
 	cfg->live.filter_template = load_filter(cfg);
@@ -593,16 +603,17 @@ probe_setup(struct config *cfg, struct pipeline *pl)
 	 * SYN-ACK is the verdict. */
 	cfg->track.greet_wait_us = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (pipeline_init(pl, &cfg->track, &cfg->ports) != 0)
+	if ((pl = pipeline_new(&cfg->track, &cfg->ports)) == NULL)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table");
 	/* The records of our probes only, not the host's own mail. */
-	pl->origin_only = 1;
+	pipeline_set_origin_only(pl, 1);
+	return pl;
 }
 
 static int
 cmd_verify(int argc, char **argv, struct config *cfg)
 {
-	struct pipeline pl;
+	struct pipeline *pl;
 	struct expect_file f;
 	struct sink *v;
 	char err[512];
@@ -625,12 +636,12 @@ cmd_verify(int argc, char **argv, struct config *cfg)
 	cfg->probe.nspecs = f.n;
 	/* A line that resolves to nothing fails; it does not end the run. */
 	cfg->probe.allow_empty = 1;
-	probe_setup(cfg, &pl);
-	add_sink(&pl, v = sink_verify_new(stdout, &f, argv[optind],
+	pl = probe_setup(cfg);
+	add_sink(pl, v = sink_verify_new(stdout, &f, argv[optind],
 	    cfg->output == OUT_JSON));
-	run_probes(cfg, &pl, EXIT_USAGE);
+	run_probes(cfg, pl, EXIT_USAGE);
 	failed = verify_failed(v);
-	pipeline_free(&pl);
+	pipeline_free(pl);
 	free(cfg->probe.specs);
 	expect_free(&f);
 	return failed ? EXIT_FAIL : EXIT_OK;

@@ -5,6 +5,24 @@
 #include "core/decode.h"
 #include "core/pipeline.h"
 
+struct pipeline {
+	struct stats st;
+	struct tracker *tr;
+	struct portset ports;		/* server ports */
+	struct sink *sinks[PIPELINE_MAX_SINKS];
+	int nsinks;
+	int64_t last_ts;		/* latest packet or clock time */
+	uint64_t max_records;		/* stop after this many (-c); 0: no limit */
+	uint64_t records;		/* handed to the sinks so far */
+	int origin_only;		/* probe: records with an origin only */
+};
+
+int
+pipeline_done(const struct pipeline *pl)
+{
+	return pl->max_records != 0 && pl->records >= pl->max_records;
+}
+
 /* Counts a frame under what the decoder made of it. */
 static void
 count_frame(struct stats *st, enum decode_status ds)
@@ -35,23 +53,42 @@ to_sinks(void *ctx, const struct record *rec)
 		pl->sinks[i]->ops->record(pl->sinks[i], rec);
 }
 
-int
-pipeline_init(struct pipeline *pl, const struct track_config *cfg,
-    const struct portset *ports)
+struct pipeline *
+pipeline_new(const struct track_config *cfg, const struct portset *ports)
 {
-	memset(pl, 0, sizeof *pl);
+	struct pipeline *pl = calloc(1, sizeof *pl);
+
+	if (pl == NULL)
+		return NULL;
 	pl->ports = *ports;
 	pl->st.kernel_received = pl->st.kernel_dropped = pl->st.if_dropped = -1;
 	pl->last_ts = INT64_MIN;
-	pl->tr = tracker_new(cfg, &pl->st, to_sinks, pl);
-	return pl->tr == NULL ? -1 : 0;
+	if ((pl->tr = tracker_new(cfg, &pl->st, to_sinks, pl)) == NULL) {
+		free(pl);
+		return NULL;
+	}
+	return pl;
+}
+
+int
+pipeline_add_sink(struct pipeline *pl, struct sink *s)
+{
+	if (pl->nsinks == PIPELINE_MAX_SINKS)
+		return -1;
+	pl->sinks[pl->nsinks++] = s;
+	return 0;
 }
 
 void
-pipeline_add_sink(struct pipeline *pl, struct sink *s)
+pipeline_set_max_records(struct pipeline *pl, uint64_t n)
 {
-	if (pl->nsinks < PIPELINE_MAX_SINKS)
-		pl->sinks[pl->nsinks++] = s;
+	pl->max_records = n;
+}
+
+void
+pipeline_set_origin_only(struct pipeline *pl, int on)
+{
+	pl->origin_only = on;
 }
 
 int
@@ -120,6 +157,12 @@ pipeline_tick(struct pipeline *pl, int64_t now)
 	tracker_expire(pl->tr, now);
 }
 
+int64_t
+pipeline_next_deadline(const struct pipeline *pl)
+{
+	return tracker_next_deadline(pl->tr);
+}
+
 static void
 finish_sinks(struct pipeline *pl, int final)
 {
@@ -153,11 +196,27 @@ pipeline_free(struct pipeline *pl)
 {
 	int i;
 
+	if (pl == NULL)
+		return;
 	tracker_free(pl->tr);
 	for (i = 0; i < pl->nsinks; i++)
 		pl->sinks[i]->ops->free(pl->sinks[i]);
-	pl->nsinks = 0;
-	pl->tr = NULL;
+	free(pl);
+}
+
+void
+pipeline_set_kernel_stats(struct pipeline *pl, int64_t received,
+    int64_t dropped, int64_t if_dropped)
+{
+	pl->st.kernel_received = received;
+	pl->st.kernel_dropped = dropped;
+	pl->st.if_dropped = if_dropped;
+}
+
+const struct stats *
+pipeline_stats(const struct pipeline *pl)
+{
+	return &pl->st;
 }
 
 int

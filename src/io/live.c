@@ -194,11 +194,9 @@ record_kernel_stats(struct live *l)
 {
 	struct pcap_stat ps;
 
-	if (pcap_stats(l->p, &ps) == 0) {
-		l->pl->st.kernel_received = ps.ps_recv;
-		l->pl->st.kernel_dropped = ps.ps_drop;
-		l->pl->st.if_dropped = ps.ps_ifdrop;
-	}
+	if (pcap_stats(l->p, &ps) == 0)
+		pipeline_set_kernel_stats(l->pl, ps.ps_recv, ps.ps_drop,
+		    ps.ps_ifdrop);
 }
 
 /* Milliseconds until the next thing to do; at most a second. */
@@ -231,7 +229,7 @@ loop(const struct live_config *cfg, struct live *l, const struct live_hooks *h,
 		return LIVE_SETUP_ERROR;
 	}
 	while (!stop_requested) {
-		int64_t now = now_us(), d = tracker_next_deadline(l->pl->tr);
+		int64_t now = now_us(), d = pipeline_next_deadline(l->pl);
 		int n = 0;
 
 		pipeline_tick(l->pl, now);

@@ -186,7 +186,10 @@ add_sink(struct prober *p)
 		return -1;
 	ps->base.ops = &prober_sink_ops;
 	ps->p = p;
-	pipeline_add_sink(p->pl, &ps->base);
+	if (pipeline_add_sink(p->pl, &ps->base) != 0) {
+		free(ps);
+		return -1;
+	}
 	return 0;
 }
 
@@ -217,7 +220,7 @@ prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
 	if ((p->dns_loop = loop_new()) == NULL ||
 	    (p->dns_step = loop_timer_add(p->dns_loop, end_step, p->dns_loop)) < 0 ||
 	    add_sink(p) != 0)
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "out of memory, or too many outputs");
 	else
 		p->res = resolver_new(p->dns_loop, cfg->dns_server, cfg->family,
 		    err, errlen);
