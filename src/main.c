@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +14,10 @@
 #include "verify/diff.h"
 #include "io/filter.h"
 #include "io/live.h"
+#include "io/loop.h"
 #include "core/pipeline.h"
 #include "io/privs.h"
+#include "io/signals.h"
 #include "probe/prober.h"
 #include "verify/verify.h"
 #include "report/sink.h"
@@ -385,31 +386,6 @@ setup_sinks(struct pipeline *pl, const struct config *cfg, int matrix)
 	add_sink(pl, sink_summary_new(report));
 }
 
-static void
-on_interrupt(int sig)
-{
-	(void)sig;
-	capture_interrupt();
-}
-
-/*
- * Ctrl-C ends the read early but still reports what was read.  SA_RESTART:
- * a read blocked on a pipe resumes and sees the writer's EOF (tcpdump in the
- * same pipeline gets the same Ctrl-C) instead of failing with EINTR.
- */
-static void
-catch_interrupt(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_interrupt;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 static int
 cmd_read(int argc, char **argv, struct config *cfg)
 {
@@ -441,11 +417,13 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	pl = new_pipeline(cfg);
 	setup_sinks(pl, cfg, 0);
-	catch_interrupt();
+	/* Ctrl-C ends the read early but still reports what was read. */
+	if (signals_catch(err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "%s", err);
 	for (i = 0; i < n; i++) {
 		const char *path = argv[optind + i];
 
-		if (status != EXIT_OK || capture_interrupted()) {
+		if (status != EXIT_OK || signals_stop_requested()) {
 			capture_close(files[i]);
 			continue;
 		}
@@ -499,10 +477,63 @@ load_filter(const struct config *cfg)
 	return tmpl;
 }
 
+/* The privileged part is open: drop root (-Z), then attach the capture
+ * to the loop.  Dies on failure. */
+static void
+start_live(struct config *cfg, struct live *lv, struct loop *loop)
+{
+	char err[512];
+
+	if (privs_drop(cfg->live.user, err, sizeof err) != 0 ||
+	    live_attach(lv, loop, err, sizeof err) != 0)
+		die(EXIT_INPUT, "%s", err);
+}
+
+/* Runs the loop, closes the capture and finishes the pipeline (the
+ * attempts still open as unresolved, then the reports); the live status. */
+static int
+run_live(struct loop *loop, struct live *lv, struct pipeline *pl, char *err,
+    size_t errlen)
+{
+	int failed = loop_run(loop) != 0, saved = errno;
+	int rc = live_close(lv, err, errlen);
+
+	if (failed && rc == LIVE_OK) {
+		snprintf(err, errlen, "poll: %s", strerror(saved));
+		rc = LIVE_CAPTURE_ERROR;
+	}
+	if (rc != LIVE_OUTPUT_ERROR)
+		pipeline_finish(pl);
+	return rc;
+}
+
+/* Exits on what ended a live run badly (after its reports). */
+static void
+live_status(int rc, const char *err)
+{
+	fflush(stdout);
+	if (rc == LIVE_CAPTURE_ERROR)
+		die(EXIT_INPUT, "capture failed: %s", err);
+	if (rc == LIVE_OUTPUT_ERROR)
+		die(EXIT_INTERNAL, "%s", err);
+}
+
+static struct loop *
+new_loop(void)
+{
+	struct loop *l = loop_new();
+
+	if (l == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	return l;
+}
+
 static int
 cmd_watch(int argc, char **argv, struct config *cfg)
 {
 	struct pipeline *pl;
+	struct live *lv;
+	struct loop *loop;
 	char err[512];
 	int rc;
 
@@ -517,20 +548,21 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	pipeline_set_max_records(pl, cfg->live.max_verdicts);
 	if (!cfg->live.dump_filter)
 		setup_sinks(pl, cfg, 0);
-	rc = live_run(&cfg->live, pl, NULL, err, sizeof err);
-	if (rc == LIVE_SETUP_ERROR) {
-		pipeline_free(pl);
+	/* Open everything privileged first, then drop root, then run. */
+	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL)
 		die(EXIT_INPUT, "%s", err);
+	if (cfg->live.dump_filter) {
+		live_close(lv, NULL, 0);
+		pipeline_free(pl);
+		fflush(stdout);
+		return EXIT_OK;
 	}
-	/* Pending attempts are reported as unresolved, then the summary. */
-	if (!cfg->live.dump_filter && rc != LIVE_OUTPUT_ERROR)
-		pipeline_finish(pl);
+	loop = new_loop();
+	start_live(cfg, lv, loop);
+	rc = run_live(loop, lv, pl, err, sizeof err);
 	pipeline_free(pl);
-	fflush(stdout);
-	if (rc == LIVE_CAPTURE_ERROR)
-		die(EXIT_INPUT, "capture failed: %s", err);
-	if (rc == LIVE_OUTPUT_ERROR)
-		die(EXIT_INTERNAL, "%s", err);
+	loop_free(loop);
+	live_status(rc, err);
 	return EXIT_OK;
 }
 
@@ -555,34 +587,33 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 	return EXIT_OK;
 }
 
-/* The probing run both probe and verify make; returns the live_run status. */
+/* The probing run both probe and verify make, up to the pipeline's
+ * reports; the pipeline is freed by the caller. */
 static int
 run_probes(struct config *cfg, struct pipeline *pl, int usage_status)
 {
+	struct loop *loop = new_loop();
 	struct prober *pr;
-	struct live_hooks hooks;
+	struct live *lv;
 	char err[512];
 	int rc;
 
-	if ((pr = prober_new(&cfg->probe, pl, err, sizeof err)) == NULL)
+	if ((pr = prober_new(&cfg->probe, loop, pl, err, sizeof err)) == NULL)
 		die(usage_status, "%s", err);
-	prober_hooks(pr, &hooks);
-	rc = live_run(&cfg->live, pl, &hooks, err, sizeof err);
-	if (rc == LIVE_SETUP_ERROR) {
-		prober_free(pr);
+	/* The capture and the raw sockets, then drop root, then run. */
+	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL ||
+	    prober_open(pr, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
-	}
-	if (rc != LIVE_OUTPUT_ERROR)
-		pipeline_finish(pl);
+	start_live(cfg, lv, loop);
+	rc = run_live(loop, lv, pl, err, sizeof err);
 	prober_flush(pr);
-	fflush(stdout);
-	if (rc == LIVE_CAPTURE_ERROR)
-		die(EXIT_INPUT, "capture failed: %s", err);
-	if (rc == LIVE_OUTPUT_ERROR)
-		die(EXIT_INTERNAL, "%s", err);
+	live_status(rc, err);
 	if (prober_failed(pr, err, sizeof err))
 		die(EXIT_INPUT, "probe: %s", err);
+	/* The records' origins point into the prober: the pipeline's
+	 * outputs are done with them. */
 	prober_free(pr);
+	loop_free(loop);
 	return rc;
 }
 

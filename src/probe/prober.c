@@ -47,8 +47,8 @@ struct prober {
 	const struct probe_config *cfg;
 	struct pipeline *pl;
 	struct injector *inj;
-	struct loop *dns_loop;		/* the resolver's, stepped from the hooks */
-	int dns_step;			/* a timer that ends each step */
+	struct loop *loop;
+	int timer;			/* every send, and the checks */
 	struct resolver *res;
 	struct resolved *literal;	/* address targets, one per spec entry */
 	int nliteral;
@@ -141,13 +141,6 @@ seen_before(const struct probe_config *cfg, int spec, int idx, int domain)
 	return 0;
 }
 
-static void
-end_step(void *ctx, int64_t now)
-{
-	(void)now;
-	loop_stop(ctx);
-}
-
 /* Literal addresses kept, names handed to the resolver, once each. */
 static void
 ask_names(struct prober *p)
@@ -193,9 +186,46 @@ add_sink(struct prober *p)
 	return 0;
 }
 
+static void on_timer(void *ctx, int64_t now);
+static void on_resolved(void *ctx);
+
+/* The timer, the resolver and the sink, then the lookups; 0, or -1 with
+ * err set. */
+static int
+start(struct prober *p, char *err, size_t errlen)
+{
+	if ((p->timer = loop_timer_add(p->loop, on_timer, p)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((p->res = resolver_new(p->loop, p->cfg->dns_server, p->cfg->family,
+	    err, errlen)) == NULL)
+		return -1;
+	if (add_sink(p) != 0) {
+		snprintf(err, errlen, "out of memory, or too many outputs");
+		return -1;
+	}
+	resolver_on_idle(p->res, on_resolved, p);
+	ask_names(p);
+	/* Literal addresses only: nothing to wait for. */
+	if (!resolver_busy(p->res))
+		loop_timer_at(p->loop, p->timer, 0);
+	return 0;
+}
+
+/* The resolver has nothing left in flight: the probes can be built. */
+static void
+on_resolved(void *ctx)
+{
+	struct prober *p = ctx;
+
+	if (p->phase == PH_RESOLVE)
+		loop_timer_at(p->loop, p->timer, 0);
+}
+
 struct prober *
-prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
-    size_t errlen)
+prober_new(const struct probe_config *cfg, struct loop *l, struct pipeline *pl,
+    char *err, size_t errlen)
 {
 	struct prober *p;
 	int s, nt = 0;
@@ -215,23 +245,24 @@ prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	p->timer = -1;
 	p->cfg = cfg;
 	p->pl = pl;
-	if ((p->dns_loop = loop_new()) == NULL ||
-	    (p->dns_step = loop_timer_add(p->dns_loop, end_step, p->dns_loop)) < 0 ||
-	    add_sink(p) != 0)
-		snprintf(err, errlen, "out of memory, or too many outputs");
-	else
-		p->res = resolver_new(p->dns_loop, cfg->dns_server, cfg->family,
-		    err, errlen);
-	if (p->res == NULL) {
+	p->loop = l;
+	p->secret = random32();
+	p->phase = PH_RESOLVE;
+	if (start(p, err, errlen) != 0) {
 		prober_free(p);
 		return NULL;
 	}
-	ask_names(p);
-	p->secret = random32();
-	p->phase = PH_RESOLVE;
 	return p;
+}
+
+int
+prober_open(struct prober *p, char *err, size_t errlen)
+{
+	p->inj = injector_open(err, errlen);
+	return p->inj == NULL ? -1 : 0;
 }
 
 void
@@ -241,7 +272,8 @@ prober_free(struct prober *p)
 		return;
 	injector_close(p->inj);
 	resolver_free(p->res);
-	loop_free(p->dns_loop);
+	if (p->timer >= 0)
+		loop_timer_del(p->loop, p->timer);
 	sched_free(p->sched);
 	free(p->probes);
 	free(p->rst);
@@ -516,6 +548,8 @@ on_record(struct sink *s, const struct record *r)
 		pr->rst_queued = 1;
 		p->rst[p->nrst++] = id;
 	}
+	/* The timer sends the RST, and sees whether the run is over. */
+	loop_timer_at(p->loop, p->timer, 0);
 }
 
 static void
@@ -528,71 +562,30 @@ static const struct sink_ops prober_sink_ops = {
 	on_record, on_finish, sink_free
 };
 
-static int
-hook_privileged(void *ctx, char *err, size_t errlen)
+/* The prober's one timer: builds the probes once the names are resolved,
+ * then sends the RSTs owed and the SYNs due, and stops the loop when every
+ * probe has its record (or the give-up time is past). */
+static void
+on_timer(void *ctx, int64_t now)
 {
 	struct prober *p = ctx;
 
-	p->inj = injector_open(err, errlen);
-	return p->inj == NULL ? -1 : 0;
-}
-
-static int
-hook_pollfds(void *ctx, struct pollfd *pfd, int max)
-{
-	struct prober *p = ctx;
-
-	(void)p, (void)pfd, (void)max;
-	return 0;
-}
-
-static int64_t
-hook_deadline(void *ctx, int64_t now)
-{
-	struct prober *p = ctx;
-
-	/* Until the live loop is the resolver's, DNS is polled. */
-	if (p->phase == PH_RESOLVE)
-		return now + 10000;
-	if (p->phase == PH_DONE || p->nrst > 0)
-		return now;
-	return sched_next(p->sched);
-}
-
-static int
-hook_step(void *ctx, const struct pollfd *pfd, int n, int64_t now)
-{
-	struct prober *p = ctx;
-
-	(void)pfd, (void)n;
-	switch (p->phase) {
-	case PH_RESOLVE:
-		/* One pass of the resolver's loop without waiting: its ready
-		 * sockets and due timers, then the step timer ends it. */
-		loop_timer_at(p->dns_loop, p->dns_step, loop_now());
-		loop_run(p->dns_loop);
-		if (!resolver_busy(p->res))
-			build_probes(p);
-		return p->phase == PH_DONE;
-	case PH_SEND:
-		send_rsts(p);
-		send_due(p, now, now);
-		if (!p->failed && sched_over(p->sched, now))
-			p->phase = PH_DONE;
-		return p->phase == PH_DONE;
-	default:
-		return 1;
+	if (p->phase == PH_RESOLVE) {
+		if (resolver_busy(p->res))
+			return;		/* on_resolved() comes */
+		build_probes(p);
 	}
-}
-
-void
-prober_hooks(struct prober *p, struct live_hooks *h)
-{
-	h->ctx = p;
-	h->privileged = hook_privileged;
-	h->pollfds = hook_pollfds;
-	h->deadline = hook_deadline;
-	h->step = hook_step;
+	if (p->phase == PH_SEND) {
+		send_rsts(p);
+		send_due(p, now, loop_wall());
+		if (p->failed || sched_over(p->sched, now))
+			p->phase = PH_DONE;
+	}
+	if (p->phase == PH_DONE) {
+		loop_stop(p->loop);
+		return;
+	}
+	loop_timer_at(p->loop, p->timer, p->nrst > 0 ? 0 : sched_next(p->sched));
 }
 
 void
