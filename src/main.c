@@ -15,9 +15,10 @@
 #include "io/capture.h"
 #include "io/live.h"
 #include "io/loop.h"
+#include "lookups.h"
 #include "io/privs.h"
+#include "io/signals.h"
 #include "probe/prober.h"
-#include "probe/resolve.h"
 #include "report/scope.h"
 #include "report/sink.h"
 #include "verify/diff.h"
@@ -28,7 +29,19 @@ add_sink(struct pipeline *pl, struct sink *s)
 {
 	if (s == NULL)
 		die(EXIT_INTERNAL, "out of memory");
-	pipeline_add_sink(pl, s);
+	if (pipeline_add_sink(pl, s) != 0)
+		die(EXIT_INTERNAL, "too many outputs");
+}
+
+static struct pipeline *
+new_pipeline(const struct config *cfg)
+{
+	struct pipeline *pl = pipeline_new(&cfg->track, &cfg->ports);
+
+	if (pl == NULL)
+		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
+		    cfg->track.max_attempts);
+	return pl;
 }
 
 /*
@@ -56,116 +69,6 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	add_sink(pl, sink_summary_new(report));
 }
 
-/* -r and --dnsbl: the lookups of one run and their results, which the
- * scope report reads until it is freed. */
-struct lookups {
-	const struct scope_dns *cfg;
-	struct loop *loop;
-	struct resolver *res;
-	struct dns_name *names;
-	struct dns_listing *lists;
-	struct dns_results out;
-	char err[256];
-};
-
-/* An address the scope report names: its PTR name (-r) and, for a
- * source, its listing in each zone (--dnsbl). */
-static void
-lookup_want(void *ctx, const struct addr *a, bool source)
-{
-	struct lookups *lk = ctx;
-	int z;
-
-	if (lk->cfg->resolve)
-		resolver_add_ptr(lk->res, a);
-	for (z = 0; source && z < lk->cfg->nzones; z++)
-		resolver_add_dnsbl(lk->res, a, lk->cfg->zones[z]);
-}
-
-/* The resolver's answers as the report's plain data. */
-static int
-lookup_results(struct lookups *lk)
-{
-	const struct ptr_result *p;
-	const struct dnsbl_result *b;
-	size_t i, np = resolver_ptrs(lk->res, &p), nb = resolver_dnsbls(lk->res, &b);
-
-	lk->names = calloc(np + 1, sizeof *lk->names);
-	lk->lists = calloc(nb + 1, sizeof *lk->lists);
-	if (lk->names == NULL || lk->lists == NULL)
-		return -1;
-	for (i = 0; i < np; i++)
-		lk->names[i] = (struct dns_name){ p[i].a, p[i].name, p[i].status };
-	for (i = 0; i < nb; i++)
-		lk->lists[i] = (struct dns_listing){ b[i].a, b[i].zone,
-		    b[i].listed, b[i].code, b[i].reason, b[i].status };
-	lk->out.names = lk->names;
-	lk->out.nnames = np;
-	lk->out.lists = lk->lists;
-	lk->out.nlists = nb;
-	return 0;
-}
-
-static void
-lookups_idle(void *ctx)
-{
-	loop_stop(ctx);
-}
-
-static void
-lookups_timeout(void *ctx, int64_t now)
-{
-	(void)now;
-	loop_stop(ctx);
-}
-
-/* Runs the loop until no query is left in flight, or 6 seconds, what the
- * lookups of a report are given in all.  0, or -1 when out of memory. */
-static int
-lookups_wait(struct lookups *lk)
-{
-	int t;
-
-	if (!resolver_busy(lk->res))
-		return 0;
-	resolver_on_idle(lk->res, lookups_idle, lk->loop);
-	if ((t = loop_timer_add(lk->loop, lookups_timeout, lk->loop)) < 0)
-		return -1;
-	loop_timer_at(lk->loop, t, loop_now() + 6000000);
-	loop_run(lk->loop);
-	loop_timer_del(lk->loop, t);
-	return 0;
-}
-
-/* Looks up what the scope report names, on an event loop, and hands the
- * results to the report. */
-static void
-lookups_run(struct lookups *lk, const struct config *cfg)
-{
-	memset(lk, 0, sizeof *lk);
-	lk->cfg = &cfg->dns;
-	lk->out.names_asked = cfg->dns.resolve != 0;
-	lk->out.lists_asked = cfg->dns.nzones > 0;
-	if ((lk->loop = loop_new()) == NULL)
-		lk->out.error = "out of memory";
-	else if ((lk->res = resolver_new(lk->loop, cfg->dns.server, 0, lk->err,
-	    sizeof lk->err)) == NULL)
-		lk->out.error = lk->err;
-	else if (sink_scope_wanted(cfg->scope_sink, lookup_want, lk) != 0 ||
-	    lookups_wait(lk) != 0 || lookup_results(lk) != 0)
-		lk->out.error = "out of memory";
-	sink_scope_set_dns(cfg->scope_sink, &lk->out);
-}
-
-static void
-lookups_free(struct lookups *lk)
-{
-	resolver_free(lk->res);
-	loop_free(lk->loop);
-	free(lk->names);
-	free(lk->lists);
-}
-
 /*
  * End of input: every open attempt gets its record, then the lookups of
  * -r and --dnsbl are made (only here: a SIGUSR1 snapshot must not hold up
@@ -174,49 +77,23 @@ lookups_free(struct lookups *lk)
 static void
 finish_run(struct pipeline *pl, const struct config *cfg)
 {
-	struct lookups lk;
-	int dns = cfg->scope_sink != NULL && (cfg->dns.resolve || cfg->dns.nzones);
+	struct lookups *lk = NULL;
 
 	pipeline_drain(pl);
-	if (dns)
-		lookups_run(&lk, cfg);
+	if (cfg->scope_sink != NULL && (cfg->dns.resolve || cfg->dns.nzones))
+		lk = lookups_run(&cfg->dns, cfg->scope_sink);
 	pipeline_report(pl);
-	if (dns) {
+	if (lk != NULL) {
 		sink_scope_set_dns(cfg->scope_sink, NULL);
-		lookups_free(&lk);
+		lookups_free(lk);
 	}
-}
-
-static void
-on_interrupt(int sig)
-{
-	(void)sig;
-	capture_interrupt();
-}
-
-/*
- * Ctrl-C ends the read early but still reports what was read.  SA_RESTART:
- * a read blocked on a pipe resumes and sees the writer's EOF (tcpdump in the
- * same pipeline gets the same Ctrl-C) instead of failing with EINTR.
- */
-static void
-catch_interrupt(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_interrupt;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 }
 
 static int
 cmd_read(int argc, char **argv, struct config *cfg)
 {
 	static char outbuf[1 << 16];
-	struct pipeline pl;
+	struct pipeline *pl;
 	struct capture **files;
 	char err[512];
 	int i, n, rc, stdin_seen = 0, status = EXIT_OK;
@@ -241,24 +118,24 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	if (pipeline_init(&pl, &cfg->track, &cfg->ports) != 0)
-		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
-		    cfg->track.max_attempts);
-	setup_sinks(&pl, cfg, 0);
-	catch_interrupt();
+	pl = new_pipeline(cfg);
+	setup_sinks(pl, cfg, 0);
+	/* Ctrl-C ends the read early but still reports what was read. */
+	if (signals_catch(err, sizeof err) != 0)
+		die(EXIT_INTERNAL, "%s", err);
 	for (i = 0; i < n; i++) {
 		const char *path = argv[optind + i];
 
-		if (status != EXIT_OK || capture_interrupted()) {
+		if (status != EXIT_OK || signals_stop_requested()) {
 			capture_close(files[i]);
 			continue;
 		}
-		rc = capture_read(files[i], &pl, err, sizeof err);
+		rc = capture_read(files[i], pl, err, sizeof err);
 		if (rc == CAPTURE_OK)
 			continue;
 		/* A file cut short: report what was read, then the error. */
-		if (rc == CAPTURE_READ_ERROR || pl.st.packets > 0)
-			finish_run(&pl, cfg);
+		if (rc == CAPTURE_READ_ERROR || pipeline_stats(pl)->packets > 0)
+			finish_run(pl, cfg);
 		fflush(stdout);
 		fprintf(stderr, "%s: %s: %s\n", progname,
 		    strcmp(path, "-") == 0 ? "(stdin)" : path, err);
@@ -266,17 +143,70 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	}
 	free(files);
 	if (status == EXIT_OK)
-		finish_run(&pl, cfg);
-	pipeline_free(&pl);
+		finish_run(pl, cfg);
+	pipeline_free(pl);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EXIT_INTERNAL, "write error on standard output");
 	return status;
 }
 
+/* The privileged part is open: drop root (-Z), then attach the capture
+ * to the loop.  Dies on failure. */
+static void
+start_live(struct config *cfg, struct live *lv, struct loop *loop)
+{
+	char err[512];
+
+	if (privs_drop(cfg->live.user, err, sizeof err) != 0 ||
+	    live_attach(lv, loop, err, sizeof err) != 0)
+		die(EXIT_INPUT, "%s", err);
+}
+
+/* Runs the loop, closes the capture and finishes the pipeline (the
+ * attempts still open as unresolved, then the reports); the live status. */
+static int
+run_live(struct loop *loop, struct live *lv, struct pipeline *pl,
+    const struct config *cfg, char *err, size_t errlen)
+{
+	int failed = loop_run(loop) != 0, saved = errno;
+	int rc = live_close(lv, err, errlen);
+
+	if (failed && rc == LIVE_OK) {
+		snprintf(err, errlen, "poll: %s", strerror(saved));
+		rc = LIVE_CAPTURE_ERROR;
+	}
+	if (rc != LIVE_OUTPUT_ERROR)
+		finish_run(pl, cfg);
+	return rc;
+}
+
+/* Exits on what ended a live run badly (after its reports). */
+static void
+live_status(int rc, const char *err)
+{
+	fflush(stdout);
+	if (rc == LIVE_CAPTURE_ERROR)
+		die(EXIT_INPUT, "capture failed: %s", err);
+	if (rc == LIVE_OUTPUT_ERROR)
+		die(EXIT_INTERNAL, "%s", err);
+}
+
+static struct loop *
+new_loop(void)
+{
+	struct loop *l = loop_new();
+
+	if (l == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	return l;
+}
+
 static int
 cmd_watch(int argc, char **argv, struct config *cfg)
 {
-	struct pipeline pl;
+	struct pipeline *pl;
+	struct live *lv;
+	struct loop *loop;
 	char err[512];
 	int rc;
 
@@ -287,36 +217,35 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	cfg->live.ports = &cfg->ports;
 	/* Each verdict is printed the moment it is known. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (pipeline_init(&pl, &cfg->track, &cfg->ports) != 0)
-		die(EXIT_INTERNAL, "cannot allocate the attempt table (%u entries)",
-		    cfg->track.max_attempts);
-	pl.max_records = cfg->live.max_verdicts;
+	pl = new_pipeline(cfg);
+	pipeline_set_max_records(pl, cfg->live.max_verdicts);
 	if (!cfg->live.dump_filter)
-		setup_sinks(&pl, cfg, 0);
-	rc = live_run(&cfg->live, &pl, NULL, err, sizeof err);
-	if (rc == LIVE_SETUP_ERROR) {
-		pipeline_free(&pl);
+		setup_sinks(pl, cfg, 0);
+	/* Open everything privileged first, then drop root, then run. */
+	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL)
 		die(EXIT_INPUT, "%s", err);
+	if (cfg->live.dump_filter) {
+		live_close(lv, NULL, 0);
+		pipeline_free(pl);
+		fflush(stdout);
+		return EXIT_OK;
 	}
-	/* Pending attempts are reported as unresolved, then the summary. */
-	if (!cfg->live.dump_filter && rc != LIVE_OUTPUT_ERROR)
-		finish_run(&pl, cfg);
-	pipeline_free(&pl);
-	fflush(stdout);
-	if (rc == LIVE_CAPTURE_ERROR)
-		die(EXIT_INPUT, "capture failed: %s", err);
-	if (rc == LIVE_OUTPUT_ERROR)
-		die(EXIT_INTERNAL, "%s", err);
+	loop = new_loop();
+	start_live(cfg, lv, loop);
+	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
+	pipeline_free(pl);
+	loop_free(loop);
+	live_status(rc, err);
 	return EXIT_OK;
 }
 
 static int run_probes(struct config *cfg, struct pipeline *pl, int usage_status);
-static void probe_setup(struct config *cfg, struct pipeline *pl);
+static struct pipeline *probe_setup(struct config *cfg);
 
 static int
 cmd_probe(int argc, char **argv, struct config *cfg)
 {
-	struct pipeline pl;
+	struct pipeline *pl;
 
 	conf_parse("probe", argc, argv, cfg);
 	if (optind < argc)
@@ -324,47 +253,49 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 	cfg->spec.ports = &cfg->ports;
 	cfg->probe.specs = &cfg->spec;
 	cfg->probe.nspecs = 1;
-	probe_setup(cfg, &pl);
-	setup_sinks(&pl, cfg, 1);
-	run_probes(cfg, &pl, EXIT_USAGE);
-	pipeline_free(&pl);
+	pl = probe_setup(cfg);
+	setup_sinks(pl, cfg, 1);
+	run_probes(cfg, pl, EXIT_USAGE);
+	pipeline_free(pl);
 	return EXIT_OK;
 }
 
-/* The probing run both probe and verify make; returns the live_run status. */
+/* The probing run both probe and verify make, up to the pipeline's
+ * reports; the pipeline is freed by the caller. */
 static int
 run_probes(struct config *cfg, struct pipeline *pl, int usage_status)
 {
+	struct loop *loop = new_loop();
 	struct prober *pr;
-	struct live_hooks hooks;
+	struct live *lv;
 	char err[512];
 	int rc;
 
-	if ((pr = prober_new(&cfg->probe, pl, err, sizeof err)) == NULL)
+	if ((pr = prober_new(&cfg->probe, loop, pl, err, sizeof err)) == NULL)
 		die(usage_status, "%s", err);
-	prober_hooks(pr, &hooks);
-	rc = live_run(&cfg->live, pl, &hooks, err, sizeof err);
-	if (rc == LIVE_SETUP_ERROR) {
-		prober_free(pr);
+	/* The capture and the raw sockets, then drop root, then run. */
+	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL ||
+	    prober_open(pr, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
-	}
-	if (rc != LIVE_OUTPUT_ERROR)
-		finish_run(pl, cfg);
-	fflush(stdout);
-	if (rc == LIVE_CAPTURE_ERROR)
-		die(EXIT_INPUT, "capture failed: %s", err);
-	if (rc == LIVE_OUTPUT_ERROR)
-		die(EXIT_INTERNAL, "%s", err);
+	start_live(cfg, lv, loop);
+	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
+	prober_flush(pr);
+	live_status(rc, err);
 	if (prober_failed(pr, err, sizeof err))
 		die(EXIT_INPUT, "probe: %s", err);
+	/* The records' origins point into the prober: the pipeline's
+	 * outputs are done with them. */
 	prober_free(pr);
+	loop_free(loop);
 	return rc;
 }
 
 /* Settings probe and verify share, after their options are parsed. */
-static void
-probe_setup(struct config *cfg, struct pipeline *pl)
+static struct pipeline *
+probe_setup(struct config *cfg)
 {
+	struct pipeline *pl;
+
 	if (cfg->live.ifname == NULL)
 		cfg->live.ifname = "any";	/* answers come back on any interface */
 	cfg->live.filter_template = conf_filter_template(cfg);
@@ -376,14 +307,17 @@ probe_setup(struct config *cfg, struct pipeline *pl)
 	 * SYN-ACK is the verdict. */
 	cfg->track.greet_wait_us = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (pipeline_init(pl, &cfg->track, &cfg->ports) != 0)
+	if ((pl = pipeline_new(&cfg->track, &cfg->ports)) == NULL)
 		die(EXIT_INTERNAL, "cannot allocate the attempt table");
+	/* The records of our probes only, not the host's own mail. */
+	pipeline_set_origin_only(pl, 1);
+	return pl;
 }
 
 static int
 cmd_verify(int argc, char **argv, struct config *cfg)
 {
-	struct pipeline pl;
+	struct pipeline *pl;
 	struct expect_file f;
 	struct sink *v;
 	char err[512];
@@ -406,12 +340,12 @@ cmd_verify(int argc, char **argv, struct config *cfg)
 	cfg->probe.nspecs = f.n;
 	/* A line that resolves to nothing fails; it does not end the run. */
 	cfg->probe.allow_empty = 1;
-	probe_setup(cfg, &pl);
-	add_sink(&pl, v = sink_verify_new(stdout, &f, argv[optind],
+	pl = probe_setup(cfg);
+	add_sink(pl, v = sink_verify_new(stdout, &f, argv[optind],
 	    cfg->output == OUT_JSON));
-	run_probes(cfg, &pl, EXIT_USAGE);
+	run_probes(cfg, pl, EXIT_USAGE);
 	failed = verify_failed(v);
-	pipeline_free(&pl);
+	pipeline_free(pl);
 	free(cfg->probe.specs);
 	expect_free(&f);
 	return failed ? EXIT_FAIL : EXIT_OK;

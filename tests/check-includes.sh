@@ -23,10 +23,11 @@ core/    util/ core/
 io/      util/ core/ io/
 probe/   util/ core/ io/ probe/
 findings/ util/ findings/ core/record.h core/verdict.h
-report/  util/ report/ findings/ core/record.h core/stats.h core/verdict.h
-verify/  util/ verify/ report/sink.h report/fields.h core/record.h core/verdict.h core/stats.h probe/probespec.h
+report/  util/ report/ findings/ core/record.h core/stats.h core/verdict.h core/sink.h
+verify/  util/ verify/ core/sink.h report/sink.h report/fields.h core/record.h core/verdict.h core/stats.h probe/probespec.h
 main.c   *
 conf.c   *
+lookups.c *
 '
 
 # What include/ holds at its top (folders and headers), for #include <...>.

@@ -7,42 +7,42 @@
 
 #include <stdint.h>
 
-#include "report/sink.h"
+#include "core/sink.h"
 #include "core/stats.h"
 #include "core/track.h"
 #include "util/portset.h"
 
 #define PIPELINE_MAX_SINKS 6
 
-struct pipeline {
-	struct stats st;
-	struct tracker *tr;
-	struct portset ports;		/* server ports */
-	struct sink *sinks[PIPELINE_MAX_SINKS];
-	int nsinks;
-	int64_t last_ts;		/* latest packet or clock time */
-	uint64_t max_records;		/* stop after this many (-c); 0: no limit */
-	uint64_t records;		/* handed to the sinks so far */
-	/* probe: fills a record's probe fields, or returns 0 to leave out a
-	 * record that is not one of its probes (the host's own mail). */
-	int (*annotate)(void *ctx, struct record *r);
-	void *annotate_ctx;
-};
+struct pipeline;
 
-/* Returns 0, or -1 when the tracker cannot be allocated. */
-int pipeline_init(struct pipeline *pl, const struct track_config *cfg,
+/* NULL when the attempt table cannot be allocated. */
+struct pipeline *pipeline_new(const struct track_config *cfg,
     const struct portset *ports);
-void pipeline_add_sink(struct pipeline *pl, struct sink *s);
+/* Frees the sinks too. */
+void pipeline_free(struct pipeline *pl);
+/* The pipeline takes s over; -1 (s still the caller's) when it has
+ * PIPELINE_MAX_SINKS already. */
+int pipeline_add_sink(struct pipeline *pl, struct sink *s);
+/* -c: no record is handed out after the first n (0: no limit). */
+void pipeline_set_max_records(struct pipeline *pl, uint64_t n);
+/* probe: only the records of its own SYNs (those with an origin), not the
+ * host's own mail. */
+void pipeline_set_origin_only(struct pipeline *pl, int on);
+
 /* Returns 1 when the packet concerned a server port (evidence for -w). */
 int pipeline_packet(struct pipeline *pl, int dlt, int64_t ts_us,
     const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 /* probe: a SYN it has just sent, so the attempt exists even if the
- * capture does not show outgoing packets; the captured copy is then a
- * duplicate. */
+ * capture does not show outgoing packets; the captured copy is then not
+ * counted as a duplicate.  The attempt's record carries o. */
 void pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
-    uint32_t isn, uint8_t ttl);
+    uint32_t isn, uint8_t ttl, const struct origin *o);
 /* Lets timers fire with no packet (live capture on an idle link). */
 void pipeline_tick(struct pipeline *pl, int64_t now_us);
+/* When pipeline_tick() next has something to do (packet clock), or
+ * INT64_MAX: live capture's timer. */
+int64_t pipeline_next_deadline(const struct pipeline *pl);
 /* End of input, in two steps so that the command layer can make the
  * reports' DNS lookups in between: pipeline_drain gives every open attempt
  * its final record, pipeline_report has the sinks write their reports.
@@ -51,17 +51,15 @@ void pipeline_drain(struct pipeline *pl);
 void pipeline_report(struct pipeline *pl);
 void pipeline_finish(struct pipeline *pl);
 void pipeline_snapshot(struct pipeline *pl);
-void pipeline_free(struct pipeline *pl);
 
+/* Live capture: the kernel's counters (pcap_stats()) for the summary. */
+void pipeline_set_kernel_stats(struct pipeline *pl, int64_t received,
+    int64_t dropped, int64_t if_dropped);
+const struct stats *pipeline_stats(const struct pipeline *pl);
 /* True when a sink's output failed (a closed pipe, a full disk). */
 int pipeline_output_failed(const struct pipeline *pl);
-
-/* True once max_records records were handed out. */
-static inline int
-pipeline_done(const struct pipeline *pl)
-{
-	return pl->max_records != 0 && pl->records >= pl->max_records;
-}
+/* True once the -c limit of records was handed out. */
+int pipeline_done(const struct pipeline *pl);
 
 /*
  * A packet timestamp in microseconds.  Capture files can claim any seconds

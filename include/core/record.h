@@ -10,6 +10,15 @@
 
 #define GREETING_MAX 160	/* sanitised text, escapes included */
 
+/* Where a probe's target came from (probe, verify); the prober owns it. */
+struct origin {
+	const char *mx;			/* MX host (or --target name); NULL: none */
+	const char *domain;		/* the --mx domain it serves; NULL: none */
+	int mx_pref;			/* MX preference; -1: none */
+	int spec;			/* which probe_spec (verify: expectation) */
+	uint32_t id;			/* the prober's number for the probe */
+};
+
 struct record {
 	struct tuple t;
 	int64_t first_syn_us;		/* microseconds since the epoch, UTC */
@@ -25,12 +34,8 @@ struct record {
 	bool has_greeting;
 	bool greeting_truncated;	/* cut by the snap length or the length cap */
 	char greeting[GREETING_MAX + 1];
-	/* probe only: where the target address came from */
-	bool probe;
-	const char *mx;			/* MX host (or --target name); NULL: none */
-	const char *domain;		/* the --mx domain it serves; NULL: none */
-	int mx_pref;			/* MX preference; -1: none */
-	int probe_spec;			/* which probe_spec (verify: expectation) */
+	/* the probe this attempt is; NULL: captured traffic */
+	const struct origin *origin;
 };
 
 static inline bool record_responder_is_server(const struct record *r)

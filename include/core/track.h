@@ -31,8 +31,10 @@ void tracker_free(struct tracker *t);
 /* Feeds one decoded packet already known to concern a server port. */
 void tracker_syn(struct tracker *t, int64_t now, const struct packet *p);
 /* probe: a SYN it sent itself; the copy the capture shows next is not
- * counted as a duplicate. */
-void tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p);
+ * counted as a duplicate.  The attempt's record carries o, which must
+ * outlive the records. */
+void tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p,
+    const struct origin *o);
 void tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p);
 void tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p);
 void tracker_icmp(struct tracker *t, int64_t now, const struct packet *p);

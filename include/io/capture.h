@@ -25,17 +25,11 @@ int capture_open_offline(const char *path, struct capture **out, char *err,
 int capture_open_fd(int fd, struct capture **out, char *err, size_t errlen);
 /* Feeds every packet of an opened capture to the pipeline, then closes it.
  * A file cut short returns CAPTURE_READ_ERROR after the packets before the
- * cut were fed. */
+ * cut were fed.  SIGINT or SIGTERM (io/signals.h) stops it between packets,
+ * so what was read still gets its records and summary. */
 int capture_read(struct capture *c, struct pipeline *pl, char *err,
     size_t errlen);
 /* Closes a capture that will not be read. */
 void capture_close(struct capture *c);
-
-/*
- * Async-signal-safe: stops the read in progress (Ctrl-C on a pipe from
- * tcpdump), so what was read still gets its records and summary.
- */
-void capture_interrupt(void);
-int capture_interrupted(void);
 
 #endif

@@ -1,13 +1,22 @@
-/* Live capture: one poll loop that owns the capture fd and the one deadline. */
+/*
+ * Live capture on the run's event loop (io/loop.h): the capture handle's
+ * selectable fd is a watcher, the tracker's next deadline a timer, and
+ * --duration, SIGINT/SIGTERM (stop) and SIGUSR1 (snapshot) are the loop's
+ * too.  Whatever else the run does (probe's sends, DNS) registers on the
+ * same loop.  Phases, as the caller orders them: live_open() while still
+ * privileged, then drop privileges, then live_attach() and loop_run(),
+ * then live_close().
+ */
 #ifndef SMTPSCOPE_LIVE_H
 #define SMTPSCOPE_LIVE_H
 
-#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/pipeline.h"
 #include "util/portset.h"
+
+struct loop;
 
 struct live_config {
 	const char *ifname;		/* NULL: the first suitable interface */
@@ -24,27 +33,27 @@ struct live_config {
 
 enum {
 	LIVE_OK = 0,
-	LIVE_SETUP_ERROR = -1,	/* nothing captured: bad interface, no permission */
 	LIVE_CAPTURE_ERROR = -2,	/* the capture failed after it started */
 	LIVE_OUTPUT_ERROR = -3,		/* standard output failed (closed pipe) */
 };
 
-/* What probe adds to the loop: its own sockets, timers and end. */
-struct live_hooks {
-	void *ctx;
-	/* After the capture is open, before privileges are dropped (raw
-	 * sockets); 0 or -1 with err set. */
-	int (*privileged)(void *ctx, char *err, size_t errlen);
-	/* Its fds to poll (at most max) and its next deadline. */
-	int (*pollfds)(void *ctx, struct pollfd *pfd, int max);
-	int64_t (*deadline)(void *ctx, int64_t now);
-	/* After each poll, with revents set; returns 1 when the run is over. */
-	int (*step)(void *ctx, const struct pollfd *pfd, int n, int64_t now);
-};
+struct live;
 
-/* Runs until a signal, -c, --duration or the hooks say so; errors go to
- * err.  hooks may be NULL. */
-int live_run(const struct live_config *cfg, struct pipeline *pl,
-    const struct live_hooks *hooks, char *err, size_t errlen);
+/*
+ * The privileged part: the capture handle, its filter and the -w file.
+ * With dump_filter, prints the compiled filter instead and opens no -w
+ * file.  NULL with err set when nothing can be captured (bad interface,
+ * no permission).  Packets go to pl once attached.
+ */
+struct live *live_open(const struct live_config *cfg, struct pipeline *pl,
+    char *err, size_t errlen);
+/* After privileges are dropped: catches the signals, registers on l and
+ * says "listening on".  The loop stops at a signal, -c, --duration or a
+ * capture or output error.  0, or -1 with err set. */
+int live_attach(struct live *lv, struct loop *l, char *err, size_t errlen);
+/* After the loop: the kernel's counters to the pipeline, the -w file
+ * flushed and closed, the handle closed, lv freed.  LIVE_OK or the error
+ * that ended the run (message in err). */
+int live_close(struct live *lv, char *err, size_t errlen);
 
 #endif

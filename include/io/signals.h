@@ -4,7 +4,8 @@
  * (io/loop.h) and a blocking read can look between packets.  SA_RESTART:
  * a read blocked on a pipe resumes and sees the writer's end of file
  * (tcpdump in the same pipeline gets the same Ctrl-C); poll(2) is never
- * restarted, so the loop still wakes.
+ * restarted, so the loop still wakes.  A signal nobody asked for keeps its
+ * default action (SIGHUP still ends a watch whose terminal went away).
  */
 #ifndef SMTPSCOPE_SIGNALS_H
 #define SMTPSCOPE_SIGNALS_H
@@ -12,9 +13,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* SIGINT, SIGTERM, SIGUSR1 and SIGHUP caught; SIGPIPE ignored (a closed
- * output is a write error, reported).  0, or -1 with err set. */
+/* SIGINT and SIGTERM caught (the run should stop), and the pipe made.
+ * 0, or -1 with err set. */
 int signals_catch(char *err, size_t errlen);
+/* Catches sig too: SIGINT, SIGTERM, SIGUSR1 or SIGHUP (loop_signal()
+ * calls it).  0, or -1 for any other signal. */
+int signals_add(int sig);
+/* SIGPIPE ignored: a closed output is a write error, reported (the live
+ * commands; read keeps the default and ends quietly). */
+void signals_ignore_pipe(void);
 /* The pipe's read end (non-blocking), or -1 before signals_catch(). */
 int signals_fd(void);
 /* Empties the pipe; call when signals_fd() is readable. */

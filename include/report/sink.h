@@ -1,28 +1,10 @@
-/* Output sinks: records in, text out.  A small vtable, as zmap's output modules. */
+/* The outputs: records in, text out (core/sink.h is the interface). */
 #ifndef SMTPSCOPE_SINK_H
 #define SMTPSCOPE_SINK_H
 
 #include <stdio.h>
 
-#include "core/record.h"
-#include "core/stats.h"
-
-struct sink;
-
-struct sink_ops {
-	void (*record)(struct sink *s, const struct record *r);
-	/* End of input (or a SIGUSR1 snapshot when final is 0). */
-	void (*finish)(struct sink *s, const struct stats *st, int final);
-	void (*free)(struct sink *s);
-};
-
-struct sink {
-	const struct sink_ops *ops;
-	FILE *out;
-};
-
-/* The free op of a sink that owns nothing but its own allocation. */
-void sink_free(struct sink *s);
+#include "core/sink.h"
 
 struct sink *sink_text_new(FILE *out);
 struct sink *sink_json_new(FILE *out);

@@ -5,6 +5,24 @@
 #include "core/decode.h"
 #include "core/pipeline.h"
 
+struct pipeline {
+	struct stats st;
+	struct tracker *tr;
+	struct portset ports;		/* server ports */
+	struct sink *sinks[PIPELINE_MAX_SINKS];
+	int nsinks;
+	int64_t last_ts;		/* latest packet or clock time */
+	uint64_t max_records;		/* stop after this many (-c); 0: no limit */
+	uint64_t records;		/* handed to the sinks so far */
+	int origin_only;		/* probe: records with an origin only */
+};
+
+int
+pipeline_done(const struct pipeline *pl)
+{
+	return pl->max_records != 0 && pl->records >= pl->max_records;
+}
+
 /* Counts a frame under what the decoder made of it. */
 static void
 count_frame(struct stats *st, enum decode_status ds)
@@ -24,40 +42,53 @@ static void
 to_sinks(void *ctx, const struct record *rec)
 {
 	struct pipeline *pl = ctx;
-	struct record copy;
 	int i;
 
 	if (pipeline_done(pl))
 		return;		/* -c reached: the rest is not reported */
-	if (pl->annotate != NULL) {
-		/* probe adds its own fields to a copy */
-		copy = *rec;
-		if (!pl->annotate(pl->annotate_ctx, &copy))
-			return;
-		rec = &copy;
-	}
+	if (pl->origin_only && rec->origin == NULL)
+		return;		/* probe: the host's own traffic */
 	pl->records++;
 	for (i = 0; i < pl->nsinks; i++)
 		pl->sinks[i]->ops->record(pl->sinks[i], rec);
 }
 
-int
-pipeline_init(struct pipeline *pl, const struct track_config *cfg,
-    const struct portset *ports)
+struct pipeline *
+pipeline_new(const struct track_config *cfg, const struct portset *ports)
 {
-	memset(pl, 0, sizeof *pl);
+	struct pipeline *pl = calloc(1, sizeof *pl);
+
+	if (pl == NULL)
+		return NULL;
 	pl->ports = *ports;
 	pl->st.kernel_received = pl->st.kernel_dropped = pl->st.if_dropped = -1;
 	pl->last_ts = INT64_MIN;
-	pl->tr = tracker_new(cfg, &pl->st, to_sinks, pl);
-	return pl->tr == NULL ? -1 : 0;
+	if ((pl->tr = tracker_new(cfg, &pl->st, to_sinks, pl)) == NULL) {
+		free(pl);
+		return NULL;
+	}
+	return pl;
+}
+
+int
+pipeline_add_sink(struct pipeline *pl, struct sink *s)
+{
+	if (pl->nsinks == PIPELINE_MAX_SINKS)
+		return -1;
+	pl->sinks[pl->nsinks++] = s;
+	return 0;
 }
 
 void
-pipeline_add_sink(struct pipeline *pl, struct sink *s)
+pipeline_set_max_records(struct pipeline *pl, uint64_t n)
 {
-	if (pl->nsinks < PIPELINE_MAX_SINKS)
-		pl->sinks[pl->nsinks++] = s;
+	pl->max_records = n;
+}
+
+void
+pipeline_set_origin_only(struct pipeline *pl, int on)
+{
+	pl->origin_only = on;
 }
 
 int
@@ -101,7 +132,7 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 
 void
 pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
-    uint32_t isn, uint8_t ttl)
+    uint32_t isn, uint8_t ttl, const struct origin *o)
 {
 	struct packet p;
 
@@ -115,7 +146,7 @@ pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
 	p.u.tcp.flags = TCPF_SYN;
 	if (now > pl->last_ts)
 		pl->last_ts = now;
-	tracker_syn_sent(pl->tr, now, &p);
+	tracker_syn_sent(pl->tr, now, &p, o);
 }
 
 void
@@ -124,6 +155,12 @@ pipeline_tick(struct pipeline *pl, int64_t now)
 	if (now > pl->last_ts)
 		pl->last_ts = now;
 	tracker_expire(pl->tr, now);
+}
+
+int64_t
+pipeline_next_deadline(const struct pipeline *pl)
+{
+	return tracker_next_deadline(pl->tr);
 }
 
 static void
@@ -171,11 +208,27 @@ pipeline_free(struct pipeline *pl)
 {
 	int i;
 
+	if (pl == NULL)
+		return;
 	tracker_free(pl->tr);
 	for (i = 0; i < pl->nsinks; i++)
 		pl->sinks[i]->ops->free(pl->sinks[i]);
-	pl->nsinks = 0;
-	pl->tr = NULL;
+	free(pl);
+}
+
+void
+pipeline_set_kernel_stats(struct pipeline *pl, int64_t received,
+    int64_t dropped, int64_t if_dropped)
+{
+	pl->st.kernel_received = received;
+	pl->st.kernel_dropped = dropped;
+	pl->st.if_dropped = if_dropped;
+}
+
+const struct stats *
+pipeline_stats(const struct pipeline *pl)
+{
+	return &pl->st;
 }
 
 int
@@ -184,7 +237,7 @@ pipeline_output_failed(const struct pipeline *pl)
 	int i;
 
 	for (i = 0; i < pl->nsinks; i++)
-		if (ferror(pl->sinks[i]->out))
+		if (pl->sinks[i]->out != NULL && ferror(pl->sinks[i]->out))
 			return 1;
 	return 0;
 }

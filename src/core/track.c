@@ -66,9 +66,11 @@ struct attempt {
 	int16_t icmp_type, icmp_code;	/* -1: the answer was not ICMP */
 	struct addr responder;
 	struct verdict v;
+	const struct origin *origin;	/* probe: its own SYN; NULL: captured */
 };
 _Static_assert(offsetof(struct attempt, deadline) == 64,
     "the fields a lookup reads fill the first cache line");
+_Static_assert(sizeof(struct attempt) == 192, "an attempt is three cache lines");
 
 struct list {
 	uint32_t head, tail;
@@ -318,6 +320,7 @@ emit(struct tracker *t, const struct attempt *a, int64_t when,
 	r.icmp_code = a->icmp_code;
 	r.reply_ttl = r.hops = r.greeting_code = -1;
 	r.responder = a->responder;
+	r.origin = a->origin;
 	if (a->responder.family != 0) {
 		/* No RTT for a SYN the host refused itself (never sent). */
 		r.rtt_us = a->syns == 0 ? -1 : a->rtt_us;
@@ -524,9 +527,13 @@ find_reply(const struct tracker *t, const struct packet *p)
 }
 
 void
-tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p)
+tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p,
+    const struct origin *o)
 {
-	t->pool[syn(t, now, p)].copy_due = 1;
+	struct attempt *a = &t->pool[syn(t, now, p)];
+
+	a->copy_due = 1;
+	a->origin = o;
 }
 
 void

@@ -247,14 +247,17 @@ static void
 add_names(struct scope *s, uint32_t i, const struct record *r)
 {
 	struct scope_dest *d = dest_at(s, i);
+	const struct origin *o = r->origin;
 	struct dest_key k;
 	uint32_t h;
 
-	if (r->mx != NULL && r->mx[0] != '\0' && d->mx == NULL &&
-	    (d->mx = strdup(r->mx)) != NULL)
-		d->mx_pref = r->mx_pref;
-	if (r->domain == NULL || r->domain[0] == '\0' || d->domain != NULL ||
-	    (d->domain = strdup(r->domain)) == NULL)
+	if (o == NULL)
+		return;
+	if (o->mx != NULL && o->mx[0] != '\0' && d->mx == NULL &&
+	    (d->mx = strdup(o->mx)) != NULL)
+		d->mx_pref = o->mx_pref;
+	if (o->domain == NULL || o->domain[0] == '\0' || d->domain != NULL ||
+	    (d->domain = strdup(o->domain)) == NULL)
 		return;
 	k = (struct dest_key){ s, NULL, d->port, d->domain };
 	h = hash_str(d->domain, s->seed ^ d->port);

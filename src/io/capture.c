@@ -2,7 +2,6 @@
 #define _GNU_SOURCE		/* fopencookie() */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,26 +13,7 @@
 #include "io/capture.h"
 #include "core/decode.h"
 #include "io/pcapfile.h"
-
-/* The handle being read, for capture_interrupt() from a signal handler. */
-static pcap_t *volatile current;
-static volatile sig_atomic_t interrupted;
-
-void
-capture_interrupt(void)
-{
-	pcap_t *p = current;
-
-	interrupted = 1;
-	if (p != NULL)
-		pcap_breakloop(p);
-}
-
-int
-capture_interrupted(void)
-{
-	return interrupted;
-}
+#include "io/signals.h"
 
 struct capture {
 	struct pcapfile *pf;	/* a classic pcap file, read by us */
@@ -216,6 +196,7 @@ capture_close(struct capture *c)
 
 struct reader {
 	struct pipeline *pl;
+	pcap_t *p;
 	int dlt;
 };
 
@@ -225,6 +206,11 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 	struct reader *r = (struct reader *)user;
 	int64_t ts = ts_us(h->ts.tv_sec, h->ts.tv_usec);
 
+	/* SIGINT or SIGTERM (io/signals.h): no packet more. */
+	if (signals_stop_requested()) {
+		pcap_breakloop(r->p);
+		return;
+	}
 	pipeline_packet(r->pl, r->dlt, ts, data, h->caplen, h->len);
 }
 
@@ -235,12 +221,11 @@ read_libpcap(pcap_t *p, struct pipeline *pl, char *err, size_t errlen)
 	int n = 0;
 
 	r.pl = pl;
+	r.p = p;
 	r.dlt = pcap_datalink(p);
-	current = p;
-	while (!interrupted &&
+	while (!signals_stop_requested() &&
 	    (n = pcap_dispatch(p, -1, on_packet, (u_char *)&r)) > 0)
 		;
-	current = NULL;
 	if (n == PCAP_ERROR) {
 		snprintf(err, errlen, "%s", pcap_geterr(p));
 		return CAPTURE_READ_ERROR;
@@ -255,7 +240,8 @@ read_pcapfile(struct pcapfile *f, struct pipeline *pl, char *err,
 	struct pcapfile_rec r;
 	int dlt = pcapfile_dlt(f), n = 0;
 
-	while (!interrupted && (n = pcapfile_next(f, &r, err, errlen)) > 0)
+	while (!signals_stop_requested() &&
+	    (n = pcapfile_next(f, &r, err, errlen)) > 0)
 		pipeline_packet(pl, dlt, ts_us(r.sec, r.usec), r.data,
 		    r.caplen, r.len);
 	return n < 0 ? CAPTURE_READ_ERROR : CAPTURE_OK;

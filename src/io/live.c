@@ -1,65 +1,45 @@
 /*
  * Live capture, in the shape of libpcap's testprogs/selpolltest.c: a
- * non-blocking handle, poll() on its selectable fd, and a poll timeout taken
- * from the tracker's nearest deadline so a DROP verdict arrives on time on an
- * idle link.  Time is the wall clock, as the kernel stamps packets with it.
+ * non-blocking handle whose selectable fd is a loop watcher, read with
+ * pcap_dispatch() when it is ready, and a loop timer at the tracker's
+ * nearest deadline so a DROP verdict arrives on time on an idle link.
+ * Packet time is the wall clock, as the kernel stamps packets with it;
+ * the timer itself is the loop's (monotonic).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include <pcap/pcap.h>
 
 #include "core/decode.h"
 #include "io/filter.h"
 #include "io/live.h"
-#include "io/privs.h"
+#include "io/loop.h"
+#include "io/signals.h"
 
-static volatile sig_atomic_t stop_requested, snapshot_requested;
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		snapshot_requested = 1;
-	else
-		stop_requested = 1;
-}
-
-/* No SA_RESTART: a signal must wake poll(). */
-static void
-catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-static int64_t
-now_us(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
+/* At most this long between two looks at the tracker: the wall clock
+ * may step, and the next deadline is read from it. */
+#define MAX_TICK_US 1000000
 
 struct live {
+	const struct live_config *cfg;
 	struct pipeline *pl;
 	pcap_t *p;
 	pcap_dumper_t *dump;
 	int dlt;
+	char ifname[256];
+	struct loop *loop;		/* once attached */
+	int fd_id, prep_id, tick_id, end_id;
+	int sig_id[3];			/* SIGINT, SIGTERM, SIGUSR1 */
+	int rc;				/* LIVE_OK, or what stopped the run */
+	char err[256];
 };
 
 static void
@@ -194,135 +174,221 @@ record_kernel_stats(struct live *l)
 {
 	struct pcap_stat ps;
 
-	if (pcap_stats(l->p, &ps) == 0) {
-		l->pl->st.kernel_received = ps.ps_recv;
-		l->pl->st.kernel_dropped = ps.ps_drop;
-		l->pl->st.if_dropped = ps.ps_ifdrop;
-	}
+	if (pcap_stats(l->p, &ps) == 0)
+		pipeline_set_kernel_stats(l->pl, ps.ps_recv, ps.ps_drop,
+		    ps.ps_ifdrop);
 }
 
-/* Milliseconds until the next thing to do; at most a second. */
-static int
-poll_timeout(int64_t d, int64_t now)
+static void __attribute__((format(printf, 3, 4)))
+stop(struct live *l, int rc, const char *fmt, ...)
 {
-	int64_t ms;
+	va_list ap;
 
-	if (d <= now)
-		return 0;
-	ms = (d - now + 999) / 1000;
-	return ms > 1000 ? 1000 : (int)ms;
+	if (l->rc == LIVE_OK) {
+		l->rc = rc;
+		va_start(ap, fmt);
+		vsnprintf(l->err, sizeof l->err, fmt, ap);
+		va_end(ap);
+	}
+	loop_stop(l->loop);
 }
 
-#define MAX_HOOK_FDS 16
-
-static int
-loop(const struct live_config *cfg, struct live *l, const struct live_hooks *h,
-    char *err, size_t errlen)
+static void
+on_capture(void *ctx, short revents)
 {
-	struct pollfd pfd[1 + MAX_HOOK_FDS];
-	int64_t end = cfg->duration_us ? now_us() + cfg->duration_us : 0;
+	struct live *l = ctx;
 
-	if (pcap_setnonblock(l->p, 1, err) != 0)
-		return LIVE_SETUP_ERROR;
-	pfd[0].fd = pcap_get_selectable_fd(l->p);
-	pfd[0].events = POLLIN;
-	if (pfd[0].fd < 0) {
-		snprintf(err, errlen, "capture handle has no selectable fd");
-		return LIVE_SETUP_ERROR;
+	(void)revents;
+	if (pcap_dispatch(l->p, -1, on_packet, (u_char *)l) == PCAP_ERROR)
+		stop(l, LIVE_CAPTURE_ERROR, "%s", pcap_geterr(l->p));
+	else if (l->dump != NULL && pcap_dump_flush(l->dump) != 0)
+		stop(l, LIVE_CAPTURE_ERROR, "-w: cannot write the evidence file");
+}
+
+/* Before each poll: -c reached, a failed output, and the tracker's next
+ * deadline (packet clock) as the tick timer (the loop's clock); the
+ * prober's SYNs move it too. */
+static void
+prepare(void *ctx)
+{
+	struct live *l = ctx;
+	int64_t d, wait = MAX_TICK_US;
+
+	if (pipeline_done(l->pl)) {
+		loop_stop(l->loop);
+		return;
 	}
-	while (!stop_requested) {
-		int64_t now = now_us(), d = tracker_next_deadline(l->pl->tr);
-		int n = 0;
-
-		pipeline_tick(l->pl, now);
-		if (snapshot_requested) {
-			snapshot_requested = 0;
-			record_kernel_stats(l);
-			pipeline_snapshot(l->pl);
-		}
-		if (pipeline_done(l->pl) || (end != 0 && now >= end))
-			break;
-		if (pipeline_output_failed(l->pl)) {
-			snprintf(err, errlen, "cannot write the output (%s)",
-			    strerror(errno));
-			return LIVE_OUTPUT_ERROR;
-		}
-		if (end != 0 && end < d)
-			d = end;
-		if (h != NULL) {
-			int64_t hd = h->deadline(h->ctx, now);
-
-			n = h->pollfds(h->ctx, pfd + 1, MAX_HOOK_FDS);
-			if (hd < d)
-				d = hd;
-		}
-		if (poll(pfd, (nfds_t)(1 + n), poll_timeout(d, now)) < 0) {
-			if (errno != EINTR) {
-				snprintf(err, errlen, "poll: %s", strerror(errno));
-				return LIVE_CAPTURE_ERROR;
-			}
-			pfd[0].revents = 0;
-		}
-		if (pcap_dispatch(l->p, -1, on_packet, (u_char *)l) == PCAP_ERROR) {
-			snprintf(err, errlen, "%s", pcap_geterr(l->p));
-			return LIVE_CAPTURE_ERROR;
-		}
-		if (l->dump != NULL && pcap_dump_flush(l->dump) != 0) {
-			snprintf(err, errlen, "-w: cannot write the evidence file");
-			return LIVE_CAPTURE_ERROR;
-		}
-		if (h != NULL && h->step(h->ctx, pfd + 1, n, now_us()))
-			break;
+	if (pipeline_output_failed(l->pl)) {
+		stop(l, LIVE_OUTPUT_ERROR, "cannot write the output (%s)",
+		    strerror(errno));
+		return;
 	}
-	return LIVE_OK;
+	if ((d = pipeline_next_deadline(l->pl)) == INT64_MAX) {
+		loop_timer_at(l->loop, l->tick_id, LOOP_NEVER);
+		return;
+	}
+	if (d - loop_wall() < wait)
+		wait = d - loop_wall();
+	loop_timer_at(l->loop, l->tick_id, loop_now() + (wait > 0 ? wait : 0));
+}
+
+static void
+on_tick(void *ctx, int64_t now)
+{
+	struct live *l = ctx;
+
+	(void)now;
+	pipeline_tick(l->pl, loop_wall());
+}
+
+static void
+on_end(void *ctx, int64_t now)
+{
+	struct live *l = ctx;
+
+	(void)now;
+	loop_stop(l->loop);		/* --duration */
+}
+
+static void
+on_stop_signal(void *ctx, int sig)
+{
+	struct live *l = ctx;
+
+	(void)sig;
+	loop_stop(l->loop);
+}
+
+static void
+on_snapshot(void *ctx, int sig)
+{
+	struct live *l = ctx;
+
+	(void)sig;
+	pipeline_tick(l->pl, loop_wall());
+	record_kernel_stats(l);
+	pipeline_snapshot(l->pl);
+}
+
+struct live *
+live_open(const struct live_config *cfg, struct pipeline *pl, char *err,
+    size_t errlen)
+{
+	struct live *l = calloc(1, sizeof *l);
+	const char *ifname = cfg->ifname;
+
+	if (l == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	l->cfg = cfg;
+	l->pl = pl;
+	l->fd_id = l->prep_id = l->tick_id = l->end_id = -1;
+	l->sig_id[0] = l->sig_id[1] = l->sig_id[2] = -1;
+	if (ifname == NULL && (ifname = default_interface(l->ifname,
+	    sizeof l->ifname, err, errlen)) == NULL)
+		goto fail;
+	snprintf(l->ifname, sizeof l->ifname, "%s", ifname);
+	/* Everything privileged is opened here, before root is dropped. */
+	if (open_handle(cfg, l->ifname, l, err, errlen) != 0 ||
+	    set_filter(cfg, l, err, errlen) != 0)
+		goto fail;
+	if (!cfg->dump_filter && cfg->write_file != NULL &&
+	    open_dump(cfg->write_file, l, err, errlen) != 0)
+		goto fail;
+	return l;
+fail:
+	live_close(l, NULL, 0);
+	return NULL;
+}
+
+/* The watcher, timers and signals on l->loop; 0, or -1 out of memory. */
+static int
+register_all(struct live *l, int fd)
+{
+	struct loop *lp = l->loop;
+
+	if ((l->fd_id = loop_fd_add(lp, fd, POLLIN, on_capture, l)) < 0 ||
+	    (l->prep_id = loop_prepare(lp, prepare, l)) < 0 ||
+	    (l->tick_id = loop_timer_add(lp, on_tick, l)) < 0 ||
+	    (l->end_id = loop_timer_add(lp, on_end, l)) < 0 ||
+	    (l->sig_id[0] = loop_signal(lp, SIGINT, on_stop_signal, l)) < 0 ||
+	    (l->sig_id[1] = loop_signal(lp, SIGTERM, on_stop_signal, l)) < 0 ||
+	    (l->sig_id[2] = loop_signal(lp, SIGUSR1, on_snapshot, l)) < 0)
+		return -1;
+	if (l->cfg->duration_us != 0)
+		loop_timer_at(lp, l->end_id, loop_now() + l->cfg->duration_us);
+	return 0;
 }
 
 int
-live_run(const struct live_config *cfg, struct pipeline *pl,
-    const struct live_hooks *hooks, char *err, size_t errlen)
+live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 {
-	char name[256];
-	const char *ifname = cfg->ifname;
-	struct live l = { pl, NULL, NULL, 0 };
-	int rc = LIVE_SETUP_ERROR;
+	char ebuf[PCAP_ERRBUF_SIZE];
+	const char *dlt_name = pcap_datalink_val_to_name(l->dlt);
+	int fd;
 
-	if (ifname == NULL &&
-	    (ifname = default_interface(name, sizeof name, err, errlen)) == NULL)
-		return LIVE_SETUP_ERROR;
-	/* Open everything privileged first, then drop root, then run. */
-	if (open_handle(cfg, ifname, &l, err, errlen) != 0 ||
-	    set_filter(cfg, &l, err, errlen) != 0)
-		goto out;
-	if (cfg->dump_filter) {
-		rc = LIVE_OK;
-		goto out;
+	l->loop = lp;
+	if (signals_catch(err, errlen) != 0)
+		return -1;
+	signals_ignore_pipe();
+	fprintf(stderr, "smtpscope: listening on %s, link type %s\n", l->ifname,
+	    dlt_name ? dlt_name : "unknown");
+	if (pcap_setnonblock(l->p, 1, ebuf) != 0) {
+		snprintf(err, errlen, "%s", ebuf);
+		return -1;
 	}
-	if (cfg->write_file != NULL && open_dump(cfg->write_file, &l, err,
-	    errlen) != 0)
-		goto out;
-	if (hooks != NULL && hooks->privileged != NULL &&
-	    hooks->privileged(hooks->ctx, err, errlen) != 0)
-		goto out;
-	if (privs_drop(cfg->user, err, errlen) != 0)
-		goto out;
-	catch_signals();
-	fprintf(stderr, "smtpscope: listening on %s, link type %s\n", ifname,
-	    pcap_datalink_val_to_name(l.dlt) ? pcap_datalink_val_to_name(l.dlt) :
-	    "unknown");
-	rc = loop(cfg, &l, hooks, err, errlen);
-	record_kernel_stats(&l);
-out:
-	if (l.dump != NULL) {
-		/* A full disk must not leave a short evidence file unsaid. */
-		if ((pcap_dump_flush(l.dump) != 0 ||
-		    ferror(pcap_dump_file(l.dump))) && rc == LIVE_OK) {
-			snprintf(err, errlen, "-w %s: cannot write the evidence file",
-			    cfg->write_file);
-			rc = LIVE_CAPTURE_ERROR;
-		}
-		pcap_dump_close(l.dump);
+	if ((fd = pcap_get_selectable_fd(l->p)) < 0) {
+		snprintf(err, errlen, "capture handle has no selectable fd");
+		return -1;
 	}
-	if (l.p != NULL)
-		pcap_close(l.p);
+	if (register_all(l, fd) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Takes what live_attach() put on the loop off it. */
+static void
+unregister_all(struct live *l)
+{
+	int i;
+
+	if (l->loop == NULL)
+		return;
+	loop_fd_del(l->loop, l->fd_id);
+	loop_prepare_del(l->loop, l->prep_id);
+	loop_timer_del(l->loop, l->tick_id);
+	loop_timer_del(l->loop, l->end_id);
+	for (i = 0; i < 3; i++)
+		loop_signal_del(l->loop, l->sig_id[i]);
+}
+
+int
+live_close(struct live *l, char *err, size_t errlen)
+{
+	int rc;
+
+	if (l == NULL)
+		return LIVE_OK;
+	unregister_all(l);
+	if (l->p != NULL && l->loop != NULL)
+		record_kernel_stats(l);
+	/* A full disk must not leave a short evidence file unsaid. */
+	if (l->dump != NULL && (pcap_dump_flush(l->dump) != 0 ||
+	    ferror(pcap_dump_file(l->dump))) && l->rc == LIVE_OK) {
+		l->rc = LIVE_CAPTURE_ERROR;
+		snprintf(l->err, sizeof l->err,
+		    "-w %s: cannot write the evidence file", l->cfg->write_file);
+	}
+	if (l->dump != NULL)
+		pcap_dump_close(l->dump);
+	if (l->p != NULL)
+		pcap_close(l->p);
+	if (l->rc != LIVE_OK && err != NULL)
+		snprintf(err, errlen, "%s", l->err);
+	rc = l->rc;
+	free(l);
 	return rc;
 }

@@ -1,9 +1,10 @@
 /*
- * A poll(2) loop with registered watchers and timers.  A run has a handful
- * of each (capture, resolver sockets, prober, signals), so both live in
- * small arrays scanned whole: the nearest deadline is a linear minimum.
- * Deleted entries are marked and reused, so ids stay valid while a
- * callback deletes another.
+ * A poll(2) loop with registered watchers, timers, prepare callbacks and
+ * signals.  A run has a handful of each (capture, resolver sockets,
+ * prober, signals), so they live in small arrays scanned whole: the
+ * nearest deadline is a linear minimum.  Deleted entries are marked and
+ * reused, so ids stay valid while a callback deletes another; a watcher's
+ * serial tells a slot reused within one poll round from the one polled.
  */
 #include <errno.h>
 #include <poll.h>
@@ -17,6 +18,7 @@
 struct watcher {
 	int fd;			/* -1: free */
 	short events;
+	unsigned serial;	/* tells a reused slot from the one polled */
 	loop_fd_fn fn;
 	void *ctx;
 };
@@ -29,8 +31,13 @@ struct timer {
 };
 
 struct sigwatch {
-	int sig;
+	int sig;		/* 0: free */
 	loop_signal_fn fn;
+	void *ctx;
+};
+
+struct prepare {
+	loop_prepare_fn fn;	/* NULL: free */
 	void *ctx;
 };
 
@@ -41,10 +48,16 @@ struct loop {
 	int nt;
 	struct sigwatch *s;
 	int ns;
+	struct prepare *pr;
+	int npr;
 	int sigfd_id;		/* the signal pipe's watcher, once needed */
 	int stop;
+	unsigned serial;	/* of the last watcher added */
 	struct pollfd *pfd;	/* poll's array, one per watcher */
-	int *pfd_owner;		/* the watcher of each pollfd */
+	struct owner {
+		int id;
+		unsigned serial;
+	} *pfd_owner;		/* the watcher of each pollfd */
 };
 
 int64_t
@@ -53,6 +66,15 @@ loop_now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+loop_wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
@@ -74,6 +96,7 @@ loop_free(struct loop *l)
 	free(l->w);
 	free(l->t);
 	free(l->s);
+	free(l->pr);
 	free(l->pfd);
 	free(l->pfd_owner);
 	free(l);
@@ -90,7 +113,7 @@ int
 loop_fd_add(struct loop *l, int fd, short events, loop_fd_fn fn, void *ctx)
 {
 	struct pollfd *pfd;
-	int *owner;
+	struct owner *owner;
 	int i;
 
 	for (i = 0; i < l->nw && l->w[i].fd >= 0; i++)
@@ -111,6 +134,7 @@ loop_fd_add(struct loop *l, int fd, short events, loop_fd_fn fn, void *ctx)
 	}
 	l->w[i].fd = fd;
 	l->w[i].events = events;
+	l->w[i].serial = ++l->serial;
 	l->w[i].fn = fn;
 	l->w[i].ctx = ctx;
 	return i;
@@ -166,6 +190,43 @@ loop_timer_del(struct loop *l, int id)
 		l->t[id].used = 0;
 }
 
+int
+loop_prepare(struct loop *l, loop_prepare_fn fn, void *ctx)
+{
+	int i;
+
+	for (i = 0; i < l->npr && l->pr[i].fn != NULL; i++)
+		;
+	if (i == l->npr) {
+		struct prepare *pr = grow(l->pr, l->npr, sizeof *pr);
+
+		if (pr == NULL)
+			return -1;
+		l->pr = pr;
+		l->npr++;
+	}
+	l->pr[i].fn = fn;
+	l->pr[i].ctx = ctx;
+	return i;
+}
+
+void
+loop_prepare_del(struct loop *l, int id)
+{
+	if (id >= 0 && id < l->npr)
+		l->pr[id].fn = NULL;
+}
+
+static void
+run_prepares(struct loop *l)
+{
+	int i;
+
+	for (i = 0; i < l->npr && !l->stop; i++)
+		if (l->pr[i].fn != NULL)
+			l->pr[i].fn(l->pr[i].ctx);
+}
+
 static void
 on_signal_pipe(void *ctx, short revents)
 {
@@ -175,7 +236,7 @@ on_signal_pipe(void *ctx, short revents)
 	(void)revents;
 	signals_drain();
 	for (i = 0; i < l->ns; i++)
-		if (signals_take(l->s[i].sig))
+		if (l->s[i].sig != 0 && signals_take(l->s[i].sig))
 			l->s[i].fn(l->s[i].ctx, l->s[i].sig);
 }
 
@@ -183,19 +244,33 @@ int
 loop_signal(struct loop *l, int sig, loop_signal_fn fn, void *ctx)
 {
 	struct sigwatch *s;
+	int i;
 
-	if (l->sigfd_id < 0 && signals_fd() >= 0 &&
+	if (signals_fd() < 0 || signals_add(sig) != 0)
+		return -1;
+	if (l->sigfd_id < 0 &&
 	    (l->sigfd_id = loop_fd_add(l, signals_fd(), POLLIN, on_signal_pipe,
 	    l)) < 0)
 		return -1;
-	if ((s = grow(l->s, l->ns, sizeof *s)) == NULL)
-		return -1;
-	l->s = s;
-	l->s[l->ns].sig = sig;
-	l->s[l->ns].fn = fn;
-	l->s[l->ns].ctx = ctx;
-	l->ns++;
-	return 0;
+	for (i = 0; i < l->ns && l->s[i].sig != 0; i++)
+		;
+	if (i == l->ns) {
+		if ((s = grow(l->s, l->ns, sizeof *s)) == NULL)
+			return -1;
+		l->s = s;
+		l->ns++;
+	}
+	l->s[i].sig = sig;
+	l->s[i].fn = fn;
+	l->s[i].ctx = ctx;
+	return i;
+}
+
+void
+loop_signal_del(struct loop *l, int id)
+{
+	if (id >= 0 && id < l->ns)
+		l->s[id].sig = 0;
 }
 
 void
@@ -260,7 +335,8 @@ gather(struct loop *l)
 		l->pfd[n].fd = l->w[i].fd;
 		l->pfd[n].events = l->w[i].events;
 		l->pfd[n].revents = 0;
-		l->pfd_owner[n++] = i;
+		l->pfd_owner[n].id = i;
+		l->pfd_owner[n++].serial = l->w[i].serial;
 	}
 	return any || next_deadline(l) != LOOP_NEVER ? n : -1;
 }
@@ -271,7 +347,10 @@ loop_run(struct loop *l)
 	int n, i;
 
 	l->stop = 0;
-	while (!l->stop && (n = gather(l)) >= 0) {
+	for (;;) {
+		run_prepares(l);
+		if (l->stop || (n = gather(l)) < 0)
+			break;
 		if (poll(l->pfd, (nfds_t)n, timeout_ms(next_deadline(l),
 		    loop_now())) < 0) {
 			if (errno != EINTR)
@@ -279,10 +358,12 @@ loop_run(struct loop *l)
 			continue;
 		}
 		for (i = 0; i < n && !l->stop; i++) {
-			struct watcher *w = &l->w[l->pfd_owner[i]];
+			struct watcher *w = &l->w[l->pfd_owner[i].id];
 
-			/* skipped when a callback before it deleted it */
-			if (l->pfd[i].revents != 0 && w->fd == l->pfd[i].fd)
+			/* skipped when a callback before it deleted it (and
+			 * perhaps added another in its slot) */
+			if (l->pfd[i].revents != 0 && w->fd >= 0 &&
+			    w->serial == l->pfd_owner[i].serial)
 				w->fn(w->ctx, l->pfd[i].revents);
 		}
 		fire_timers(l);

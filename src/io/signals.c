@@ -34,9 +34,25 @@ on_signal(int sig)
 }
 
 int
-signals_catch(char *err, size_t errlen)
+signals_add(int sig)
 {
 	struct sigaction sa;
+	size_t i;
+
+	for (i = 0; i < NCAUGHT && caught[i] != sig; i++)
+		;
+	if (i == NCAUGHT)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(sig, &sa, NULL) == 0 ? 0 : -1;
+}
+
+int
+signals_catch(char *err, size_t errlen)
+{
 	size_t i;
 
 	if (pipefd[0] < 0) {
@@ -49,14 +65,17 @@ signals_catch(char *err, size_t errlen)
 			fcntl(pipefd[i], F_SETFD, FD_CLOEXEC);
 		}
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < NCAUGHT; i++)
-		sigaction(caught[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	if (signals_add(SIGINT) != 0 || signals_add(SIGTERM) != 0) {
+		snprintf(err, errlen, "sigaction: %s", strerror(errno));
+		return -1;
+	}
 	return 0;
+}
+
+void
+signals_ignore_pipe(void)
+{
+	signal(SIGPIPE, SIG_IGN);
 }
 
 int

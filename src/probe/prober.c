@@ -1,8 +1,12 @@
 /*
- * The probe scheduler.  Phases: resolve names, then send (rate-limited,
- * retries at even intervals within the timeout), then wait until every probe
- * has its record.  Classification is the pipeline's: each SYN sent is fed to
- * it (pipeline_syn_sent), the capture supplies the answers.
+ * The prober.  Phases: resolve names, then send (probe/schedule.h says
+ * which SYN is due when), then wait until every probe has its record.
+ * Classification is the pipeline's: each SYN sent is fed to it
+ * (pipeline_syn_sent) tagged with the probe's origin, the capture supplies
+ * the answers, and the records come back through the prober's own sink,
+ * which only takes note: the probe is done, and an accepted one is owed a
+ * RST.  Every SYN and RST goes out from the prober's step, never from
+ * inside a record callback.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,32 +24,41 @@
 #include "probe/inject.h"
 #include "probe/prober.h"
 #include "probe/resolve.h"
+#include "probe/schedule.h"
 
 enum phase { PH_RESOLVE, PH_SEND, PH_DONE };
 
 struct probe {
 	struct tuple t;
 	uint32_t isn;
-	const struct resolved *dst;	/* name, MX and preference it came from */
-	int spec;			/* which probe_spec asked for it */
-	int sent;			/* SYNs sent so far */
-	int64_t next_us;		/* when the next SYN is due */
-	int done;			/* its record was emitted */
+	struct origin o;		/* name, MX and spec; o.id: its number */
+	int rst_queued;			/* accepted: a RST is owed */
 };
+
+/* The pipeline's sink through which the prober sees its records. */
+struct prober_sink {
+	struct sink base;
+	struct prober *p;
+};
+
+static const struct sink_ops prober_sink_ops;
 
 struct prober {
 	const struct probe_config *cfg;
 	struct pipeline *pl;
 	struct injector *inj;
-	struct loop *dns_loop;		/* the resolver's, stepped from the hooks */
-	int dns_step;			/* a timer that ends each step */
+	struct loop *loop;
+	int timer;			/* every send, and the checks */
 	struct resolver *res;
 	struct resolved *literal;	/* address targets, one per spec entry */
 	int nliteral;
 	struct probe *probes;
-	size_t n, ndone;
-	int64_t next_send;		/* rate limit */
-	int64_t last_send;
+	size_t n;
+	struct schedule *sched;
+	uint32_t *rst;			/* probes owed a RST, in record order */
+	size_t nrst;
+	uint32_t *used;			/* pick_port(): tuples taken, by probe + 1 */
+	uint32_t used_mask;
 	uint32_t secret;
 	enum phase phase;
 	char err[256];
@@ -128,16 +141,91 @@ seen_before(const struct probe_config *cfg, int spec, int idx, int domain)
 	return 0;
 }
 
+/* Literal addresses kept, names handed to the resolver, once each. */
 static void
-end_step(void *ctx, int64_t now)
+ask_names(struct prober *p)
 {
-	(void)now;
-	loop_stop(ctx);
+	const struct probe_config *cfg = p->cfg;
+	int s, i;
+
+	for (s = 0; s < cfg->nspecs; s++) {
+		const struct probe_spec *ps = &cfg->specs[s];
+
+		for (i = 0; i < ps->ndomains; i++)
+			if (!seen_before(cfg, s, i, 1))
+				resolver_add_domain(p->res, ps->domains[i]);
+		for (i = 0; i < ps->ntargets; i++) {
+			struct resolved *l = &p->literal[p->nliteral];
+
+			if (seen_before(cfg, s, i, 0))
+				continue;
+			if (addr_parse(ps->targets[i], &l->a)) {
+				snprintf(l->host, sizeof l->host, "%s", ps->targets[i]);
+				l->mx_pref = -1;
+				p->nliteral++;
+			} else
+				resolver_add_host(p->res, ps->targets[i]);
+		}
+	}
+}
+
+/* The prober's sink, added to the pipeline (which frees it). */
+static int
+add_sink(struct prober *p)
+{
+	struct prober_sink *ps = calloc(1, sizeof *ps);
+
+	if (ps == NULL)
+		return -1;
+	ps->base.ops = &prober_sink_ops;
+	ps->p = p;
+	if (pipeline_add_sink(p->pl, &ps->base) != 0) {
+		free(ps);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_timer(void *ctx, int64_t now);
+static void on_resolved(void *ctx);
+
+/* The timer, the resolver and the sink, then the lookups; 0, or -1 with
+ * err set. */
+static int
+start(struct prober *p, char *err, size_t errlen)
+{
+	if ((p->timer = loop_timer_add(p->loop, on_timer, p)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((p->res = resolver_new(p->loop, p->cfg->dns_server, p->cfg->family,
+	    err, errlen)) == NULL)
+		return -1;
+	if (add_sink(p) != 0) {
+		snprintf(err, errlen, "out of memory, or too many outputs");
+		return -1;
+	}
+	resolver_on_idle(p->res, on_resolved, p);
+	ask_names(p);
+	/* Literal addresses only: nothing to wait for. */
+	if (!resolver_busy(p->res))
+		loop_timer_at(p->loop, p->timer, 0);
+	return 0;
+}
+
+/* The resolver has nothing left in flight: the probes can be built. */
+static void
+on_resolved(void *ctx)
+{
+	struct prober *p = ctx;
+
+	if (p->phase == PH_RESOLVE)
+		loop_timer_at(p->loop, p->timer, 0);
 }
 
 struct prober *
-prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
-    size_t errlen)
+prober_new(const struct probe_config *cfg, struct loop *l, struct pipeline *pl,
+    char *err, size_t errlen)
 {
 	struct prober *p;
 	int s, nt = 0;
@@ -157,44 +245,24 @@ prober_new(const struct probe_config *cfg, struct pipeline *pl, char *err,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	p->timer = -1;
 	p->cfg = cfg;
 	p->pl = pl;
-	if ((p->dns_loop = loop_new()) == NULL ||
-	    (p->dns_step = loop_timer_add(p->dns_loop, end_step, p->dns_loop)) < 0) {
-		snprintf(err, errlen, "out of memory");
-		p->res = NULL;
-	} else
-		p->res = resolver_new(p->dns_loop, cfg->dns_server, cfg->family,
-		    err, errlen);
-	if (p->res == NULL) {
-		loop_free(p->dns_loop);
-		free(p->literal);
-		free(p);
-		return NULL;
-	}
-	for (s = 0; s < cfg->nspecs; s++) {
-		const struct probe_spec *ps = &cfg->specs[s];
-		int i;
-
-		for (i = 0; i < ps->ndomains; i++)
-			if (!seen_before(cfg, s, i, 1))
-				resolver_add_domain(p->res, ps->domains[i]);
-		for (i = 0; i < ps->ntargets; i++) {
-			struct resolved *l = &p->literal[p->nliteral];
-
-			if (seen_before(cfg, s, i, 0))
-				continue;
-			if (addr_parse(ps->targets[i], &l->a)) {
-				snprintf(l->host, sizeof l->host, "%s", ps->targets[i]);
-				l->mx_pref = -1;
-				p->nliteral++;
-			} else
-				resolver_add_host(p->res, ps->targets[i]);
-		}
-	}
+	p->loop = l;
 	p->secret = random32();
 	p->phase = PH_RESOLVE;
+	if (start(p, err, errlen) != 0) {
+		prober_free(p);
+		return NULL;
+	}
 	return p;
+}
+
+int
+prober_open(struct prober *p, char *err, size_t errlen)
+{
+	p->inj = injector_open(err, errlen);
+	return p->inj == NULL ? -1 : 0;
 }
 
 void
@@ -204,8 +272,12 @@ prober_free(struct prober *p)
 		return;
 	injector_close(p->inj);
 	resolver_free(p->res);
-	loop_free(p->dns_loop);
+	if (p->timer >= 0)
+		loop_timer_del(p->loop, p->timer);
+	sched_free(p->sched);
 	free(p->probes);
+	free(p->rst);
+	free(p->used);
 	free(p->literal);
 	free(p);
 }
@@ -232,29 +304,45 @@ prober_failed(const struct prober *p, char *err, size_t errlen)
 	return p->failed;
 }
 
+/* Is t's tuple taken by a probe already?  (hash h) */
 static int
-find(const struct prober *p, const struct tuple *t)
+port_used(const struct prober *p, const struct tuple *t, uint32_t h)
 {
-	size_t i;
+	uint32_t k;
 
-	for (i = 0; i < p->n; i++)
-		if (tuple_eq(&p->probes[i].t, t))
-			return (int)i;
-	return -1;
+	for (k = h & p->used_mask; p->used[k] != 0; k = (k + 1) & p->used_mask)
+		if (tuple_eq(&p->probes[p->used[k] - 1].t, t))
+			return 1;
+	return 0;
 }
 
-/* A source port not yet used towards the same target and port. */
-static uint16_t
-pick_port(const struct prober *p, struct tuple *t)
+static void
+port_take(struct prober *p, uint32_t h, size_t probe)
 {
+	uint32_t k;
+
+	for (k = h & p->used_mask; p->used[k] != 0; k = (k + 1) & p->used_mask)
+		;
+	p->used[k] = (uint32_t)probe + 1;
+}
+
+/* A source port not yet used towards the same target and port: a random
+ * one, looked up in a hash set of the tuples taken (O(1) per probe).  The
+ * ISN is a keyed hash of the tuple: answers are checked against it. */
+static void
+pick_port(struct prober *p, struct probe *pr)
+{
+	uint32_t h;
 	int tries;
 
 	for (tries = 0; tries < 100; tries++) {
-		t->client_port = (uint16_t)(32768 + random32() % 28232);
-		if (find(p, t) < 0)
+		pr->t.client_port = (uint16_t)(32768 + random32() % 28232);
+		h = tuple_hash(&pr->t, p->secret);
+		if (!port_used(p, &pr->t, h))
 			break;
 	}
-	return t->client_port;
+	pr->isn = h;
+	port_take(p, h, (size_t)(pr - p->probes));
 }
 
 static int
@@ -268,16 +356,18 @@ add_probe(struct prober *p, int spec, const struct addr *src,
 		    "sources, targets or ports", p->cfg->max_probes);
 		return -1;
 	}
-	pr = &p->probes[p->n++];
+	pr = &p->probes[p->n];
 	memset(pr, 0, sizeof *pr);
 	pr->t.client = *src;
 	pr->t.server = dst->a;
 	pr->t.server_port = port;
-	pick_port(p, &pr->t);
-	/* The ISN is a keyed hash of the tuple: answers are checked against it. */
-	pr->isn = tuple_hash(&pr->t, p->secret);
-	pr->dst = dst;
-	pr->spec = spec;
+	pick_port(p, pr);
+	/* The name the address came from; none for a literal --target. */
+	pr->o.mx = is_literal(p, dst) ? NULL : dst->host;
+	pr->o.domain = dst->domain[0] ? dst->domain : NULL;
+	pr->o.mx_pref = dst->mx_pref;
+	pr->o.spec = spec;
+	pr->o.id = (uint32_t)p->n++;
 	return 0;
 }
 
@@ -348,182 +438,159 @@ build_spec(struct prober *p, int spec, const struct resolved *r, size_t nr)
 	}
 }
 
+/* The hash set pick_port() uses, at most half full. */
+static int
+alloc_build(struct prober *p)
+{
+	size_t max = (size_t)p->cfg->max_probes, nb = 2;
+
+	while (nb < 2 * max)
+		nb <<= 1;
+	p->probes = calloc(max, sizeof *p->probes);
+	p->rst = calloc(max, sizeof *p->rst);
+	p->used = calloc(nb, sizeof *p->used);
+	p->used_mask = (uint32_t)(nb - 1);
+	return p->probes != NULL && p->rst != NULL && p->used != NULL ? 0 : -1;
+}
+
 static void
 build_probes(struct prober *p)
 {
 	const struct resolved *r;
 	size_t nr = resolver_results(p->res, &r);
+	struct sched_config sc;
 	int s;
 
 	report_notes(p);
-	if ((p->probes = calloc((size_t)p->cfg->max_probes, sizeof *p->probes)) == NULL) {
+	if (alloc_build(p) != 0) {
 		fail(p, "out of memory");
 		return;
 	}
 	for (s = 0; s < p->cfg->nspecs && !p->failed; s++)
 		build_spec(p, s, r, nr);
+	free(p->used);
+	p->used = NULL;
 	if (!p->failed && p->n == 0 && !p->cfg->allow_empty) {
 		fail(p, "nothing to probe: no address resolved, or none of the "
 		    "family of a source");
 		return;
 	}
-	if (p->n == 0) {
+	if (p->failed || p->n == 0) {
 		p->phase = PH_DONE;
 		return;
 	}
-	p->phase = p->failed ? PH_DONE : PH_SEND;
+	sc.rate = p->cfg->rate;
+	sc.retries = p->cfg->retries;
+	sc.timeout_us = p->cfg->timeout_us;
+	if ((p->sched = sched_new(&sc, p->n)) == NULL) {
+		fail(p, "out of memory");
+		return;
+	}
+	p->phase = PH_SEND;
 }
 
-static int64_t
-retry_interval(const struct prober *p)
-{
-	return p->cfg->timeout_us / (p->cfg->retries + 1);
-}
-
+/* The RSTs the records asked for since the last step. */
 static void
-send_due(struct prober *p, int64_t now)
+send_rsts(struct prober *p)
 {
-	int64_t gap = (int64_t)(1e6 / p->cfg->rate);
+	char err[256];
 	size_t i;
 
-	for (i = 0; i < p->n && now >= p->next_send; i++) {
-		struct probe *pr = &p->probes[i];
-		char err[256];
+	for (i = 0; i < p->nrst; i++) {
+		const struct probe *pr = &p->probes[p->rst[i]];
 
-		if (pr->done || pr->sent > p->cfg->retries ||
-		    (pr->sent > 0 && now < pr->next_us))
-			continue;
+		/* Leave no half-open connection on the recipient. */
+		injector_rst(p->inj, &pr->t, pr->isn + 1, (uint8_t)p->cfg->ttl, err,
+		    sizeof err);
+	}
+	p->nrst = 0;
+}
+
+/* The SYNs due at now (monotonic); wall is the packet clock for the
+ * pipeline. */
+static void
+send_due(struct prober *p, int64_t now, int64_t wall)
+{
+	char err[256];
+	long i;
+
+	while (!p->failed && (i = sched_take(p->sched, now)) >= 0) {
+		struct probe *pr = &p->probes[i];
+
 		/* Fed to the pipeline first: the attempt exists before any answer. */
-		pipeline_syn_sent(p->pl, now, &pr->t, pr->isn, (uint8_t)p->cfg->ttl);
+		pipeline_syn_sent(p->pl, wall, &pr->t, pr->isn, (uint8_t)p->cfg->ttl,
+		    &pr->o);
 		if (injector_syn(p->inj, &pr->t, pr->isn, (uint8_t)p->cfg->ttl, err,
 		    sizeof err) != 0) {
 			char a[ADDR_STRLEN];
 
 			fail(p, "cannot send a SYN to %s: %s",
 			    addr_str(&pr->t.server, a), err);
-			return;
 		}
-		pr->sent++;
-		pr->next_us = now + retry_interval(p);
-		p->next_send = now + gap;
-		p->last_send = now;
 	}
 }
 
-/* The pipeline's annotate hook: probe fields, and only our probes. */
-static int
-annotate(void *ctx, struct record *r)
+/* The prober's sink: takes note of a record of one of its probes, and
+ * sends nothing. */
+static void
+on_record(struct sink *s, const struct record *r)
 {
-	struct prober *p = ctx;
-	int i = find(p, &r->t);
+	struct prober *p = ((struct prober_sink *)s)->p;
 	struct probe *pr;
-	char err[256];
+	uint32_t id;
 
-	if (i < 0)
-		return 0;	/* the host's own traffic, not a probe */
-	pr = &p->probes[i];
-	r->probe = true;
-	r->probe_spec = pr->spec;
-	/* The name the address came from; none for a literal --target. */
-	r->mx = is_literal(p, pr->dst) ? NULL : pr->dst->host;
-	r->mx_pref = pr->dst->mx_pref;
-	r->domain = pr->dst->domain[0] ? pr->dst->domain : NULL;
-	if (!pr->done) {
-		pr->done = 1;
-		p->ndone++;
+	if (r->origin == NULL || (id = r->origin->id) >= p->n ||
+	    r->origin != &p->probes[id].o)
+		return;		/* not one of ours */
+	pr = &p->probes[id];
+	sched_done(p->sched, id);
+	if (r->v.cls == VC_ACCEPTED && !pr->rst_queued) {
+		pr->rst_queued = 1;
+		p->rst[p->nrst++] = id;
 	}
-	/* Leave no half-open connection on the recipient. */
-	if (r->v.cls == VC_ACCEPTED)
-		injector_rst(p->inj, &pr->t, pr->isn + 1, (uint8_t)p->cfg->ttl, err,
-		    sizeof err);
-	return 1;
+	/* The timer sends the RST, and sees whether the run is over. */
+	loop_timer_at(p->loop, p->timer, 0);
 }
 
-static int
-hook_privileged(void *ctx, char *err, size_t errlen)
+static void
+on_finish(struct sink *s, const struct stats *st, int final)
+{
+	(void)s, (void)st, (void)final;
+}
+
+static const struct sink_ops prober_sink_ops = {
+	on_record, on_finish, sink_free
+};
+
+/* The prober's one timer: builds the probes once the names are resolved,
+ * then sends the RSTs owed and the SYNs due, and stops the loop when every
+ * probe has its record (or the give-up time is past). */
+static void
+on_timer(void *ctx, int64_t now)
 {
 	struct prober *p = ctx;
 
-	p->inj = injector_open(err, errlen);
-	return p->inj == NULL ? -1 : 0;
-}
-
-static int
-hook_pollfds(void *ctx, struct pollfd *pfd, int max)
-{
-	struct prober *p = ctx;
-
-	(void)p, (void)pfd, (void)max;
-	return 0;
-}
-
-static int64_t
-hook_deadline(void *ctx, int64_t now)
-{
-	struct prober *p = ctx;
-	int64_t d = INT64_MAX;
-	size_t i;
-
-	/* Until the live loop is the resolver's, DNS is polled. */
-	if (p->phase == PH_RESOLVE)
-		return now + 10000;
-	if (p->phase == PH_DONE)
-		return now;
-	/* The earliest SYN due over all probes: a probe waiting for its retry
-	 * must not hold back the first SYN of the ones after it. */
-	for (i = 0; i < p->n; i++) {
-		const struct probe *pr = &p->probes[i];
-		int64_t due;
-
-		if (pr->done || pr->sent > p->cfg->retries)
-			continue;
-		due = pr->sent == 0 ? p->next_send : pr->next_us;
-		if (due < d)
-			d = due;
+	if (p->phase == PH_RESOLVE) {
+		if (resolver_busy(p->res))
+			return;		/* on_resolved() comes */
+		build_probes(p);
 	}
-	if (d < p->next_send)
-		d = p->next_send;
-	return d;
-}
-
-static int
-hook_step(void *ctx, const struct pollfd *pfd, int n, int64_t now)
-{
-	struct prober *p = ctx;
-
-	(void)pfd, (void)n;
-	switch (p->phase) {
-	case PH_RESOLVE:
-		/* One pass of the resolver's loop without waiting: its ready
-		 * sockets and due timers, then the step timer ends it. */
-		loop_timer_at(p->dns_loop, p->dns_step, loop_now());
-		loop_run(p->dns_loop);
-		if (!resolver_busy(p->res))
-			build_probes(p);
-		return p->phase == PH_DONE;
-	case PH_SEND:
-		send_due(p, now);
-		if (p->ndone == p->n)
+	if (p->phase == PH_SEND) {
+		send_rsts(p);
+		send_due(p, now, loop_wall());
+		if (p->failed || sched_over(p->sched, now))
 			p->phase = PH_DONE;
-		/* The tracker decides every probe timeout after its last SYN;
-		 * a second more is only a guard against a lost record. */
-		else if (p->last_send != 0 && now > p->last_send +
-		    p->cfg->timeout_us + 1000000)
-			p->phase = PH_DONE;
-		return p->phase == PH_DONE;
-	default:
-		return 1;
 	}
+	if (p->phase == PH_DONE) {
+		loop_stop(p->loop);
+		return;
+	}
+	loop_timer_at(p->loop, p->timer, p->nrst > 0 ? 0 : sched_next(p->sched));
 }
 
 void
-prober_hooks(struct prober *p, struct live_hooks *h)
+prober_flush(struct prober *p)
 {
-	h->ctx = p;
-	h->privileged = hook_privileged;
-	h->pollfds = hook_pollfds;
-	h->deadline = hook_deadline;
-	h->step = hook_step;
-	p->pl->annotate = annotate;
-	p->pl->annotate_ctx = p;
+	if (p->inj != NULL)
+		send_rsts(p);
 }

@@ -130,12 +130,12 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 		str(&f[19], r->greeting);
 		boolean(&f[20], r->greeting_truncated);
 	}
-	if (!r->probe)
+	if (r->origin == NULL)
 		return NFIELDS;
 	/* The probe's source is the client side before any NAT. */
 	address(&f[21], &r->t.client);
-	if (r->mx != NULL)
-		str(&f[22], r->mx);
-	opt(&f[23], r->mx_pref);
+	if (r->origin->mx != NULL)
+		str(&f[22], r->origin->mx);
+	opt(&f[23], r->origin->mx_pref);
 	return NFIELDS_MAX;
 }

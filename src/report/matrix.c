@@ -50,6 +50,7 @@ row_of(struct matrix_sink *m, const struct addr *a)
 static int
 col_of(struct matrix_sink *m, const struct record *r)
 {
+	const struct origin *o = r->origin;
 	struct column *c;
 	int i;
 
@@ -62,10 +63,10 @@ col_of(struct matrix_sink *m, const struct record *r)
 	c = &m->cols[m->ncols];
 	c->a = r->t.server;
 	c->port = r->t.server_port;
-	if (r->mx != NULL && r->mx_pref >= 0)
-		snprintf(c->label, sizeof c->label, "%s (MX %d)", r->mx, r->mx_pref);
-	else if (r->mx != NULL)
-		snprintf(c->label, sizeof c->label, "%s", r->mx);
+	if (o != NULL && o->mx != NULL && o->mx_pref >= 0)
+		snprintf(c->label, sizeof c->label, "%s (MX %d)", o->mx, o->mx_pref);
+	else if (o != NULL && o->mx != NULL)
+		snprintf(c->label, sizeof c->label, "%s", o->mx);
 	return m->ncols++;
 }
 

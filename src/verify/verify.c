@@ -23,6 +23,8 @@ verify_record(struct sink *s, const struct record *r)
 {
 	struct verify_sink *v = (struct verify_sink *)s;
 
+	if (r->origin == NULL)
+		return;		/* not a probe: no expectation asked for it */
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 64;
 		struct record *nr = realloc(v->recs, cap * sizeof *nr);
@@ -39,12 +41,12 @@ static void
 text_probe(FILE *out, const struct record *r, int ok, const char *why)
 {
 	char src[ADDR_STRLEN], dst[ENDPOINT_STRLEN], resp[ADDR_STRLEN];
+	const char *mx = r->origin->mx;
 
 	endpoint_str(&r->t.server, r->t.server_port, dst);
 	fprintf(out, "  %-4s %s -> %s%s%s%s %s/%s", ok ? "ok" : "FAIL",
-	    addr_str(&r->t.client, src), dst, r->mx ? " (" : "",
-	    r->mx ? r->mx : "", r->mx ? ")" : "", vclass_name(r->v.cls),
-	    r->v.reason);
+	    addr_str(&r->t.client, src), dst, mx ? " (" : "", mx ? mx : "",
+	    mx ? ")" : "", vclass_name(r->v.cls), r->v.reason);
 	if (r->responder.family != 0)
 		fprintf(out, ", answered by %s (%s)", addr_str(&r->responder, resp),
 		    record_responder_is_server(r) ? "target" :
@@ -93,17 +95,18 @@ unprobed_target(const struct verify_sink *v, int i)
 		int literal = t < sp->ntargets && addr_parse(name, &a), found = 0;
 
 		for (k = 0; k < v->n && !found; k++) {
-			const struct record *r = &v->recs[k];
+			const struct origin *o = v->recs[k].origin;
 
-			if (r->probe_spec != i)
+			if (o->spec != i)
 				continue;
 			if (literal)
-				found = r->mx == NULL && addr_eq(&r->t.server, &a);
+				found = o->mx == NULL &&
+				    addr_eq(&v->recs[k].t.server, &a);
 			else if (t < sp->ntargets)
-				found = r->mx != NULL && r->domain == NULL &&
-				    strcmp(r->mx, name) == 0;
+				found = o->mx != NULL && o->domain == NULL &&
+				    strcmp(o->mx, name) == 0;
 			else
-				found = r->domain != NULL && strcmp(r->domain, name) == 0;
+				found = o->domain != NULL && strcmp(o->domain, name) == 0;
 		}
 		if (!found)
 			return name;
@@ -131,7 +134,7 @@ verify_finish(struct sink *s, const struct stats *st, int final)
 		/* Judged once to print PASS/FAIL first, again beside each probe
 		 * below (a pure check, on a handful of records). */
 		for (k = 0; k < v->n; k++)
-			if (v->recs[k].probe_spec == i)
+			if (v->recs[k].origin->spec == i)
 				bad += !expect_met(e, &v->recs[k], why, sizeof why);
 		/* Every target must have been probed: a name that did not resolve
 		 * fails the line even when its other targets passed. */
@@ -162,7 +165,7 @@ verify_finish(struct sink *s, const struct stats *st, int final)
 			const struct record *r = &v->recs[k];
 			int ok;
 
-			if (r->probe_spec != i)
+			if (r->origin->spec != i)
 				continue;
 			ok = expect_met(e, r, why, sizeof why);
 			if (v->json)

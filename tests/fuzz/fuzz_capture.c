@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pipeline pl;
+	struct pipeline *pl;
 	struct capture *c;
 	char err[512];
 	int fd;
@@ -24,9 +24,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (capture_open_fd(fd, &c, err, sizeof err) != 0)
 		return 0;
-	fuzz_pipeline(&pl);
-	capture_read(c, &pl, err, sizeof err);
-	pipeline_finish(&pl);
-	pipeline_free(&pl);
+	pl = fuzz_pipeline();
+	capture_read(c, pl, err, sizeof err);
+	pipeline_finish(pl);
+	pipeline_free(pl);
 	return 0;
 }

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pipeline pl;
+	struct pipeline *pl;
 	int64_t ts = 1700000000LL * 1000000;
 	int dlt;
 
@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	dlt = links[data[0] % (sizeof links / sizeof links[0])];
 	data++, size--;
-	fuzz_pipeline(&pl);
+	pl = fuzz_pipeline();
 	while (size >= 3) {
 		uint32_t len = ((uint32_t)(data[0] & 0x7f) << 8) | data[1];
 		uint32_t extra = (data[0] & 0x80) ? 64 : 0;
@@ -43,13 +43,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ts += 3600LL * 1000000;
 		else
 			ts += (int64_t)dt * 10000;
-		pipeline_packet(&pl, dlt, ts, data, len, len + extra);
+		pipeline_packet(pl, dlt, ts, data, len, len + extra);
 		data += len, size -= len;
 		if (dt % 7 == 3)
-			pipeline_tick(&pl, ts);
+			pipeline_tick(pl, ts);
 	}
-	pipeline_snapshot(&pl);
-	pipeline_finish(&pl);
-	pipeline_free(&pl);
+	pipeline_snapshot(pl);
+	pipeline_finish(pl);
+	pipeline_free(pl);
 	return 0;
 }

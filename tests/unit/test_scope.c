@@ -55,7 +55,6 @@ rec(struct addr client, struct addr server, uint16_t port, int64_t t,
 	r.icmp_type = r.icmp_code = -1;
 	r.reply_ttl = -1;
 	r.greeting_code = -1;
-	r.mx_pref = -1;
 	if (v.cls != VC_DROPPED) {
 		r.responder = server;
 		r.hops = 2;
@@ -311,11 +310,9 @@ probe_add(struct scope *s, struct addr server, uint16_t port, const char *mx,
     int pref, int64_t t, struct verdict v)
 {
 	struct record r = rec(SRC_A, server, port, t, v);
+	struct origin o = { mx, "example.test", pref, 0, 0 };
 
-	r.probe = true;
-	r.mx = mx;
-	r.domain = "example.test";
-	r.mx_pref = pref;
+	r.origin = &o;
 	scope_add(s, &r);
 }
 

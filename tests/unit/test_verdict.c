@@ -105,11 +105,13 @@ static void
 schema_nulls(void **state)
 {
 	struct record r;
+	struct origin o;
 	struct field f[NFIELDS_MAX];
 	int i;
 
 	(void)state;
 	memset(&r, 0, sizeof r);
+	memset(&o, 0, sizeof o);
 	r.t.client.family = r.t.server.family = 4;
 	r.t.server.b[0] = 203;
 	r.t.server_port = 25;
@@ -138,16 +140,16 @@ schema_nulls(void **state)
 	assert_string_equal(f[10].name, "rtt_ms");
 	assert_string_equal(f[10].text, "1234.567");
 	/* Probe records add source, mx, mx_pref. */
-	r.probe = true;
-	r.mx = "mx1.example.test";
-	r.mx_pref = 10;
+	r.origin = &o;
+	o.mx = "mx1.example.test";
+	o.mx_pref = 10;
 	assert_int_equal(record_fields(&r, f), NFIELDS_MAX);
 	assert_string_equal(f[21].name, "source");
 	assert_string_equal(f[21].text, "0.0.0.0");
 	assert_string_equal(f[22].text, "mx1.example.test");
 	assert_string_equal(f[23].text, "10");
-	r.mx = NULL;
-	r.mx_pref = -1;
+	o.mx = NULL;
+	o.mx_pref = -1;
 	record_fields(&r, f);
 	assert_int_equal(f[22].kind, FK_NULL);
 	assert_int_equal(f[23].kind, FK_NULL);

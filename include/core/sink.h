@@ -1,0 +1,31 @@
+/*
+ * Where the pipeline hands its records: a small vtable, as zmap's output
+ * modules.  The pipeline calls it; report/ (and the prober's own record
+ * taker) implement it.
+ */
+#ifndef SMTPSCOPE_CORE_SINK_H
+#define SMTPSCOPE_CORE_SINK_H
+
+#include <stdio.h>
+
+#include "core/record.h"
+#include "core/stats.h"
+
+struct sink;
+
+struct sink_ops {
+	void (*record)(struct sink *s, const struct record *r);
+	/* End of input (or a SIGUSR1 snapshot when final is 0). */
+	void (*finish)(struct sink *s, const struct stats *st, int final);
+	void (*free)(struct sink *s);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	FILE *out;			/* NULL: a sink that writes nothing */
+};
+
+/* The free op of a sink that owns nothing but its own allocation. */
+void sink_free(struct sink *s);
+
+#endif
