@@ -1,21 +1,21 @@
 /*
  * smtpscope: what answered each SMTP connection attempt.
  * The commands: phase order (open, drop privileges, run) and exit
- * statuses.  Only this file and conf.c print errors and exit.
+ * statuses.  Only the command layer (this file, conf.c) prints errors
+ * and exits.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
+#include "lookups.h"
 #include "core/pipeline.h"
 #include "io/capture.h"
 #include "io/live.h"
 #include "io/loop.h"
-#include "lookups.h"
 #include "io/privs.h"
 #include "io/signals.h"
 #include "probe/prober.h"
@@ -307,8 +307,7 @@ probe_setup(struct config *cfg)
 	 * SYN-ACK is the verdict. */
 	cfg->track.greet_wait_us = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if ((pl = pipeline_new(&cfg->track, &cfg->ports)) == NULL)
-		die(EXIT_INTERNAL, "cannot allocate the attempt table");
+	pl = new_pipeline(cfg);
 	/* The records of our probes only, not the host's own mail. */
 	pipeline_set_origin_only(pl, 1);
 	return pl;
