@@ -421,13 +421,10 @@ static uint32_t
 new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
     uint32_t isn, uint32_t syns, int64_t now)
 {
-	static const struct attempt zero_attempt;
 	uint32_t i = alloc_slot(t);
 	struct attempt *a = &t->pool[i];
 
-	/* A copy, not memset(): gcc makes memset() of this size a "rep stos",
-	 * whose start-up cost is paid on every attempt. */
-	*a = zero_attempt;
+	memset(a, 0, sizeof *a);
 	a->t = *k;
 	a->isn = isn;
 	a->syns = syns;
