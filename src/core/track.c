@@ -88,7 +88,6 @@ struct tracker {
 	uint32_t free_head;
 	uint32_t seed;
 	int64_t now;			/* latest time seen; never decreases */
-	int64_t next_due;		/* no list head's deadline is earlier */
 	struct list lists[ST_NLISTS];
 	/* Attempts PENDING and GREETING per slot (wait_slot()); a counter
 	 * that reaches its maximum stays there, costing only lookups. */
@@ -132,7 +131,6 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 		t->lists[i].head = t->lists[i].tail = NIL;
 	t->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)t;
 	t->now = INT64_MIN / 2;	/* before any clamped timestamp, with room below */
-	t->next_due = INT64_MAX;
 	return t;
 }
 
@@ -216,8 +214,6 @@ set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 		list_unlink(t, i);
 	wait_count(t, a, a->state, -1);
 	wait_count(t, a, s, 1);
-	if (deadline < t->next_due)
-		t->next_due = deadline;
 	a->state = (uint8_t)s;
 	a->deadline = deadline;
 	a->next = NIL;
@@ -690,16 +686,10 @@ tracker_expire(struct tracker *t, int64_t now)
 
 	if (now > t->now)
 		t->now = now;
-	if (t->now < t->next_due)
-		return;
-	t->next_due = INT64_MAX;
-	for (s = ST_PENDING; s < ST_NLISTS; s++) {
+	for (s = ST_PENDING; s < ST_NLISTS; s++)
 		while ((i = t->lists[s].head) != NIL &&
 		    t->pool[i].deadline <= t->now)
 			expire_one(t, i);
-		if (i != NIL && t->pool[i].deadline < t->next_due)
-			t->next_due = t->pool[i].deadline;
-	}
 }
 
 int64_t
