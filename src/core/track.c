@@ -15,7 +15,6 @@
  * number: a lookup reads one or two adjacent index lines, and touches an
  * attempt only when the hash matches.
  */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,12 +41,8 @@ enum state {
 	ST_NLISTS
 };
 
-/*
- * What a lookup and a state change read comes first, in one cache line;
- * the pool is line-aligned and the size a whole number of lines.
- */
 struct attempt {
-	_Alignas(64) struct tuple t;
+	struct tuple t;
 	uint32_t hash;			/* tuple_hash(t): compared before t itself */
 	uint32_t isn;
 	uint32_t server_isn;		/* from the SYN-ACK: the greeting is at +1 */
@@ -56,7 +51,6 @@ struct attempt {
 	uint8_t reply_ttl;
 	uint8_t copy_due;		/* probe: the capture's copy of its SYN is due */
 	uint8_t soft;			/* a soft ICMP error is held while the client retries */
-	/* the second line on */
 	int64_t deadline;
 	int64_t first_syn_us, last_syn_us;	/* packet time, for the record */
 	int64_t answer_us;		/* time of the answer */
@@ -67,8 +61,6 @@ struct attempt {
 	struct addr responder;
 	struct verdict v;
 };
-_Static_assert(offsetof(struct attempt, deadline) == 64,
-    "the fields a lookup reads fill the first cache line");
 
 struct list {
 	uint32_t head, tail;
@@ -109,9 +101,7 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 		nb <<= 1;
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return NULL;
-	t->pool = aligned_alloc(64, (size_t)cfg->max_attempts * sizeof *t->pool);
-	if (t->pool != NULL)
-		memset(t->pool, 0, (size_t)cfg->max_attempts * sizeof *t->pool);
+	t->pool = calloc(cfg->max_attempts, sizeof *t->pool);
 	t->index = malloc(nb * sizeof *t->index);
 	if (t->pool == NULL || t->index == NULL) {
 		tracker_free(t);
