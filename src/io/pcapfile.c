@@ -1,15 +1,15 @@
 /*
  * Classic pcap files, read a megabyte at a time and handed over in place.
  *
- * libpcap reads each record with two fread()s into a buffer of its own; on
- * a big capture those copies were a quarter of `read`'s time (issue 7).
- * This reader takes only the common variant: version 2.4, micro- or
- * nanosecond stamps, either byte order, and a link type the decoder knows.
- * Everything else (pcapng, the 2.3 and patched formats, other link types,
- * byte-swapped cooked captures) still goes through libpcap.  The checks on each record are libpcap
- * 1.10's (sf-pcap.c), so both hand the pipeline the same packets and the
- * same errors; tests/unit/test_pcapfile.c and the differential fuzz
- * harness (tests/fuzz/fuzz_pcapfile.c) compare the two.
+ * libpcap reads each record with two fread()s into a buffer of its own:
+ * through it, `read --json` of the bench file is 1.48 times as slow.  This
+ * reader takes only the common variant: version 2.4, micro- or nanosecond
+ * stamps, either byte order, and a link type the decoder knows.  Everything
+ * else (pcapng, the 2.3 and patched formats, other link types, byte-swapped
+ * cooked captures) still goes through libpcap.  The checks on each record
+ * are libpcap 1.10's (sf-pcap.c), so both hand the pipeline the same
+ * packets and the same errors; tests/unit/test_pcapfile.c and the
+ * differential fuzz harness (tests/fuzz/fuzz_pcapfile.c) compare the two.
  */
 #include <errno.h>
 #include <stdio.h>
