@@ -17,8 +17,7 @@ load64(const uint8_t *p)
 bool
 addr_eq(const struct addr *a, const struct addr *b)
 {
-	return a->family == b->family && load64(a->b) == load64(b->b) &&
-	    load64(a->b + 8) == load64(b->b + 8);
+	return a->family == b->family && memcmp(a->b, b->b, sizeof a->b) == 0;
 }
 
 bool
