@@ -15,17 +15,6 @@
 
 #include "core/decode.h"
 
-/* pcap DLT values (pcap/dlt.h), so this file needs no libpcap headers. */
-#define DLT_NULL_	0
-#define DLT_EN10MB_	1
-#define DLT_RAW_	12	/* Linux and most systems */
-#define LINKTYPE_RAW_	101
-#define DLT_LOOP_	108
-#define DLT_SLL_	113
-#define DLT_IPV4_	228
-#define DLT_IPV6_	229
-#define DLT_SLL2_	276
-
 #define ETH_IPV4	0x0800
 #define ETH_IPV6	0x86dd
 #define MAX_VLAN_TAGS	8

@@ -23,10 +23,6 @@
 #define REC_HDRLEN	16
 #define MAX_SNAPLEN	262144u		/* libpcap's limit for our link types */
 #define BUFSIZE		(1u << 20)	/* > REC_HDRLEN + MAX_SNAPLEN */
-#define LINKTYPE_RAW	101		/* libpcap maps it to DLT_RAW */
-#define DLT_RAW_	12
-#define DLT_SLL_	113
-#define DLT_SLL2_	276
 
 struct pcapfile {
 	int fd;
@@ -98,7 +94,7 @@ pcapfile_open(int fd, const uint8_t *head, size_t n)
 		return NULL;
 	snaplen = get32(head + 16, swapped);
 	linktype = get32(head + 20, swapped) & 0x03ffffff; /* FCS bits above */
-	dlt = linktype == LINKTYPE_RAW ? DLT_RAW_ : (int)linktype;
+	dlt = linktype == LINKTYPE_RAW_ ? DLT_RAW_ : (int)linktype;
 	if (!decode_link_supported(dlt))
 		return NULL;
 	/* Swapped cooked captures: libpcap also swaps the CAN ID inside
