@@ -513,6 +513,18 @@ tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p)
 	t->pool[syn(t, now, p)].copy_due = 1;
 }
 
+/* A server's segment that answers no SYN we track (or not this one). */
+static void
+unmatched_reply(struct tracker *t, uint8_t flags)
+{
+	if (flags & TCPF_SYN)
+		t->st->unmatched_synack++;
+	else if (flags & TCPF_RST)
+		t->st->unmatched_rst++;
+	else
+		t->st->midstream++;
+}
+
 void
 tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
 {
@@ -524,12 +536,7 @@ tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
 	advance(t, now);
 	i = find_reply(t, p);
 	if (i == NIL) {
-		if (tcp->flags & TCPF_SYN)
-			t->st->unmatched_synack++;
-		else if (tcp->flags & TCPF_RST)
-			t->st->unmatched_rst++;
-		else
-			t->st->midstream++;
+		unmatched_reply(t, tcp->flags);
 		return;
 	}
 	a = &t->pool[i];
@@ -545,12 +552,8 @@ tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
 		    ((tcp->flags & TCPF_ACK) ? tcp->ack == want : tcp->seq == 0)) {
 			answer(a, now, p, verdict_reset());
 			decide(t, i, now, NULL);
-		} else if (tcp->flags & TCPF_SYN)
-			t->st->unmatched_synack++;
-		else if (tcp->flags & TCPF_RST)
-			t->st->unmatched_rst++;
-		else
-			t->st->midstream++;
+		} else
+			unmatched_reply(t, tcp->flags);
 		return;
 	}
 	if (a->state == ST_GREETING && !(tcp->flags & TCPF_SYN)) {
