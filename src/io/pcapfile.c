@@ -149,6 +149,25 @@ fill(struct pcapfile *f, size_t need, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The time stamps of the record header at h.  libpcap 1.10 reads them as
+ * signed 32-bit fields, but as unsigned ones once it has swapped their
+ * bytes.  Followed here, odd as it is: the pipeline clamps them either way.
+ */
+static void
+stamps(const struct pcapfile *f, const uint8_t *h, struct pcapfile_rec *r)
+{
+	if (f->swapped) {
+		r->sec = get32(h, 1);
+		r->usec = get32(h + 4, 1);
+	} else {
+		r->sec = (int32_t)get32(h, 0);
+		r->usec = (int32_t)get32(h + 4, 0);
+	}
+	if (f->nsec)
+		r->usec /= 1000;
+}
+
 int
 pcapfile_next(struct pcapfile *f, struct pcapfile_rec *r, char *err,
     size_t errlen)
@@ -194,18 +213,7 @@ pcapfile_next(struct pcapfile *f, struct pcapfile_rec *r, char *err,
 			return -1;
 		}
 	}
-	/* libpcap 1.10 reads the stamps as signed 32-bit fields, but as
-	 * unsigned ones once it has swapped their bytes.  Followed here, odd as
-	 * it is: the pipeline clamps them either way. */
-	if (f->swapped) {
-		r->sec = get32(h, 1);
-		r->usec = get32(h + 4, 1);
-	} else {
-		r->sec = (int32_t)get32(h, 0);
-		r->usec = (int32_t)get32(h + 4, 0);
-	}
-	if (f->nsec)
-		r->usec /= 1000;
+	stamps(f, h, r);
 	r->len = get32(h + 12, f->swapped);
 	/* Longer than the file's snapshot length: cut to it, as libpcap does. */
 	r->caplen = caplen > f->snapshot ? f->snapshot : caplen;
