@@ -57,7 +57,19 @@ struct packet {
 	} u;
 };
 
-/* Link types we decode (values of pcap_datalink()). */
+/* The link types we decode: pcap's values (pcap/dlt.h), so that neither
+ * the decoder nor our file reader needs libpcap's headers. */
+#define DLT_NULL_	0
+#define DLT_EN10MB_	1
+#define DLT_RAW_	12	/* Linux and most systems */
+#define LINKTYPE_RAW_	101	/* raw IP in files; libpcap maps it to DLT_RAW */
+#define DLT_LOOP_	108
+#define DLT_SLL_	113
+#define DLT_IPV4_	228
+#define DLT_IPV6_	229
+#define DLT_SLL2_	276
+
+/* Is dlt (a value of pcap_datalink()) one of them? */
 int decode_link_supported(int dlt);
 
 /*

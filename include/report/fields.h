@@ -7,7 +7,8 @@
 #include "core/record.h"
 
 /* FK_WORD: a string we made that needs no escaping (times, addresses,
- * class and reason names); FK_STR may need it (greetings, names). */
+ * class and reason names); FK_STR may need it (greetings, names).  Scanning
+ * the words too makes `read --json` of the bench file 1.07 times as slow. */
 enum field_kind { FK_NULL, FK_NUM, FK_STR, FK_WORD, FK_BOOL };
 
 struct field {

@@ -15,17 +15,6 @@
 
 #include "core/decode.h"
 
-/* pcap DLT values (pcap/dlt.h), so this file needs no libpcap headers. */
-#define DLT_NULL_	0
-#define DLT_EN10MB_	1
-#define DLT_RAW_	12	/* Linux and most systems */
-#define LINKTYPE_RAW_	101
-#define DLT_LOOP_	108
-#define DLT_SLL_	113
-#define DLT_IPV4_	228
-#define DLT_IPV6_	229
-#define DLT_SLL2_	276
-
 #define ETH_IPV4	0x0800
 #define ETH_IPV6	0x86dd
 #define MAX_VLAN_TAGS	8
@@ -432,14 +421,11 @@ decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
     uint32_t wirelen, struct packet *out)
 {
 	static const uint8_t none[1];
-	static const struct packet zero_packet;
 	struct cur c;
 	uint16_t etype = 0;
 	int st;
 
-	/* A copy, not memset(): gcc makes memset() of this size a "rep stos",
-	 * whose start-up cost showed on every packet. */
-	*out = zero_packet;
+	memset(out, 0, sizeof *out);
 	if (data == NULL)	/* keep NULL out of pointer arithmetic */
 		data = none, caplen = 0;
 	c.p = data;

@@ -9,6 +9,8 @@
 
 #include "core/verdict.h"
 
+#define NITEMS(a) (sizeof (a) / sizeof (a)[0])
+
 static const char *const class_names[VC_COUNT] = {
 	[VC_ACCEPTED] = "accepted",
 	[VC_REFUSED] = "refused",
@@ -24,21 +26,36 @@ vclass_name(enum vclass c)
 	return (unsigned)c < VC_COUNT ? class_names[c] : "?";
 }
 
-static struct verdict
-mk(enum vclass c, const char *reason, int err)
-{
-	struct verdict v = { c, reason, err };
-	return v;
-}
+/* The verdicts not indexed by an ICMP code (the tables below): one place
+ * for each reason, which verdict_reason_known() also reads. */
+enum {
+	V_SYN_ACK, V_CLIENT_ACK, V_RESET, V_NO_RESPONSE, V_CAPTURE_ENDED,
+	V_SUPERSEDED, V_DEST_UNREACH4, V_DEST_UNREACH6, V_TTL_EXCEEDED, V_OTHERS
+};
 
-struct verdict verdict_syn_ack(void) { return mk(VC_ACCEPTED, "syn-ack", 0); }
-/* One-sided capture: the client acknowledged a server ISN, so a SYN-ACK came. */
-struct verdict verdict_client_ack(void) { return mk(VC_ACCEPTED, "client-ack", 0); }
-struct verdict verdict_reset(void) { return mk(VC_REFUSED, "reset", ECONNREFUSED); }
-struct verdict verdict_no_response(void) { return mk(VC_DROPPED, "no-response", ETIMEDOUT); }
-struct verdict verdict_unresolved(void) { return mk(VC_UNRESOLVED, "capture-ended", 0); }
-/* A new SYN (new sequence number) on the same ports replaced it. */
-struct verdict verdict_superseded(void) { return mk(VC_UNRESOLVED, "superseded", 0); }
+static const struct verdict others[V_OTHERS] = {
+	[V_SYN_ACK] = { VC_ACCEPTED, "syn-ack", 0 },
+	/* One-sided capture: the client acknowledged a server ISN, so a
+	 * SYN-ACK came. */
+	[V_CLIENT_ACK] = { VC_ACCEPTED, "client-ack", 0 },
+	[V_RESET] = { VC_REFUSED, "reset", ECONNREFUSED },
+	[V_NO_RESPONSE] = { VC_DROPPED, "no-response", ETIMEDOUT },
+	[V_CAPTURE_ENDED] = { VC_UNRESOLVED, "capture-ended", 0 },
+	/* A new SYN (new sequence number) on the same ports replaced it. */
+	[V_SUPERSEDED] = { VC_UNRESOLVED, "superseded", 0 },
+	/* codes past the tables below */
+	[V_DEST_UNREACH4] = { VC_UNREACHABLE, "dest-unreach", EHOSTUNREACH },
+	[V_DEST_UNREACH6] = { VC_UNREACHABLE, "dest-unreach", EPROTO },
+	/* ICMP type 11, ICMPv6 type 3 */
+	[V_TTL_EXCEEDED] = { VC_UNREACHABLE, "ttl-exceeded", EHOSTUNREACH },
+};
+
+struct verdict verdict_syn_ack(void) { return others[V_SYN_ACK]; }
+struct verdict verdict_client_ack(void) { return others[V_CLIENT_ACK]; }
+struct verdict verdict_reset(void) { return others[V_RESET]; }
+struct verdict verdict_no_response(void) { return others[V_NO_RESPONSE]; }
+struct verdict verdict_unresolved(void) { return others[V_CAPTURE_ENDED]; }
+struct verdict verdict_superseded(void) { return others[V_SUPERSEDED]; }
 
 /* ICMP type 3, indexed by code. */
 static const struct verdict unreach4[16] = {
@@ -74,25 +91,17 @@ static const struct verdict unreach6[7] = {
 bool
 verdict_icmp(int family, uint8_t type, uint8_t code, struct verdict *out)
 {
-	if (family == 4 && type == 3) {
-		*out = code < 16 ? unreach4[code] :
-		    mk(VC_UNREACHABLE, "dest-unreach", EHOSTUNREACH);
-		return true;
-	}
-	if (family == 4 && type == 11) {
-		*out = mk(VC_UNREACHABLE, "ttl-exceeded", EHOSTUNREACH);
-		return true;
-	}
-	if (family == 6 && type == 1) {
-		*out = code < 7 ? unreach6[code] :
-		    mk(VC_UNREACHABLE, "dest-unreach", EPROTO);
-		return true;
-	}
-	if (family == 6 && type == 3) {
-		*out = mk(VC_UNREACHABLE, "ttl-exceeded", EHOSTUNREACH);
-		return true;
-	}
-	return false;
+	if (family == 4 && type == 3)
+		*out = code < NITEMS(unreach4) ? unreach4[code] :
+		    others[V_DEST_UNREACH4];
+	else if (family == 6 && type == 1)
+		*out = code < NITEMS(unreach6) ? unreach6[code] :
+		    others[V_DEST_UNREACH6];
+	else if ((family == 4 && type == 11) || (family == 6 && type == 3))
+		*out = others[V_TTL_EXCEEDED];
+	else
+		return false;
+	return true;
 }
 
 const char *
@@ -136,27 +145,22 @@ vclass_from_name(const char *name)
 	return -1;
 }
 
-/* Every reason the taxonomy gives, with its class: the tables above and
- * the verdicts made outside them. */
+/* Does table t of n verdicts give reason with class c? */
+static bool
+in_table(const struct verdict *t, size_t n, enum vclass c, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].cls == c && strcmp(t[i].reason, reason) == 0)
+			return true;
+	return false;
+}
+
 bool
 verdict_reason_known(enum vclass c, const char *reason)
 {
-	static const struct verdict others[] = {
-		{ VC_ACCEPTED, "syn-ack", 0 }, { VC_ACCEPTED, "client-ack", 0 },
-		{ VC_REFUSED, "reset", 0 }, { VC_DROPPED, "no-response", 0 },
-		{ VC_UNRESOLVED, "capture-ended", 0 }, { VC_UNRESOLVED, "superseded", 0 },
-		{ VC_UNREACHABLE, "dest-unreach", 0 }, { VC_UNREACHABLE, "ttl-exceeded", 0 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof others / sizeof others[0]; i++)
-		if (others[i].cls == c && strcmp(others[i].reason, reason) == 0)
-			return true;
-	for (i = 0; i < 16; i++)
-		if (unreach4[i].cls == c && strcmp(unreach4[i].reason, reason) == 0)
-			return true;
-	for (i = 0; i < 7; i++)
-		if (unreach6[i].cls == c && strcmp(unreach6[i].reason, reason) == 0)
-			return true;
-	return false;
+	return in_table(others, NITEMS(others), c, reason) ||
+	    in_table(unreach4, NITEMS(unreach4), c, reason) ||
+	    in_table(unreach6, NITEMS(unreach6), c, reason);
 }

@@ -94,17 +94,48 @@ unsupported(int dlt, char *err, size_t errlen)
 	    name ? name : "unknown", dlt);
 }
 
+/* libpcap reads a file that is not ours: first the header bytes in r,
+ * then the rest of r's descriptor.  Takes over r and its descriptor;
+ * returns the handle, or NULL with err set. */
+static pcap_t *
+open_libpcap(struct replay *r, const char *path, char *err, size_t errlen)
+{
+	static const cookie_io_functions_t io = { replay_read, NULL, NULL,
+	    replay_close };
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+	FILE *fp;
+
+	if ((fp = fopencookie(r, "rb", io)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		replay_close(r);
+		return NULL;
+	}
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	ebuf[0] = '\0';
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (p == NULL) {
+		fclose(fp);	/* and the descriptor, through replay_close() */
+		open_error(path, ebuf, err, errlen);
+		return NULL;
+	}
+	if (!decode_link_supported(pcap_datalink(p))) {
+		unsupported(pcap_datalink(p), err, errlen);
+		pcap_close(p);
+		return NULL;
+	}
+	return p;
+}
+
 /* Takes over fd (path names it in messages; "-" is standard input). */
 static int
 open_fd(int fd, const char *path, struct capture **out, char *err,
     size_t errlen)
 {
-	static const cookie_io_functions_t io = { replay_read, NULL, NULL,
-	    replay_close };
 	char ebuf[PCAP_ERRBUF_SIZE];
 	struct capture *c;
 	struct replay *r;
-	FILE *fp;
 	long n;
 
 	*out = NULL;
@@ -130,23 +161,8 @@ open_fd(int fd, const char *path, struct capture **out, char *err,
 		snprintf(err, errlen, "out of memory");
 		goto fail_both;
 	}
-	if ((fp = fopencookie(r, "rb", io)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail_both;
-	}
-	setvbuf(fp, NULL, _IOFBF, 1 << 20);
-	ebuf[0] = '\0';
-	c->pcap = pcap_fopen_offline_with_tstamp_precision(fp,
-	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
-	if (c->pcap == NULL) {
-		fclose(fp);	/* and fd, through replay_close() */
-		open_error(path, ebuf, err, errlen);
+	if ((c->pcap = open_libpcap(r, path, err, errlen)) == NULL) {
 		free(c);
-		return CAPTURE_OPEN_ERROR;
-	}
-	if (!decode_link_supported(pcap_datalink(c->pcap))) {
-		unsupported(pcap_datalink(c->pcap), err, errlen);
-		capture_close(c);
 		return CAPTURE_OPEN_ERROR;
 	}
 	*out = c;

@@ -22,7 +22,6 @@ struct agg_row {
 struct agg {
 	struct agg_row slot[AGG_SLOTS];
 	struct agg_row other;
-	struct agg_row *last;		/* the row found last */
 	uint32_t rows;
 };
 
@@ -38,16 +37,13 @@ agg_get(struct agg *g, const struct addr *a, uint16_t port)
 	struct tuple k;
 	uint32_t h;
 
-	/* Consecutive records often share their server or client. */
-	if (g->last != NULL && g->last->port == port && addr_eq(&g->last->a, a))
-		return g->last;
 	k.client = *a;
 	k.server = *a;
 	k.client_port = k.server_port = port;
 	h = tuple_hash(&k, 0) & (AGG_SLOTS - 1);
 	while (g->slot[h].used) {
 		if (g->slot[h].port == port && addr_eq(&g->slot[h].a, a))
-			return g->last = &g->slot[h];
+			return &g->slot[h];
 		h = (h + 1) & (AGG_SLOTS - 1);
 	}
 	if (g->rows >= AGG_MAX)
@@ -56,7 +52,7 @@ agg_get(struct agg *g, const struct addr *a, uint16_t port)
 	g->slot[h].used = 1;
 	g->slot[h].a = *a;
 	g->slot[h].port = port;
-	return g->last = &g->slot[h];
+	return &g->slot[h];
 }
 
 static void

@@ -6,19 +6,12 @@
 
 #include "util/timefmt.h"
 
-/* Two digits of v at p. */
-static char *
-put2(char *p, int v)
-{
-	*p++ = (char)('0' + v / 10 % 10);
-	*p++ = (char)('0' + v % 10);
-	return p;
-}
-
 /*
- * "YYYY-MM-DDTHH:MM:SS" for sec, made once per second: a busy capture's
- * records share their seconds.  A record carries two stamps (first SYN,
- * verdict) up to the timeout apart, so a few seconds are kept, by slot.
+ * "YYYY-MM-DDTHH:MM:SS" for sec, kept by slot: the text depends on sec
+ * alone, and a busy capture's records share their seconds.  A record
+ * carries two stamps (first SYN, verdict) up to the timeout apart, hence a
+ * few slots.  gmtime_r and snprintf for every stamp make `read --json` of
+ * the bench file 1.22 times as slow.
  */
 #define TIME_SLOTS 8
 struct sec_text {
@@ -34,40 +27,19 @@ sec_text(int64_t sec)
 	struct sec_text *c = &cache[(uint64_t)sec % TIME_SLOTS];
 	time_t t = (time_t)sec;
 	struct tm tm;
-	char *p;
+	int n;
 
 	if (c->len != 0 && c->sec == sec)
 		return c;
 	if (gmtime_r(&t, &tm) == NULL)
 		return NULL;
-	p = c->text;
-	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
-		/* a stamp clamped far into the future, say: as many digits as
-		 * the year needs, as before the cache */
-		int n = snprintf(p, sizeof c->text, "%04d-%02d-%02dT%02d:%02d:%02d",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec);
-
-		if (n < 0 || (size_t)n >= sizeof c->text)
-			return NULL;
-		c->sec = sec;
-		c->len = (size_t)n;
-		return c;
-	}
-	p = put2(p, (tm.tm_year + 1900) / 100);
-	p = put2(p, (tm.tm_year + 1900) % 100);
-	*p++ = '-';
-	p = put2(p, tm.tm_mon + 1);
-	*p++ = '-';
-	p = put2(p, tm.tm_mday);
-	*p++ = 'T';
-	p = put2(p, tm.tm_hour);
-	*p++ = ':';
-	p = put2(p, tm.tm_min);
-	*p++ = ':';
-	p = put2(p, tm.tm_sec);
+	n = snprintf(c->text, sizeof c->text, "%04d-%02d-%02dT%02d:%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+	if (n < 0 || (size_t)n >= sizeof c->text)
+		return NULL;
 	c->sec = sec;
-	c->len = (size_t)(p - c->text);
+	c->len = (size_t)n;
 	return c;
 }
 
@@ -86,6 +58,7 @@ fmt_time(char *buf, size_t len, int64_t us)
 		snprintf(buf, len, "@%" PRId64, us);
 		return;
 	}
+	/* The microseconds by hand: through snprintf, 1.08 times as slow. */
 	memcpy(buf, c->text, c->len);
 	buf += c->len;
 	buf[0] = '.';

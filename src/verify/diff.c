@@ -65,8 +65,32 @@ by_key(const void *x, const void *y)
 	return strcmp(a->key, b->key);
 }
 
-/* Sorts by key (stable order of verdicts kept by the index tie-break not
- * being needed: equal keys are merged in file order below). */
+/* The key and verdict of a parsed line: 1, or 0 for verify's line of an
+ * expectation with no probe (no record), or -1 when it is not a record. */
+static int
+entry_of(const struct jsonl_field *f, int n, char *key, size_t keylen,
+    char *verdict, size_t verdictlen)
+{
+	const char *src, *srv, *port, *cls, *reason, *fam;
+
+	src = jsonl_get(f, n, "source");
+	if (src == NULL)
+		src = jsonl_get(f, n, "client");
+	srv = jsonl_get(f, n, "server");
+	port = jsonl_get(f, n, "server_port");
+	cls = jsonl_get(f, n, "class");
+	reason = jsonl_get(f, n, "reason");
+	fam = jsonl_get(f, n, "family");
+	if (src == NULL || srv == NULL || port == NULL || cls == NULL ||
+	    reason == NULL)
+		return jsonl_get(f, n, "expect_line") != NULL ? 0 : -1;
+	snprintf(key, keylen, fam && strcmp(fam, "6") == 0 ?
+	    "%s -> [%s]:%s" : "%s -> %s:%s", src, srv, port);
+	snprintf(verdict, verdictlen, "%s/%s", cls, reason);
+	return 1;
+}
+
+/* The records of path, in file order. */
 static int
 load(const char *path, struct table *t, char *err, size_t errlen)
 {
@@ -81,8 +105,6 @@ load(const char *path, struct table *t, char *err, size_t errlen)
 		return -1;
 	}
 	while (fgets(line, sizeof line, fp) != NULL) {
-		const char *src, *srv, *port, *cls, *reason, *fam;
-
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(fp)) {
 			snprintf(err, errlen, "%s:%d:1: line too long", path, lineno);
@@ -94,27 +116,15 @@ load(const char *path, struct table *t, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%d:%d: %s", path, lineno, col, why);
 			goto fail;
 		}
-		src = jsonl_get(f, n, "source");
-		if (src == NULL)
-			src = jsonl_get(f, n, "client");
-		srv = jsonl_get(f, n, "server");
-		port = jsonl_get(f, n, "server_port");
-		cls = jsonl_get(f, n, "class");
-		reason = jsonl_get(f, n, "reason");
-		fam = jsonl_get(f, n, "family");
-		if (src == NULL || srv == NULL || port == NULL || cls == NULL ||
-		    reason == NULL) {
-			/* verify's line for an expectation with no probe */
-			if (jsonl_get(f, n, "expect_line") != NULL)
-				continue;
+		switch (entry_of(f, n, key, sizeof key, verdict, sizeof verdict)) {
+		case 0:
+			continue;
+		case -1:
 			snprintf(err, errlen, "%s:%d:1: not a smtpscope record (needs "
 			    "client or source, server, server_port, class, reason)",
 			    path, lineno);
 			goto fail;
 		}
-		snprintf(key, sizeof key, fam && strcmp(fam, "6") == 0 ?
-		    "%s -> [%s]:%s" : "%s -> %s:%s", src, srv, port);
-		snprintf(verdict, sizeof verdict, "%s/%s", cls, reason);
 		if (t->n == DIFF_MAX_RECORDS) {
 			snprintf(err, errlen, "%s: more than %d records", path,
 			    DIFF_MAX_RECORDS);
@@ -136,8 +146,6 @@ fail:
 	return -1;
 }
 
-/* Equal keys become one entry whose verdicts are the distinct ones, in the
- * order the file gave them. */
 /* Is v one of the ", "-separated items of list? */
 static int
 has_item(const char *list, const char *v)
@@ -154,6 +162,8 @@ has_item(const char *list, const char *v)
 	return 0;
 }
 
+/* Equal keys (adjacent once sorted) become one entry whose verdicts are
+ * the distinct ones, in the order the file gave them. */
 static int
 collapse(struct table *t)
 {

@@ -114,69 +114,81 @@ unprobed_target(const struct verify_sink *v, int i)
 	return NULL;
 }
 
+/* verify --json's line for a target that gave no probe. */
+static void
+json_unprobed(FILE *out, const struct expectation *e, const char *missing)
+{
+	char msg[400];
+
+	snprintf(msg, sizeof msg, "%s was not probed: no address of the "
+	    "right family", missing);
+	fputs("{\"expect_line\":", out);
+	fprintf(out, "%d,\"expect\":", e->line);
+	json_put_string(out, e->text);
+	fputs(",\"pass\":false,\"why\":", out);
+	json_put_string(out, msg);
+	fputs("}\n", out);
+}
+
+/* Expectation i: PASS or FAIL, then a line for each of its probes. */
+static void
+report_expectation(struct verify_sink *v, int i)
+{
+	const struct expectation *e = &v->f->e[i];
+	FILE *out = v->base.out;
+	const char *missing;
+	char why[160];
+	int bad = 0, ok;
+	size_t k;
+
+	/* Judged once to print PASS/FAIL first, again beside each probe
+	 * below (a pure check, on a handful of records). */
+	for (k = 0; k < v->n; k++)
+		if (v->recs[k].origin->spec == i)
+			bad += !expect_met(e, &v->recs[k], why, sizeof why);
+	/* Every target must have been probed: a name that did not resolve
+	 * fails the line even when its other targets passed. */
+	missing = unprobed_target(v, i);
+	if (missing != NULL || bad)
+		v->failed++;
+	else
+		v->passed++;
+	if (!v->json) {
+		fprintf(out, "%s %s:%d: %s\n", missing || bad ? "FAIL" : "PASS",
+		    v->path, e->line, e->text);
+		if (missing)
+			fprintf(out, "  FAIL %s was not probed: no address of the "
+			    "right family (see the dns: lines)\n", missing);
+	} else if (missing)
+		json_unprobed(out, e, missing);
+	for (k = 0; k < v->n; k++) {
+		const struct record *r = &v->recs[k];
+
+		if (r->origin->spec != i)
+			continue;
+		ok = expect_met(e, r, why, sizeof why);
+		if (v->json)
+			json_probe(out, e, r, ok, why);
+		else
+			text_probe(out, r, ok, why);
+	}
+}
+
 static void
 verify_finish(struct sink *s, const struct stats *st, int final)
 {
 	struct verify_sink *v = (struct verify_sink *)s;
-	FILE *out = s->out;
-	char why[160];
 	int i;
-	size_t k;
 
 	(void)st;
 	if (!final)
 		return;
-	for (i = 0; i < v->f->n; i++) {
-		const struct expectation *e = &v->f->e[i];
-		const char *missing;
-		int bad = 0;
-
-		/* Judged once to print PASS/FAIL first, again beside each probe
-		 * below (a pure check, on a handful of records). */
-		for (k = 0; k < v->n; k++)
-			if (v->recs[k].origin->spec == i)
-				bad += !expect_met(e, &v->recs[k], why, sizeof why);
-		/* Every target must have been probed: a name that did not resolve
-		 * fails the line even when its other targets passed. */
-		missing = unprobed_target(v, i);
-		if (missing != NULL || bad)
-			v->failed++;
-		else
-			v->passed++;
-		if (!v->json) {
-			fprintf(out, "%s %s:%d: %s\n", missing || bad ? "FAIL" : "PASS",
-			    v->path, e->line, e->text);
-			if (missing)
-				fprintf(out, "  FAIL %s was not probed: no address of the "
-				    "right family (see the dns: lines)\n", missing);
-		} else if (missing) {
-			char msg[400];
-
-			snprintf(msg, sizeof msg, "%s was not probed: no address of the "
-			    "right family", missing);
-			fputs("{\"expect_line\":", out);
-			fprintf(out, "%d,\"expect\":", e->line);
-			json_put_string(out, e->text);
-			fputs(",\"pass\":false,\"why\":", out);
-			json_put_string(out, msg);
-			fputs("}\n", out);
-		}
-		for (k = 0; k < v->n; k++) {
-			const struct record *r = &v->recs[k];
-			int ok;
-
-			if (r->origin->spec != i)
-				continue;
-			ok = expect_met(e, r, why, sizeof why);
-			if (v->json)
-				json_probe(out, e, r, ok, why);
-			else
-				text_probe(out, r, ok, why);
-		}
-	}
+	for (i = 0; i < v->f->n; i++)
+		report_expectation(v, i);
 	if (!v->json)
-		fprintf(out, "verify: %d passed, %d failed\n", v->passed, v->failed);
-	fflush(out);
+		fprintf(s->out, "verify: %d passed, %d failed\n", v->passed,
+		    v->failed);
+	fflush(s->out);
 }
 
 static void
