@@ -79,7 +79,8 @@ struct tracker {
 		uint32_t i;		/* the attempt; NIL: empty */
 	} *index;			/* linear probing, at most half full */
 	uint32_t mask;
-	uint32_t free_head;
+	uint32_t free_head;		/* released slots */
+	uint32_t fresh;			/* slots from here on were never used */
 	uint32_t seed;
 	int64_t now;			/* latest time seen; never decreases */
 	struct list lists[ST_NLISTS];
@@ -116,9 +117,10 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 	t->mask = nb - 1;
 	for (i = 0; i < nb; i++)
 		t->index[i].i = NIL;
-	for (i = 0; i < cfg->max_attempts; i++)
-		t->pool[i].free_next = i + 1 < cfg->max_attempts ? i + 1 : NIL;
-	t->free_head = 0;
+	/* Slots are handed out in order before any is reused, so a short
+	 * capture touches only the pages of the pool it uses. */
+	t->free_head = NIL;
+	t->fresh = 0;
 	for (i = 0; i < ST_NLISTS; i++)
 		t->lists[i].head = t->lists[i].tail = NIL;
 	t->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)t;
@@ -364,6 +366,8 @@ alloc_slot(struct tracker *t)
 {
 	uint32_t i;
 
+	if (t->free_head == NIL && t->fresh < t->cfg.max_attempts)
+		return t->fresh++;
 	if (t->free_head == NIL) {
 		if ((i = t->lists[ST_DONE].head) == NIL) {
 			if ((i = t->lists[ST_GREETING].head) != NIL)
