@@ -2,23 +2,21 @@
 # Functions in src/ longer than LIMIT lines, counted from the line that is
 # exactly "{" to the line that is exactly "}" (both included): the BSD layout
 # of the code, type and name on lines of their own, braces in column 0.
-#   tests/check-length.sh [--strict] [TREE]
-# Without --strict the long functions are reported as information
-# ("long functions: N") and the suite does not fail; with it each is a
-# failure.  An exception needs a line in the list below with its reason.
+#   tests/check-length.sh [TREE]
+# Each function over the limit is a failure, unless the list below names it
+# with the reason it reads better whole.
 set -u
 limit=60
-strict=0
-if [ "${1:-}" = --strict ]; then strict=1; shift; fi
 top=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$top" || exit 2
 
 # file:function  one-line reason it may stay longer than the limit
 exceptions='
+src/verify/jsonl.c:jsonl_parse  one straight scan of a line; its two error exits report different columns, which pieces would have to pass around
 '
 
 find src -type f -name '*.c' | LC_ALL=C sort | xargs awk -v limit="$limit" \
-    -v strict="$strict" -v exceptions="$exceptions" '
+    -v exceptions="$exceptions" '
 BEGIN {
 	n = split(exceptions, line, "\n")
 	for (i = 1; i <= n; i++)
@@ -46,11 +44,6 @@ FNR == 1 { name = ""; start = 0 }
 	    at == "" ? "?" : at, len, limit
 }
 END {
-	if (strict) {
-		printf "length: %d passed, %d failed\n", pass, long
-		exit long > 0
-	}
-	printf "long functions: %d\n", long
-	printf "length: %d passed, 0 failed (%d over %d lines reported, not failing yet)\n", \
-	    pass, long, limit
+	printf "length: %d passed, %d failed\n", pass, long
+	exit long > 0
 }'
