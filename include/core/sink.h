@@ -25,7 +25,11 @@ struct sink {
 	FILE *out;			/* NULL: a sink that writes nothing */
 };
 
+/* A sink that is nothing but the struct: NULL when out of memory. */
+struct sink *sink_new(const struct sink_ops *ops, FILE *out);
 /* The free op of a sink that owns nothing but its own allocation. */
 void sink_free(struct sink *s);
+/* The finish op of a sink with nothing to add at the end: flushes. */
+void sink_flush(struct sink *s, const struct stats *st, int final);
 
 #endif

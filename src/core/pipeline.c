@@ -197,10 +197,31 @@ pipeline_snapshot(struct pipeline *pl)
 	finish_sinks(pl, 0);
 }
 
+struct sink *
+sink_new(const struct sink_ops *ops, FILE *out)
+{
+	struct sink *s = calloc(1, sizeof *s);
+
+	if (s != NULL) {
+		s->ops = ops;
+		s->out = out;
+	}
+	return s;
+}
+
 void
 sink_free(struct sink *s)
 {
 	free(s);
+}
+
+void
+sink_flush(struct sink *s, const struct stats *st, int final)
+{
+	(void)st;
+	(void)final;
+	if (s->out != NULL)
+		fflush(s->out);
 }
 
 void

@@ -132,24 +132,10 @@ json_record(struct sink *s, const struct record *r)
 	json_write_record(s->out, r, NULL, 0);
 }
 
-static void
-json_finish(struct sink *s, const struct stats *st, int final)
-{
-	(void)st;
-	(void)final;
-	fflush(s->out);
-}
-
-static const struct sink_ops json_ops = { json_record, json_finish, sink_free };
+static const struct sink_ops json_ops = { json_record, sink_flush, sink_free };
 
 struct sink *
 sink_json_new(FILE *out)
 {
-	struct sink *s = calloc(1, sizeof *s);
-
-	if (s != NULL) {
-		s->ops = &json_ops;
-		s->out = out;
-	}
-	return s;
+	return sink_new(&json_ops, out);
 }

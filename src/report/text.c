@@ -58,24 +58,10 @@ text_record(struct sink *s, const struct record *r)
 	putc('\n', out);
 }
 
-static void
-text_finish(struct sink *s, const struct stats *st, int final)
-{
-	(void)st;
-	(void)final;
-	fflush(s->out);
-}
-
-static const struct sink_ops text_ops = { text_record, text_finish, sink_free };
+static const struct sink_ops text_ops = { text_record, sink_flush, sink_free };
 
 struct sink *
 sink_text_new(FILE *out)
 {
-	struct sink *s = calloc(1, sizeof *s);
-
-	if (s != NULL) {
-		s->ops = &text_ops;
-		s->out = out;
-	}
-	return s;
+	return sink_new(&text_ops, out);
 }
