@@ -443,26 +443,54 @@ struct ptr_job {
 	struct ptr_result *p;
 };
 
+/* The answer to a PTR query.  Asked with ares_query, not
+ * ares_gethostbyaddr: the latter ends with "not found" (NXDOMAIN) also when
+ * the server could not be reached. */
 static void
-on_ptr(void *arg, int status, int timeouts, struct hostent *he)
+on_ptr(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct ptr_job *j = arg;
+	const struct addr *a = &j->p->a;
+	struct hostent *he = NULL;
 
+	(void)timeouts;
 	query_done(j->r);
+	if (status == ARES_SUCCESS)
+		status = ares_parse_ptr_reply(abuf, alen, a->b, a->family == 6 ? 16 : 4,
+		    a->family == 6 ? AF_INET6 : AF_INET, &he);
 	if (status == ARES_SUCCESS && he != NULL && he->h_name != NULL)
 		snprintf(j->p->name, sizeof j->p->name, "%s", he->h_name);
 	else
-		/* c-ares ends a PTR lookup whose queries all timed out as
-		 * "not found": say timeout, not NXDOMAIN. */
 		snprintf(j->p->status, sizeof j->p->status, "%s",
-		    status == ARES_ENOTFOUND && timeouts > 0 ? "timeout" :
-		    status_name(status));
+		    status_name(status == ARES_SUCCESS ? ARES_EBADRESP : status));
+	if (he != NULL)
+		ares_free_hostent(he);
 	free(j);
+}
+
+/* The reversed octets (IPv4) or nibbles (IPv6) of a, then zone. */
+static void
+reverse_name(const struct addr *a, const char *zone, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char rev[80], *p = rev;
+	int i;
+
+	if (a->family == 4)
+		p += sprintf(p, "%u.%u.%u.%u.", a->b[3], a->b[2], a->b[1], a->b[0]);
+	else
+		for (i = 15; i >= 0; i--) {
+			*p++ = hex[a->b[i] & 15], *p++ = '.';
+			*p++ = hex[a->b[i] >> 4], *p++ = '.';
+		}
+	*p = '\0';
+	snprintf(out, len, "%s%s", rev, zone);
 }
 
 void
 resolver_add_ptr(struct resolver *r, const struct addr *a)
 {
+	char name[RESOLVE_NAME_MAX];
 	struct ptr_job *j;
 	size_t i;
 
@@ -475,9 +503,10 @@ resolver_add_ptr(struct resolver *r, const struct addr *a)
 	j->p = &r->ptrs[r->nptrs++];
 	memset(j->p, 0, sizeof *j->p);
 	j->p->a = *a;
+	reverse_name(a, a->family == 6 ? "ip6.arpa" : "in-addr.arpa", name,
+	    sizeof name);
 	r->pending++;
-	ares_gethostbyaddr(r->ch, a->b, a->family == 6 ? 16 : 4,
-	    a->family == 6 ? AF_INET6 : AF_INET, on_ptr, j);
+	ares_query(r->ch, name, ns_c_in, ns_t_ptr, on_ptr, j);
 	arm(r);
 }
 
@@ -541,10 +570,7 @@ on_dnsbl_a(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 void
 resolver_add_dnsbl(struct resolver *r, const struct addr *a, const char *zone)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct bl_job *j;
-	char *p;
-	int i;
 
 	if (r->ndnsbls == MAX_DNSBLS || (j = calloc(1, sizeof *j)) == NULL)
 		return;
@@ -554,15 +580,7 @@ resolver_add_dnsbl(struct resolver *r, const struct addr *a, const char *zone)
 	j->d->a = *a;
 	j->d->listed = -1;
 	snprintf(j->d->zone, sizeof j->d->zone, "%s", zone);
-	p = j->name;
-	if (a->family == 4)
-		p += sprintf(p, "%u.%u.%u.%u.", a->b[3], a->b[2], a->b[1], a->b[0]);
-	else
-		for (i = 15; i >= 0; i--) {
-			*p++ = hex[a->b[i] & 15], *p++ = '.';
-			*p++ = hex[a->b[i] >> 4], *p++ = '.';
-		}
-	snprintf(p, sizeof j->name - (size_t)(p - j->name), "%s", zone);
+	reverse_name(a, zone, j->name, sizeof j->name);
 	r->pending++;
 	ares_query(r->ch, j->name, ns_c_in, ns_t_a, on_dnsbl_a, j);
 	arm(r);

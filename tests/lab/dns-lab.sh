@@ -17,6 +17,10 @@ check() {	# check NAME PATTERN — PATTERN (fixed string) must be in $out
 	if printf '%s\n' "$out" | grep -qF -- "$2"; then pass=$((pass+1)); echo "ok   $1"
 	else fail=$((fail+1)); echo "FAIL $1: no '$2' in:"; printf '%s\n' "$out" | sed 's/^/      /'; fi
 }
+check_not() {	# check_not NAME PATTERN — PATTERN (fixed string) must not be in $out
+	if ! printf '%s\n' "$out" | grep -qF -- "$2"; then pass=$((pass+1)); echo "ok   $1"
+	else fail=$((fail+1)); echo "FAIL $1: '$2' in:"; printf '%s\n' "$out" | sed 's/^/      /'; fi
+}
 
 cli=$(lab_nsname cli) dns=$(lab_nsname dns)
 lab_ns_add "$cli" 0
@@ -58,6 +62,16 @@ check "records unchanged by DNS failure" 'refused/reset'
 out=$(lab_exec "$cli" timeout 40 "$prog" read -r --dns-server 198.51.100.53 \
 	"$top/pcaps/lab/demo.pcap" 2>&1)
 check "PTR failure is said" '203.0.113.26 (no name: NXDOMAIN)'
+# A name server that cannot be reached is a failed lookup, never "no PTR":
+# a closed port answers with ICMP port unreachable, an absent host not at all.
+out=$(lab_exec "$cli" timeout 40 "$prog" read -r --dns-server 198.51.100.53:5399 \
+	"$top/pcaps/lab/demo.pcap" 2>&1)
+check "PTR: unreachable server said" '203.0.113.26 (no name: server unreachable)'
+check_not "PTR: unreachable server is not NXDOMAIN" 'NXDOMAIN'
+out=$(lab_exec "$cli" timeout 40 "$prog" read -r --dns-server 198.51.100.99 \
+	"$top/pcaps/lab/demo.pcap" 2>&1)
+check "PTR: silent server said" '203.0.113.26 (no name: timeout)'
+check_not "PTR: silent server is not NXDOMAIN" 'NXDOMAIN'
 
 # One MX of a domain refusing while the other accepts: probe --scope knows
 # the MX names, so it can say which MX host is down.
