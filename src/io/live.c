@@ -285,10 +285,11 @@ live_open(const struct live_config *cfg, struct pipeline *pl, char *err,
 	l->pl = pl;
 	l->fd_id = l->prep_id = l->tick_id = l->end_id = -1;
 	l->sig_id[0] = l->sig_id[1] = l->sig_id[2] = -1;
-	if (ifname == NULL && (ifname = default_interface(l->ifname,
-	    sizeof l->ifname, err, errlen)) == NULL)
-		goto fail;
-	snprintf(l->ifname, sizeof l->ifname, "%s", ifname);
+	if (ifname == NULL) {
+		if (default_interface(l->ifname, sizeof l->ifname, err, errlen) == NULL)
+			goto fail;
+	} else
+		snprintf(l->ifname, sizeof l->ifname, "%s", ifname);
 	/* Everything privileged is opened here, before root is dropped. */
 	if (open_handle(cfg, l->ifname, l, err, errlen) != 0 ||
 	    set_filter(cfg, l, err, errlen) != 0)
