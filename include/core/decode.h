@@ -10,7 +10,8 @@
 
 #include "util/addr.h"
 
-/* Outcome of decoding one frame.  Each has its own counter in the summary. */
+/* Outcome of decoding one frame.  Each has its own counter in the summary
+ * (struct stats, named there). */
 enum decode_status {
 	DEC_TCP = 0,		/* a TCP segment: see pkt.tcp */
 	DEC_ICMP_ERROR,		/* an ICMP/ICMPv6 error quoting TCP: see pkt.icmp */
@@ -79,7 +80,5 @@ int decode_link_supported(int dlt);
  */
 enum decode_status decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
     uint32_t wirelen, struct packet *out);
-
-const char *decode_status_name(enum decode_status s);
 
 #endif

@@ -443,21 +443,3 @@ decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 		return ipv6(&c, out);
 	return DEC_NOT_IP;
 }
-
-const char *
-decode_status_name(enum decode_status s)
-{
-	static const char *const names[DEC_STATUS_COUNT] = {
-		[DEC_TCP] = "tcp",
-		[DEC_ICMP_ERROR] = "icmp-error",
-		[DEC_NOT_IP] = "not-ip",
-		[DEC_OTHER_PROTO] = "other-proto",
-		[DEC_FRAGMENT] = "fragment",
-		[DEC_TRUNCATED] = "truncated",
-		[DEC_MALFORMED] = "malformed",
-	};
-
-	if ((unsigned)s >= DEC_STATUS_COUNT)
-		return "unknown";
-	return names[s];
-}

@@ -1293,20 +1293,6 @@ test_icmp6_not_ours(void **state)
 
 /* ---- everything else ---- */
 
-static void
-test_status_names(void **state)
-{
-	(void)state;
-	assert_string_equal(decode_status_name(DEC_TCP), "tcp");
-	assert_string_equal(decode_status_name(DEC_ICMP_ERROR), "icmp-error");
-	assert_string_equal(decode_status_name(DEC_NOT_IP), "not-ip");
-	assert_string_equal(decode_status_name(DEC_OTHER_PROTO), "other-proto");
-	assert_string_equal(decode_status_name(DEC_FRAGMENT), "fragment");
-	assert_string_equal(decode_status_name(DEC_TRUNCATED), "truncated");
-	assert_string_equal(decode_status_name(DEC_MALFORMED), "malformed");
-	assert_non_null(decode_status_name(DEC_STATUS_COUNT));
-}
-
 /*
  * Every prefix of a set of frames, with and without a snap length, then
  * random corruptions: no read outside the copy (ASan), a valid status, and
@@ -1410,7 +1396,6 @@ main(void)
 		cmocka_unit_test(test_icmp6_quotes),
 		cmocka_unit_test(test_icmp6_quote_ext_headers),
 		cmocka_unit_test(test_icmp6_not_ours),
-		cmocka_unit_test(test_status_names),
 		cmocka_unit_test(test_prefixes_and_noise),
 	};
 
