@@ -36,6 +36,9 @@ struct record {
 	char greeting[GREETING_MAX + 1];
 	/* the probe this attempt is; NULL: captured traffic */
 	const struct origin *origin;
+	/* the sensor that saw it (smtpscope scope: from its JSON); NULL:
+	 * this one, named by --sensor */
+	const char *sensor;
 };
 
 static inline bool record_responder_is_server(const struct record *r)

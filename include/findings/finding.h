@@ -1,0 +1,108 @@
+/*
+ * A finding as the outputs render it, whichever engine made it: the
+ * whole-run aggregation (findings/scope.h, --scope) or the windowed
+ * stream (findings/stream.h, --findings).  Plain data; text, JSON and
+ * HTML render the same struct.
+ */
+#ifndef SMTPSCOPE_FINDINGS_FINDING_H
+#define SMTPSCOPE_FINDINGS_FINDING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/verdict.h"
+#include "util/addr.h"
+
+enum finding_kind {
+	FK_LOCAL_BLOCK,		/* failures answered by the sender or its first hop */
+	FK_MIDDLEBOX,		/* failures answered by a router further on */
+	FK_FORGED_RESET,	/* RSTs in the server's name from another distance */
+	FK_SOURCE_BLOCK,	/* some sources failing while others are accepted */
+	FK_RATE_LIMIT,		/* a source accepted, then failing */
+	FK_ALL_FAILED,		/* failing from every source, none accepted */
+	FK_MX_DOWN,		/* failing while another MX of the domain accepts */
+	FK_NO_FAILURE,
+	FK_COUNT
+};
+
+enum finding_state {
+	FS_STARTED,		/* the stream: first supported */
+	FS_CHANGED,		/* sources, reason or responder changed */
+	FS_ENDED,		/* no longer supported (see enum finding_end) */
+	FS_FINAL,		/* --scope: over the whole run, at its end */
+};
+
+enum finding_end {
+	FE_NONE,		/* not ended */
+	FE_ACCEPTED,		/* the sources concerned are accepted again */
+	FE_QUIET,		/* a window passed with no failure it rests on */
+	FE_EVICTED,		/* the destination's state was evicted (budget) */
+	FE_CHANGED_KIND,	/* the same failures now support another finding */
+};
+
+/* Sources listed in a finding; the counts give them all. */
+#define FINDING_MAX_LISTED 16
+
+struct finding_source {
+	struct addr a;
+	const char *sensor;	/* the sensor that saw it; NULL: this one */
+};
+
+struct finding {
+	enum finding_kind kind;
+	enum finding_state state;
+	enum finding_end end;
+	int64_t ts;			/* of the event: stream time, microseconds */
+
+	/* The destination. */
+	struct addr server;
+	uint16_t port;
+	const char *mx, *domain;	/* NULL: not known */
+	int mx_pref;			/* -1: none */
+
+	/* What it rests on: the failures concerned, by first-SYN time. */
+	enum vclass cls;		/* of the latest of them */
+	const char *reason;
+	uint64_t failures;		/* failures concerned */
+	uint64_t accepted;		/* accepted attempts it compares them with */
+	int64_t first_fail, last_fail;	/* INT64_MIN: none */
+	int64_t last_ok;		/* the acceptance it compares with; INT64_MIN: none */
+
+	/* Sources concerned (failing) and accepted meanwhile: counts, and
+	 * the first FINDING_MAX_LISTED of each. */
+	uint32_t nfailed, naccepted, nsources;	/* nsources: all seen */
+	struct finding_source failed[FINDING_MAX_LISTED];
+	struct finding_source ok[FINDING_MAX_LISTED];
+	uint32_t sensors_failed, sensors_seen;
+
+	/* Who answered the latest failure concerned. */
+	struct addr responder;		/* family 0: nobody (dropped) */
+	bool responder_is_server;
+	int hops;			/* -1: not known */
+	int synack_hops;		/* forged: of the server's SYN-ACKs; -1 */
+	uint16_t synack_port;		/* forged: the port of that SYN-ACK */
+
+	/* FK_MX_DOWN: the MX that accepted meanwhile. */
+	struct addr other_server;
+	const char *other_mx;
+	uint64_t other_accepted;
+
+	/* Not the recipient's doing: local, first hop, middlebox, forged. */
+	bool not_recipient;
+	/* Only one source address seen for the destination. */
+	bool one_source;
+};
+
+/* "local_block", "source_block" ... (JSON and the man page). */
+const char *finding_kind_name(enum finding_kind k);
+const char *finding_state_name(enum finding_state s);
+/* "accepted", "quiet" ...; NULL for FE_NONE. */
+const char *finding_end_name(enum finding_end e);
+
+static inline bool
+finding_kind_not_recipient(enum finding_kind k)
+{
+	return k == FK_LOCAL_BLOCK || k == FK_MIDDLEBOX || k == FK_FORGED_RESET;
+}
+
+#endif
