@@ -85,6 +85,28 @@ parse_seconds(const char *opt, const char *s, double max)
 	return (int64_t)(v * 1e6 + 0.5);
 }
 
+/* --window: seconds, or a number with s, m, h or d; up to 7 days. */
+static int64_t
+parse_window(const char *s)
+{
+	static const struct { char c; double mul; } unit[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	char num[32];
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n >= sizeof num)
+		die(EXIT_USAGE, "--window: '%s' is not a duration", s);
+	memcpy(num, s, n + 1);
+	for (i = 0; i < sizeof unit / sizeof unit[0]; i++)
+		if (num[n - 1] == unit[i].c) {
+			num[n - 1] = '\0';
+			return (int64_t)(parse_seconds("--window", num,
+			    604800 / unit[i].mul) * unit[i].mul);
+		}
+	return parse_seconds("--window", num, 604800);
+}
+
 /* "25,587", "2525-2530": a list of ports and ranges. */
 static void
 parse_ports(const char *s, struct portset *set)
@@ -118,7 +140,8 @@ parse_ports(const char *s, struct portset *set)
 enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
-	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL };
+	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
+	OPT_WINDOW };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -146,6 +169,8 @@ static const struct option long_opts[] = {
 	{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
 	{ "scope", no_argument, NULL, OPT_SCOPE },
 	{ "evidence", no_argument, NULL, OPT_EVIDENCE },
+	{ "findings", no_argument, NULL, OPT_FINDINGS },
+	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "resolve", no_argument, NULL, 'r' },
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
 	{ "help", no_argument, NULL, 'h' },
@@ -171,7 +196,8 @@ option_commands(int c)
 	case OPT_MAX_PROBES: case '4': case '6':
 		return "pv";
 	case OPT_MAX_ATTEMPTS: case OPT_GREET: case OPT_SUMMARY: case OPT_SCOPE:
-	case OPT_EVIDENCE: case 'r': case OPT_DNSBL:
+	case OPT_EVIDENCE: case 'r': case OPT_DNSBL: case OPT_FINDINGS:
+	case OPT_WINDOW:
 		return "rwp";
 	default:
 		return "rwpv";
@@ -198,6 +224,8 @@ report_option(int c, char *arg, struct config *cfg)
 	case OPT_SUMMARY: cfg->output = OUT_SUMMARY; return 1;
 	case OPT_SCOPE: cfg->scope = 1; return 1;
 	case OPT_EVIDENCE: cfg->evidence = 1; return 1;
+	case OPT_FINDINGS: cfg->findings = 1; return 1;
+	case OPT_WINDOW: cfg->window_us = parse_window(arg); return 1;
 	case 'r': cfg->dns.resolve = 1; return 1;
 	case OPT_DNSBL:
 		for (z = strtok_r(arg, ",", &save); z != NULL;
