@@ -5,8 +5,9 @@
  *
  * A source is failing when its latest attempt failed within the window,
  * accepting when its latest attempt was accepted within the window, and
- * intermittent when, within the window, it was accepted after failing and
- * failed after being accepted.  Failures answered by the sending host,
+ * intermittent (rate limited) once it fails again after being accepted
+ * again, all within the window, until a window passes without a failure
+ * or without a recovery.  Failures answered by the sending host,
  * its first hop, a router further on, or with the server's address from a
  * distance its SYN-ACKs do not come from, are findings of their own and
  * are not counted against the recipient.
@@ -40,11 +41,16 @@ accepting(const struct stream *st, const struct ssrc *s)
 	return s->fail_since == NONE && recent(st, s->last_ok);
 }
 
+/* Failing again after being accepted again, within the window; it stays
+ * so while its failures and recoveries go on within the window. */
 static bool
-intermittent(const struct stream *st, const struct ssrc *s)
+intermittent(const struct stream *st, struct ssrc *s)
 {
-	return recent(st, s->okfail) && recent(st, s->failok) &&
-	    recent(st, s->last_fail);
+	if (failing(st, s) && recent(st, s->failok))
+		s->limited = true;
+	else if (!recent(st, s->last_fail) || !recent(st, s->failok))
+		s->limited = false;
+	return s->limited;
 }
 
 /* The hop distance of the server's SYN-ACKs when the destination's RSTs
@@ -77,7 +83,7 @@ by_recipient(const struct ssrc *s, bool forged)
 enum { R_FAILED = 1, R_ACCEPTED = 2, R_INTERMITTENT = 4 };
 
 static unsigned
-role(const struct stream *st, const struct ssrc *s, bool forged)
+role(const struct stream *st, struct ssrc *s, bool forged)
 {
 	if (intermittent(st, s))
 		return R_INTERMITTENT;
@@ -176,7 +182,7 @@ count_sensors(const struct stream *st, const struct sdest *d,
 /* The findings about sources: blocks aimed at some, rate limits, every
  * source failing, and then an MX host down. */
 static void
-source_findings(const struct stream *st, const struct sdest *d, bool forged,
+source_findings(const struct stream *st, struct sdest *d, bool forged,
     struct finding *c, bool *has)
 {
 	unsigned roles[STREAM_MAX_SOURCES], all = 0;

@@ -16,6 +16,7 @@ struct ssrc {
 	struct addr a;
 	uint8_t answered;		/* of its latest failure */
 	bool rst;			/* that failure was a RST */
+	bool limited;			/* intermittent (stream_eval.c) */
 	uint16_t sensor;		/* interned: st->sensor[] */
 	int16_t hops;			/* of the latest failure's answer */
 	enum vclass cls;		/* of its latest failure */
