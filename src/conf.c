@@ -18,19 +18,21 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: %s read [--json | --csv | --summary] [-p ports] [--timeout sec]\n"
 	    "                 [--greet-wait sec] [--max-attempts n] [--scope] [--evidence]\n"
+	    "                 [--findings] [--window duration]\n"
 	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	    "                 [-Z user] file ...\n"
 	    "       %s watch [-d] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
 	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
 	    "                 [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
+	    "                 [--findings] [--window duration]\n"
 	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	    "       %s probe [-46] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
 	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
 	    "                 [--rate pps] [--retries n] [--source addr] [--target host]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
 	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
-	    "                 [--dnsbl zone[,zone ...]]\n"
+	    "                 [--dnsbl zone[,zone ...]] [--findings] [--window duration]\n"
 	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
 	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
@@ -89,22 +91,23 @@ parse_seconds(const char *opt, const char *s, double max)
 static int64_t
 parse_window(const char *s)
 {
-	static const struct { char c; double mul; } unit[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
-	};
-	char num[32];
-	size_t n = strlen(s), i;
+	static const char unit[] = "smhd";
+	static const double mul[] = { 1, 60, 3600, 86400 };
+	const char *u;
+	char *end;
+	double v;
 
-	if (n == 0 || n >= sizeof num)
-		die(EXIT_USAGE, "--window: '%s' is not a duration", s);
-	memcpy(num, s, n + 1);
-	for (i = 0; i < sizeof unit / sizeof unit[0]; i++)
-		if (num[n - 1] == unit[i].c) {
-			num[n - 1] = '\0';
-			return (int64_t)(parse_seconds("--window", num,
-			    604800 / unit[i].mul) * unit[i].mul);
-		}
-	return parse_seconds("--window", num, 604800);
+	errno = 0;
+	v = strtod(s, &end);
+	u = *end != '\0' && end[1] == '\0' ? strchr(unit, *end) : NULL;
+	if (end == s || errno == ERANGE || (*end != '\0' && u == NULL) ||
+	    (u != NULL && *u == '\0'))
+		die(EXIT_USAGE, "--window: '%s' is not a duration (such as 3600, "
+		    "90m, 1h)", s);
+	v *= u != NULL ? mul[u - unit] : 1;
+	if (!(v > 0) || v > 604800)
+		die(EXIT_USAGE, "--window: '%s' is not above 0 and within 7 days", s);
+	return (int64_t)(v * 1e6 + 0.5);
 }
 
 /* "25,587", "2525-2530": a list of ports and ranges. */
