@@ -232,6 +232,9 @@ static bool
 answered_finding(const struct stream *st, const struct sdest *d,
     const struct by_other *b, enum finding_kind k, struct finding *f)
 {
+	unsigned roles[STREAM_MAX_SOURCES];
+	uint8_t want = k == FK_MIDDLEBOX ? ANS_HOP : k == FK_LOCAL_BLOCK ?
+	    ANS_LOCAL : ANS_SERVER;
 	uint32_t i;
 
 	if (!recent(st, b->last) || d->last_ok > b->last)
@@ -248,10 +251,11 @@ answered_finding(const struct stream *st, const struct sdest *d,
 	for (i = 0; i < d->nsrc; i++) {
 		const struct ssrc *s = &d->src[i];
 
-		if (failing(st, s) && s->answered == (k == FK_MIDDLEBOX ?
-		    ANS_HOP : k == FK_LOCAL_BLOCK ? ANS_LOCAL : ANS_SERVER))
+		roles[i] = failing(st, s) && s->answered == want;
+		if (roles[i])
 			list_source(st, f->failed, &f->nfailed, s);
 	}
+	count_sensors(st, d, roles, 1, f);
 	if (f->nfailed == 0) {
 		f->failed[0].a = b->client;
 		f->failed[0].sensor = b->sensor;

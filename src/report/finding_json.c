@@ -64,9 +64,10 @@ sources(FILE *out, const char *name, const struct finding_source *v,
 	key(out, name);
 	fputc('[', out);
 	for (i = 0; i < n && i < FINDING_MAX_LISTED; i++) {
-		fprintf(out, "%s{\"address\":\"%s\",\"sensor\":", i ? "," : "",
+		fprintf(out, "%s{\"address\":\"%s\"", i ? "," : "",
 		    addr_str(&v[i].a, s));
-		json_put_string(out, v[i].sensor != NULL ? v[i].sensor : sensor);
+		str_or_null(out, "sensor", v[i].sensor != NULL ? v[i].sensor :
+		    sensor);
 		fputc('}', out);
 	}
 	fputc(']', out);
