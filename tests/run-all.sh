@@ -83,6 +83,7 @@ side expect bash tests/check-expect.sh "$prog" pcaps/corpus/*.expect pcaps/lab/*
 side errors bash tests/errors.sh "$prog"
 side malformed bash tests/malformed/run.sh "$prog"
 side man sh tests/man-lint.sh
+side json-shape bash tests/json-shape.sh "$prog"
 side_done
 
 if [ "$quick" -eq 0 ]; then
