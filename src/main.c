@@ -68,8 +68,8 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	 * beside them. */
 	if (cfg->findings)
 		add_sink(pl, sink_findings_new(cfg->output == OUT_CSV ?
-		    stderr : stdout,
-		    cfg->output == OUT_JSON, NULL, cfg->window_us));
+		    stderr : stdout, report, cfg->output == OUT_JSON, NULL,
+		    cfg->window_us));
 	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones)
 		add_sink(pl, cfg->scope_sink = sink_scope_new(report, cfg->scope,
 		    cfg->evidence, cfg->live.write_file));
