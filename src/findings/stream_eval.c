@@ -26,7 +26,10 @@ prune(struct stream *st, struct sdest *d)
 	for (i = 0; i < d->nsrc; i++)
 		if (recent(st, d->src[i].last_seen))
 			d->src[n++] = d->src[i];
+	if (n == d->nsrc)
+		return;
 	d->nsrc = n;
+	stream_index_sources(st, d);
 }
 
 static bool
