@@ -338,8 +338,9 @@ why_ended(const struct stream *st, const struct sdest *d,
 			if (addr_eq(&d->src[j].a, &f->failed[i].a) &&
 			    accepting(st, &d->src[j]))
 				return FE_ACCEPTED;
-	for (i = FK_SOURCE_BLOCK; i <= FK_MX_DOWN; i++)
-		if (has[i] && i != f->kind)
+	/* Another kind starting now rests on the same failures. */
+	for (i = 0; i < FK_COUNT; i++)
+		if (has[i] && i != f->kind && d->act[i] == NULL)
 			return FE_CHANGED_KIND;
 	return FE_QUIET;
 }
