@@ -20,7 +20,7 @@
 
 /* The budget (smtpscope(8), Limits). */
 #define SCOPE_MAX_DESTS 100000		/* destinations */
-#define SCOPE_MAX_SOURCES 64		/* sources of one destination */
+#define SCOPE_MAX_SOURCES 1024		/* sources of one destination */
 #define SCOPE_MAX_PAIRS 1000000		/* sources of all destinations */
 #define SCOPE_MAX_FAILS 64		/* failure times kept per source */
 #define SCOPE_MAX_FAIL_TIMES 4000000	/* failure times kept in all */

@@ -12,6 +12,11 @@
 #include "findings/scope.h"
 #include "internal.h"
 
+/* The pair index names source k of destination i as i * MAX_SOURCES + k,
+ * below HINDEX_NONE. */
+_Static_assert((uint64_t)SCOPE_MAX_DESTS * SCOPE_MAX_SOURCES <= UINT32_MAX,
+    "the pair index's items must fit in 32 bits");
+
 struct scope *
 scope_new(uint32_t seed)
 {

@@ -19,6 +19,7 @@ struct scope_sink {
 	int scope, evidence;
 	const char *capture;		/* -w file beside the evidence */
 	struct scope *agg;
+	struct scope_finding *f;	/* one destination's, SCOPE_MAX_FINDINGS */
 	const struct dns_results *dns;	/* the final report's lookups; NULL */
 };
 
@@ -229,18 +230,18 @@ put_dest_head(FILE *out, const struct scope_dest *d)
 }
 
 static void
-print_scope(FILE *out, struct scope *agg)
+print_scope(FILE *out, const struct scope_sink *s)
 {
-	struct scope_finding f[SCOPE_MAX_FINDINGS];
+	struct scope *agg = s->agg;
 	uint32_t i;
 	int k, n;
 
 	fputs("scope:\n", out);
 	for (i = 0; i < scope_ndests(agg); i++) {
 		put_dest_head(out, scope_dest(agg, i));
-		n = scope_findings(agg, i, f);
+		n = scope_findings(agg, i, s->f);
 		for (k = 0; k < n; k++)
-			put_finding(out, agg, &f[k]);
+			put_finding(out, agg, &s->f[k]);
 	}
 	if (scope_other_dests(agg))
 		fprintf(out, "  (%" PRIu64 " attempts to further destinations not "
@@ -418,7 +419,7 @@ scope_finish(struct sink *sk, const struct stats *st, int final)
 	if (dns != NULL && dns->error != NULL)
 		fprintf(sk->out, "dns: %s\n", dns->error);
 	if (s->scope)
-		print_scope(sk->out, s->agg);
+		print_scope(sk->out, s);
 	if (s->evidence)
 		print_evidence(sk->out, s);
 	if (dns != NULL && dns->error == NULL && dns->names_asked)
@@ -437,6 +438,7 @@ scope_free_sink(struct sink *sk)
 	struct scope_sink *s = (struct scope_sink *)sk;
 
 	scope_free(s->agg);
+	free(s->f);
 	free(s);
 }
 
@@ -453,8 +455,11 @@ sink_scope_new(FILE *out, int scope, int evidence, const char *capture)
 		return NULL;
 	/* The seed only keys the hash tables; the report's order is the
 	 * records'. */
-	if ((s->agg = scope_new((uint32_t)time(NULL) ^
-	    (uint32_t)(uintptr_t)s)) == NULL) {
+	s->agg = scope_new((uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)s);
+	s->f = calloc(SCOPE_MAX_FINDINGS, sizeof *s->f);
+	if (s->agg == NULL || s->f == NULL) {
+		scope_free(s->agg);
+		free(s->f);
 		free(s);
 		return NULL;
 	}
