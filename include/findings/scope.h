@@ -47,13 +47,29 @@ struct scope_fail {
 struct scope_source {
 	struct addr a;
 	uint8_t nfail, capfail;		/* fail[]: used, allocated */
+	uint8_t last_kind;		/* of its latest failure */
+	uint32_t sensor;		/* of its first record: scope_sensor() */
 	uint64_t n[VC_COUNT];		/* its attempts, by class */
 	int64_t last_ok;		/* first SYN of its latest accepted attempt */
 	int64_t first_fail;		/* first SYN of its earliest failure */
+	int64_t last_fail;		/* first SYN of its latest failure */
 	/* Failures that began after last_ok, the latest SCOPE_MAX_FAILS of
 	 * them: records come in verdict order, so a later acceptance can
 	 * still make earlier-seen failures count, or not. */
 	struct scope_fail *fail;
+};
+
+/* Failures of a destination answered one way, or all of them: how many,
+ * the first SYNs of the earliest and the latest (by first-SYN time), and
+ * the latest's kind, source and responder. */
+struct scope_answer {
+	uint64_t n;
+	int64_t first, last;		/* SCOPE_NONE: none */
+	struct addr by;			/* family 0: no answer */
+	int hops;			/* of by; -1: not known */
+	uint32_t src;			/* its source: index in src[] */
+	uint8_t kind;
+	bool self;			/* by is the sending host itself */
 };
 
 struct scope_sample {
@@ -73,19 +89,15 @@ struct scope_dest {
 	uint64_t n[VC_COUNT];		/* its attempts, by class */
 	int64_t first_ts;		/* first SYN of its earliest attempt */
 	int64_t last_ts;		/* its latest verdict */
-	int64_t last_ok, first_fail;	/* over the sources listed; SCOPE_NONE */
+	int64_t last_ok;		/* over the sources listed; SCOPE_NONE */
 	struct scope_source *src;	/* listed sources, first seen first */
 	uint32_t nsrc, capsrc;
 	uint64_t other_sources;		/* attempts from sources not listed */
-	/* Failures answered by someone other than the server: the sending
-	 * host or its first hop (local), or a router further on (hop); the
-	 * address of the last of each. */
-	uint64_t fail_local, fail_by_hop;
-	struct addr local_addr, hop_addr;
-	bool local_is_self;		/* local_addr is the sending host */
-	int hop_hops;			/* hop distance of hop_addr */
+	/* The failures of the sources listed: all of them; those answered
+	 * by the sending host or its first hop (local), or by a router
+	 * further on (hop); and the RSTs in the server's name (rst). */
+	struct scope_answer fail, local, hop, rst;
 	int synack_hops;		/* of the server's latest SYN-ACK; -1 none */
-	int rst_hops;			/* of the latest RST in its name; -1 none */
 	struct scope_sample *sample;	/* the first failures; NULL until one */
 	uint8_t nsamples;
 	uint8_t nreasons;
@@ -171,6 +183,9 @@ uint64_t scope_other_dests(const struct scope *s);
 /* Failures the budget of failure times had no room for. */
 uint64_t scope_fails_not_kept(const struct scope *s);
 const struct scope_kind *scope_kind(const struct scope *s, uint8_t id);
+/* The sensor of number id (scope_source.sensor): its name as the first
+ * record from it gave it, NULL for this host. */
+const char *scope_sensor(const struct scope *s, uint32_t id);
 
 /* The findings of destination i, in the order the report gives them, into
  * out (SCOPE_MAX_FINDINGS entries); returns how many.  The first call

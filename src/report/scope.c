@@ -222,10 +222,10 @@ put_dest_head(FILE *out, const struct scope_dest *d)
 	else
 		put_time(out, d->last_ok);
 	fputs("; first failure: ", out);
-	if (d->first_fail == SCOPE_NONE)
+	if (d->fail.first == SCOPE_NONE)
 		fputs("none", out);
 	else
-		put_time(out, d->first_fail);
+		put_time(out, d->fail.first);
 	putc('\n', out);
 }
 

@@ -437,7 +437,7 @@ source_budget_one_more(void **state)
 	assert_int_equal(d->src[0].n[VC_ACCEPTED], 2);
 	assert_true(is(&d->src[SCOPE_MAX_SOURCES - 1].a,
 	    nth_source(SCOPE_MAX_SOURCES - 1)));
-	assert_int_equal(d->first_fail, SCOPE_NONE);	/* listed sources only */
+	assert_int_equal(d->fail.first, SCOPE_NONE);	/* listed sources only */
 	assert_int_equal(d->nreasons, 0);
 	scope_free(s);
 }
