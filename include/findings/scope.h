@@ -17,6 +17,7 @@
 
 #include "core/record.h"
 #include "core/verdict.h"
+#include "findings/finding.h"
 
 /* The budget (smtpscope(8), Limits). */
 #define SCOPE_MAX_DESTS 100000		/* destinations */
@@ -192,6 +193,21 @@ const char *scope_sensor(const struct scope *s, uint32_t id);
  * after new records links the destinations that findings compare (one
  * pass over all of them); s is otherwise unchanged. */
 int scope_findings(struct scope *s, uint32_t i, struct scope_finding *out);
+
+/* Finding f of s, made by scope_findings, as every output renders a
+ * finding (findings/finding.h): state FS_FINAL, ts the run's latest
+ * verdict.  failures, first_fail, last_fail, the verdict and responder
+ * are those of the failures the kind rests on; accepted and last_ok those
+ * of the acceptances it compares them with (for local_block, middlebox
+ * and no_failure, the destination's own).  failed lists the sources
+ * concerned (source_block: those that always failed; rate_limit: its
+ * source; no_failure: none; the rest: every source with a failure), ok
+ * those accepted every time.  Where the aggregation does not know who
+ * answered the latest failure (a source block or rate limit whose source
+ * did not fail last), responder has family 0 and hops is -1.  Pointers
+ * in out are s's, valid until scope_free. */
+void scope_finding_view(struct scope *s, const struct scope_finding *f,
+    struct finding *out);
 
 /* Calls fn for each address the report names, in report order: every
  * destination's server (source false), then its listed sources (source

@@ -240,7 +240,7 @@ sensor_of(struct scope *s, const char *name)
 	    sizeof *s->mark) != 0 || hindex_add(&s->by_sensor, h, i) != 0)
 		return HINDEX_NONE;
 	s->sensor[0] = NULL;
-	s->mark[0] = 0;
+	s->mark[0] = 0;			/* not used: mark0 */
 	s->sensor[i] = name;
 	s->mark[i] = 0;
 	s->nsensors = i + 1;
