@@ -237,6 +237,14 @@ scope_source_accepted(const struct scope_source *src)
 	return src->n[VC_ACCEPTED] > 0 && scope_failures(src->n) == 0;
 }
 
+/* Only one source address seen for the destination, none past the
+ * budget: nothing to tell a block aimed at it from an outage. */
+static inline bool
+scope_one_source(const struct scope_dest *d)
+{
+	return d->nsrc == 1 && d->other_sources == 0;
+}
+
 /* Failed at least once, never accepted. */
 static inline bool
 scope_source_failed(const struct scope_source *src)

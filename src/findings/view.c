@@ -260,7 +260,7 @@ view_head(const struct scope *s, const struct scope_dest *d,
 	out->hops = out->synack_hops = -1;
 	out->nsources = d->nsrc;
 	out->not_recipient = finding_kind_not_recipient(out->kind);
-	out->one_source = d->nsrc == 1 && d->other_sources == 0;
+	out->one_source = scope_one_source(d);
 }
 
 /* The local and middlebox findings: the failures answered so, against
