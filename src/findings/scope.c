@@ -120,20 +120,22 @@ pair_is(const void *key, uint32_t item)
 static int
 reserve(void **p, uint32_t *cap, uint32_t n, uint32_t max, size_t size)
 {
-	uint32_t want;
+	uint64_t want;
 	void *q;
 
 	if (n < *cap)
 		return 0;
 	if (n >= max)
 		return -1;
-	want = *cap == 0 ? 1 : *cap * 2;
+	want = *cap == 0 ? 1 : (uint64_t)*cap * 2;
+	while (want <= n)
+		want *= 2;
 	if (want > max)
 		want = max;
 	if ((q = realloc(*p, (size_t)want * size)) == NULL)
 		return -1;
 	*p = q;
-	*cap = want;
+	*cap = (uint32_t)want;
 	return 0;
 }
 
