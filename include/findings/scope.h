@@ -198,8 +198,9 @@ int scope_findings(struct scope *s, uint32_t i, struct scope_finding *out);
  * finding (findings/finding.h): state FS_FINAL, ts the run's latest
  * verdict.  failures, first_fail, last_fail, the verdict and responder
  * are those of the failures the kind rests on; accepted and last_ok those
- * of the acceptances it compares them with (for local_block, middlebox
- * and no_failure, the destination's own).  failed lists the sources
+ * of the acceptances it compares them with (for local_block and
+ * middlebox, the sources accepted every time; for no_failure, the
+ * destination's own).  failed lists the sources
  * concerned (source_block: those that always failed; rate_limit: its
  * source; no_failure: none; the rest: every source with a failure), ok
  * those accepted every time.  Where the aggregation does not know who

@@ -9,9 +9,11 @@
  *   source_block             the failures of the sources that always failed
  *   rate_limit               the source's failures after its last success
  *   all_failed, mx_down      every failure of the destination
- * and the acceptances each compares them with: the other sources' (source
- * block), the source's own (rate limit), the SYN-ACKs' destination (forged
- * reset), the other MX's (mx down), the destination's (the rest).
+ * and the acceptances each compares them with: those of the sources
+ * accepted every time (local block, middlebox, source block), the
+ * source's own (rate limit), the SYN-ACKs' destination's (forged reset),
+ * the other MX's (mx down), the destination's (no failure); none for all
+ * failed.
  */
 #include <string.h>
 
@@ -98,13 +100,18 @@ list_source(struct finding_source *list, uint32_t *n, const struct scope *s,
 	(*n)++;
 }
 
-/* The sources concerned and compared, and the sensors that saw them. */
+/* The sources concerned and compared, and the sensors that saw them;
+ * the accepted attempts of those compared, and the latest of them, into
+ * *ok and *last_ok. */
 static void
 view_sources(struct scope *s, const struct scope_dest *d,
-    const struct scope_finding *f, struct finding *out)
+    const struct scope_finding *f, struct finding *out, uint64_t *ok,
+    int64_t *last_ok)
 {
 	uint32_t k, failed = new_stamp(s), seen;
 
+	*ok = 0;
+	*last_ok = SCOPE_NONE;
 	for (k = 0; k < d->nsrc; k++) {
 		const struct scope_source *src = &d->src[k];
 
@@ -115,6 +122,9 @@ view_sources(struct scope *s, const struct scope_dest *d,
 			break;
 		case R_OK:
 			list_source(out->ok, &out->naccepted, s, src);
+			*ok += src->n[VC_ACCEPTED];
+			if (src->last_ok > *last_ok)
+				*last_ok = src->last_ok;
 			break;
 		case R_OTHER:
 			break;
@@ -263,31 +273,25 @@ view_head(const struct scope *s, const struct scope_dest *d,
 	out->one_source = scope_one_source(d);
 }
 
-/* The local and middlebox findings: the failures answered so, against
- * the destination's acceptances. */
-static void
-view_answered(const struct scope *s, const struct scope_dest *d,
-    const struct scope_answer *a, struct finding *out)
-{
-	view_answer(s, d, a, out);
-	out->failures = a->n;
-	out->accepted = d->n[VC_ACCEPTED];
-	out->last_ok = d->last_ok;
-}
 
 void
 scope_finding_view(struct scope *s, const struct scope_finding *f,
     struct finding *out)
 {
 	const struct scope_dest *d = dest_at(s, f->dest);
+	uint64_t ok;
+	int64_t last_ok;
 
 	view_head(s, d, f, out);
+	view_sources(s, d, f, out, &ok, &last_ok);
 	switch (f->kind) {
-	case SF_LOCAL_BLOCK:
-		view_answered(s, d, &d->local, out);
-		break;
-	case SF_MIDDLEBOX:
-		view_answered(s, d, &d->hop, out);
+	case SF_LOCAL_BLOCK: case SF_MIDDLEBOX:
+		/* against the sources accepted every time */
+		view_answer(s, d, f->kind == SF_LOCAL_BLOCK ? &d->local : &d->hop,
+		    out);
+		out->failures = f->u.answered.n;
+		out->accepted = ok;
+		out->last_ok = last_ok;
 		break;
 	case SF_FORGED_RESET:
 		view_forged(s, d, f, out);
@@ -310,5 +314,4 @@ scope_finding_view(struct scope *s, const struct scope_finding *f,
 		out->last_ok = d->last_ok;
 		break;
 	}
-	view_sources(s, d, f, out);
 }

@@ -182,6 +182,18 @@ local_block(void **state)
 	assert_null(f->other_mx);
 	assert_true(f->not_recipient);
 	assert_false(f->one_source);
+	/* a source both accepted and refused: concerned (it failed), and
+	 * its acceptances are not among those compared with */
+	add(s, SRC_C, MX1, 25, 7, verdict_syn_ack());
+	add(s, SRC_C, MX1, 25, 8, verdict_reset());
+	f = view_of(s, 0, SF_LOCAL_BLOCK);
+	assert_int_equal(f->failures, 2);
+	assert_int_equal(f->accepted, 1);
+	assert_int_equal(f->last_ok, 1 * S);
+	assert_int_equal(f->nfailed, 2);
+	assert_true(is(&f->failed[1].a, SRC_C));
+	assert_int_equal(f->naccepted, 1);
+	assert_int_equal(f->nsources, 3);
 	scope_free(s);
 }
 
