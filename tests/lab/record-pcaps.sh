@@ -114,6 +114,10 @@ CLI='' SRV='' RTR='' CLI_IF=''
 
 # finding TEXT — a --scope/--evidence line the configuration must produce (a substring).
 finding() { S_NOTES+=("finding: $1"); }
+# What --evidence says of a finding that is not the recipient's doing, and
+# of one source address.
+NOT_RECIPIENT="Not the recipient's doing: do not send this to them as an unblock request; take it to"
+ONLY_CLI4="only $CLI4 was seen; probe from another address to tell a block aimed at you from an outage"
 
 # expect SERVER PORT CLASS REASON RESPONDER RESPONDER_IS_SERVER [GREETING_CODE] — one attempt.
 expect() {
@@ -522,13 +526,14 @@ scen_demo() {
     expect 203.0.113.28 587 unreachable net-unreach 203.0.113.28 true
     expect 203.0.113.29 25 dropped no-response - -
     expect 203.0.113.30 25 unresolved capture-ended - -
-    # One source, so each failing server is "every source failed"; .30
+    # One source, so each failing server is "every attempt failed", and
+    # one source cannot tell a block aimed at it from an outage; .30
     # (unresolved) is no failure either way and gets no finding.
     finding "no failure: 1 accepted"
-    finding "every source failed: 1 attempt from 1 source, none accepted (refused/reset)"
-    finding "every source failed: 1 attempt from 1 source, none accepted (prohibited/host-prohibited)"
-    finding "every source failed: 1 attempt from 1 source, none accepted (unreachable/net-unreach)"
-    finding "every source failed: 1 attempt from 1 source, none accepted (dropped/no-response)"
+    finding "every attempt failed: 1 attempt from one source, none accepted (refused/reset): $ONLY_CLI4"
+    finding "every attempt failed: 1 attempt from one source, none accepted (prohibited/host-prohibited): $ONLY_CLI4"
+    finding "every attempt failed: 1 attempt from one source, none accepted (unreachable/net-unreach): $ONLY_CLI4"
+    finding "every attempt failed: 1 attempt from one source, none accepted (dropped/no-response): $ONLY_CLI4"
     topo_direct 0
     for a in 26 27 28 29 30; do lab_addr "$SRV" s0 "203.0.113.$a/32"; done
     listen_greet "$SRV" 25 hold "$GREET_220"
@@ -597,6 +602,7 @@ scen_scope_source_block() {
     expect "$SRV4" 25 refused reset "$SRV4" true
     expect "$SRV4" 25 refused reset "$SRV4" true
     finding "block aimed at 192.0.2.11: all 2 of their attempts failed (refused/reset) while 192.0.2.10 was accepted on all 2 attempts"
+    finding "Finding: block aimed at 192.0.2.11"
     finding "Sending addresses with failures: 192.0.2.11"
     finding "Other senders accepted in the same window: 192.0.2.10"
     topo_chain 1
@@ -619,6 +625,7 @@ scen_scope_rate_limit() {
     for i in 1 2 3; do expect "$SRV4" 25 refused reset "$SRV4" true; done
     finding "rate limiting or a new block for 192.0.2.10: accepted 3 times (the last at"
     finding "(3 failures since)"
+    finding "Sources: $ONLY_CLI4"
     topo_direct 0
     listen_greet "$SRV" 25 hold "$GREET_220"
     fw "$SRV" iptables -A INPUT -p tcp --syn --dport 25 -m limit --limit 3/minute --limit-burst 3 -j ACCEPT
@@ -631,7 +638,8 @@ scen_scope_rate_limit() {
 scen_scope_middlebox() {
     S_DESC="two routers between client and server; the second REJECTs port 25 with icmp-admin-prohibited (FORWARD), so the answer comes from a hop one router away"
     expect "$SRV4" 25 prohibited admin-prohibited 198.51.100.6 false
-    finding "a middlebox on the path, not the recipient: 1 of 1 failures were answered by 198.51.100.6, 1 hops away"
+    finding "a middlebox on the path, not the recipient: 1 of 1 failures were answered by 198.51.100.6, 1 hop away"
+    finding "$NOT_RECIPIENT your network team or provider, to find who runs 198.51.100.6 (1 hop away)"
     topo_chain 2
     listen_greet "$SRV" 25 hold "$GREET_220"
     fw "$RTR" iptables -A FORWARD -p tcp --dport 25 -j REJECT --reject-with icmp-admin-prohibited
@@ -645,6 +653,7 @@ scen_scope_forged_rst() {
     expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
     expect "$SRV4" 587 refused reset "$SRV4" true
     finding "a middlebox forging resets, not the recipient: RSTs from the server's address came from 0 hops away while its SYN-ACKs (port 25) came from 1"
+    finding "$NOT_RECIPIENT your network team or provider, to find the device on the path that answers in the server's name"
     finding "no failure: 1 accepted"
     topo_chain 1
     listen_greet "$SRV" 25 hold "$GREET_220"
@@ -660,6 +669,7 @@ scen_scope_local_reject() {
     S_DESC="the client's own OUTPUT chain REJECTs port 25 (icmp-port-unreachable): the SYN never leaves the host; captured on -i any to see the host's ICMP on lo"
     expect "$SRV4" 25 refused port-unreach "$CLI4" false
     finding "local firewall or provider block, not the recipient: 1 of 1 failures were answered by 192.0.2.10, the sending host itself"
+    finding "$NOT_RECIPIENT whoever runs the firewall of the sending host 192.0.2.10"
     topo_direct 0
     listen_greet "$SRV" 25 hold "$GREET_220"
     fw "$CLI" iptables -A OUTPUT -p tcp --dport 25 -j REJECT
