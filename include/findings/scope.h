@@ -63,6 +63,7 @@ struct scope_sample {
 	uint8_t kind;
 	int16_t icmp_type, icmp_code;	/* -1: not an ICMP error */
 	struct addr responder;		/* family 0: no answer */
+	bool first_hop;			/* made by the first hop, in its name */
 };
 
 struct scope_dest {
@@ -83,6 +84,8 @@ struct scope_dest {
 	uint64_t fail_local, fail_by_hop;
 	struct addr local_addr, hop_addr;
 	bool local_is_self;		/* local_addr is the sending host */
+	bool local_first_hop;		/* the first hop answered in the name of
+					 * local_addr, the server */
 	int hop_hops;			/* hop distance of hop_addr */
 	int synack_hops;		/* of the server's latest SYN-ACK; -1 none */
 	int rst_hops;			/* of the latest RST in its name; -1 none */
@@ -119,6 +122,8 @@ struct scope_finding {
 			uint64_t n;	/* failures answered so */
 			struct addr by;	/* the responder of the last of them */
 			bool self;	/* local: the sending host itself */
+			bool first_hop;	/* local: the first hop, in the
+					 * name of by, the server */
 			int hops;	/* middlebox: its hop distance */
 		} answered;
 		struct {		/* SF_FORGED_RESET */

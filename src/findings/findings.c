@@ -80,6 +80,7 @@ answered(const struct scope_dest *d, uint32_t i, struct scope_finding *out,
 		x->u.answered.n = d->fail_local;
 		x->u.answered.by = d->local_addr;
 		x->u.answered.self = d->local_is_self;
+		x->u.answered.first_hop = d->local_first_hop;
 		x->u.answered.hops = -1;
 	}
 	if (d->fail_by_hop > 0) {

@@ -340,8 +340,8 @@ accepted(struct scope_dest *d, struct scope_source *src, int64_t ts)
 }
 
 /* Who answered a failure, when not the server: the sending host itself,
- * or the first router (an answer that crossed no router), is the local
- * side; further on is a middlebox. */
+ * or the first router (an answer that crossed no router, in its own name
+ * or in the server's), is the local side; further on is a middlebox. */
 static void
 answered_by(struct scope_dest *d, const struct record *r)
 {
@@ -351,6 +351,7 @@ answered_by(struct scope_dest *d, const struct record *r)
 		d->fail_local++;
 		d->local_addr = r->responder;
 		d->local_is_self = addr_eq(&r->responder, &r->t.client);
+		d->local_first_hop = r->responder_first_hop;
 	} else {
 		d->fail_by_hop++;
 		d->hop_addr = r->responder;
@@ -374,6 +375,7 @@ add_sample(struct scope_dest *d, const struct record *r, uint8_t kind)
 	sm->icmp_type = (int16_t)r->icmp_type;
 	sm->icmp_code = (int16_t)r->icmp_code;
 	sm->responder = r->responder;
+	sm->first_hop = r->responder_first_hop;
 }
 
 static void

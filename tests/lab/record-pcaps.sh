@@ -115,10 +115,12 @@ CLI='' SRV='' RTR='' CLI_IF=''
 # finding TEXT — a --scope/--evidence line the configuration must produce (a substring).
 finding() { S_NOTES+=("finding: $1"); }
 
-# expect SERVER PORT CLASS REASON RESPONDER RESPONDER_IS_SERVER [GREETING_CODE] — one attempt.
+# expect SERVER PORT CLASS REASON RESPONDER RESPONDER_IS_SERVER [GREETING_CODE [KEY=VALUE...]]
+# — one attempt; GREETING_CODE may be empty; KEY=VALUE: further JSON fields.
 expect() {
     local line="server=$1 server_port=$2 class=$3 reason=$4 responder=$5 responder_is_server=$6"
     [ -n "${7:-}" ] && line+=" greeting_code=$7"
+    [ $# -gt 7 ] && line+=" ${*:8}"
     S_EXPECT+=("$line")
 }
 
@@ -643,8 +645,9 @@ scen_scope_middlebox() {
 scen_scope_forged_rst() {
     S_DESC="one router between client and server; the server accepts 25; the router REJECTs port 587 with --reject-with tcp-reset, a RST that carries the server's address but comes from one hop nearer"
     expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
-    expect "$SRV4" 587 refused reset "$SRV4" true
-    finding "a middlebox forging resets, not the recipient: RSTs from the server's address came from 0 hops away while its SYN-ACKs (port 25) came from 1"
+    # the router is the client's first hop: the RST is its own, in the server's name
+    expect "$SRV4" 587 refused reset "$SRV4" false "" responder_first_hop=true
+    finding "local firewall or provider block, not the recipient: 1 of 1 failures were answered by the first hop in the server's name (203.0.113.25)"
     finding "no failure: 1 accepted"
     topo_chain 1
     listen_greet "$SRV" 25 hold "$GREET_220"
@@ -709,7 +712,7 @@ run_scenario() {
     fi
     DONE_DESC[$S_NAME]=$S_DESC
     DONE_EXPECT[$S_NAME]=$(printf '%s\n' "${S_EXPECT[@]}" \
-        | sed -E 's/.*port=([0-9]+) class=([a-z]+) reason=([a-z-]+) responder=([^ ]+) responder_is_server=[^ ]+/\1: \2\/\3, responder \4/; s/, responder ([^ ]+) greeting_code=([0-9]+)/, responder \1, greeting \2/' \
+        | sed -E 's/.*port=([0-9]+) class=([a-z]+) reason=([a-z-]+) responder=([^ ]+) responder_is_server=[^ ]+/\1: \2\/\3, responder \4/; s/, responder ([^ ]+) greeting_code=([0-9]+)/, responder \1, greeting \2/; s/ responder_first_hop=true/ (made by the first hop)/; s/ hops=[0-9]+//' \
         | paste -sd';' | sed 's/;/; /g')
     rm -rf -- "$S_DIR"
 }
