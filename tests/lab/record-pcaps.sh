@@ -38,6 +38,7 @@ SCENARIOS=(
     v6-adm-prohibited v6-port-unreach v6-tcp-reset v6-drop v6-greet-220
     any-sll2 vlan qinq port-587 stop-pending demo
     scope-source-block scope-rate-limit scope-middlebox scope-forged-rst scope-local-reject
+    firsthop-reset
 )
 LAB_OBSERVER=${LAB_OBSERVER:-tcpdump}
 
@@ -668,6 +669,44 @@ scen_scope_local_reject() {
     fw "$CLI" iptables -A OUTPUT -p tcp --dport 25 -j REJECT
     capture any
     attempt "$SRV4" 25
+    lab_capture_stop
+}
+
+# topo_gateway — client <-> router <-> server, IPv4 and IPv6: the client reaches the
+# server only through the router (its default routes), the server is on-link to the router.
+topo_gateway() {
+    CLI=$(lab_nsname cli) RTR=$(lab_nsname rtr) SRV=$(lab_nsname srv) CLI_IF=c0
+    lab_ns_add "$CLI" 1
+    lab_ns_add "$RTR" 1
+    lab_ns_add "$SRV" 1
+    lab_link "$CLI" "$RTR" "$CLI4/24,$CLI6/64" "$RTR_CLI4/24,2001:db8:c0::1/64" c0 r0
+    lab_link "$RTR" "$SRV" "203.0.113.1/24,2001:db8:25::1/64" "$SRV4/24,$SRV6/64" r1 s0
+    lab_forwarding "$RTR"
+    ip -n "$CLI" route add default via "$RTR_CLI4" dev c0
+    ip -n "$CLI" -6 route add default via 2001:db8:c0::1 dev c0
+    ip -n "$SRV" route add default via 203.0.113.1 dev s0
+    ip -n "$SRV" -6 route add default via 2001:db8:25::1 dev s0
+}
+
+scen_firsthop_reset() {
+    S_DESC="one router between client and server, IPv4 and IPv6; the server listens on 25 and 587; the router, the client's gateway, REJECTs port 25 with --reject-with tcp-reset (iptables and ip6tables, FORWARD): a RST in the server's name made by the first hop; 587 passes; 587 is tried first, then 25"
+    expect "$SRV4" 587 accepted syn-ack "$SRV4" true 220 hops=1
+    expect "$SRV4" 25 refused reset "$SRV4" false "" responder_first_hop=true hops=0
+    expect "$SRV6" 587 accepted syn-ack "$SRV6" true 220 hops=1
+    expect "$SRV6" 25 refused reset "$SRV6" false "" responder_first_hop=true hops=0
+    note "path: client $CLI4 / $CLI6 -> router $RTR_CLI4 / 2001:db8:c0::1 (forwarding) -> server $SRV4 / $SRV6; the client's routes to the server are via the router"
+    finding "no failure: 1 accepted"
+    finding "local firewall or provider block, not the recipient: 1 of 1 failures were answered by the first hop in the server's name ("
+    topo_gateway
+    listen_greet "$SRV" 25 hold "$GREET_220" 6
+    listen_greet "$SRV" 587 hold "$GREET_587" 6
+    fw "$RTR" iptables -A FORWARD -p tcp --dport 25 -j REJECT --reject-with tcp-reset
+    fw "$RTR" ip6tables -A FORWARD -p tcp --dport 25 -j REJECT --reject-with tcp-reset
+    capture
+    attempt "$SRV4" 587 greet
+    attempt "$SRV4" 25
+    attempt "$SRV6" 587 greet
+    attempt "$SRV6" 25
     lab_capture_stop
 }
 
