@@ -24,6 +24,9 @@ void pipeline_free(struct pipeline *pl);
 /* The pipeline takes s over; -1 (s still the caller's) when it has
  * PIPELINE_MAX_SINKS already. */
 int pipeline_add_sink(struct pipeline *pl, struct sink *s);
+/* Live capture: the routing table's answer for the first-hop attribution
+ * (core/firsthop.h); NULL: none, as when reading files. */
+void pipeline_set_route(struct pipeline *pl, firsthop_route_fn fn, void *ctx);
 /* -c: no record is handed out after the first n (0: no limit). */
 void pipeline_set_max_records(struct pipeline *pl, uint64_t n);
 /* probe: only the records of its own SYNs (those with an origin), not the

@@ -28,6 +28,9 @@ struct record {
 	int64_t rtt_us;			/* -1: none */
 	int icmp_type, icmp_code;	/* -1: none */
 	struct addr responder;		/* family 0: none */
+	/* The answer carries the server's address but was made by the first
+	 * hop (core/firsthop.h): the responder is not the server. */
+	bool responder_first_hop;
 	int reply_ttl;			/* -1: none */
 	int hops;			/* -1: none */
 	int greeting_code;		/* -1: none */
@@ -43,7 +46,8 @@ struct record {
 
 static inline bool record_responder_is_server(const struct record *r)
 {
-	return r->responder.family != 0 && addr_eq(&r->responder, &r->t.server);
+	return r->responder.family != 0 && !r->responder_first_hop &&
+	    addr_eq(&r->responder, &r->t.server);
 }
 
 #endif

@@ -71,6 +71,7 @@ struct scope_answer {
 	uint32_t src;			/* its source: index in src[] */
 	uint8_t kind;
 	bool self;			/* by is the sending host itself */
+	bool first_hop;			/* the first hop, in the server's name */
 };
 
 struct scope_sample {
@@ -80,6 +81,7 @@ struct scope_sample {
 	uint8_t kind;
 	int16_t icmp_type, icmp_code;	/* -1: not an ICMP error */
 	struct addr responder;		/* family 0: no answer */
+	bool first_hop;			/* made by the first hop, in its name */
 };
 
 struct scope_dest {
@@ -132,6 +134,8 @@ struct scope_finding {
 			uint64_t n;	/* failures answered so */
 			struct addr by;	/* the responder of the last of them */
 			bool self;	/* local: the sending host itself */
+			bool first_hop;	/* local: the first hop, in the
+					 * name of by, the server */
 			int hops;	/* middlebox: its hop distance */
 		} answered;
 		struct {		/* SF_FORGED_RESET */

@@ -22,6 +22,12 @@ struct field {
 #define NFIELDS 21		/* every record */
 #define NFIELDS_MAX 24		/* probe records add source, mx, mx_pref */
 
+/* JSON adds "responder_first_hop":true after responder_is_server (field
+ * 14) when the record's responder_first_hop is set, and only then: CSV
+ * keeps its columns, and other records their fields. */
+#define FIELD_RESPONDER_IS_SERVER 14
+#define FIELD_FIRST_HOP "responder_first_hop"
+
 /* Fills f and returns how many fields the record has. */
 int record_fields(const struct record *r, struct field f[NFIELDS_MAX]);
 

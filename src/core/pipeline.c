@@ -80,6 +80,12 @@ pipeline_add_sink(struct pipeline *pl, struct sink *s)
 }
 
 void
+pipeline_set_route(struct pipeline *pl, firsthop_route_fn fn, void *ctx)
+{
+	tracker_set_route(pl->tr, fn, ctx);
+}
+
+void
 pipeline_set_max_records(struct pipeline *pl, uint64_t n)
 {
 	pl->max_records = n;

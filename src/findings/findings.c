@@ -80,6 +80,7 @@ answered(const struct scope_dest *d, uint32_t i, struct scope_finding *out,
 		x->u.answered.n = d->local.n;
 		x->u.answered.by = d->local.by;
 		x->u.answered.self = d->local.self;
+		x->u.answered.first_hop = d->local.first_hop;
 		x->u.answered.hops = -1;
 	}
 	if (d->hop.n > 0) {

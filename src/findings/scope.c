@@ -426,11 +426,12 @@ answer_add(struct scope_answer *a, const struct record *r, uint32_t k,
 	a->kind = kind;
 	a->self = r->responder.family != 0 &&
 	    addr_eq(&r->responder, &r->t.client);
+	a->first_hop = r->responder_first_hop;
 }
 
 /* Who answered a failure, when not the server: the sending host itself,
- * or the first router (an answer that crossed no router), is the local
- * side; further on is a middlebox. */
+ * or the first router (an answer that crossed no router, in its own name
+ * or in the server's), is the local side; further on is a middlebox. */
 static void
 answered_by(struct scope_dest *d, const struct record *r, uint32_t k,
     uint8_t kind)
@@ -459,6 +460,7 @@ add_sample(struct scope_dest *d, const struct record *r, uint8_t kind)
 	sm->icmp_type = (int16_t)r->icmp_type;
 	sm->icmp_code = (int16_t)r->icmp_code;
 	sm->responder = r->responder;
+	sm->first_hop = r->responder_first_hop;
 }
 
 static void

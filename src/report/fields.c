@@ -119,7 +119,8 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 	opt(&f[12], r->icmp_code);
 	if (r->responder.family != 0) {
 		address(&f[13], &r->responder);
-		boolean(&f[14], record_responder_is_server(r));
+		boolean(&f[FIELD_RESPONDER_IS_SERVER],
+		    record_responder_is_server(r));
 	}
 	opt(&f[15], r->reply_ttl);
 	opt(&f[16], r->hops);

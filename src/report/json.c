@@ -121,6 +121,10 @@ json_write_record(FILE *out, const struct record *r, const struct field *extra,
 			add(&l, "\"", 1);
 		} else
 			add(&l, x->text, strlen(x->text));
+		if (i == FIELD_RESPONDER_IS_SERVER && r->responder_first_hop) {
+			add_key(&l, 0, FIELD_FIRST_HOP);
+			add(&l, "true", 4);
+		}
 	}
 	add(&l, "}\n", 2);
 	fwrite(l.buf, 1, l.n, out);

@@ -103,7 +103,14 @@ put_answered(FILE *out, const struct scope *agg, const struct scope_finding *f)
 	char a[ADDR_STRLEN];
 	int h = f->u.answered.hops;
 
-	if (f->kind == SF_LOCAL_BLOCK)
+	if (f->kind == SF_LOCAL_BLOCK && f->u.answered.first_hop)
+		fprintf(out, "local firewall or provider block, not the "
+		    "recipient: %" PRIu64 " of %" PRIu64 " failures were "
+		    "answered by the first hop in the server's name (%s): forged "
+		    "by the first hop, not sent by the recipient\n",
+		    f->u.answered.n, f->failures,
+		    addr_str(&f->u.answered.by, a));
+	else if (f->kind == SF_LOCAL_BLOCK)
 		fprintf(out, "local firewall or provider block, not the "
 		    "recipient: %" PRIu64 " of %" PRIu64 " failures were "
 		    "answered by %s, %s\n", f->u.answered.n, f->failures,
@@ -337,14 +344,14 @@ put_sample(FILE *out, const struct scope *agg, const struct scope_dest *d,
 	put_dest(out, d);
 	fprintf(out, " %s", kind_str(agg, sm->kind, v));
 	if (sm->icmp_type >= 0)
-		fprintf(out, " (ICMP%s %d/%d from %s)",
+		fprintf(out, " (ICMP%s %d/%d from %s",
 		    sm->responder.family == 6 ? "v6" : "", sm->icmp_type,
 		    sm->icmp_code, addr_str(&sm->responder, a));
 	else if (sm->responder.family)
-		fprintf(out, " (TCP RST from %s)", addr_str(&sm->responder, a));
+		fprintf(out, " (TCP RST from %s", addr_str(&sm->responder, a));
 	else
-		fputs(" (no answer to any SYN)", out);
-	putc('\n', out);
+		fputs(" (no answer to any SYN", out);
+	fputs(sm->first_hop ? ", made by the first hop)\n" : ")\n", out);
 }
 
 /* The sending side of one destination's evidence: who failed, and what
@@ -386,6 +393,9 @@ put_not_recipient(FILE *out, const struct scope_finding *f, bool only)
 	if (f->kind == SF_LOCAL_BLOCK && f->u.answered.self)
 		fprintf(out, "whoever runs the firewall of the sending host %s\n",
 		    addr_str(&f->u.answered.by, a));
+	else if (f->kind == SF_LOCAL_BLOCK && f->u.answered.first_hop)
+		fputs("your network team or provider, who run the first hop "
+		    "(your gateway), which answers in the server's name\n", out);
 	else if (f->kind == SF_LOCAL_BLOCK)
 		fprintf(out, "your network team or provider, who run the first "
 		    "hop %s\n", addr_str(&f->u.answered.by, a));

@@ -49,6 +49,7 @@ text_probe(FILE *out, const struct record *r, int ok, const char *why)
 	    mx ? ")" : "", vclass_name(r->v.cls), r->v.reason);
 	if (r->responder.family != 0)
 		fprintf(out, ", answered by %s (%s)", addr_str(&r->responder, resp),
+		    r->responder_first_hop ? "first hop, in the target's name" :
 		    record_responder_is_server(r) ? "target" :
 		    addr_eq(&r->responder, &r->t.client) ? "self" : "hop");
 	if (!ok)

@@ -306,6 +306,37 @@ forged_resets(void **state)
 	scope_free(s);
 }
 
+/* A RST in the server's name that the first hop made: a local block in
+ * the server's name, not a forged reset nor the server's failure, even
+ * beside SYN-ACKs from another distance. */
+static void
+first_hop_resets(void **state)
+{
+	struct scope *s = scope_new(9);
+	const struct scope_finding *f;
+	struct record r;
+	int n;
+
+	(void)state;
+	r = rec(SRC_A, MX1, 25, 1, verdict_reset());
+	r.hops = 0;
+	r.responder_first_hop = true;
+	scope_add(s, &r);
+	r = rec(SRC_A, MX1, 587, 2, verdict_syn_ack());
+	r.hops = 1;
+	scope_add(s, &r);
+	assert_int_equal(scope_dest(s, 0)->rst.n, 0);
+	n = findings(s, 0);
+	assert_int_equal(n, 1);
+	f = the(n, SF_LOCAL_BLOCK);
+	assert_true(f->u.answered.first_hop);
+	assert_false(f->u.answered.self);
+	assert_true(is(&f->u.answered.by, MX1));
+	assert_int_equal(f->u.answered.n, 1);
+	assert_true(scope_dest(s, 0)->sample[0].first_hop);
+	scope_free(s);
+}
+
 static void
 probe_add(struct scope *s, struct addr server, uint16_t port, const char *mx,
     int pref, int64_t t, struct verdict v)
@@ -552,6 +583,7 @@ main(void)
 		cmocka_unit_test(every_source_failed),
 		cmocka_unit_test(middlebox_and_local),
 		cmocka_unit_test(forged_resets),
+		cmocka_unit_test(first_hop_resets),
 		cmocka_unit_test(one_mx_down),
 		cmocka_unit_test(destination_budget),
 		cmocka_unit_test(source_budget_full),
