@@ -73,6 +73,8 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones)
 		add_sink(pl, cfg->scope_sink = sink_scope_new(report, cfg->scope,
 		    cfg->evidence, cfg->live.write_file));
+	if (cfg->scope_sink != NULL && cfg->output == OUT_JSON)
+		sink_scope_json(cfg->scope_sink, stdout, NULL);
 	add_sink(pl, sink_summary_new(report));
 }
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "findings/scope.h"
+#include "report/finding.h"
 #include "report/scope.h"
 #include "util/timefmt.h"
 
@@ -21,6 +22,8 @@ struct scope_sink {
 	struct scope *agg;
 	struct scope_finding *f;	/* one destination's, SCOPE_MAX_FINDINGS */
 	const struct dns_results *dns;	/* the final report's lookups; NULL */
+	FILE *json;			/* --scope --json: the findings there */
+	const char *sensor;
 };
 
 static void
@@ -296,6 +299,33 @@ print_scope(FILE *out, const struct scope_sink *s)
 		    scope_fails_not_kept(agg));
 }
 
+/* --scope with --json: each finding a JSON line (report/finding.h); what
+ * the budget left out, said on the report's stream. */
+static void
+print_scope_json(FILE *out, const struct scope_sink *s)
+{
+	struct scope *agg = s->agg;
+	struct finding v;
+	uint32_t i;
+	int k, n;
+
+	for (i = 0; i < scope_ndests(agg); i++) {
+		n = scope_findings(agg, i, s->f);
+		for (k = 0; k < n; k++) {
+			scope_finding_view(agg, &s->f[k], &v);
+			finding_write_json(s->json, &v, s->sensor);
+		}
+	}
+	if (scope_other_dests(agg))
+		fprintf(out, "scope: %" PRIu64 " attempts to further destinations "
+		    "not listed\n", scope_other_dests(agg));
+	if (scope_fails_not_kept(agg))
+		fprintf(out, "scope: %" PRIu64 " failures not kept for the rate "
+		    "limiting findings: their counts may be short\n",
+		    scope_fails_not_kept(agg));
+	fflush(s->json);
+}
+
 /* The PTR name of a, when -r found one. */
 static const char *
 name_of(const struct dns_results *dns, const struct addr *a)
@@ -525,7 +555,9 @@ scope_finish(struct sink *sk, const struct stats *st, int final)
 	(void)st;
 	if (dns != NULL && dns->error != NULL)
 		fprintf(sk->out, "dns: %s\n", dns->error);
-	if (s->scope)
+	if (s->scope && s->json != NULL)
+		print_scope_json(sk->out, s);
+	else if (s->scope)
 		print_scope(sk->out, s);
 	if (s->evidence)
 		print_evidence(sk->out, s);
@@ -583,6 +615,13 @@ sink_scope_wanted(struct sink *sk,
     void (*fn)(void *ctx, const struct addr *a, bool source), void *ctx)
 {
 	return scope_addresses(((struct scope_sink *)sk)->agg, fn, ctx);
+}
+
+void
+sink_scope_json(struct sink *sk, FILE *out, const char *sensor)
+{
+	((struct scope_sink *)sk)->json = out;
+	((struct scope_sink *)sk)->sensor = sensor;
 }
 
 void
