@@ -45,6 +45,7 @@ struct config {
 	int scope, evidence;		/* --scope, --evidence */
 	struct scope_dns dns;		/* -r, --dnsbl */
 	const char *filter_file;
+	const char *sensor;		/* --sensor, else the host name */
 	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */
 };
 

@@ -90,7 +90,20 @@ entry_of(const struct jsonl_field *f, int n, char *key, size_t keylen,
 	return 1;
 }
 
-/* The records of path, in file order. */
+/* A line that names another type first ({"type":"finding", ...), as ours
+ * all do: skipped unparsed, whatever its other fields hold. */
+static int
+other_type_first(const char *line)
+{
+	static const char key[] = "{\"type\":\"";
+	const char *p = line + strspn(line, " \t");
+
+	return strncmp(p, key, sizeof key - 1) == 0 &&
+	    strncmp(p + sizeof key - 1, "attempt\"", 8) != 0;
+}
+
+/* The records of path, in file order: the attempts, and lines with no
+ * type (written before records had one). */
 static int
 load(const char *path, struct table *t, char *err, size_t errlen)
 {
@@ -98,7 +111,7 @@ load(const char *path, struct table *t, char *err, size_t errlen)
 	struct jsonl_field f[JSONL_MAX_FIELDS];
 	FILE *fp;
 	int lineno = 0, n, col;
-	const char *why;
+	const char *why, *type;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -110,12 +123,15 @@ load(const char *path, struct table *t, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%d:1: line too long", path, lineno);
 			goto fail;
 		}
-		if (line[strspn(line, " \t\r\n")] == '\0')
+		if (line[strspn(line, " \t\r\n")] == '\0' || other_type_first(line))
 			continue;
 		if ((n = jsonl_parse(line, f, JSONL_MAX_FIELDS, &col, &why)) < 0) {
 			snprintf(err, errlen, "%s:%d:%d: %s", path, lineno, col, why);
 			goto fail;
 		}
+		type = jsonl_get(f, n, "type");
+		if (type != NULL && strcmp(type, "attempt") != 0)
+			continue;	/* a summary, a finding, an expectation */
 		switch (entry_of(f, n, key, sizeof key, verdict, sizeof verdict)) {
 		case 0:
 			continue;

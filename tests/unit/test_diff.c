@@ -192,6 +192,28 @@ expectation_lines_skipped(void **state)
 	    ACCEPTED("192.0.2.10", "203.0.113.1")), DIFF_SAME);
 }
 
+/* Typed lines: attempts count, every other type (summaries, findings,
+ * even nested ones, expectations) is skipped, wherever "type" stands. */
+static void
+other_types_skipped(void **state)
+{
+	const char *a = ACCEPTED("192.0.2.10", "203.0.113.1");
+
+	(void)state;
+	assert_int_equal(diff(a,
+	    "{\"type\":\"attempt\",\"sensor\":\"mta1\",\"client\":\"192.0.2.10\","
+	    "\"server\":\"203.0.113.1\",\"server_port\":25,\"class\":\"refused\","
+	    "\"reason\":\"reset\"}\n"
+	    "{\"type\":\"summary\",\"sensor\":\"mta1\",\"attempts\":1}\n"
+	    "{\"type\":\"finding\",\"failed\":[{\"source\":\"192.0.2.10\"}]}\n"
+	    "{\"sensor\":\"mta1\",\"type\":\"summary\",\"client\":\"192.0.2.99\"}\n"
+	    "{\"type\":\"expectation\",\"expect_line\":3,\"pass\":false}\n"),
+	    DIFF_DIFFERENT);
+	assert_string_equal(out, "changed     192.0.2.10 -> 203.0.113.1:25 "
+	    "accepted/syn-ack -> refused/reset\n"
+	    "diff: 1 changed, 0 appeared, 0 disappeared, 0 unchanged\n");
+}
+
 /* err without the temporary directory's name: "/before.json:..." */
 static const char *
 message(void)
@@ -243,6 +265,7 @@ main(void)
 		cmocka_unit_test(keys),
 		cmocka_unit_test(repeated_keys),
 		cmocka_unit_test(expectation_lines_skipped),
+		cmocka_unit_test(other_types_skipped),
 		cmocka_unit_test(errors),
 	};
 
