@@ -86,7 +86,7 @@ prog=$prog_saved
 # diff: bad input names the file, line and column.
 printf '{"client":"192.0.2.10","server":"203.0.113.1","server_port":25,"class":"accepted","reason":"syn-ack"}\n' >"$tmp/a.json"
 printf '{"client":"192.0.2.10","server":"203.0.113.1","server_port":25,"class":"refused","reason":"reset"}\n{"client":\n' >"$tmp/b.json"
-expect diff-bad-json 3 "b.json:2:12: value expected" -- diff "$tmp/a.json" "$tmp/b.json"
+expect diff-bad-json 3 "b.json:2:10: unexpected token near end of file" -- diff "$tmp/a.json" "$tmp/b.json"
 expect diff-missing 3 "nope.json: No such file" -- diff "$tmp/a.json" "$tmp/nope.json"
 expect diff-usage 2 "give two files" -- diff "$tmp/a.json"
 head -n1 "$tmp/b.json" >"$tmp/c.json"
