@@ -413,7 +413,7 @@ cmd_scope(int argc, char **argv, struct config *cfg)
 {
 	static const struct jsonfeed_ops ops = { scope_record, scope_bad };
 	struct scope_run run = { NULL, 0 };
-	struct input_stats in = { 0, 0, 0, 0, 0 };
+	struct input_stats in = { 0, 0, 0, 0, 0, 0 };
 	struct jsonrec *jr;
 	const char **names;
 	FILE **fp;

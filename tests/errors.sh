@@ -118,7 +118,7 @@ expect scope-sensor 2 "^smtpscope: --sensor: 'a/b c' is not a sensor name" -- sc
 # The report still comes, over the good lines; past 20 messages, a count.
 out=$("$prog" scope "$tmp/bad-class.json" 2>/dev/null); st=$?
 if [ $st -eq 3 ] && printf '%s\n' "$out" | grep -q '^summary: 1 attempts' &&
-    printf '%s\n' "$out" | grep -qx 'input: 2 lines, 1 records, 0 not JSON, 0 of other types, 1 bad'; then
+    printf '%s\n' "$out" | grep -qx 'input: 1 files, 2 lines, 1 records, 0 not JSON, 0 of other types, 1 bad'; then
 	pass=$((pass+1)); else echo "FAIL scope-report: status $st: $out"; fail=$((fail+1)); fi
 for i in $(seq 25); do printf '%s\n' "${rec/41908/x}"; done >"$tmp/many.json"
 err=$("$prog" scope "$tmp/many.json" 2>&1 >/dev/null); st=$?

@@ -95,7 +95,7 @@ check_scope() {	# LABEL FILE...: the report names the finding, counts the input
 	if [ $st -eq 0 ] && [ ! -s "$tmp/scope.err" ] &&
 	    printf '%s\n' "$out" | grep -qF -- "$finding" &&
 	    printf '%s\n' "$out" | grep -qx 'summary: 2 attempts, accepted 1, refused 1, prohibited 0, unreachable 0, dropped 0, unresolved 0' &&
-	    printf '%s\n' "$out" | grep -qx 'input: 4 lines, 2 records, 0 not JSON, 2 of other types, 0 bad'; then
+	    printf '%s\n' "$out" | grep -qx 'input: 2 files, 4 lines, 2 records, 0 not JSON, 2 of other types, 0 bad'; then
 		ok; echo "ok   scope $label"
 	else
 		bad "scope $label: status $st, stderr $(cat "$tmp/scope.err")"; printf '%s\n' "$out" | head -n 12

@@ -23,6 +23,7 @@ struct stats {
 	uint64_t attempts;		/* attempts given a verdict (unresolved included) */
 	/* smtpscope scope: the JSON lines read, and what they were */
 	struct input_stats {
+		uint64_t files;		/* files read (0: not scope) */
 		uint64_t lines;		/* lines read */
 		uint64_t records;	/* attempt records taken */
 		uint64_t not_json;	/* lines with no '{' */

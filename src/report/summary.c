@@ -145,11 +145,12 @@ summary_finish(struct sink *s, const struct stats *st, int final)
 		print_table(out, "by server", &m->servers, 1);
 		print_table(out, "by client", &m->clients, 0);
 	}
-	if (st->input.lines > 0 && st->packets == 0) {
+	if (st->input.files > 0) {
 		/* smtpscope scope: records read back, no packet */
-		fprintf(out, "input: %" PRIu64 " lines, %" PRIu64 " records, "
-		    "%" PRIu64 " not JSON, %" PRIu64 " of other types, %" PRIu64
-		    " bad\n", st->input.lines, st->input.records,
+		fprintf(out, "input: %" PRIu64 " files, %" PRIu64 " lines, %"
+		    PRIu64 " records, %" PRIu64 " not JSON, %" PRIu64 " of other "
+		    "types, %" PRIu64 " bad\n", st->input.files, st->input.lines,
+		    st->input.records,
 		    st->input.not_json, st->input.other_type, st->input.bad);
 		fflush(out);
 		return;
@@ -207,8 +208,8 @@ summary_json(struct summary_sink *m, const struct stats *st, int final)
 	    "ignored_unmatched_rst", "ignored_unmatched_icmp",
 	    "ignored_duplicate_syns", "ignored_after_verdict",
 	    "ignored_time_backwards", "ignored_evicted" };
-	static const char *const input[] = { "input_lines", "input_records",
-	    "input_not_json", "input_other_type", "input_bad" };
+	static const char *const input[] = { "input_files", "input_lines",
+	    "input_records", "input_not_json", "input_other_type", "input_bad" };
 	const uint64_t fv[] = { st->frames.tcp, st->frames.icmp_error,
 	    st->frames.not_ip, st->frames.other_proto, st->frames.fragment,
 	    st->frames.truncated, st->frames.malformed };
@@ -216,7 +217,7 @@ summary_json(struct summary_sink *m, const struct stats *st, int final)
 	    st->unmatched_synack, st->unmatched_rst, st->unmatched_icmp,
 	    st->duplicate_syns, st->after_verdict, st->time_backwards,
 	    st->evicted };
-	const uint64_t nv[] = { st->input.lines, st->input.records,
+	const uint64_t nv[] = { st->input.files, st->input.lines, st->input.records,
 	    st->input.not_json, st->input.other_type, st->input.bad };
 	FILE *out = m->base.out;
 	uint64_t total = 0;

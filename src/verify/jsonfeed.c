@@ -111,6 +111,7 @@ jsonfeed_run(struct jsonrec *jr, FILE *const *fp, const char *const *name,
 		return -1;
 	}
 	*f = (struct feed){ jr, ops, ctx, st, { 0 } };
+	st->files += (uint64_t)n;
 	for (i = 0; i < n; i++) {
 		in[i].fp = fp[i];
 		in[i].name = name[i];

@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct jsonfeed_ops ops = { to_pipeline, refused };
 	static const char *const names[2] = { "a.json", "b.json" };
-	struct input_stats in = { 0, 0, 0, 0, 0 };
+	struct input_stats in = { 0, 0, 0, 0, 0, 0 };
 	struct pipeline *pl;
 	struct jsonrec *jr;
 	FILE *fp[2];

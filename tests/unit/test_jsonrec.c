@@ -476,7 +476,7 @@ feed_merge(void **state)
 	char *l3 = line_at("2026-11-23T17:28:32.000000Z", 3);
 	char *l4 = line_at("2026-11-23T17:28:33.000000Z", 4);
 	char a[8192], b[40000];
-	struct input_stats in = { 0, 0, 0, 0, 0 };
+	struct input_stats in = { 0, 0, 0, 0, 0, 0 };
 	struct got g;
 	FILE *fp[2];
 	const char *names[2] = { "a.json", "b.json" };
@@ -494,6 +494,7 @@ feed_merge(void **state)
 	assert_int_equal(jsonfeed_run(jr, fp, names, 2, &ops, &g, &in), 0);
 	/* by verdict time; the tie (2, 4) to the file named first */
 	assert_string_equal(g.order, "1 3 2 4");
+	assert_int_equal(in.files, 2);
 	assert_int_equal(in.lines, 8);
 	assert_int_equal(in.records, 4);
 	assert_int_equal(in.not_json, 1);
