@@ -1,7 +1,7 @@
 #!/bin/bash
 # The test suites, in two groups (see tests/README.md):
 #   quick (`make test`): include rule, function length, unit, golden, expect,
-#     errors, malformed, man -- no root, no network namespace, no package
+#     errors, json, malformed, man -- no root, no network namespace, no package
 #     installation, under a minute;
 #   full (`make check`, as root): the quick ones, then valgrind, fuzz smoke
 #     and the lab suites (network namespaces), flood.
@@ -81,6 +81,7 @@ side unit sh tests/run-unit.sh "${units[@]}"
 side golden bash tests/golden.sh "$prog"
 side expect bash tests/check-expect.sh "$prog" pcaps/corpus/*.expect pcaps/lab/*.expect
 side errors bash tests/errors.sh "$prog"
+side json bash tests/json.sh "$prog"
 side malformed bash tests/malformed/run.sh "$prog"
 side man sh tests/man-lint.sh
 side json-shape bash tests/json-shape.sh "$prog"

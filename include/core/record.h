@@ -44,6 +44,23 @@ struct record {
 	const char *sensor;
 };
 
+/* A sensor's name (--sensor, the records' "sensor"): 1 to SENSOR_MAX
+ * printable ASCII characters, no space, quote or backslash, so it is one
+ * word in every output. */
+#define SENSOR_MAX 64
+
+static inline bool
+record_sensor_ok(const char *s)
+{
+	int n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (n == SENSOR_MAX || s[n] <= ' ' || s[n] > '~' || s[n] == '"' ||
+		    s[n] == '\'' || s[n] == '\\')
+			return false;
+	return n > 0;
+}
+
 static inline bool record_responder_is_server(const struct record *r)
 {
 	return r->responder.family != 0 && !r->responder_first_hop &&

@@ -156,6 +156,15 @@ pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
 }
 
 void
+pipeline_feed(struct pipeline *pl, const struct record *r)
+{
+	pl->st.attempts++;
+	if (r->verdict_us > pl->last_ts)
+		pl->last_ts = r->verdict_us;
+	to_sinks(pl, r);
+}
+
+void
 pipeline_tick(struct pipeline *pl, int64_t now)
 {
 	int i;
@@ -255,6 +264,12 @@ pipeline_set_kernel_stats(struct pipeline *pl, int64_t received,
 	pl->st.kernel_received = received;
 	pl->st.kernel_dropped = dropped;
 	pl->st.if_dropped = if_dropped;
+}
+
+void
+pipeline_set_input_stats(struct pipeline *pl, const struct input_stats *in)
+{
+	pl->st.input = *in;
 }
 
 const struct stats *

@@ -10,7 +10,7 @@ static const char *const field_names[NFIELDS_MAX] = {
 	"family", "class", "reason", "syns", "rtt_ms", "icmp_type", "icmp_code",
 	"responder", "responder_is_server", "reply_ttl", "hops", "errno",
 	"greeting_code", "greeting", "greeting_truncated",
-	"source", "mx", "mx_pref",
+	"source", "mx", "mx_pref", "domain",
 };
 
 /* Digits of v at the end of buf[32]; returns the first. */
@@ -138,5 +138,7 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 	if (r->origin->mx != NULL)
 		str(&f[22], r->origin->mx);
 	opt(&f[23], r->origin->mx_pref);
+	if (r->origin->domain != NULL)
+		str(&f[24], r->origin->domain);
 	return NFIELDS_MAX;
 }

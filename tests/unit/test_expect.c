@@ -1,5 +1,5 @@
-/* The verify expectations grammar and its error positions (the JSON-lines
- * reader diff uses: test_jsonl.c). */
+/* The verify expectations grammar and its error positions (diff's reading
+ * of JSON lines: test_diff.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
