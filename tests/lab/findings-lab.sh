@@ -157,8 +157,9 @@ watch_stop() {
 
 # findings FILE FILTER — the finding lines of FILE selected by the jq FILTER, compact.
 findings() { jq -c 'select(.type == "finding") | select('"$2"')' "$1" 2>/dev/null; }
-# events FILE — "state kind" of each finding line, comma-terminated.
-events() { findings "$1" true | jq -r '"\(.state) \(.kind)"' | tr '\n' ','; }
+# events FILE — "state kind" of each finding line as it happened (not the
+# whole run's findings that --scope, implied by scope, adds), comma-terminated.
+events() { findings "$1" '.state != "final"' | jq -r '"\(.state) \(.kind)"' | tr '\n' ','; }
 # attempts FILE — "client class" of each attempt record, sorted, unique, comma-terminated.
 attempts() {
     jq -r 'select((.type // "attempt") == "attempt") | "\(.client) \(.class)"' "$1" 2>/dev/null |
@@ -408,6 +409,12 @@ else
         else
             bad "scope A B: the started finding: $d"; echo "    | $line"
         fi
+    fi
+    # The whole run's findings (scope implies --scope) say the same.
+    if [ -n "$(findings "$T/both.out" '.state == "final" and .kind == "source_block"')" ]; then
+        ok "scope A B: the whole run's findings name the block too"
+    else
+        bad "scope A B: no final source_block"; findings "$T/both.out" true | sed 's/^/    | /'
     fi
     id=$(jq -r .id <<<"${line:-null}")
     if [ -n "$line" ] && [ -z "$(findings "$T/both.out" ".id == \"$id\" and .state == \"ended\"")" ]; then
