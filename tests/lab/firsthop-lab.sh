@@ -117,7 +117,7 @@ want() {
 # count LABEL FILE N — exactly N records.
 count() {
     local n
-    n=$(jq -s length "$2")
+    n=$(jq -s 'map(select(.type == "attempt")) | length' "$2")
     if [ "$n" = "$3" ]; then ok "$1: $3 records"; else bad "$1: $n records, want $3"; fi
 }
 
@@ -155,14 +155,18 @@ want watch "$T/watch.json" "$SRV4" 2525 1 "$OWN2525"
 want watch "$T/watch.json" "$GW4" 25 1 "$GWOWN"
 want watch "$T/watch.json" "$SRV6" 25 1 "$FIRST6"
 want watch "$T/watch.json" "$SRV6" 587 1 "$OK6"
+# --scope with --json: the whole run's findings as JSON lines.
 for s in "$SRV4" "$SRV6"; do
-    f="finding: local firewall or provider block, not the recipient: 1 of 1 failures were answered by the first hop in the server's name ($s)"
-    [ "$s" = "$SRV4" ] && f=${f/1 of 1/2 of 2}
-    if grep -qF "$f" "$T/watch.json.stderr"; then
-        ok "watch --scope: $s:25 answered by the first hop"
-    else
-        bad "watch --scope: no '$f'"; sed 's/^/    | /' "$T/watch.json.stderr"
-    fi
+    n=1; [ "$s" = "$SRV4" ] && n=2
+    f=$(jq -r --arg s "$s" 'select(.type == "finding" and .state == "final" and
+        .kind == "local_block" and .server == $s and .server_port == 25) |
+        "\(.failures) \(.not_recipient) \(.text)"' "$T/watch.json")
+    case "$f" in
+    "$n true "*"answered by $s, the first hop in the server's name"*)
+        ok "watch --scope: $s:25 answered by the first hop" ;;
+    *)  bad "watch --scope: $s:25: '$f', want $n failures answered by the first hop in the server's name"
+        jq -c 'select(.type == "finding")' "$T/watch.json" | sed 's/^/    | /' ;;
+    esac
 done
 
 # ---- 2. read of the evidence --------------------------------------------------------
