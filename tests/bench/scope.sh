@@ -1,0 +1,223 @@
+#!/bin/bash
+# Benchmark (not a test) of the findings engine's time and memory:
+#  (i)  `read --scope` against `read` alone on the bench captures, as the
+#       median of paired ratios (the two back to back in each round);
+#  (ii) on the scope mix (gen --scope: 1000000 attempts to 100000
+#       destinations from 1000 sources over two hours), wall time and peak
+#       RSS of `read`, `read --scope` and, where the program has it,
+#       `read --findings --json`, medians of interleaved rounds.
+# It prints a FAIL line when read --scope costs more than 1.3 times read
+# on a bench capture, or when its memory over read's passes the budget of
+# smtpscope(8), Limits.  Those are a report: only counts that differ from
+# the generator's truth make it exit 1.
+#
+#   tests/bench/scope.sh [PROG]        (make bench-scope; make bench runs it too)
+#
+# Environment: BENCH_PACKETS (5000000, as run.sh), BENCH_SCOPE_ROUNDS (7),
+# BENCH_SCOPE_ATTEMPTS (1000000), BENCH_SCOPE_DESTS (100000),
+# BENCH_SCOPE_SOURCES (1000), BENCH_SCOPE_SECONDS (7200), BENCH_SEED (1).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+p=${1:-./smtpscope}
+prog=$(cd "$(dirname "$p")" && pwd)/$(basename "$p")
+packets=${BENCH_PACKETS:-5000000}
+rounds=${BENCH_SCOPE_ROUNDS:-7}
+attempts=${BENCH_SCOPE_ATTEMPTS:-1000000}
+dests=${BENCH_SCOPE_DESTS:-100000}
+sources=${BENCH_SCOPE_SOURCES:-1000}
+seconds=${BENCH_SCOPE_SECONDS:-7200}
+goal=1.3
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+top=$here/../..
+
+gen bench "$packets"
+gen bench-tenth $((packets / 10))
+gen_capture scope --scope "$attempts" --dests "$dests" --sources "$sources" \
+    --duration "$seconds"
+
+fail=0
+check_counts scope || fail=1
+# Every destination is in the scope report; the findings it makes.
+"$prog" read --scope "$out/scope.pcap" 2>&1 >"$out/scope.report" |
+    sed 's/^/bench: read --scope: /'
+want=$(sed -n 's/^scope destinations //p' "$out/scope.truth")
+got=$(sed -n '/^scope:$/,/^summary:/p' "$out/scope.report" | grep -c '^  [^ (]')
+if [ "$got" != "$want" ]; then
+	echo "bench: scope.pcap: the scope report lists $got destinations, not $want"
+	fail=1
+fi
+awk '/^    finding: / {
+	k = $2 " " $3
+	if (k ~ /^local firewall/) k = "local-block"
+	else if (k ~ /^a middlebox/) k = $4 == "forging" ? "forged-reset" : "middlebox"
+	else if (k ~ /^block aimed/) k = "source-block"
+	else if (k ~ /^rate limiting/) k = "rate-limit"
+	else if (k ~ /^every source/) k = "all-failed"
+	else if (k ~ /^one MX/) k = "mx-down"
+	else if (k ~ /^no failure/) k = "no-failure"
+	n[k]++; total++
+    }
+    END { printf "bench: scope.pcap: %d findings:", total
+	for (k in n) printf " %s %d", k, n[k]; print "" }' "$out/scope.report"
+rm -f "$out/scope.report"
+
+findings=0
+"$prog" read -h 2>&1 | grep -q -e '--findings' && findings=1
+
+# timed LOG LABEL CMD...: one run of CMD, its output thrown away; appends
+# "LABEL SECONDS PEAK-RSS-KIB" to LOG.
+timed() {
+	local log=$1 label=$2 t0 t1 st; shift 2
+	t0=$EPOCHREALTIME
+	"$out/maxrss" "$out/scope.rss" "$@" >/dev/null 2>&1
+	st=$?
+	t1=$EPOCHREALTIME
+	[ $st -eq 0 ] || echo "bench: $label: exit status $st" >&2
+	echo "$label $t0 $t1 $(cat "$out/scope.rss" 2>/dev/null || echo 0)" |
+	    awk '{ printf "%s %.6f %s\n", $1, $3 - $2, $4 }' >>"$log"
+}
+
+# summarise LOG BASE: per label, the median time and peak RSS, and the
+# median over rounds of time(label) / time(BASE) in the same round.
+# Prints "LABEL MEDIAN-S RSS-MIB RATIO MIN MAX" lines, BASE first.
+summarise() {
+	awk -v base="$2" '
+	function med(a, n,    i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	$1 == "round" { r = $2; next }
+	{ t[$1, r] = $2; k[$1] = $3 > k[$1] ? $3 : k[$1]; seen[$1] = 1
+	  if (!($1 in order)) order[$1] = ++nl; label[order[$1]] = $1; last = r }
+	END {
+		for (i = 1; i <= nl; i++) {
+			l = label[i]; n = 0; m = 0
+			for (j = 1; j <= last; j++) {
+				if ((l, j) in t) s[++n] = t[l, j]
+				if ((l, j) in t && (base, j) in t)
+					q[++m] = t[l, j] / t[base, j]
+			}
+			lo = hi = q[1]
+			for (j = 2; j <= m; j++) {
+				lo = q[j] < lo ? q[j] : lo; hi = q[j] > hi ? q[j] : hi
+			}
+			printf "%s %.3f %.1f %.2f %.2f %.2f\n", l, med(s, n),
+			    k[l] / 1024, med(q, m), lo, hi
+			delete s; delete q
+		}
+	}' "$1"
+}
+
+# rounds LOG FILE: interleaved rounds of read, read --scope and (if the
+# program has it) read --findings --json on FILE, in turn first.
+rounds() {
+	local log=$1 f=$2 i
+	: >"$log"
+	"$prog" read "$f" >/dev/null 2>&1	# warms the page cache
+	for ((i = 1; i <= rounds; i++)); do
+		echo "round $i" >>"$log"
+		if [ $((i % 2)) = 1 ]; then
+			timed "$log" read "$prog" read "$f"
+			timed "$log" scope "$prog" read --scope "$f"
+		else
+			timed "$log" scope "$prog" read --scope "$f"
+			timed "$log" read "$prog" read "$f"
+		fi
+		[ $findings = 0 ] ||
+			timed "$log" findings "$prog" read --findings --json "$f"
+	done
+}
+
+verdicts=()
+# ratio_check NAME SUMMARY: the paired ratio of read --scope against the goal.
+ratio_check() {
+	local r
+	r=$(awk '$1 == "scope" { print $4 }' "$2")
+	if awk -v r="$r" -v g="$goal" 'BEGIN { exit !(r > g) }'; then
+		verdicts+=("FAIL: read --scope / read on $1 is $r (paired median), over $goal")
+	else
+		verdicts+=("ok: read --scope / read on $1 is $r (paired median), within $goal")
+	fi
+}
+
+echo "bench: $rounds interleaved rounds each$([ $findings = 1 ] ||
+    echo "; this program has no --findings")"
+load0=$(cut -d' ' -f1 /proc/loadavg)
+for name in bench bench-tenth scope; do
+	rounds "$out/scope-$name.log" "$out/$name.pcap"
+	summarise "$out/scope-$name.log" read >"$out/scope-$name.sum"
+done
+load1=$(cut -d' ' -f1 /proc/loadavg)
+ratio_check bench.pcap "$out/scope-bench.sum"
+ratio_check bench-tenth.pcap "$out/scope-bench-tenth.sum"
+
+# The budget: the man page's ceiling for the whole budget, and its sizes
+# per entry for what this mix holds.
+man_mb=$(sed -n '/^\.Ss Limits/,/^\.S[sh] /p' "$top/man/smtpscope.8" | tr '\n' ' ' |
+    sed -n 's/.*the whole budget, at most about \([0-9][0-9]*\) MB.*/\1/p')
+max() { sed -n "s/^#define SCOPE_MAX_$1 *\([0-9]*\).*/\1/p" "$top/include/findings/scope.h"; }
+truth() { sed -n "s/^scope $1 //p" "$out/scope.truth"; }
+
+{
+	echo
+	echo "files: bench.pcap $(sed -n 's/^records //p' "$out/bench.truth") attempts," \
+	    "bench-tenth.pcap $(sed -n 's/^records //p' "$out/bench-tenth.truth") attempts," \
+	    "scope.pcap $(sed -n 's/^records //p' "$out/scope.truth") attempts to" \
+	    "$(truth destinations) destinations from $(truth sources) sources"
+	printf '%-44s %9s %9s %16s\n' command "median s" "RSS MiB" "/ read, paired"
+	for name in bench bench-tenth scope; do
+		while read -r l s r q lo hi; do
+			case $l in
+			read) c="read $name.pcap"; q=; ;;
+			scope) c="read --scope $name.pcap" ;;
+			findings) c="read --findings --json $name.pcap" ;;
+			esac
+			[ -n "$q" ] && q="$q ($lo-$hi)"
+			printf '%-44s %9s %9s %16s\n' "$c" "$s" "$r" "$q"
+		done <"$out/scope-$name.sum"
+	done
+	echo "load average $load0 at the start, $load1 at the end (2 CPUs here: above 1," \
+	    "others' work shares them and times spread)"
+	awk -v m="$man_mb" -v d="$(truth destinations)" -v f="$(truth failing-destinations)" \
+	    -v p="$(truth listed-sources)" -v x="$(truth failures)" \
+	    -v md="$(max DESTS)" -v mp="$(max PAIRS)" -v mf="$(max FAIL_TIMES)" '
+	    function mib(b) { return b / 1048576 }
+	    BEGIN {
+		printf "scope mix against the budget: %d of %d destinations, %d of %d" \
+		    " sources listed, at most %d of %d failure times\n", d, md, p, mp, x, mf
+		lo = 450 * d + 250 * f + 100 * (p - d) + 16 * x
+		hi = 450 * d + 250 * f + 200 * (p - d) + 16 * x
+		printf "man page sizes per entry for it: %.0f to %.0f MiB; whole budget: ", mib(lo), mib(hi)
+		if (m == "") print "not found in the man page"
+		else printf "at most about %d MB (%.0f MiB)\n", m, mib(m * 1e6)
+	    }'
+} | tee "$out/scope-results.txt"
+
+# Memory: read --scope's peak over read's on the scope mix, against the
+# ceiling.  RSS is in KiB in the logs.
+rss() { awk -v l="$1" '$1 == l { print $3 }' "$out/scope-scope.sum"; }
+extra=$(awk -v a="$(rss scope)" -v b="$(rss read)" 'BEGIN { printf "%.1f", a - b }')
+if [ -z "$man_mb" ]; then
+	verdicts+=("FAIL: the budget (\"the whole budget, at most about N MB\") is not in man/smtpscope.8")
+elif awk -v e="$extra" -v m="$man_mb" 'BEGIN { exit !(e * 1048576 > m * 1e6) }'; then
+	verdicts+=("FAIL: read --scope takes $extra MiB more than read on scope.pcap, over the budget of $man_mb MB")
+else
+	verdicts+=("ok: read --scope takes $extra MiB more than read on scope.pcap, within the budget of $man_mb MB")
+fi
+if [ $findings = 1 ]; then
+	extra=$(awk -v a="$(rss findings)" -v b="$(rss read)" 'BEGIN { printf "%.1f", a - b }')
+	verdicts+=("info: read --findings --json takes $extra MiB more than read on scope.pcap")
+fi
+printf '%s\n' "${verdicts[@]}" | tee -a "$out/scope-results.txt"
+echo "(goals: read --scope / read <= $goal on the bench captures;" \
+    "read --scope's memory over read's within the budget of smtpscope(8), Limits)"
+
+if [ $fail -ne 0 ]; then
+	echo "bench: FAILED: smtpscope's counts differ from the truth (see above)"
+	exit 1
+fi
+echo "bench: counts match the truth"
