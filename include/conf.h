@@ -43,6 +43,8 @@ struct config {
 	struct probe_config probe;
 	struct probe_spec spec;		/* probe's one set of probes */
 	int scope, evidence;		/* --scope, --evidence */
+	int findings;			/* --findings */
+	int64_t window_us;		/* --window */
 	struct scope_dns dns;		/* -r, --dnsbl */
 	const char *filter_file;
 	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */

@@ -18,19 +18,21 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: %s read [--json | --csv | --summary] [-p ports] [--timeout sec]\n"
 	    "                 [--greet-wait sec] [--max-attempts n] [--scope] [--evidence]\n"
+	    "                 [--findings] [--window duration]\n"
 	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	    "                 [-Z user] file ...\n"
 	    "       %s watch [-d] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
 	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
 	    "                 [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
+	    "                 [--findings] [--window duration]\n"
 	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	    "       %s probe [-46] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
 	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
 	    "                 [--rate pps] [--retries n] [--source addr] [--target host]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
 	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
-	    "                 [--dnsbl zone[,zone ...]]\n"
+	    "                 [--dnsbl zone[,zone ...]] [--findings] [--window duration]\n"
 	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
 	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
@@ -85,6 +87,29 @@ parse_seconds(const char *opt, const char *s, double max)
 	return (int64_t)(v * 1e6 + 0.5);
 }
 
+/* --window: seconds, or a number with s, m, h or d; up to 7 days. */
+static int64_t
+parse_window(const char *s)
+{
+	static const char unit[] = "smhd";
+	static const double mul[] = { 1, 60, 3600, 86400 };
+	const char *u;
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	u = *end != '\0' && end[1] == '\0' ? strchr(unit, *end) : NULL;
+	if (end == s || errno == ERANGE || (*end != '\0' && u == NULL) ||
+	    (u != NULL && *u == '\0'))
+		die(EXIT_USAGE, "--window: '%s' is not a duration (such as 3600, "
+		    "90m, 1h)", s);
+	v *= u != NULL ? mul[u - unit] : 1;
+	if (!(v > 0) || v > 604800)
+		die(EXIT_USAGE, "--window: '%s' is not above 0 and within 7 days", s);
+	return (int64_t)(v * 1e6 + 0.5);
+}
+
 /* "25,587", "2525-2530": a list of ports and ranges. */
 static void
 parse_ports(const char *s, struct portset *set)
@@ -118,7 +143,8 @@ parse_ports(const char *s, struct portset *set)
 enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
-	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL };
+	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
+	OPT_WINDOW };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -146,6 +172,8 @@ static const struct option long_opts[] = {
 	{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
 	{ "scope", no_argument, NULL, OPT_SCOPE },
 	{ "evidence", no_argument, NULL, OPT_EVIDENCE },
+	{ "findings", no_argument, NULL, OPT_FINDINGS },
+	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "resolve", no_argument, NULL, 'r' },
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
 	{ "help", no_argument, NULL, 'h' },
@@ -171,7 +199,8 @@ option_commands(int c)
 	case OPT_MAX_PROBES: case '4': case '6':
 		return "pv";
 	case OPT_MAX_ATTEMPTS: case OPT_GREET: case OPT_SUMMARY: case OPT_SCOPE:
-	case OPT_EVIDENCE: case 'r': case OPT_DNSBL:
+	case OPT_EVIDENCE: case 'r': case OPT_DNSBL: case OPT_FINDINGS:
+	case OPT_WINDOW:
 		return "rwp";
 	default:
 		return "rwpv";
@@ -198,6 +227,8 @@ report_option(int c, char *arg, struct config *cfg)
 	case OPT_SUMMARY: cfg->output = OUT_SUMMARY; return 1;
 	case OPT_SCOPE: cfg->scope = 1; return 1;
 	case OPT_EVIDENCE: cfg->evidence = 1; return 1;
+	case OPT_FINDINGS: cfg->findings = 1; return 1;
+	case OPT_WINDOW: cfg->window_us = parse_window(arg); return 1;
 	case 'r': cfg->dns.resolve = 1; return 1;
 	case OPT_DNSBL:
 		for (z = strtok_r(arg, ",", &save); z != NULL;

@@ -19,6 +19,7 @@
 #include "io/privs.h"
 #include "io/signals.h"
 #include "probe/prober.h"
+#include "report/finding.h"
 #include "report/scope.h"
 #include "report/sink.h"
 #include "verify/diff.h"
@@ -63,6 +64,12 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 		add_sink(pl, sink_csv_new(stdout));
 	if (matrix && cfg->output == OUT_TEXT)
 		add_sink(pl, sink_matrix_new(stdout));
+	/* Findings as they happen: among the records (text, JSON), else
+	 * beside them. */
+	if (cfg->findings)
+		add_sink(pl, sink_findings_new(cfg->output == OUT_CSV ?
+		    stderr : stdout,
+		    cfg->output == OUT_JSON, NULL, cfg->window_us));
 	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones)
 		add_sink(pl, cfg->scope_sink = sink_scope_new(report, cfg->scope,
 		    cfg->evidence, cfg->live.write_file));

@@ -13,7 +13,8 @@
 # FILE (e.g. the output of a live watch) instead of running "PROG read".
 # A "# finding: TEXT" line must appear (as a substring) in the output of
 # "PROG read --scope --evidence", and every finding that output makes must
-# contain one of them.
+# contain one of them.  "# stream: KIND" lines name the kinds of finding
+# "PROG read --findings --json" starts, all of them.
 # Prints one line per file and "N passed, N failed".
 set -u
 . "$(dirname "$0")/prog.sh"
@@ -103,6 +104,15 @@ for e in "$@"; do
 			printf '%s\n' "$got" | grep -qF -f <(sed -n 's/^# finding: //p' "$e") ||
 				{ ok=0; why="$why; unexpected finding: $got"; }
 		done < <(printf '%s\n' "$report" | sed -n 's/^ *finding: //p')
+	fi
+	if grep -q '^# stream: ' "$e" && [ -z "${EXPECT_RECORDS:-}" ]; then
+		# The kinds "read --findings" starts: exactly those stated.
+		want=$(sed -n 's/^# stream: //p' "$e" | sort -u | tr '\n' ' ')
+		# shellcheck disable=SC2086
+		got=$("$prog" read --findings --json $opts "$cap" 2>/dev/null |
+			jq -r 'select(.type == "finding" and .state == "started") | .kind' |
+			sort -u | tr '\n' ' ')
+		[ "$got" = "$want" ] || { ok=0; why="$why; findings started: '$got', want '$want'"; }
 	fi
 	if [ $ok -eq 1 ]; then
 		echo "ok   $name ($n attempts)"; pass=$((pass+1))

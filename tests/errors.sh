@@ -54,6 +54,10 @@ expect no-file 2 "no capture file" -- read
 expect bad-port 2 "^smtpscope: -p: 99999 is out of range" -- read -p 99999 "$good"
 expect bad-port-text 2 "^smtpscope: -p: 'smtp' is not a number" -- read -p smtp "$good"
 expect bad-timeout 2 "^smtpscope: --timeout: " -- read --timeout -3 "$good"
+expect bad-window-zero 2 "^smtpscope: --window: '0' is not above 0 and within 7 days$" -- read --findings --window 0 "$good"
+expect bad-window-long 2 "^smtpscope: --window: '8d' is not above 0" -- read --findings --window 8d "$good"
+expect bad-window-unit 2 "^smtpscope: --window: '1x' is not a duration" -- read --findings --window 1x "$good"
+expect window-not-for-verify 2 "^smtpscope: " -- verify --window 1h "$good"
 expect bad-option 2 "unknown option .--frobnicate." -- read --frobnicate "$good"
 expect bad-command 2 "unknown command 'frob'" -- frob
 expect stdin-twice 2 "standard input \(-\) given twice" -- read - - <"$good"

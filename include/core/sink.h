@@ -18,6 +18,8 @@ struct sink_ops {
 	/* End of input (or a SIGUSR1 snapshot when final is 0). */
 	void (*finish)(struct sink *s, const struct stats *st, int final);
 	void (*free)(struct sink *s);
+	/* Optional: time passes with no record (live capture's clock). */
+	void (*tick)(struct sink *s, int64_t now_us);
 };
 
 struct sink {

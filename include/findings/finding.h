@@ -53,6 +53,7 @@ struct finding {
 	enum finding_state state;
 	enum finding_end end;
 	int64_t ts;			/* of the event: stream time, microseconds */
+	int64_t started;		/* the stream: when it started; FS_FINAL: INT64_MIN */
 
 	/* The destination. */
 	struct addr server;

@@ -152,9 +152,14 @@ pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
 void
 pipeline_tick(struct pipeline *pl, int64_t now)
 {
+	int i;
+
 	if (now > pl->last_ts)
 		pl->last_ts = now;
 	tracker_expire(pl->tr, now);
+	for (i = 0; i < pl->nsinks; i++)
+		if (pl->sinks[i]->ops->tick != NULL)
+			pl->sinks[i]->ops->tick(pl->sinks[i], now);
 }
 
 int64_t

@@ -223,11 +223,10 @@ prepare(void *ctx)
 		    strerror(errno));
 		return;
 	}
-	if ((d = pipeline_next_deadline(l->pl)) == INT64_MAX) {
-		loop_timer_at(l->loop, l->tick_id, LOOP_NEVER);
-		return;
-	}
-	if (d - loop_wall() < wait)
+	/* With no deadline, a tick a second still lets the outputs' windows
+	 * pass on an idle link (--findings). */
+	d = pipeline_next_deadline(l->pl);
+	if (d != INT64_MAX && d - loop_wall() < wait)
 		wait = d - loop_wall();
 	loop_timer_at(l->loop, l->tick_id, loop_now() + (wait > 0 ? wait : 0));
 }

@@ -78,7 +78,7 @@ csv_finish(struct sink *s, const struct stats *st, int final)
 	fflush(s->out);
 }
 
-static const struct sink_ops csv_ops = { csv_record, csv_finish, sink_free };
+static const struct sink_ops csv_ops = { csv_record, csv_finish, sink_free, NULL };
 
 struct sink *
 sink_csv_new(FILE *out)

@@ -132,7 +132,7 @@ json_record(struct sink *s, const struct record *r)
 	json_write_record(s->out, r, NULL, 0);
 }
 
-static const struct sink_ops json_ops = { json_record, sink_flush, sink_free };
+static const struct sink_ops json_ops = { json_record, sink_flush, sink_free, NULL };
 
 struct sink *
 sink_json_new(FILE *out)

@@ -130,7 +130,7 @@ matrix_finish(struct sink *s, const struct stats *st, int final)
 }
 
 static const struct sink_ops matrix_ops = {
-	matrix_record, matrix_finish, sink_free
+	matrix_record, matrix_finish, sink_free, NULL
 };
 
 struct sink *

@@ -441,7 +441,7 @@ scope_free_sink(struct sink *sk)
 }
 
 static const struct sink_ops scope_ops = {
-	scope_record, scope_finish, scope_free_sink
+	scope_record, scope_finish, scope_free_sink, NULL
 };
 
 struct sink *

@@ -162,7 +162,7 @@ summary_finish(struct sink *s, const struct stats *st, int final)
 }
 
 static const struct sink_ops summary_ops = {
-	summary_record, summary_finish, sink_free
+	summary_record, summary_finish, sink_free, NULL
 };
 
 struct sink *

@@ -58,7 +58,7 @@ text_record(struct sink *s, const struct record *r)
 	putc('\n', out);
 }
 
-static const struct sink_ops text_ops = { text_record, sink_flush, sink_free };
+static const struct sink_ops text_ops = { text_record, sink_flush, sink_free, NULL };
 
 struct sink *
 sink_text_new(FILE *out)

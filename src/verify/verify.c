@@ -201,7 +201,7 @@ verify_free(struct sink *s)
 }
 
 static const struct sink_ops verify_ops = {
-	verify_record, verify_finish, verify_free
+	verify_record, verify_finish, verify_free, NULL
 };
 
 struct sink *

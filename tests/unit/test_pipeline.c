@@ -38,7 +38,7 @@ keep(struct sink *s)
 	(void)s;
 }
 
-static const struct sink_ops test_ops = { collect, finish, keep };
+static const struct sink_ops test_ops = { collect, finish, keep, NULL };
 static struct sink test_sink = { &test_ops, NULL };
 
 static struct pipeline *

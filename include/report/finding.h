@@ -1,0 +1,28 @@
+/*
+ * Findings (findings/finding.h) as text and as JSON lines, and the sink of
+ * --findings: the windowed findings of findings/stream.h written as they
+ * start, change and end.
+ */
+#ifndef SMTPSCOPE_REPORT_FINDING_H
+#define SMTPSCOPE_REPORT_FINDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/sink.h"
+#include "findings/finding.h"
+
+/* What the finding says, in one sentence (no time, no state). */
+void finding_sentence(const struct finding *f, const char *sensor, char *buf,
+    size_t len);
+/* "TIME finding STATE KIND DEST: sentence" and a newline. */
+void finding_write_text(FILE *out, const struct finding *f, const char *sensor);
+/* One JSON object and a newline; sensor names this run's sensor. */
+void finding_write_json(FILE *out, const struct finding *f, const char *sensor);
+
+/* --findings: json or text to out; window_us as --window. */
+struct sink *sink_findings_new(FILE *out, int json, const char *sensor,
+    int64_t window_us);
+
+#endif

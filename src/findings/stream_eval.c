@@ -1,0 +1,410 @@
+/*
+ * What a destination's windowed state supports (findings/stream.h), as
+ * struct finding, compared with what is in force: the differences are
+ * emitted as started, changed and ended.
+ *
+ * A source is failing when its latest attempt failed within the window,
+ * accepting when its latest attempt was accepted within the window, and
+ * intermittent (rate limited) once it fails again after being accepted
+ * again, all within the window, until a window passes without a failure
+ * or without a recovery.  Failures answered by the sending host,
+ * its first hop, a router further on, or with the server's address from a
+ * distance its SYN-ACKs do not come from, are findings of their own and
+ * are not counted against the recipient.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream_internal.h"
+
+/* Forgets the sources not seen for a window. */
+static void
+prune(struct stream *st, struct sdest *d)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < d->nsrc; i++)
+		if (recent(st, d->src[i].last_seen))
+			d->src[n++] = d->src[i];
+	d->nsrc = n;
+}
+
+static bool
+failing(const struct stream *st, const struct ssrc *s)
+{
+	return s->fail_since != NONE && recent(st, s->last_fail);
+}
+
+static bool
+accepting(const struct stream *st, const struct ssrc *s)
+{
+	return s->fail_since == NONE && recent(st, s->last_ok);
+}
+
+/* Failing again after being accepted again, within the window; it stays
+ * so while its failures and recoveries go on within the window. */
+static bool
+intermittent(const struct stream *st, struct ssrc *s)
+{
+	if (failing(st, s) && recent(st, s->failok))
+		s->limited = true;
+	else if (!recent(st, s->last_fail) || !recent(st, s->failok))
+		s->limited = false;
+	return s->limited;
+}
+
+/* The hop distance of the server's SYN-ACKs when the destination's RSTs
+ * with its address came from another; -1 when not. */
+static int
+forged_against(const struct stream *st, const struct sdest *d, uint16_t *port)
+{
+	const struct synack_seen *e;
+
+	if (!recent(st, d->rst.last) || d->rst.hops < 0)
+		return -1;
+	*port = d->port;
+	if (d->synack_hops >= 0 && d->synack_hops != d->rst.hops)
+		return d->synack_hops;
+	if ((e = stream_synack(st, &d->server)) == NULL || e->hops == d->rst.hops)
+		return -1;
+	*port = e->port;
+	return e->hops;
+}
+
+/* A failure the recipient answered, or nobody did. */
+static bool
+by_recipient(const struct ssrc *s, bool forged)
+{
+	return s->answered == ANS_NOBODY ||
+	    (s->answered == ANS_SERVER && !(s->rst && forged));
+}
+
+/* The sources' roles, one bit each. */
+enum { R_FAILED = 1, R_ACCEPTED = 2, R_INTERMITTENT = 4 };
+
+static unsigned
+role(const struct stream *st, struct ssrc *s, bool forged)
+{
+	if (intermittent(st, s))
+		return R_INTERMITTENT;
+	if (failing(st, s))
+		return by_recipient(s, forged) ? R_FAILED : 0;
+	return accepting(st, s) ? R_ACCEPTED : 0;
+}
+
+static void
+base(const struct stream *st, const struct sdest *d, enum finding_kind k,
+    struct finding *f)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = k;
+	f->state = FS_STARTED;
+	f->ts = st->now;
+	f->started = st->now;
+	f->server = d->server;
+	f->port = d->port;
+	f->mx = d->mx;
+	f->domain = d->domain;
+	f->mx_pref = d->mx_pref;
+	f->first_fail = f->last_fail = f->last_ok = NONE;
+	f->hops = f->synack_hops = -1;
+	f->nsources = d->nsrc;
+	f->one_source = d->nsrc == 1 && d->other_sources == 0;
+	f->not_recipient = finding_kind_not_recipient(k);
+}
+
+static void
+list_source(const struct stream *st, struct finding_source *v, uint32_t *n,
+    const struct ssrc *s)
+{
+	if (*n < FINDING_MAX_LISTED) {
+		v[*n].a = s->a;
+		v[*n].sensor = st->sensor[s->sensor];
+	}
+	(*n)++;
+}
+
+/* Adds source s, failing, to f: its failures, and the latest one's
+ * answer. */
+static void
+add_failed(const struct stream *st, struct finding *f, const struct ssrc *s)
+{
+	bool rate = f->kind == FK_RATE_LIMIT;
+	int64_t first = rate ? s->first_fail : s->fail_since;
+
+	list_source(st, f->failed, &f->nfailed, s);
+	f->failures += rate ? s->fails : s->streak;
+	if (first != NONE && (f->first_fail == NONE || first < f->first_fail))
+		f->first_fail = first;
+	if (rate && s->last_ok > f->last_ok)
+		f->last_ok = s->last_ok;
+	if (s->last_fail < f->last_fail)
+		return;
+	f->last_fail = s->last_fail;
+	f->cls = s->cls;
+	f->reason = s->reason;
+	f->responder = s->responder;
+	f->responder_is_server = s->answered == ANS_SERVER;
+	f->hops = s->hops;
+}
+
+static void
+add_accepted(const struct stream *st, struct finding *f, const struct ssrc *s)
+{
+	list_source(st, f->ok, &f->naccepted, s);
+	f->accepted += s->oks;
+	if (s->last_ok > f->last_ok)
+		f->last_ok = s->last_ok;
+}
+
+/* Distinct sensors of f's failing sources and of all d's sources. */
+static void
+count_sensors(const struct stream *st, const struct sdest *d,
+    const unsigned *roles, unsigned want, struct finding *f)
+{
+	uint64_t all[STREAM_MAX_SENSORS / 64] = { 0 };
+	uint64_t bad[STREAM_MAX_SENSORS / 64] = { 0 };
+	uint32_t i, id;
+
+	(void)st;
+	for (i = 0; i < d->nsrc; i++) {
+		id = d->src[i].sensor;
+		if (!(all[id / 64] & (1ULL << id % 64)))
+			f->sensors_seen++;
+		all[id / 64] |= 1ULL << id % 64;
+		if (!(roles[i] & want) || (bad[id / 64] & (1ULL << id % 64)))
+			continue;
+		bad[id / 64] |= 1ULL << id % 64;
+		f->sensors_failed++;
+	}
+}
+
+/* The findings about sources: blocks aimed at some, rate limits, every
+ * source failing, and then an MX host down. */
+static void
+source_findings(const struct stream *st, struct sdest *d, bool forged,
+    struct finding *c, bool *has)
+{
+	unsigned roles[STREAM_MAX_SOURCES], all = 0;
+	const struct domain_ok *o;
+	uint32_t i;
+
+	for (i = 0; i < d->nsrc; i++)
+		all |= roles[i] = role(st, &d->src[i], forged);
+	if (all & R_FAILED) {
+		enum finding_kind k = all & (R_ACCEPTED | R_INTERMITTENT) ?
+		    FK_SOURCE_BLOCK : FK_ALL_FAILED;
+
+		base(st, d, k, &c[k]);
+		for (i = 0; i < d->nsrc; i++)
+			if (roles[i] & R_FAILED)
+				add_failed(st, &c[k], &d->src[i]);
+			else if (roles[i] & R_ACCEPTED)
+				add_accepted(st, &c[k], &d->src[i]);
+		if (k == FK_ALL_FAILED)
+			c[k].last_ok = d->last_ok;
+		count_sensors(st, d, roles, R_FAILED, &c[k]);
+		has[k] = k == FK_ALL_FAILED || (all & R_ACCEPTED);
+	}
+	if (all & R_INTERMITTENT) {
+		base(st, d, FK_RATE_LIMIT, &c[FK_RATE_LIMIT]);
+		for (i = 0; i < d->nsrc; i++)
+			if (roles[i] & R_INTERMITTENT)
+				add_failed(st, &c[FK_RATE_LIMIT], &d->src[i]);
+		count_sensors(st, d, roles, R_INTERMITTENT, &c[FK_RATE_LIMIT]);
+		has[FK_RATE_LIMIT] = true;
+	}
+	if (!has[FK_ALL_FAILED] || d->domain == NULL ||
+	    (o = stream_domain_ok(st, d->domain, d->port)) == NULL ||
+	    addr_eq(&o->server, &d->server))
+		return;
+	c[FK_MX_DOWN] = c[FK_ALL_FAILED];
+	c[FK_MX_DOWN].kind = FK_MX_DOWN;
+	c[FK_MX_DOWN].other_server = o->server;
+	c[FK_MX_DOWN].other_mx = o->mx[0] != '\0' ? o->mx : NULL;
+	c[FK_MX_DOWN].other_accepted = o->accepted;
+	has[FK_MX_DOWN] = true;
+}
+
+/* Failures answered by someone other than the recipient, unless the
+ * destination accepted after the last of them. */
+static bool
+answered_finding(const struct stream *st, const struct sdest *d,
+    const struct by_other *b, enum finding_kind k, struct finding *f)
+{
+	unsigned roles[STREAM_MAX_SOURCES];
+	uint8_t want = k == FK_MIDDLEBOX ? ANS_HOP : k == FK_LOCAL_BLOCK ?
+	    ANS_LOCAL : ANS_SERVER;
+	uint32_t i;
+
+	if (!recent(st, b->last) || d->last_ok > b->last)
+		return false;
+	base(st, d, k, f);
+	f->failures = b->n;
+	f->first_fail = b->first;
+	f->last_fail = b->last;
+	f->cls = b->cls;
+	f->reason = b->reason;
+	f->responder = b->by;
+	f->hops = b->hops;
+	f->last_ok = d->last_ok;
+	for (i = 0; i < d->nsrc; i++) {
+		const struct ssrc *s = &d->src[i];
+
+		roles[i] = failing(st, s) && s->answered == want;
+		if (roles[i])
+			list_source(st, f->failed, &f->nfailed, s);
+	}
+	count_sensors(st, d, roles, 1, f);
+	if (f->nfailed == 0) {
+		f->failed[0].a = b->client;
+		f->failed[0].sensor = b->sensor;
+		f->nfailed = 1;
+	}
+	return true;
+}
+
+/* Forgets the tally of answers the window has passed. */
+static void
+age(const struct stream *st, struct by_other *b)
+{
+	if (b->last != NONE && !recent(st, b->last)) {
+		b->n = 0;
+		b->first = b->last = NONE;
+	}
+}
+
+static void
+candidates(struct stream *st, struct sdest *d, struct finding *c, bool *has)
+{
+	uint16_t port = 0;
+	int synack;
+
+	age(st, &d->local);
+	age(st, &d->hop);
+	age(st, &d->rst);
+	synack = forged_against(st, d, &port);
+	has[FK_LOCAL_BLOCK] = answered_finding(st, d, &d->local, FK_LOCAL_BLOCK,
+	    &c[FK_LOCAL_BLOCK]);
+	has[FK_MIDDLEBOX] = answered_finding(st, d, &d->hop, FK_MIDDLEBOX,
+	    &c[FK_MIDDLEBOX]);
+	if (synack >= 0 && answered_finding(st, d, &d->rst, FK_FORGED_RESET,
+	    &c[FK_FORGED_RESET])) {
+		c[FK_FORGED_RESET].synack_hops = synack;
+		c[FK_FORGED_RESET].synack_port = port;
+		has[FK_FORGED_RESET] = true;
+	}
+	source_findings(st, d, synack >= 0, c, has);
+}
+
+/* Worth a "changed": other sources concerned, another reason or another
+ * responder. */
+static bool
+differs(const struct finding *a, const struct finding *b)
+{
+	uint32_t i, n = a->nfailed < FINDING_MAX_LISTED ? a->nfailed :
+	    FINDING_MAX_LISTED;
+
+	if (a->nfailed != b->nfailed || a->cls != b->cls ||
+	    a->reason != b->reason || !addr_eq(&a->responder, &b->responder))
+		return true;
+	for (i = 0; i < n; i++)
+		if (!addr_eq(&a->failed[i].a, &b->failed[i].a))
+			return true;
+	return false;
+}
+
+static void
+emit(struct stream *st, const struct finding *f)
+{
+	st->stats.events[f->state]++;
+	st->emit(st->ctx, f);
+}
+
+static enum finding_end
+why_ended(const struct stream *st, const struct sdest *d,
+    const struct finding *f, const bool *has)
+{
+	uint32_t i, j, n = f->nfailed < FINDING_MAX_LISTED ? f->nfailed :
+	    FINDING_MAX_LISTED;
+
+	if (finding_kind_not_recipient(f->kind))
+		return d->last_ok > f->last_fail ? FE_ACCEPTED : FE_QUIET;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < d->nsrc; j++)
+			if (addr_eq(&d->src[j].a, &f->failed[i].a) &&
+			    accepting(st, &d->src[j]))
+				return FE_ACCEPTED;
+	for (i = FK_SOURCE_BLOCK; i <= FK_MX_DOWN; i++)
+		if (has[i] && i != f->kind)
+			return FE_CHANGED_KIND;
+	return FE_QUIET;
+}
+
+static void
+end_one(struct stream *st, struct sdest *d, int k, enum finding_end why)
+{
+	struct finding *f = d->act[k];
+
+	f->state = FS_ENDED;
+	f->end = why;
+	f->ts = st->now;
+	emit(st, f);
+	free(f);
+	d->act[k] = NULL;
+	st->stats.active--;
+	stream_account(st, -(ptrdiff_t)sizeof *f);
+}
+
+void
+stream_end_all(struct stream *st, struct sdest *d, enum finding_end why)
+{
+	int k;
+
+	for (k = 0; k < FK_COUNT; k++)
+		if (d->act[k] != NULL)
+			end_one(st, d, k, why);
+}
+
+/* Puts candidate c in force (started) or updates it (changed when it
+ * differs; otherwise quietly, so an end reports the latest counts). */
+static void
+hold(struct stream *st, struct sdest *d, int k, struct finding *c)
+{
+	struct finding *a = d->act[k];
+	bool changed;
+
+	if (a == NULL) {
+		if ((a = malloc(sizeof *a)) == NULL)
+			return;
+		stream_account(st, (ptrdiff_t)sizeof *a);
+		st->stats.active++;
+		*a = *c;
+		d->act[k] = a;
+		emit(st, a);
+		return;
+	}
+	changed = differs(a, c);
+	c->started = a->started;
+	c->state = changed ? FS_CHANGED : a->state;
+	*a = *c;
+	if (changed)
+		emit(st, a);
+}
+
+void
+stream_evaluate(struct stream *st, struct sdest *d)
+{
+	struct finding c[FK_COUNT];
+	bool has[FK_COUNT] = { false };
+	int k;
+
+	prune(st, d);
+	candidates(st, d, c, has);
+	for (k = 0; k < FK_COUNT; k++)
+		if (d->act[k] != NULL && !has[k])
+			end_one(st, d, k, why_ended(st, d, d->act[k], has));
+	for (k = 0; k < FK_COUNT; k++)
+		if (has[k])
+			hold(st, d, k, &c[k]);
+}

@@ -1,0 +1,76 @@
+/* --findings: a sink that keeps the windowed findings (findings/stream.h)
+ * and writes each start, change and end as it happens. */
+#include <stdlib.h>
+
+#include "findings/stream.h"
+#include "report/finding.h"
+
+struct findings_sink {
+	struct sink base;
+	struct stream *st;
+	int json;
+	const char *sensor;
+};
+
+static void
+on_finding(void *ctx, const struct finding *f)
+{
+	struct findings_sink *fs = ctx;
+
+	if (fs->json)
+		finding_write_json(fs->base.out, f, fs->sensor);
+	else
+		finding_write_text(fs->base.out, f, fs->sensor);
+}
+
+static void
+fs_record(struct sink *s, const struct record *r)
+{
+	stream_add(((struct findings_sink *)s)->st, r);
+}
+
+static void
+fs_tick(struct sink *s, int64_t now)
+{
+	stream_tick(((struct findings_sink *)s)->st, now);
+}
+
+static void
+fs_finish(struct sink *s, const struct stats *st, int final)
+{
+	(void)st;
+	(void)final;
+	fflush(s->out);
+}
+
+static void
+fs_free(struct sink *s)
+{
+	struct findings_sink *fs = (struct findings_sink *)s;
+
+	stream_free(fs->st);
+	free(fs);
+}
+
+static const struct sink_ops findings_ops = {
+	fs_record, fs_finish, fs_free, fs_tick
+};
+
+struct sink *
+sink_findings_new(FILE *out, int json, const char *sensor, int64_t window_us)
+{
+	struct findings_sink *fs = calloc(1, sizeof *fs);
+	struct stream_config c = { window_us, 0, 0x5eed };
+
+	if (fs == NULL)
+		return NULL;
+	fs->base.ops = &findings_ops;
+	fs->base.out = out;
+	fs->json = json;
+	fs->sensor = sensor;
+	if ((fs->st = stream_new(&c, on_finding, fs)) == NULL) {
+		free(fs);
+		return NULL;
+	}
+	return &fs->base;
+}
