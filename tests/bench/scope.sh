@@ -1,15 +1,16 @@
 #!/bin/bash
-# Benchmark (not a test) of the findings engine's time and memory:
+# Benchmark (not a test) of the findings engines' time and memory:
 #  (i)  `read --scope` against `read` alone on the bench captures, as the
-#       median of paired ratios (the two back to back in each round);
+#       median of paired ratios (the two back to back in each round), and
+#       `read --findings --json` against `read --json` the same way;
 #  (ii) on the scope mix (gen --scope: 1000000 attempts to 100000
 #       destinations from 1000 sources over two hours), wall time and peak
-#       RSS of `read`, `read --scope` and, where the program has it,
-#       `read --findings --json`, medians of interleaved rounds.
+#       RSS of the same four, medians of interleaved rounds.
 # It prints a FAIL line when read --scope costs more than 1.3 times read
-# on a bench capture, or when its memory over read's passes the budget of
-# smtpscope(8), Limits.  Those are a report: only counts that differ from
-# the generator's truth make it exit 1.
+# on a bench capture, or when the memory of --scope or --findings over
+# read's passes its budget in smtpscope(8).  Those are a report: only
+# counts that differ from the generator's truth make it exit 1.
+# (--findings is left out when the program does not have it.)
 #
 #   tests/bench/scope.sh [PROG]        (make bench-scope; make bench runs it too)
 #
@@ -78,11 +79,12 @@ timed() {
 	    awk '{ printf "%s %.6f %s\n", $1, $3 - $2, $4 }' >>"$log"
 }
 
-# summarise LOG BASE: per label, the median time and peak RSS, and the
-# median over rounds of time(label) / time(BASE) in the same round.
-# Prints "LABEL MEDIAN-S RSS-MIB RATIO MIN MAX" lines, BASE first.
+# summarise LOG: per label, the median time and the highest peak RSS, and
+# the median over rounds of time(label) / time(its base) in the same round:
+# read --json for read --findings --json, read for the others.  Prints
+# "LABEL MEDIAN-S RSS-MIB RATIO MIN MAX" lines, in the order of the log.
 summarise() {
-	awk -v base="$2" '
+	awk '
 	function med(a, n,    i, j, t) {
 		for (i = 2; i <= n; i++)
 			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
@@ -96,6 +98,7 @@ summarise() {
 	END {
 		for (i = 1; i <= nl; i++) {
 			l = label[i]; n = 0; m = 0
+			base = l == "findings" ? "json" : "read"
 			for (j = 1; j <= last; j++) {
 				if ((l, j) in t) s[++n] = t[l, j]
 				if ((l, j) in t && (base, j) in t)
@@ -112,8 +115,9 @@ summarise() {
 	}' "$1"
 }
 
-# rounds LOG FILE: interleaved rounds of read, read --scope and (if the
-# program has it) read --findings --json on FILE, in turn first.
+# rounds LOG FILE: interleaved rounds of read and read --scope on FILE,
+# each first in turn, then (if the program has --findings) read --json and
+# read --findings --json, each first in turn.
 rounds() {
 	local log=$1 f=$2 i
 	: >"$log"
@@ -127,13 +131,20 @@ rounds() {
 			timed "$log" scope "$prog" read --scope "$f"
 			timed "$log" read "$prog" read "$f"
 		fi
-		[ $findings = 0 ] ||
+		[ $findings = 1 ] || continue
+		if [ $((i % 2)) = 1 ]; then
+			timed "$log" json "$prog" read --json "$f"
 			timed "$log" findings "$prog" read --findings --json "$f"
+		else
+			timed "$log" findings "$prog" read --findings --json "$f"
+			timed "$log" json "$prog" read --json "$f"
+		fi
 	done
 }
 
 verdicts=()
-# ratio_check NAME SUMMARY: the paired ratio of read --scope against the goal.
+# ratio_check NAME SUMMARY: the paired ratios against the goal, which is
+# set for read --scope; read --findings --json's is said beside it.
 ratio_check() {
 	local r
 	r=$(awk '$1 == "scope" { print $4 }' "$2")
@@ -142,6 +153,9 @@ ratio_check() {
 	else
 		verdicts+=("ok: read --scope / read on $1 is $r (paired median), within $goal")
 	fi
+	r=$(awk '$1 == "findings" { print $4 }' "$2")
+	[ -z "$r" ] ||
+		verdicts+=("info: read --findings --json / read --json on $1 is $r (paired median; no goal set)")
 }
 
 echo "bench: $rounds interleaved rounds each$([ $findings = 1 ] ||
@@ -149,16 +163,20 @@ echo "bench: $rounds interleaved rounds each$([ $findings = 1 ] ||
 load0=$(cut -d' ' -f1 /proc/loadavg)
 for name in bench bench-tenth scope; do
 	rounds "$out/scope-$name.log" "$out/$name.pcap"
-	summarise "$out/scope-$name.log" read >"$out/scope-$name.sum"
+	summarise "$out/scope-$name.log" >"$out/scope-$name.sum"
 done
 load1=$(cut -d' ' -f1 /proc/loadavg)
 ratio_check bench.pcap "$out/scope-bench.sum"
 ratio_check bench-tenth.pcap "$out/scope-bench-tenth.sum"
 
-# The budget: the man page's ceiling for the whole budget, and its sizes
-# per entry for what this mix holds.
-man_mb=$(sed -n '/^\.Ss Limits/,/^\.S[sh] /p' "$top/man/smtpscope.8" | tr '\n' ' ' |
+# The budgets: the man page's ceiling for --scope (Limits) and for
+# --findings (Findings as they happen), and its sizes per entry for --scope
+# worked out for what this mix holds.
+section() { sed -n "/^\.Ss $1/,/^\.S[sh] /p" "$top/man/smtpscope.8" | tr '\n' ' '; }
+scope_mb=$(section Limits |
     sed -n 's/.*the whole budget, at most about \([0-9][0-9]*\) MB.*/\1/p')
+findings_mib=$(section 'Findings as they happen' |
+    sed -n 's/.*within the window up to \([0-9][0-9]*\) MiB.*/\1/p')
 max() { sed -n "s/^#define SCOPE_MAX_$1 *\([0-9]*\).*/\1/p" "$top/include/findings/scope.h"; }
 truth() { sed -n "s/^scope $1 //p" "$out/scope.truth"; }
 
@@ -168,53 +186,62 @@ truth() { sed -n "s/^scope $1 //p" "$out/scope.truth"; }
 	    "bench-tenth.pcap $(sed -n 's/^records //p' "$out/bench-tenth.truth") attempts," \
 	    "scope.pcap $(sed -n 's/^records //p' "$out/scope.truth") attempts to" \
 	    "$(truth destinations) destinations from $(truth sources) sources"
-	printf '%-44s %9s %9s %16s\n' command "median s" "RSS MiB" "/ read, paired"
+	printf '%-54s %9s %9s %16s\n' command "median s" "RSS MiB" "/ base, paired"
 	for name in bench bench-tenth scope; do
 		while read -r l s r q lo hi; do
 			case $l in
 			read) c="read $name.pcap"; q=; ;;
-			scope) c="read --scope $name.pcap" ;;
-			findings) c="read --findings --json $name.pcap" ;;
+			scope) c="read --scope $name.pcap (base: read)" ;;
+			json) c="read --json $name.pcap"; q=; ;;
+			findings) c="read --findings --json $name.pcap (base: --json)" ;;
 			esac
 			[ -n "$q" ] && q="$q ($lo-$hi)"
-			printf '%-44s %9s %9s %16s\n' "$c" "$s" "$r" "$q"
+			printf '%-54s %9s %9s %16s\n' "$c" "$s" "$r" "$q"
 		done <"$out/scope-$name.sum"
 	done
 	echo "load average $load0 at the start, $load1 at the end (2 CPUs here: above 1," \
 	    "others' work shares them and times spread)"
-	awk -v m="$man_mb" -v d="$(truth destinations)" -v f="$(truth failing-destinations)" \
+	awk -v m="$scope_mb" -v d="$(truth destinations)" -v f="$(truth failing-destinations)" \
 	    -v p="$(truth listed-sources)" -v x="$(truth failures)" \
 	    -v md="$(max DESTS)" -v mp="$(max PAIRS)" -v mf="$(max FAIL_TIMES)" '
 	    function mib(b) { return b / 1048576 }
 	    BEGIN {
-		printf "scope mix against the budget: %d of %d destinations, %d of %d" \
-		    " sources listed, at most %d of %d failure times\n", d, md, p, mp, x, mf
+		printf "--scope on scope.pcap holds %d of %d destinations, %d of %d" \
+		    " sources, at most %d of %d failure times\n", d, md, p, mp, x, mf
 		lo = 450 * d + 250 * f + 100 * (p - d) + 16 * x
 		hi = 450 * d + 250 * f + 200 * (p - d) + 16 * x
-		printf "man page sizes per entry for it: %.0f to %.0f MiB; whole budget: ", mib(lo), mib(hi)
+		printf "the man page'"'"'s sizes per entry make that %.0f to %.0f MiB;" \
+		    " its whole budget: ", mib(lo), mib(hi)
 		if (m == "") print "not found in the man page"
 		else printf "at most about %d MB (%.0f MiB)\n", m, mib(m * 1e6)
 	    }'
 } | tee "$out/scope-results.txt"
 
-# Memory: read --scope's peak over read's on the scope mix, against the
-# ceiling.  RSS is in KiB in the logs.
+# Memory: the peak of read --scope over read's, and of read --findings
+# --json over read --json's, on the scope mix, against the budgets.
+# rss LABEL: its peak in MiB on scope.pcap.
 rss() { awk -v l="$1" '$1 == l { print $3 }' "$out/scope-scope.sum"; }
-extra=$(awk -v a="$(rss scope)" -v b="$(rss read)" 'BEGIN { printf "%.1f", a - b }')
-if [ -z "$man_mb" ]; then
-	verdicts+=("FAIL: the budget (\"the whole budget, at most about N MB\") is not in man/smtpscope.8")
-elif awk -v e="$extra" -v m="$man_mb" 'BEGIN { exit !(e * 1048576 > m * 1e6) }'; then
-	verdicts+=("FAIL: read --scope takes $extra MiB more than read on scope.pcap, over the budget of $man_mb MB")
-else
-	verdicts+=("ok: read --scope takes $extra MiB more than read on scope.pcap, within the budget of $man_mb MB")
-fi
-if [ $findings = 1 ]; then
-	extra=$(awk -v a="$(rss findings)" -v b="$(rss read)" 'BEGIN { printf "%.1f", a - b }')
-	verdicts+=("info: read --findings --json takes $extra MiB more than read on scope.pcap")
-fi
+# mem_check WHAT LABEL BASE LIMIT-BYTES LIMIT-TEXT BASE-TEXT
+mem_check() {
+	local extra
+	extra=$(awk -v a="$(rss "$2")" -v b="$(rss "$3")" 'BEGIN { printf "%.1f", a - b }')
+	if [ -z "$4" ]; then
+		verdicts+=("FAIL: $1: no budget found in man/smtpscope.8 ($5); it takes $extra MiB")
+	elif awk -v e="$extra" -v m="$4" 'BEGIN { exit !(e * 1048576 > m) }'; then
+		verdicts+=("FAIL: $1 takes $extra MiB more than $6 on scope.pcap, over the budget of $5")
+	else
+		verdicts+=("ok: $1 takes $extra MiB more than $6 on scope.pcap, within the budget of $5")
+	fi
+}
+mem_check "read --scope" scope read "${scope_mb:+$((scope_mb * 1000000))}" \
+    "${scope_mb:-?} MB (Limits)" read
+[ $findings = 0 ] ||
+	mem_check "read --findings --json" findings json \
+	    "${findings_mib:+$((findings_mib * 1048576))}" \
+	    "${findings_mib:-?} MiB (Findings as they happen)" "read --json"
 printf '%s\n' "${verdicts[@]}" | tee -a "$out/scope-results.txt"
-echo "(goals: read --scope / read <= $goal on the bench captures;" \
-    "read --scope's memory over read's within the budget of smtpscope(8), Limits)"
+echo "(goals: read --scope / read <= $goal on the bench captures; the memory of" \
+    "--scope and --findings over read's within their budgets in smtpscope(8))"
 
 if [ $fail -ne 0 ]; then
 	echo "bench: FAILED: smtpscope's counts differ from the truth (see above)"
