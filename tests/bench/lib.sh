@@ -1,9 +1,10 @@
+# shellcheck shell=bash
 # Shared by run.sh and scope.sh (sourced, not run): the generator and
 # maxrss built into out/, captures made again only when their parameters
 # or the generator change, and smtpscope's counts against the truth.
 #
 # The caller sets here (this folder) and prog (the program, absolute).
-
+: "${here:?}" "${prog:?}"
 out=$here/out
 seed=${BENCH_SEED:-1}
 export LC_ALL=C

@@ -20,7 +20,7 @@ small=${BENCH_SMALL:-200000}
 runs=${BENCH_RUNS:-5}
 filter='tcp port 25 or tcp port 587 or icmp or icmp6 or (vlan and (tcp port 25 or tcp port 587 or icmp or icmp6))'
 yfilter='tcp.port==25 || tcp.port==587 || icmp || icmpv6'
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -Wall -Wextra -o "$out/pcaploop" "$here/pcaploop.c" \

@@ -30,7 +30,7 @@ dests=${BENCH_SCOPE_DESTS:-100000}
 sources=${BENCH_SCOPE_SOURCES:-1000}
 seconds=${BENCH_SCOPE_SECONDS:-7200}
 goal=1.3
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 top=$here/../..
 
