@@ -4,7 +4,7 @@ DESTDIR ?=
 CC      ?= cc
 
 # Debian packages the build and the tests need (installed by `make deps`).
-BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libcmocka-dev
+BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libjansson-dev libcmocka-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool \
              clang libclang-rt-14-dev
 PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
@@ -19,8 +19,8 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs libpcap libcares 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares jansson 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libpcap libcares jansson 2>/dev/null)
 # libnet ships no .pc in bookworm: libnet-config, defines for inject.c only.
 LIBNET_DEFINES := $(shell libnet-config --defines 2>/dev/null)
 LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null)
@@ -128,7 +128,7 @@ $(FUZZ_DIR):
 	mkdir -p $@
 
 fuzz-build: $(FUZZ_DIR)/fuzz_packets $(FUZZ_DIR)/fuzz_capture $(FUZZ_DIR)/fuzz_pcapfile \
-            $(FUZZ_DIR)/mkseeds
+            $(FUZZ_DIR)/fuzz_jsonrec $(FUZZ_DIR)/mkseeds
 
 # `make fuzz` runs each harness FUZZ_SECONDS; check runs a short smoke run.
 fuzz: deps

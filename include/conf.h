@@ -47,6 +47,7 @@ struct config {
 	int64_t window_us;		/* --window */
 	struct scope_dns dns;		/* -r, --dnsbl */
 	const char *filter_file;
+	const char *sensor;		/* --sensor, else the host name */
 	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */
 };
 

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
+#include "core/record.h"
 #include "io/filter.h"
 
 const char *progname = "smtpscope";
@@ -20,26 +22,31 @@ usage(FILE *out)
 	    "                 [--greet-wait sec] [--max-attempts n] [--scope] [--evidence]\n"
 	    "                 [--findings] [--window duration]\n"
 	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	    "                 [-Z user] file ...\n"
+	    "                 [--sensor name] [-Z user] file ...\n"
 	    "       %s watch [-d] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
 	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
 	    "                 [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
 	    "                 [--findings] [--window duration]\n"
 	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
+	    "                 [--sensor name]\n"
 	    "       %s probe [-46] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
 	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
 	    "                 [--rate pps] [--retries n] [--source addr] [--target host]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
 	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
 	    "                 [--dnsbl zone[,zone ...]] [--findings] [--window duration]\n"
+	    "                 [--sensor name]\n"
 	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
 	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
-	    "                 [-s snaplen] file\n"
+	    "                 [-s snaplen] [--sensor name] file\n"
+	    "       %s scope [--json | --csv | --summary] [--evidence] [-r]\n"
+	    "                 [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
+	    "                 [--sensor name] [-Z user] file ...\n"
 	    "       %s diff before.json after.json\n"
 	    "       %s --version\n", progname, progname, progname, progname,
-	    progname, progname);
+	    progname, progname, progname);
 }
 
 void
@@ -144,7 +151,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
-	OPT_WINDOW };
+	OPT_WINDOW, OPT_SENSOR };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -176,32 +183,35 @@ static const struct option long_opts[] = {
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "resolve", no_argument, NULL, 'r' },
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
+	{ "sensor", required_argument, NULL, OPT_SENSOR },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Which commands take an option: (r)ead, (w)atch, (p)robe, (v)erify. */
+/* Which commands take an option: (r)ead, (w)atch, (p)robe, (v)erify,
+ * (s)cope. */
 static const char *
 option_commands(int c)
 {
 	switch (c) {
 	case 'c': case 'd': case OPT_DURATION: case OPT_FILTER_FILE:
 		return "w";
-	case 'Z':
-		return "rwpv";
+	case 'Z': case OPT_JSON: case OPT_CSV: case OPT_SENSOR:
+		return "rwpvs";
 	case 'i': case 'w': case 'B': case 's':
 		return "wpv";
 	case OPT_MX: case OPT_TARGET: case OPT_SOURCE:
 		return "p";
 	case OPT_DNS_SERVER:
-		return "rwpv";
+		return "rwpvs";
 	case OPT_RETRIES: case OPT_RATE: case OPT_TTL:
 	case OPT_MAX_PROBES: case '4': case '6':
 		return "pv";
-	case OPT_MAX_ATTEMPTS: case OPT_GREET: case OPT_SUMMARY: case OPT_SCOPE:
-	case OPT_EVIDENCE: case 'r': case OPT_DNSBL: case OPT_FINDINGS:
-	case OPT_WINDOW:
+	case OPT_MAX_ATTEMPTS: case OPT_GREET:
 		return "rwp";
+	case OPT_SUMMARY: case OPT_SCOPE: case OPT_EVIDENCE: case 'r':
+	case OPT_DNSBL: case OPT_FINDINGS: case OPT_WINDOW:
+		return "rwps";
 	default:
 		return "rwpv";
 	}
@@ -230,6 +240,13 @@ report_option(int c, char *arg, struct config *cfg)
 	case OPT_FINDINGS: cfg->findings = 1; return 1;
 	case OPT_WINDOW: cfg->window_us = parse_window(arg); return 1;
 	case 'r': cfg->dns.resolve = 1; return 1;
+	case OPT_SENSOR:
+		if (!record_sensor_ok(arg))
+			die(EXIT_USAGE, "--sensor: '%s' is not a sensor name (1 to %d "
+			    "printable characters, no space, quote or backslash)",
+			    arg, SENSOR_MAX);
+		cfg->sensor = arg;
+		return 1;
 	case OPT_DNSBL:
 		for (z = strtok_r(arg, ",", &save); z != NULL;
 		    z = strtok_r(NULL, ",", &save)) {
@@ -335,6 +352,22 @@ other_option(int c, char **argv)
 	    argv[optind - 1]);
 }
 
+/* The sensor's default name: the host name. */
+static const char *
+host_sensor(void)
+{
+	static char name[256];
+
+	if (gethostname(name, sizeof name - 1) != 0)
+		die(EXIT_USAGE, "--sensor: no host name (%s): give --sensor name",
+		    strerror(errno));
+	name[sizeof name - 1] = '\0';
+	if (!record_sensor_ok(name))
+		die(EXIT_USAGE, "--sensor: the host name '%.64s' is not a sensor "
+		    "name: give --sensor name", name);
+	return name;
+}
+
 void
 conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 {
@@ -355,6 +388,8 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 		    !capture_option(c, optarg, cfg) && !probe_option(c, optarg, cfg))
 			other_option(c, argv);
 	}
+	if (cfg->sensor == NULL)
+		cfg->sensor = host_sensor();
 	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...
 	 * 32 s) as one attempt. */
 	cfg->track.linger_us = cfg->track.timeout_us > 64000000 ?

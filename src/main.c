@@ -23,6 +23,7 @@
 #include "report/scope.h"
 #include "report/sink.h"
 #include "verify/diff.h"
+#include "verify/jsonfeed.h"
 #include "verify/verify.h"
 
 static void
@@ -49,6 +50,8 @@ new_pipeline(const struct config *cfg)
  * Records to stdout in the chosen format, then (probe) the matrix, the
  * --scope / --evidence report and the summary: after text records on
  * stdout, beside machine formats on stderr so stdout stays parseable.
+ * With --json the summary is a JSON line of its own after the records, so
+ * one stream carries it all.
  */
 static void
 setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
@@ -59,7 +62,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	if (cfg->output == OUT_TEXT)
 		add_sink(pl, sink_text_new(stdout));
 	else if (cfg->output == OUT_JSON)
-		add_sink(pl, sink_json_new(stdout));
+		add_sink(pl, sink_json_new(stdout, cfg->sensor));
 	else if (cfg->output == OUT_CSV)
 		add_sink(pl, sink_csv_new(stdout));
 	if (matrix && cfg->output == OUT_TEXT)
@@ -68,12 +71,17 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	 * beside them. */
 	if (cfg->findings)
 		add_sink(pl, sink_findings_new(cfg->output == OUT_CSV ?
-		    stderr : stdout,
-		    cfg->output == OUT_JSON, NULL, cfg->window_us));
+		    stderr : stdout, report, cfg->output == OUT_JSON, cfg->sensor,
+		    cfg->window_us));
 	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones)
 		add_sink(pl, cfg->scope_sink = sink_scope_new(report, cfg->scope,
 		    cfg->evidence, cfg->live.write_file));
-	add_sink(pl, sink_summary_new(report));
+	if (cfg->scope_sink != NULL && cfg->output == OUT_JSON)
+		sink_scope_json(cfg->scope_sink, stdout, cfg->sensor);
+	if (cfg->output == OUT_JSON)
+		add_sink(pl, sink_summary_json_new(stdout, cfg->sensor));
+	else
+		add_sink(pl, sink_summary_new(report));
 }
 
 /*
@@ -348,13 +356,113 @@ cmd_verify(int argc, char **argv, struct config *cfg)
 	cfg->probe.allow_empty = 1;
 	pl = probe_setup(cfg);
 	add_sink(pl, v = sink_verify_new(stdout, &f, argv[optind],
-	    cfg->output == OUT_JSON));
+	    cfg->output == OUT_JSON, cfg->sensor));
 	run_probes(cfg, pl, EXIT_USAGE);
 	failed = verify_failed(v);
 	pipeline_free(pl);
 	free(cfg->probe.specs);
 	expect_free(&f);
 	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+/* At most this many refused lines are named; the rest are counted. */
+#define SCOPE_MAX_MESSAGES 20
+
+struct scope_run {
+	struct pipeline *pl;
+	uint64_t messages;		/* refused lines and files reported */
+};
+
+static void
+scope_record(void *ctx, const struct record *r)
+{
+	pipeline_feed(((struct scope_run *)ctx)->pl, r);
+}
+
+static void
+scope_bad(void *ctx, const char *name, uint64_t line, const char *why)
+{
+	struct scope_run *run = ctx;
+
+	if (run->messages++ >= SCOPE_MAX_MESSAGES)
+		return;
+	if (line > 0)
+		fprintf(stderr, "%s: %s:%llu: %s\n", progname, name,
+		    (unsigned long long)line, why);
+	else
+		fprintf(stderr, "%s: %s: %s\n", progname, name, why);
+}
+
+/* The inputs of scope, every one opened before root is dropped. */
+static FILE **
+scope_open(int n, char **paths, const char **names)
+{
+	FILE **fp = calloc((size_t)n, sizeof *fp);
+	int i, stdin_seen = 0;
+
+	if (fp == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	for (i = 0; i < n; i++) {
+		if (strcmp(paths[i], "-") == 0) {
+			if (stdin_seen++)
+				die(EXIT_USAGE, "scope: standard input (-) given twice");
+			fp[i] = stdin;
+			names[i] = "(stdin)";
+		} else if ((fp[i] = fopen(paths[i], "r")) == NULL)
+			die(EXIT_INPUT, "%s: %s", paths[i], strerror(errno));
+		else
+			names[i] = paths[i];
+	}
+	return fp;
+}
+
+/* smtpscope scope: the JSON records of many sensors through the reports. */
+static int
+cmd_scope(int argc, char **argv, struct config *cfg)
+{
+	static const struct jsonfeed_ops ops = { scope_record, scope_bad };
+	struct scope_run run = { NULL, 0 };
+	struct input_stats in = { 0, 0, 0, 0, 0, 0 };
+	struct jsonrec *jr;
+	const char **names;
+	FILE **fp;
+	char err[512];
+	int i, n;
+
+	conf_parse("scope", argc, argv, cfg);
+	if (optind >= argc)
+		die(EXIT_USAGE, "scope: no file given (use - for standard input)");
+	/* The scope report and the summary; records only when asked for. */
+	cfg->scope = 1;
+	if (cfg->output == OUT_TEXT)
+		cfg->output = OUT_SUMMARY;
+	n = argc - optind;
+	if ((names = calloc((size_t)n, sizeof *names)) == NULL ||
+	    (jr = jsonrec_new()) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	fp = scope_open(n, argv + optind, names);
+	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
+		die(EXIT_INPUT, "%s", err);
+	run.pl = new_pipeline(cfg);
+	setup_sinks(run.pl, cfg, 0);
+	if (jsonfeed_run(jr, fp, names, n, &ops, &run, &in) != 0)
+		die(EXIT_INTERNAL, "out of memory");
+	if (run.messages > SCOPE_MAX_MESSAGES)
+		fprintf(stderr, "%s: %llu more bad lines not shown\n", progname,
+		    (unsigned long long)(run.messages - SCOPE_MAX_MESSAGES));
+	pipeline_set_input_stats(run.pl, &in);
+	finish_run(run.pl, cfg);
+	/* The outputs are done with the records' sensors and origins. */
+	pipeline_free(run.pl);
+	jsonrec_free(jr);
+	for (i = 0; i < n; i++)
+		if (fp[i] != stdin)
+			fclose(fp[i]);
+	free(fp);
+	free(names);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(EXIT_INTERNAL, "write error on standard output");
+	return run.messages > 0 ? EXIT_INPUT : EXIT_OK;
 }
 
 static int
@@ -402,6 +510,8 @@ main(int argc, char **argv)
 		return cmd_probe(argc - 1, argv + 1, &cfg);
 	if (strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1, &cfg);
+	if (strcmp(argv[1], "scope") == 0)
+		return cmd_scope(argc - 1, argv + 1, &cfg);
 	if (strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
 	die(EXIT_USAGE, "unknown command '%s' (see smtpscope -h)", argv[1]);

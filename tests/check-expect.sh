@@ -61,6 +61,13 @@ for e in "$@"; do
 		"$prog" read --json $opts "$cap" >"$out" 2>/dev/null
 		st=$?
 	fi
+	# The attempt records only (lines written before records had a type
+	# count as attempts): not the summary line, not findings.
+	if jq -c 'select((.type // "attempt") == "attempt")' "$out" >"$out.rec" 2>/dev/null; then
+		mv "$out.rec" "$out"
+	else
+		rm -f "$out.rec"
+	fi
 	ok=1; why=
 	if [ $st -ne 0 ]; then ok=0; why="exit status $st"; fi
 	total=0

@@ -90,7 +90,7 @@ prog=$prog_saved
 # diff: bad input names the file, line and column.
 printf '{"client":"192.0.2.10","server":"203.0.113.1","server_port":25,"class":"accepted","reason":"syn-ack"}\n' >"$tmp/a.json"
 printf '{"client":"192.0.2.10","server":"203.0.113.1","server_port":25,"class":"refused","reason":"reset"}\n{"client":\n' >"$tmp/b.json"
-expect diff-bad-json 3 "b.json:2:12: value expected" -- diff "$tmp/a.json" "$tmp/b.json"
+expect diff-bad-json 3 "b.json:2:10: unexpected token near end of file" -- diff "$tmp/a.json" "$tmp/b.json"
 expect diff-missing 3 "nope.json: No such file" -- diff "$tmp/a.json" "$tmp/nope.json"
 expect diff-usage 2 "give two files" -- diff "$tmp/a.json"
 head -n1 "$tmp/b.json" >"$tmp/c.json"
@@ -99,6 +99,36 @@ if [ $st -eq 1 ] && printf '%s' "$out" | grep -q '^changed     192.0.2.10 -> 203
 	pass=$((pass+1)); else echo "FAIL diff-changed: status $st: $out"; fail=$((fail+1)); fi
 if "$prog" diff "$tmp/a.json" "$tmp/a.json" >/dev/null; then pass=$((pass+1)); else
 	echo "FAIL diff-same: status $?"; fail=$((fail+1)); fi
+
+# --sensor: a name that stays one word in every output.
+expect sensor-space 2 "^smtpscope: --sensor: 'a b' is not a sensor name" -- read --sensor 'a b' "$good"
+expect sensor-empty 2 "^smtpscope: --sensor: '' is not a sensor name" -- read --sensor '' "$good"
+expect sensor-quote 2 "^smtpscope: --sensor: 'a\"b' is not a sensor name" -- watch --sensor 'a"b'
+expect sensor-long 2 "^smtpscope: --sensor: '$(printf 'x%.0s' $(seq 65))' is not a sensor name" -- read --sensor "$(printf 'x%.0s' $(seq 65))" "$good"
+
+# scope: bad JSON input is named by file and line; the run goes on, the
+# reports come, then exit 3.
+rec='{"type":"attempt","sensor":"a","ts":"2026-11-23T17:28:30.430515Z","verdict_ts":"2026-11-23T17:28:30.430541Z","client":"192.0.2.10","client_port":41908,"server":"203.0.113.25","server_port":25,"family":4,"class":"refused","reason":"reset","syns":1,"rtt_ms":0.026,"responder":"203.0.113.25","responder_is_server":true,"reply_ttl":64,"hops":0,"errno":"ECONNREFUSED"}'
+printf '%s\n' "$rec" "${rec/refused/refusd}" >"$tmp/bad-class.json"
+printf '%s\nsmtpscope[1]: {"type":"attempt",\n' "$rec" >"$tmp/cut.json"
+expect scope-class 3 "^smtpscope: .*bad-class.json:2: class: 'refusd' is not a class$" -- scope "$tmp/bad-class.json"
+expect scope-cut 3 "^smtpscope: .*cut.json:2: bad JSON at column " -- scope "$tmp/cut.json"
+expect scope-stdin 3 "^smtpscope: \(stdin\):2: class: " -- scope - <"$tmp/bad-class.json"
+expect scope-missing 3 "nope.json: No such file" -- scope "$tmp/nope.json"
+expect scope-no-file 2 "scope: no file given" -- scope
+expect scope-stdin-twice 2 "standard input \(-\) given twice" -- scope - - <"$tmp/cut.json"
+expect scope-option 2 "scope: --timeout is not an option of scope" -- scope --timeout 3 "$tmp/cut.json"
+expect scope-sensor 2 "^smtpscope: --sensor: 'a/b c' is not a sensor name" -- scope --sensor 'a/b c' "$tmp/cut.json"
+# The report still comes, over the good lines; past 20 messages, a count.
+out=$("$prog" scope "$tmp/bad-class.json" 2>/dev/null); st=$?
+if [ $st -eq 3 ] && printf '%s\n' "$out" | grep -q '^summary: 1 attempts' &&
+    printf '%s\n' "$out" | grep -qx 'input: 1 files, 2 lines, 1 records, 0 not JSON, 0 of other types, 1 bad'; then
+	pass=$((pass+1)); else echo "FAIL scope-report: status $st: $out"; fail=$((fail+1)); fi
+for i in $(seq 25); do printf '%s\n' "${rec/41908/x}"; done >"$tmp/many.json"
+err=$("$prog" scope "$tmp/many.json" 2>&1 >/dev/null); st=$?
+if [ $st -eq 3 ] && [ "$(printf '%s\n' "$err" | grep -c 'many.json:[0-9]*: bad JSON')" -eq 20 ] &&
+    [ "$(printf '%s\n' "$err" | tail -n 1)" = "smtpscope: 5 more bad lines not shown" ]; then
+	pass=$((pass+1)); else echo "FAIL scope-many: status $st: $(printf '%s\n' "$err" | tail -n 2)"; fail=$((fail+1)); fi
 
 # A file cut mid-record reports what it read before the error.
 out=$("$prog" read -p 81 "$tmp/cut-record.pcap" 2>/dev/null)

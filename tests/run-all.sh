@@ -1,7 +1,7 @@
 #!/bin/bash
 # The test suites, in two groups (see tests/README.md):
 #   quick (`make test`): include rule, function length, unit, golden, expect,
-#     errors, malformed, man -- no root, no network namespace, no package
+#     errors, json, malformed, man -- no root, no network namespace, no package
 #     installation, under a minute;
 #   full (`make check`, as root): the quick ones, then valgrind, fuzz smoke
 #     and the lab suites (network namespaces), flood.
@@ -81,8 +81,10 @@ side unit sh tests/run-unit.sh "${units[@]}"
 side golden bash tests/golden.sh "$prog"
 side expect bash tests/check-expect.sh "$prog" pcaps/corpus/*.expect pcaps/lab/*.expect
 side errors bash tests/errors.sh "$prog"
+side json bash tests/json.sh "$prog"
 side malformed bash tests/malformed/run.sh "$prog"
 side man sh tests/man-lint.sh
+side json-shape bash tests/json-shape.sh "$prog"
 side_done
 
 if [ "$quick" -eq 0 ]; then
@@ -95,8 +97,10 @@ if [ "$quick" -eq 0 ]; then
 	fi
 	run lab bash tests/lab/run-lab-tests.sh "$prog"
 	run verify-lab bash tests/lab/verify-lab.sh "$prog"
+	run findings-lab bash tests/lab/findings-lab.sh "$prog"
 	run probe-lab bash tests/lab/probe-lab.sh "$prog"
 	run dns-lab bash tests/lab/dns-lab.sh "$prog"
+	run firsthop-lab bash tests/lab/firsthop-lab.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 fi
 echo "suites: $suites_ok passed, $suites_failed failed${failed:+ (failed:$failed)}"

@@ -49,9 +49,17 @@ struct icmp_info {
 	uint8_t has_flags;		/* quote long enough for the flags */
 };
 
+#define LLADDR_MAX 8	/* the longest link-layer address we keep (SLL's) */
+
 struct packet {
 	struct addr src, dst;		/* outer IP header */
 	uint8_t ttl;			/* TTL or hop limit */
+	/* The frame's link-layer source address: the Ethernet source, or
+	 * the address of a cooked (SLL, SLL2) header, which Linux fills
+	 * with the sender's MAC; for a reply, the next hop that handed it
+	 * over.  ll_len 0: the link type has none. */
+	uint8_t ll_len;
+	uint8_t ll_src[LLADDR_MAX];
 	union {
 		struct tcp_info tcp;
 		struct icmp_info icmp;

@@ -24,6 +24,9 @@ void pipeline_free(struct pipeline *pl);
 /* The pipeline takes s over; -1 (s still the caller's) when it has
  * PIPELINE_MAX_SINKS already. */
 int pipeline_add_sink(struct pipeline *pl, struct sink *s);
+/* Live capture: the routing table's answer for the first-hop attribution
+ * (core/firsthop.h); NULL: none, as when reading files. */
+void pipeline_set_route(struct pipeline *pl, firsthop_route_fn fn, void *ctx);
 /* -c: no record is handed out after the first n (0: no limit). */
 void pipeline_set_max_records(struct pipeline *pl, uint64_t n);
 /* probe: only the records of its own SYNs (those with an origin), not the
@@ -38,6 +41,9 @@ int pipeline_packet(struct pipeline *pl, int dlt, int64_t ts_us,
  * counted as a duplicate.  The attempt's record carries o. */
 void pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
     uint32_t isn, uint8_t ttl, const struct origin *o);
+/* smtpscope scope: a record read back (from another sensor's JSON), handed
+ * to the sinks as it is: counted as an attempt, not tracked. */
+void pipeline_feed(struct pipeline *pl, const struct record *r);
 /* Lets timers fire with no packet (live capture on an idle link). */
 void pipeline_tick(struct pipeline *pl, int64_t now_us);
 /* When pipeline_tick() next has something to do (packet clock), or
@@ -55,6 +61,8 @@ void pipeline_snapshot(struct pipeline *pl);
 /* Live capture: the kernel's counters (pcap_stats()) for the summary. */
 void pipeline_set_kernel_stats(struct pipeline *pl, int64_t received,
     int64_t dropped, int64_t if_dropped);
+/* smtpscope scope: the counts of the JSON lines read, for the summary. */
+void pipeline_set_input_stats(struct pipeline *pl, const struct input_stats *in);
 const struct stats *pipeline_stats(const struct pipeline *pl);
 /* True when a sink's output failed (a closed pipe, a full disk). */
 int pipeline_output_failed(const struct pipeline *pl);

@@ -28,6 +28,9 @@ struct record {
 	int64_t rtt_us;			/* -1: none */
 	int icmp_type, icmp_code;	/* -1: none */
 	struct addr responder;		/* family 0: none */
+	/* The answer carries the server's address but was made by the first
+	 * hop (core/firsthop.h): the responder is not the server. */
+	bool responder_first_hop;
 	int reply_ttl;			/* -1: none */
 	int hops;			/* -1: none */
 	int greeting_code;		/* -1: none */
@@ -41,9 +44,27 @@ struct record {
 	const char *sensor;
 };
 
+/* A sensor's name (--sensor, the records' "sensor"): 1 to SENSOR_MAX
+ * printable ASCII characters, no space, quote or backslash, so it is one
+ * word in every output. */
+#define SENSOR_MAX 64
+
+static inline bool
+record_sensor_ok(const char *s)
+{
+	int n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (n == SENSOR_MAX || s[n] <= ' ' || s[n] > '~' || s[n] == '"' ||
+		    s[n] == '\'' || s[n] == '\\')
+			return false;
+	return n > 0;
+}
+
 static inline bool record_responder_is_server(const struct record *r)
 {
-	return r->responder.family != 0 && addr_eq(&r->responder, &r->t.server);
+	return r->responder.family != 0 && !r->responder_first_hop &&
+	    addr_eq(&r->responder, &r->t.server);
 }
 
 #endif

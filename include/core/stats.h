@@ -21,6 +21,15 @@ struct stats {
 	uint64_t time_backwards;	/* packets stamped over a second before the latest */
 	uint64_t evicted;		/* attempts dropped because the table was full */
 	uint64_t attempts;		/* attempts given a verdict (unresolved included) */
+	/* smtpscope scope: the JSON lines read, and what they were */
+	struct input_stats {
+		uint64_t files;		/* files read (0: not scope) */
+		uint64_t lines;		/* lines read */
+		uint64_t records;	/* attempt records taken */
+		uint64_t not_json;	/* lines with no '{' */
+		uint64_t other_type;	/* JSON lines of another type (finding, summary) */
+		uint64_t bad;		/* lines refused (reported as FILE:LINE) */
+	} input;
 	/* live capture only (pcap_stats); -1 = not available */
 	int64_t kernel_received, kernel_dropped, if_dropped;
 };

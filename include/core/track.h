@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/decode.h"
+#include "core/firsthop.h"
 #include "core/record.h"
 #include "core/stats.h"
 
@@ -27,6 +28,9 @@ struct tracker;
 struct tracker *tracker_new(const struct track_config *cfg, struct stats *st,
     record_fn emit, void *ctx);
 void tracker_free(struct tracker *t);
+/* Live capture: the routing table's answer to "is this server reached
+ * through a gateway?" (core/firsthop.h); NULL: none. */
+void tracker_set_route(struct tracker *t, firsthop_route_fn fn, void *ctx);
 
 /* Feeds one decoded packet already known to concern a server port. */
 void tracker_syn(struct tracker *t, int64_t now, const struct packet *p);

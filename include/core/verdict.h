@@ -30,6 +30,14 @@ const char *vclass_name(enum vclass c);
 int vclass_from_name(const char *name);
 /* Is reason one the taxonomy gives for class c? */
 bool verdict_reason_known(enum vclass c, const char *reason);
+/*
+ * The taxonomy's verdict of class c with reason and the errno named errname
+ * (errno_name(); NULL: none), so that its reason is the taxonomy's own
+ * static string (records read back from JSON).  False when the taxonomy
+ * has no such verdict.
+ */
+bool verdict_find(enum vclass c, const char *reason, const char *errname,
+    struct verdict *out);
 
 /* A SYN-ACK, a RST answering the SYN, no answer, the capture ending. */
 struct verdict verdict_syn_ack(void);

@@ -17,10 +17,11 @@
 
 #include "core/record.h"
 #include "core/verdict.h"
+#include "findings/finding.h"
 
 /* The budget (smtpscope(8), Limits). */
 #define SCOPE_MAX_DESTS 100000		/* destinations */
-#define SCOPE_MAX_SOURCES 64		/* sources of one destination */
+#define SCOPE_MAX_SOURCES 1024		/* sources of one destination */
 #define SCOPE_MAX_PAIRS 1000000		/* sources of all destinations */
 #define SCOPE_MAX_FAILS 64		/* failure times kept per source */
 #define SCOPE_MAX_FAIL_TIMES 4000000	/* failure times kept in all */
@@ -47,13 +48,30 @@ struct scope_fail {
 struct scope_source {
 	struct addr a;
 	uint8_t nfail, capfail;		/* fail[]: used, allocated */
+	uint8_t last_kind;		/* of its latest failure */
+	uint32_t sensor;		/* of its first record: scope_sensor() */
 	uint64_t n[VC_COUNT];		/* its attempts, by class */
 	int64_t last_ok;		/* first SYN of its latest accepted attempt */
 	int64_t first_fail;		/* first SYN of its earliest failure */
+	int64_t last_fail;		/* first SYN of its latest failure */
 	/* Failures that began after last_ok, the latest SCOPE_MAX_FAILS of
 	 * them: records come in verdict order, so a later acceptance can
 	 * still make earlier-seen failures count, or not. */
 	struct scope_fail *fail;
+};
+
+/* Failures of a destination answered one way, or all of them: how many,
+ * the first SYNs of the earliest and the latest (by first-SYN time), and
+ * the latest's kind, source and responder. */
+struct scope_answer {
+	uint64_t n;
+	int64_t first, last;		/* SCOPE_NONE: none */
+	struct addr by;			/* family 0: no answer */
+	int hops;			/* of by; -1: not known */
+	uint32_t src;			/* its source: index in src[] */
+	uint8_t kind;
+	bool self;			/* by is the sending host itself */
+	bool first_hop;			/* the first hop, in the server's name */
 };
 
 struct scope_sample {
@@ -63,6 +81,7 @@ struct scope_sample {
 	uint8_t kind;
 	int16_t icmp_type, icmp_code;	/* -1: not an ICMP error */
 	struct addr responder;		/* family 0: no answer */
+	bool first_hop;			/* made by the first hop, in its name */
 };
 
 struct scope_dest {
@@ -73,19 +92,15 @@ struct scope_dest {
 	uint64_t n[VC_COUNT];		/* its attempts, by class */
 	int64_t first_ts;		/* first SYN of its earliest attempt */
 	int64_t last_ts;		/* its latest verdict */
-	int64_t last_ok, first_fail;	/* over the sources listed; SCOPE_NONE */
+	int64_t last_ok;		/* over the sources listed; SCOPE_NONE */
 	struct scope_source *src;	/* listed sources, first seen first */
 	uint32_t nsrc, capsrc;
 	uint64_t other_sources;		/* attempts from sources not listed */
-	/* Failures answered by someone other than the server: the sending
-	 * host or its first hop (local), or a router further on (hop); the
-	 * address of the last of each. */
-	uint64_t fail_local, fail_by_hop;
-	struct addr local_addr, hop_addr;
-	bool local_is_self;		/* local_addr is the sending host */
-	int hop_hops;			/* hop distance of hop_addr */
+	/* The failures of the sources listed: all of them; those answered
+	 * by the sending host or its first hop (local), or by a router
+	 * further on (hop); and the RSTs in the server's name (rst). */
+	struct scope_answer fail, local, hop, rst;
 	int synack_hops;		/* of the server's latest SYN-ACK; -1 none */
-	int rst_hops;			/* of the latest RST in its name; -1 none */
 	struct scope_sample *sample;	/* the first failures; NULL until one */
 	uint8_t nsamples;
 	uint8_t nreasons;
@@ -119,6 +134,8 @@ struct scope_finding {
 			uint64_t n;	/* failures answered so */
 			struct addr by;	/* the responder of the last of them */
 			bool self;	/* local: the sending host itself */
+			bool first_hop;	/* local: the first hop, in the
+					 * name of by, the server */
 			int hops;	/* middlebox: its hop distance */
 		} answered;
 		struct {		/* SF_FORGED_RESET */
@@ -171,12 +188,31 @@ uint64_t scope_other_dests(const struct scope *s);
 /* Failures the budget of failure times had no room for. */
 uint64_t scope_fails_not_kept(const struct scope *s);
 const struct scope_kind *scope_kind(const struct scope *s, uint8_t id);
+/* The sensor of number id (scope_source.sensor): its name as the first
+ * record from it gave it, NULL for this host. */
+const char *scope_sensor(const struct scope *s, uint32_t id);
 
 /* The findings of destination i, in the order the report gives them, into
  * out (SCOPE_MAX_FINDINGS entries); returns how many.  The first call
  * after new records links the destinations that findings compare (one
  * pass over all of them); s is otherwise unchanged. */
 int scope_findings(struct scope *s, uint32_t i, struct scope_finding *out);
+
+/* Finding f of s, made by scope_findings, as every output renders a
+ * finding (findings/finding.h): state FS_FINAL, ts the run's latest
+ * verdict.  failures, first_fail, last_fail, the verdict and responder
+ * are those of the failures the kind rests on; accepted and last_ok those
+ * of the acceptances it compares them with (for local_block and
+ * middlebox, the sources accepted every time; for no_failure, the
+ * destination's own).  failed lists the sources
+ * concerned (source_block: those that always failed; rate_limit: its
+ * source; no_failure: none; the rest: every source with a failure), ok
+ * those accepted every time.  Where the aggregation does not know who
+ * answered the latest failure (a source block or rate limit whose source
+ * did not fail last), responder has family 0 and hops is -1.  Pointers
+ * in out are s's, valid until scope_free. */
+void scope_finding_view(struct scope *s, const struct scope_finding *f,
+    struct finding *out);
 
 /* Calls fn for each address the report names, in report order: every
  * destination's server (source false), then its listed sources (source
@@ -204,6 +240,14 @@ static inline bool
 scope_source_accepted(const struct scope_source *src)
 {
 	return src->n[VC_ACCEPTED] > 0 && scope_failures(src->n) == 0;
+}
+
+/* Only one source address seen for the destination, none past the
+ * budget: nothing to tell a block aimed at it from an outage. */
+static inline bool
+scope_one_source(const struct scope_dest *d)
+{
+	return d->nsrc == 1 && d->other_sources == 0;
 }
 
 /* Failed at least once, never accepted. */

@@ -20,13 +20,21 @@ struct field {
 };
 
 #define NFIELDS 21		/* every record */
-#define NFIELDS_MAX 24		/* probe records add source, mx, mx_pref */
+#define NFIELDS_MAX 25		/* probe records add source, mx, mx_pref, domain */
+
+/* JSON adds "responder_first_hop":true after responder_is_server (field
+ * 14) when the record's responder_first_hop is set, and only then: CSV
+ * keeps its columns, and other records their fields. */
+#define FIELD_RESPONDER_IS_SERVER 14
+#define FIELD_FIRST_HOP "responder_first_hop"
 
 /* Fills f and returns how many fields the record has. */
 int record_fields(const struct record *r, struct field f[NFIELDS_MAX]);
 
-/* One JSON object: the record's fields, then nextra more (verify). */
-void json_write_record(FILE *out, const struct record *r,
+/* One JSON object: "type":"attempt", "sensor" (the record's, else
+ * sensor; null when neither is known), the record's fields, then nextra
+ * more (verify). */
+void json_write_record(FILE *out, const struct record *r, const char *sensor,
     const struct field *extra, int nextra);
 void json_put_string(FILE *out, const char *s);	/* a JSON string */
 

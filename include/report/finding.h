@@ -21,8 +21,9 @@ void finding_write_text(FILE *out, const struct finding *f, const char *sensor);
 /* One JSON object and a newline; sensor names this run's sensor. */
 void finding_write_json(FILE *out, const struct finding *f, const char *sensor);
 
-/* --findings: json or text to out; window_us as --window. */
-struct sink *sink_findings_new(FILE *out, int json, const char *sensor,
-    int64_t window_us);
+/* --findings: json or text to out, the counters at the end to report;
+ * window_us as --window. */
+struct sink *sink_findings_new(FILE *out, FILE *report, int json,
+    const char *sensor, int64_t window_us);
 
 #endif

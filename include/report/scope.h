@@ -48,6 +48,10 @@ struct dns_results {
 struct sink *sink_scope_new(FILE *out, int scope, int evidence,
     const char *capture);
 
+/* --scope with --json: the findings as JSON lines to out (sensor: this
+ * one's name) instead of the text block. */
+void sink_scope_json(struct sink *s, FILE *out, const char *sensor);
+
 /* Calls fn for each address the report names, in report order: each
  * destination's server (source false), then its sources (source true),
  * each address once per role.  0, or -1 when out of memory. */

@@ -7,9 +7,12 @@
 #include "core/sink.h"
 
 struct sink *sink_text_new(FILE *out);
-struct sink *sink_json_new(FILE *out);
+/* sensor: the name records of this host carry (--sensor). */
+struct sink *sink_json_new(FILE *out, const char *sensor);
 struct sink *sink_csv_new(FILE *out);
 struct sink *sink_summary_new(FILE *out);
+/* The summary as one JSON line ("type":"summary"), for --json. */
+struct sink *sink_summary_json_new(FILE *out, const char *sensor);
 struct sink *sink_matrix_new(FILE *out);	/* probe: source x target */
 /* --scope and --evidence: report/scope.h. */
 

@@ -93,6 +93,18 @@ set_addr(struct addr *a, uint8_t family, const uint8_t *b)
 
 /* ---- link layer: leaves the cursor on the IP header, *etype its type ---- */
 
+/* The source address of a link header: n bytes at b, which the caller's
+ * NEED() covered; a cooked header's length field may claim more than its
+ * 8-byte field holds. */
+static void
+set_lladdr(struct packet *out, const uint8_t *b, size_t n)
+{
+	if (n > LLADDR_MAX)
+		n = LLADDR_MAX;
+	memcpy(out->ll_src, b, n);
+	out->ll_len = (uint8_t)n;
+}
+
 static int
 vlan_tags(struct cur *c, uint16_t *etype)
 {
@@ -132,7 +144,7 @@ null_family(uint32_t af, uint16_t *etype)
 }
 
 static int
-link_layer(int dlt, struct cur *c, uint16_t *etype)
+link_layer(int dlt, struct cur *c, uint16_t *etype, struct packet *out)
 {
 	uint32_t af;
 
@@ -140,16 +152,19 @@ link_layer(int dlt, struct cur *c, uint16_t *etype)
 	case DLT_EN10MB_:
 		NEED(c, 14);
 		*etype = be16(c->p + 12);
+		set_lladdr(out, c->p + 6, 6);
 		skip(c, 14);
 		return vlan_tags(c, etype);
 	case DLT_SLL_:
 		NEED(c, 16);
 		*etype = be16(c->p + 14);
+		set_lladdr(out, c->p + 6, be16(c->p + 4));
 		skip(c, 16);
 		return vlan_tags(c, etype);
 	case DLT_SLL2_:
 		NEED(c, 20);
 		*etype = be16(c->p);
+		set_lladdr(out, c->p + 12, c->p[11]);
 		skip(c, 20);
 		return vlan_tags(c, etype);
 	case DLT_RAW_: case LINKTYPE_RAW_:
@@ -435,7 +450,7 @@ decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 	c.end = data + caplen;
 	c.wire = wirelen > caplen ? wirelen : caplen;
 
-	if ((st = link_layer(dlt, &c, &etype)) != MORE)
+	if ((st = link_layer(dlt, &c, &etype, out)) != MORE)
 		return (enum decode_status)st;
 	if (etype == ETH_IPV4)
 		return ipv4(&c, out);

@@ -80,6 +80,12 @@ pipeline_add_sink(struct pipeline *pl, struct sink *s)
 }
 
 void
+pipeline_set_route(struct pipeline *pl, firsthop_route_fn fn, void *ctx)
+{
+	tracker_set_route(pl->tr, fn, ctx);
+}
+
+void
 pipeline_set_max_records(struct pipeline *pl, uint64_t n)
 {
 	pl->max_records = n;
@@ -147,6 +153,15 @@ pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
 	if (now > pl->last_ts)
 		pl->last_ts = now;
 	tracker_syn_sent(pl->tr, now, &p, o);
+}
+
+void
+pipeline_feed(struct pipeline *pl, const struct record *r)
+{
+	pl->st.attempts++;
+	if (r->verdict_us > pl->last_ts)
+		pl->last_ts = r->verdict_us;
+	to_sinks(pl, r);
 }
 
 void
@@ -249,6 +264,12 @@ pipeline_set_kernel_stats(struct pipeline *pl, int64_t received,
 	pl->st.kernel_received = received;
 	pl->st.kernel_dropped = dropped;
 	pl->st.if_dropped = if_dropped;
+}
+
+void
+pipeline_set_input_stats(struct pipeline *pl, const struct input_stats *in)
+{
+	pl->st.input = *in;
 }
 
 const struct stats *

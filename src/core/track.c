@@ -52,6 +52,7 @@ struct attempt {
 	uint8_t reply_ttl;
 	uint8_t copy_due;		/* probe: the capture's copy of its SYN is due */
 	uint8_t soft;			/* a soft ICMP error is held while the client retries */
+	uint8_t first_hop;		/* the answer was the first hop's, in the server's name */
 	int64_t deadline;
 	int64_t first_syn_us, last_syn_us;	/* packet time, for the record */
 	int64_t answer_us;		/* time of the answer */
@@ -84,6 +85,7 @@ struct tracker {
 	uint32_t seed;
 	int64_t now;			/* latest time seen; never decreases */
 	struct list lists[ST_NLISTS];
+	struct firsthop fh;		/* next hops, for the first-hop attribution */
 	/* Attempts PENDING and GREETING per slot (wait_slot()); a counter
 	 * that reaches its maximum stays there, costing only lookups. */
 	struct {
@@ -126,6 +128,12 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 	t->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)t;
 	t->now = INT64_MIN / 2;	/* before any clamped timestamp, with room below */
 	return t;
+}
+
+void
+tracker_set_route(struct tracker *t, firsthop_route_fn fn, void *ctx)
+{
+	firsthop_set_route(&t->fh, fn, ctx);
 }
 
 void
@@ -310,6 +318,7 @@ emit(struct tracker *t, const struct attempt *a, int64_t when,
 	r.responder = a->responder;
 	r.origin = a->origin;
 	if (a->responder.family != 0) {
+		r.responder_first_hop = a->first_hop;
 		/* No RTT for a SYN the host refused itself (never sent). */
 		r.rtt_us = a->syns == 0 ? -1 : a->rtt_us;
 		r.reply_ttl = a->reply_ttl;
@@ -483,10 +492,18 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 	syn(t, now, p);
 }
 
-/* Records who answered; a TCP answer replaces a soft ICMP error held. */
+/*
+ * Records who answered; a TCP answer replaces a soft ICMP error held.  A
+ * RST or ICMP error in the server's name may be the first hop's; a SYN-ACK
+ * is taken as the server's.  Every answer teaches the next-hop table.
+ */
 static void
-answer(struct attempt *a, int64_t now, const struct packet *p, struct verdict v)
+answer(struct tracker *t, struct attempt *a, int64_t now,
+    const struct packet *p, struct verdict v)
 {
+	a->first_hop = v.cls != VC_ACCEPTED &&
+	    firsthop_made(&t->fh, &a->t.server, p);
+	firsthop_learn(&t->fh, p);
 	a->v = v;
 	a->answer_us = now;
 	a->rtt_us = now >= a->last_syn_us ? now - a->last_syn_us : 0;
@@ -555,12 +572,12 @@ tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
 
 		if ((tcp->flags & TCPF_SYN) && (tcp->flags & TCPF_ACK) &&
 		    tcp->ack == want) {
-			answer(a, now, p, verdict_syn_ack());
+			answer(t, a, now, p, verdict_syn_ack());
 			a->server_isn = tcp->seq;
 			set_state(t, i, ST_GREETING, t->now + t->cfg.greet_wait_us);
 		} else if ((tcp->flags & TCPF_RST) && !(tcp->flags & TCPF_SYN) &&
 		    ((tcp->flags & TCPF_ACK) ? tcp->ack == want : tcp->seq == 0)) {
-			answer(a, now, p, verdict_reset());
+			answer(t, a, now, p, verdict_reset());
 			decide(t, i, now, NULL);
 		} else
 			unmatched_reply(t, tcp->flags);
@@ -665,7 +682,7 @@ tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 		t->st->after_verdict++;
 		return;
 	}
-	answer(a, now, p, v);
+	answer(t, a, now, p, v);
 	a->icmp_type = ic->type;
 	a->icmp_code = ic->code;
 	/*

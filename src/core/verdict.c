@@ -164,3 +164,36 @@ verdict_reason_known(enum vclass c, const char *reason)
 	    in_table(unreach4, NITEMS(unreach4), c, reason) ||
 	    in_table(unreach6, NITEMS(unreach6), c, reason);
 }
+
+/* The entry of table t of n verdicts with class c, reason and the errno
+ * named errname (NULL: none), or NULL. */
+static const struct verdict *
+find_in(const struct verdict *t, size_t n, enum vclass c, const char *reason,
+    const char *errname)
+{
+	const char *en;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (t[i].cls != c || strcmp(t[i].reason, reason) != 0)
+			continue;
+		en = errno_name(t[i].err);
+		if (errname == NULL ? en == NULL : en != NULL && strcmp(en, errname) == 0)
+			return &t[i];
+	}
+	return NULL;
+}
+
+bool
+verdict_find(enum vclass c, const char *reason, const char *errname,
+    struct verdict *out)
+{
+	const struct verdict *v;
+
+	if ((v = find_in(others, NITEMS(others), c, reason, errname)) == NULL &&
+	    (v = find_in(unreach4, NITEMS(unreach4), c, reason, errname)) == NULL &&
+	    (v = find_in(unreach6, NITEMS(unreach6), c, reason, errname)) == NULL)
+		return false;
+	*out = *v;
+	return true;
+}

@@ -75,18 +75,19 @@ answered(const struct scope_dest *d, uint32_t i, struct scope_finding *out,
 	uint64_t f = scope_failures(d->n);
 	struct scope_finding *x;
 
-	if (d->fail_local > 0) {
+	if (d->local.n > 0) {
 		x = add(out, n, SF_LOCAL_BLOCK, i, f);
-		x->u.answered.n = d->fail_local;
-		x->u.answered.by = d->local_addr;
-		x->u.answered.self = d->local_is_self;
+		x->u.answered.n = d->local.n;
+		x->u.answered.by = d->local.by;
+		x->u.answered.self = d->local.self;
+		x->u.answered.first_hop = d->local.first_hop;
 		x->u.answered.hops = -1;
 	}
-	if (d->fail_by_hop > 0) {
+	if (d->hop.n > 0) {
 		x = add(out, n, SF_MIDDLEBOX, i, f);
-		x->u.answered.n = d->fail_by_hop;
-		x->u.answered.by = d->hop_addr;
-		x->u.answered.hops = d->hop_hops;
+		x->u.answered.n = d->hop.n;
+		x->u.answered.by = d->hop.by;
+		x->u.answered.hops = d->hop.hops;
 	}
 }
 
@@ -100,16 +101,16 @@ forged_reset(const struct scope *s, const struct scope_dest *d, uint32_t i,
 	struct scope_finding *x;
 	uint32_t o;
 
-	if (d->rst_hops < 0 || d->same_server == HINDEX_NONE)
+	if (d->rst.n == 0 || d->rst.hops < 0 || d->same_server == HINDEX_NONE)
 		return false;
 	g = dest_at(s, d->same_server);
 	o = g->synack_first;
-	if (o != HINDEX_NONE && dest_at(s, o)->synack_hops == d->rst_hops)
+	if (o != HINDEX_NONE && dest_at(s, o)->synack_hops == d->rst.hops)
 		o = g->synack_second;
 	if (o == HINDEX_NONE)
 		return false;
 	x = add(out, n, SF_FORGED_RESET, i, scope_failures(d->n));
-	x->u.forged.rst_hops = d->rst_hops;
+	x->u.forged.rst_hops = d->rst.hops;
 	x->u.forged.synack_dest = o;
 	x->u.forged.synack_hops = dest_at(s, o)->synack_hops;
 	return true;
@@ -218,7 +219,7 @@ scope_findings(struct scope *s, uint32_t i, struct scope_finding *out)
 	rate_limits(d, i, out, &n);
 	/* The first three already name who answered instead of the
 	 * recipient. */
-	if (ok == 0 && f > 0 && d->fail_local == 0 && d->fail_by_hop == 0 &&
+	if (ok == 0 && f > 0 && d->local.n == 0 && d->hop.n == 0 &&
 	    !forged)
 		add(out, &n, SF_ALL_FAILED, i, f)->u.all_failed.nsources = d->nsrc;
 	if (ok == 0 && f > 0)

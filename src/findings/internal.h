@@ -21,9 +21,17 @@ struct scope {
 	struct hindex by_pair;		/* (destination, source) -> dest * MAX + k */
 	struct hindex by_server;	/* server -> its first destination */
 	struct hindex by_domain;	/* (domain, port) -> its first destination */
+	struct hindex by_sensor;	/* sensor name -> its number */
 	struct scope_kind kind[SCOPE_KIND_SLOTS];
 	int nkinds;
 	bool settled;			/* the cross-destination links are current */
+	int64_t last_ts;		/* the latest verdict of all; SCOPE_NONE */
+	/* Sensors by number (0: this host, NULL), first seen first, and for
+	 * each the stamp of the last count that met it (findings/view.c);
+	 * sensor 0's in mark0, the others' in mark[]. */
+	const char **sensor;
+	uint32_t *mark;
+	uint32_t nsensors, capsensors, stamp, mark0;
 };
 
 static inline struct scope_dest *

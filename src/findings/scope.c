@@ -12,13 +12,20 @@
 #include "findings/scope.h"
 #include "internal.h"
 
+/* The pair index names source k of destination i as i * MAX_SOURCES + k,
+ * below HINDEX_NONE. */
+_Static_assert((uint64_t)SCOPE_MAX_DESTS * SCOPE_MAX_SOURCES <= UINT32_MAX,
+    "the pair index's items must fit in 32 bits");
+
 struct scope *
 scope_new(uint32_t seed)
 {
 	struct scope *s = calloc(1, sizeof *s);
 
-	if (s != NULL)
+	if (s != NULL) {
 		s->seed = seed;
+		s->last_ts = SCOPE_NONE;
+	}
 	return s;
 }
 
@@ -46,6 +53,9 @@ scope_free(struct scope *s)
 	hindex_free(&s->by_pair);
 	hindex_free(&s->by_server);
 	hindex_free(&s->by_domain);
+	hindex_free(&s->by_sensor);
+	free(s->sensor);
+	free(s->mark);
 	free(s);
 }
 
@@ -61,6 +71,11 @@ struct pair_key {
 	const struct scope *s;
 	uint32_t dest;
 	const struct addr *a;
+};
+
+struct sensor_key {
+	const struct scope *s;
+	const char *name;
 };
 
 static bool
@@ -105,20 +120,22 @@ pair_is(const void *key, uint32_t item)
 static int
 reserve(void **p, uint32_t *cap, uint32_t n, uint32_t max, size_t size)
 {
-	uint32_t want;
+	uint64_t want;
 	void *q;
 
 	if (n < *cap)
 		return 0;
 	if (n >= max)
 		return -1;
-	want = *cap == 0 ? 1 : *cap * 2;
+	want = *cap == 0 ? 1 : (uint64_t)*cap * 2;
+	while (want <= n)
+		want *= 2;
 	if (want > max)
 		want = max;
 	if ((q = realloc(*p, (size_t)want * size)) == NULL)
 		return -1;
 	*p = q;
-	*cap = want;
+	*cap = (uint32_t)want;
 	return 0;
 }
 
@@ -156,6 +173,14 @@ room_for_dest(struct scope *s)
 	return 0;
 }
 
+static void
+answer_init(struct scope_answer *a)
+{
+	memset(a, 0, sizeof *a);
+	a->first = a->last = SCOPE_NONE;
+	a->hops = -1;
+}
+
 /* The number of r's destination, new if need be; HINDEX_NONE past the
  * budget. */
 static uint32_t
@@ -177,26 +202,68 @@ dest_of(struct scope *s, const struct record *r)
 	d->mx_pref = -1;
 	d->first_ts = r->first_syn_us;
 	d->last_ts = r->verdict_us;
-	d->last_ok = d->first_fail = SCOPE_NONE;
-	d->synack_hops = d->rst_hops = d->hop_hops = -1;
+	d->last_ok = SCOPE_NONE;
+	answer_init(&d->fail);
+	answer_init(&d->local);
+	answer_init(&d->hop);
+	answer_init(&d->rst);
+	d->synack_hops = -1;
 	d->same_domain = HINDEX_NONE;
 	d->same_server = first_of_server(s, s->nd);
 	return s->nd++;
 }
 
+static bool
+sensor_is(const void *key, uint32_t i)
+{
+	const struct sensor_key *k = key;
+
+	return strcmp(k->s->sensor[i], k->name) == 0;
+}
+
+/* The number of a sensor, numbered as first seen from 1 (0: this host,
+ * NULL); HINDEX_NONE when out of memory.  Pointers are the records',
+ * stable for the run; names are compared, not pointers. */
+static uint32_t
+sensor_of(struct scope *s, const char *name)
+{
+	struct sensor_key k = { s, name };
+	uint32_t h, i, cap = s->capsensors;
+
+	if (name == NULL)
+		return 0;
+	h = hash_str(name, s->seed);
+	if ((i = hindex_find(&s->by_sensor, h, sensor_is, &k)) != HINDEX_NONE)
+		return i;
+	i = s->nsensors == 0 ? 1 : s->nsensors;	/* 0: this host */
+	if (reserve((void **)&s->sensor, &cap, i, SCOPE_MAX_PAIRS + 1,
+	    sizeof *s->sensor) != 0 ||
+	    reserve((void **)&s->mark, &s->capsensors, i, SCOPE_MAX_PAIRS + 1,
+	    sizeof *s->mark) != 0 || hindex_add(&s->by_sensor, h, i) != 0)
+		return HINDEX_NONE;
+	s->sensor[0] = NULL;
+	s->mark[0] = 0;			/* not used: mark0 */
+	s->sensor[i] = name;
+	s->mark[i] = 0;
+	s->nsensors = i + 1;
+	return i;
+}
+
 /* Source a of destination di, new if need be; NULL past the budget. */
 static struct scope_source *
-source_of(struct scope *s, uint32_t di, const struct addr *a)
+source_of(struct scope *s, uint32_t di, const struct record *r)
 {
 	struct scope_dest *d = dest_at(s, di);
+	const struct addr *a = &r->t.client;
 	struct pair_key k = { s, di, a };
 	uint32_t h = addr_hash(a, di, s->seed);
-	uint32_t item = hindex_find(&s->by_pair, h, pair_is, &k);
+	uint32_t item = hindex_find(&s->by_pair, h, pair_is, &k), sensor;
 	struct scope_source *src;
 
 	if (item != HINDEX_NONE)
 		return &d->src[item % SCOPE_MAX_SOURCES];
 	if (s->by_pair.n >= SCOPE_MAX_PAIRS ||
+	    (sensor = sensor_of(s, r->sensor)) == HINDEX_NONE ||
 	    reserve((void **)&d->src, &d->capsrc, d->nsrc, SCOPE_MAX_SOURCES,
 	    sizeof *d->src) != 0 ||
 	    hindex_add(&s->by_pair, h, di * SCOPE_MAX_SOURCES + d->nsrc) != 0)
@@ -204,7 +271,8 @@ source_of(struct scope *s, uint32_t di, const struct addr *a)
 	src = &d->src[d->nsrc++];
 	memset(src, 0, sizeof *src);
 	src->a = *a;
-	src->last_ok = src->first_fail = SCOPE_NONE;
+	src->sensor = sensor;
+	src->last_ok = src->first_fail = src->last_fail = SCOPE_NONE;
 	return src;
 }
 
@@ -339,23 +407,41 @@ accepted(struct scope_dest *d, struct scope_source *src, int64_t ts)
 		d->last_ok = ts;
 }
 
-/* Who answered a failure, when not the server: the sending host itself,
- * or the first router (an answer that crossed no router), is the local
- * side; further on is a middlebox. */
+/* Counts failure r, of source k and kind, in a; the latest by first-SYN
+ * time (of equal ones, the last counted) gives the rest. */
 static void
-answered_by(struct scope_dest *d, const struct record *r)
+answer_add(struct scope_answer *a, const struct record *r, uint32_t k,
+    uint8_t kind)
+{
+	int64_t ts = r->first_syn_us;
+
+	if (a->n++ == 0 || ts < a->first)
+		a->first = ts;
+	if (a->n > 1 && ts < a->last)
+		return;
+	a->last = ts;
+	a->by = r->responder;
+	a->hops = r->hops;
+	a->src = k;
+	a->kind = kind;
+	a->self = r->responder.family != 0 &&
+	    addr_eq(&r->responder, &r->t.client);
+	a->first_hop = r->responder_first_hop;
+}
+
+/* Who answered a failure, when not the server: the sending host itself,
+ * or the first router (an answer that crossed no router, in its own name
+ * or in the server's), is the local side; further on is a middlebox. */
+static void
+answered_by(struct scope_dest *d, const struct record *r, uint32_t k,
+    uint8_t kind)
 {
 	if (r->responder.family == 0 || record_responder_is_server(r))
 		return;
-	if (addr_eq(&r->responder, &r->t.client) || r->hops == 0) {
-		d->fail_local++;
-		d->local_addr = r->responder;
-		d->local_is_self = addr_eq(&r->responder, &r->t.client);
-	} else {
-		d->fail_by_hop++;
-		d->hop_addr = r->responder;
-		d->hop_hops = r->hops;
-	}
+	if (addr_eq(&r->responder, &r->t.client) || r->hops == 0)
+		answer_add(&d->local, r, k, kind);
+	else
+		answer_add(&d->hop, r, k, kind);
 }
 
 static void
@@ -374,6 +460,7 @@ add_sample(struct scope_dest *d, const struct record *r, uint8_t kind)
 	sm->icmp_type = (int16_t)r->icmp_type;
 	sm->icmp_code = (int16_t)r->icmp_code;
 	sm->responder = r->responder;
+	sm->first_hop = r->responder_first_hop;
 }
 
 static void
@@ -382,17 +469,21 @@ failure(struct scope *s, struct scope_dest *d, struct scope_source *src,
 {
 	uint8_t kind = kind_of(s, r->v.cls, r->v.reason);
 	int64_t ts = r->first_syn_us;
+	uint32_t k = (uint32_t)(src - d->src);
 
 	add_reason(d, kind);
 	if (src->first_fail == SCOPE_NONE || ts < src->first_fail)
 		src->first_fail = ts;
-	if (d->first_fail == SCOPE_NONE || ts < d->first_fail)
-		d->first_fail = ts;
+	if (src->last_fail == SCOPE_NONE || ts >= src->last_fail) {
+		src->last_fail = ts;
+		src->last_kind = kind;
+	}
 	keep_failure(s, src, ts, kind);
-	answered_by(d, r);
+	answer_add(&d->fail, r, k, kind);
+	answered_by(d, r, k, kind);
 	if (r->v.cls == VC_REFUSED && r->icmp_type < 0 &&
 	    record_responder_is_server(r))
-		d->rst_hops = r->hops;
+		answer_add(&d->rst, r, k, kind);
 	add_sample(d, r, kind);
 }
 
@@ -406,6 +497,8 @@ scope_add(struct scope *s, const struct record *r)
 	if ((unsigned)r->v.cls >= VC_COUNT)
 		return;
 	s->settled = false;
+	if (r->verdict_us > s->last_ts)
+		s->last_ts = r->verdict_us;
 	if ((i = dest_of(s, r)) == HINDEX_NONE) {
 		s->other_dests++;
 		return;
@@ -422,7 +515,7 @@ scope_add(struct scope *s, const struct record *r)
 		d->synack_hops = r->hops;
 	/* Failures from sources past the budget count in the destination's
 	 * totals only. */
-	if ((src = source_of(s, i, &r->t.client)) == NULL) {
+	if ((src = source_of(s, i, r)) == NULL) {
 		d->other_sources++;
 		return;
 	}
@@ -455,6 +548,12 @@ uint64_t
 scope_fails_not_kept(const struct scope *s)
 {
 	return s->fails_not_kept;
+}
+
+const char *
+scope_sensor(const struct scope *s, uint32_t id)
+{
+	return id < s->nsensors ? s->sensor[id] : NULL;
 }
 
 const struct scope_kind *

@@ -45,7 +45,8 @@ stream_new(const struct stream_config *c, stream_emit_fn emit, void *ctx)
 static size_t
 dest_bytes(const struct sdest *d)
 {
-	size_t n = sizeof *d + d->capsrc * sizeof *d->src;
+	size_t n = sizeof *d + d->capsrc * sizeof *d->src +
+	    d->nidx * sizeof *d->idx;
 
 	if (d->mx != NULL)
 		n += strlen(d->mx) + 1;
@@ -69,6 +70,7 @@ dest_free(struct sdest *d)
 
 	for (k = 0; k < FK_COUNT; k++)
 		free(d->act[k]);
+	free(d->idx);
 	free(d->src);
 	free(d->mx);
 	free(d->domain);
@@ -249,25 +251,97 @@ sensor_id(struct stream *st, const char *name)
 	return st->last_sensor = (uint16_t)st->nsensors++;
 }
 
+static uint32_t
+src_hash(const struct stream *st, const struct addr *a)
+{
+	return addr_hash(a, 0, st->cfg.seed);
+}
+
+static void
+index_put(struct stream *st, struct sdest *d, uint32_t i)
+{
+	uint32_t h = src_hash(st, &d->src[i].a) & (d->nidx - 1);
+
+	while (d->idx[h] != 0)
+		h = (h + 1) & (d->nidx - 1);
+	d->idx[h] = (uint16_t)(i + 1);
+}
+
+/* The index of d's sources, made again (after growth or pruning): twice
+ * as many slots as sources fit, once there are SRC_INDEX_MIN of them. */
+void
+stream_index_sources(struct stream *st, struct sdest *d)
+{
+	uint32_t n = d->capsrc * 2, i;
+	uint16_t *ix;
+
+	if (d->capsrc < SRC_INDEX_MIN)
+		return;
+	if (n != d->nidx) {
+		if ((ix = realloc(d->idx, n * sizeof *ix)) == NULL) {
+			stream_account(st, -(ptrdiff_t)(d->nidx * sizeof *ix));
+			free(d->idx);
+			d->idx = NULL;
+			d->nidx = 0;
+			return;		/* found by a scan instead */
+		}
+		stream_account(st, (ptrdiff_t)(n - d->nidx) * (ptrdiff_t)sizeof *ix);
+		d->idx = ix;
+		d->nidx = n;
+	}
+	memset(d->idx, 0, n * sizeof *d->idx);
+	for (i = 0; i < d->nsrc; i++)
+		index_put(st, d, i);
+}
+
+static struct ssrc *
+find_source(const struct stream *st, const struct sdest *d,
+    const struct addr *a)
+{
+	uint32_t h, i;
+
+	if (d->idx == NULL) {
+		for (i = 0; i < d->nsrc; i++)
+			if (addr_eq(&d->src[i].a, a))
+				return &d->src[i];
+		return NULL;
+	}
+	for (h = src_hash(st, a) & (d->nidx - 1); d->idx[h] != 0;
+	    h = (h + 1) & (d->nidx - 1))
+		if (addr_eq(&d->src[d->idx[h] - 1].a, a))
+			return &d->src[d->idx[h] - 1];
+	return NULL;
+}
+
+/* Room for one more source: the array doubles, up to the limit. */
+static int
+grow_sources(struct stream *st, struct sdest *d)
+{
+	uint32_t cap = d->capsrc == 0 ? 2 : d->capsrc * 2;
+	struct ssrc *s;
+
+	if (d->nsrc < d->capsrc)
+		return 0;
+	if (d->capsrc >= STREAM_MAX_SOURCES ||
+	    (s = realloc(d->src, cap * sizeof *s)) == NULL)
+		return -1;
+	stream_account(st, (ptrdiff_t)((cap - d->capsrc) * sizeof *s));
+	d->src = s;
+	d->capsrc = cap;
+	stream_index_sources(st, d);
+	return 0;
+}
+
 /* Source a of d, new if need be; NULL past the limit or out of memory. */
 static struct ssrc *
 source_of(struct stream *st, struct sdest *d, const struct record *r)
 {
 	struct ssrc *s;
-	uint32_t i, cap;
 
-	for (i = 0; i < d->nsrc; i++)
-		if (addr_eq(&d->src[i].a, &r->t.client))
-			return &d->src[i];
-	if (d->nsrc == d->capsrc) {
-		cap = d->capsrc == 0 ? 2 : d->capsrc * 2;
-		if (d->capsrc >= STREAM_MAX_SOURCES ||
-		    (s = realloc(d->src, cap * sizeof *s)) == NULL)
-			return NULL;
-		stream_account(st, (ptrdiff_t)((cap - d->capsrc) * sizeof *s));
-		d->src = s;
-		d->capsrc = cap;
-	}
+	if ((s = find_source(st, d, &r->t.client)) != NULL)
+		return s;
+	if (grow_sources(st, d) != 0)
+		return NULL;
 	s = &d->src[d->nsrc++];
 	memset(s, 0, sizeof *s);
 	s->a = r->t.client;
@@ -275,6 +349,8 @@ source_of(struct stream *st, struct sdest *d, const struct record *r)
 	s->hops = -1;
 	s->last_seen = s->last_ok = s->last_fail = s->fail_since = NONE;
 	s->okfail = s->failok = s->first_fail = NONE;
+	if (d->idx != NULL)
+		index_put(st, d, d->nsrc - 1);
 	return s;
 }
 

@@ -26,7 +26,10 @@ prune(struct stream *st, struct sdest *d)
 	for (i = 0; i < d->nsrc; i++)
 		if (recent(st, d->src[i].last_seen))
 			d->src[n++] = d->src[i];
+	if (n == d->nsrc)
+		return;
 	d->nsrc = n;
+	stream_index_sources(st, d);
 }
 
 static bool
@@ -335,8 +338,9 @@ why_ended(const struct stream *st, const struct sdest *d,
 			if (addr_eq(&d->src[j].a, &f->failed[i].a) &&
 			    accepting(st, &d->src[j]))
 				return FE_ACCEPTED;
-	for (i = FK_SOURCE_BLOCK; i <= FK_MX_DOWN; i++)
-		if (has[i] && i != f->kind)
+	/* Another kind starting now rests on the same failures. */
+	for (i = 0; i < FK_COUNT; i++)
+		if (has[i] && i != f->kind && d->act[i] == NULL)
 			return FE_CHANGED_KIND;
 	return FE_QUIET;
 }

@@ -57,6 +57,8 @@ struct sdest {
 	int64_t last_ok;		/* of any source, while held */
 	struct ssrc *src;
 	uint32_t nsrc, capsrc;
+	uint16_t *idx;			/* src[] positions + 1, by hash; or NULL */
+	uint32_t nidx;
 	uint64_t other_sources;
 	struct by_other local, hop, rst;	/* rst: RSTs with the server's address */
 	int16_t synack_hops;		/* latest SYN-ACK from the server; -1 */
@@ -82,6 +84,7 @@ struct domain_ok {
 };
 
 #define SYNACK_SLOTS 65536
+#define SRC_INDEX_MIN 16		/* sources before they get an index */
 #define DOMAIN_SLOTS 4096
 
 struct stream {
@@ -111,6 +114,8 @@ recent(const struct stream *st, int64_t t)
 void stream_evaluate(struct stream *st, struct sdest *d);
 /* Ends every finding in force of d, for why. */
 void stream_end_all(struct stream *st, struct sdest *d, enum finding_end why);
+/* stream.c: makes d's index of sources again, after pruning. */
+void stream_index_sources(struct stream *st, struct sdest *d);
 /* stream.c: memory accounting for findings kept in force. */
 void stream_account(struct stream *st, ptrdiff_t bytes);
 const struct synack_seen *stream_synack(const struct stream *st,

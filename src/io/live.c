@@ -22,6 +22,7 @@
 #include "io/filter.h"
 #include "io/live.h"
 #include "io/loop.h"
+#include "io/route.h"
 #include "io/signals.h"
 
 /* At most this long between two looks at the tracker: the wall clock
@@ -33,6 +34,8 @@ struct live {
 	struct pipeline *pl;
 	pcap_t *p;
 	pcap_dumper_t *dump;
+	struct route *route;		/* NULL: no routing table to ask */
+	char route_err[128];		/* why not */
 	int dlt;
 	char ifname[256];
 	struct loop *loop;		/* once attached */
@@ -296,6 +299,11 @@ live_open(const struct live_config *cfg, struct pipeline *pl, char *err,
 	if (!cfg->dump_filter && cfg->write_file != NULL &&
 	    open_dump(cfg->write_file, l, err, errlen) != 0)
 		goto fail;
+	/* The routing table, for the first-hop attribution; without it
+	 * the attribution rests on the answers seen (core/firsthop.h). */
+	if (!cfg->dump_filter && (l->route = route_open(l->route_err,
+	    sizeof l->route_err)) != NULL)
+		pipeline_set_route(pl, route_via_gateway, l->route);
 	return l;
 fail:
 	live_close(l, NULL, 0);
@@ -334,6 +342,10 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 	signals_ignore_pipe();
 	fprintf(stderr, "smtpscope: listening on %s, link type %s\n", l->ifname,
 	    dlt_name ? dlt_name : "unknown");
+	if (l->route == NULL)
+		fprintf(stderr, "smtpscope: no routing table (%s): answers in "
+		    "the server's name are told from the first hop's by the "
+		    "answers seen only\n", l->route_err);
 	if (pcap_setnonblock(l->p, 1, ebuf) != 0) {
 		snprintf(err, errlen, "%s", ebuf);
 		return -1;
@@ -386,6 +398,10 @@ live_close(struct live *l, char *err, size_t errlen)
 		pcap_dump_close(l->dump);
 	if (l->p != NULL)
 		pcap_close(l->p);
+	if (l->route != NULL) {
+		pipeline_set_route(l->pl, NULL, NULL);
+		route_close(l->route);
+	}
 	if (l->rc != LIVE_OK && err != NULL)
 		snprintf(err, errlen, "%s", l->err);
 	rc = l->rc;

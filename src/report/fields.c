@@ -10,7 +10,7 @@ static const char *const field_names[NFIELDS_MAX] = {
 	"family", "class", "reason", "syns", "rtt_ms", "icmp_type", "icmp_code",
 	"responder", "responder_is_server", "reply_ttl", "hops", "errno",
 	"greeting_code", "greeting", "greeting_truncated",
-	"source", "mx", "mx_pref",
+	"source", "mx", "mx_pref", "domain",
 };
 
 /* Digits of v at the end of buf[32]; returns the first. */
@@ -119,7 +119,8 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 	opt(&f[12], r->icmp_code);
 	if (r->responder.family != 0) {
 		address(&f[13], &r->responder);
-		boolean(&f[14], record_responder_is_server(r));
+		boolean(&f[FIELD_RESPONDER_IS_SERVER],
+		    record_responder_is_server(r));
 	}
 	opt(&f[15], r->reply_ttl);
 	opt(&f[16], r->hops);
@@ -137,5 +138,7 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 	if (r->origin->mx != NULL)
 		str(&f[22], r->origin->mx);
 	opt(&f[23], r->origin->mx_pref);
+	if (r->origin->domain != NULL)
+		str(&f[24], r->origin->domain);
 	return NFIELDS_MAX;
 }

@@ -107,10 +107,9 @@ counts(FILE *out, const struct finding *f, const char *sensor)
 	time_or_null(out, "last_failure", f->last_fail);
 	time_or_null(out, "last_accepted", f->last_ok);
 	sources(out, "sources_failed", f->failed, f->nfailed, sensor);
-	fprintf(out, ",\"nsources_failed\":%u", f->nfailed);
 	sources(out, "sources_accepted", f->ok, f->naccepted, sensor);
-	fprintf(out, ",\"nsources_accepted\":%u,\"nsources\":%u", f->naccepted,
-	    f->nsources);
+	fprintf(out, ",\"nsources_failed\":%u,\"nsources_accepted\":%u"
+	    ",\"nsources\":%u", f->nfailed, f->naccepted, f->nsources);
 	fprintf(out, ",\"sensors_failed\":%u,\"sensors_seen\":%u",
 	    f->sensors_failed, f->sensors_seen);
 }

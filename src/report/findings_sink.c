@@ -10,6 +10,7 @@ struct findings_sink {
 	struct stream *st;
 	int json;
 	const char *sensor;
+	FILE *report;			/* the counters at the end */
 };
 
 static void
@@ -35,12 +36,33 @@ fs_tick(struct sink *s, int64_t now)
 	stream_tick(((struct findings_sink *)s)->st, now);
 }
 
+/* What the findings held and dropped, so nothing is left out silently. */
 static void
 fs_finish(struct sink *s, const struct stats *st, int final)
 {
+	struct findings_sink *fs = (struct findings_sink *)s;
+	struct stream_stats ss;
+
 	(void)st;
-	(void)final;
+	if (final) {
+		stream_stats(fs->st, &ss);
+		fprintf(fs->report, "findings: %llu started, %llu changed, "
+		    "%llu ended, %llu in force; destinations held %llu (peak "
+		    "%llu), expired %llu, evicted %llu; attempts from sources "
+		    "past the limit %llu; memory peak %.1f MiB\n",
+		    (unsigned long long)ss.events[FS_STARTED],
+		    (unsigned long long)ss.events[FS_CHANGED],
+		    (unsigned long long)ss.events[FS_ENDED],
+		    (unsigned long long)ss.active,
+		    (unsigned long long)ss.dests,
+		    (unsigned long long)ss.dests_peak,
+		    (unsigned long long)ss.expired,
+		    (unsigned long long)ss.evicted,
+		    (unsigned long long)ss.other_sources,
+		    ss.bytes_peak / 1048576.0);
+	}
 	fflush(s->out);
+	fflush(fs->report);
 }
 
 static void
@@ -57,7 +79,8 @@ static const struct sink_ops findings_ops = {
 };
 
 struct sink *
-sink_findings_new(FILE *out, int json, const char *sensor, int64_t window_us)
+sink_findings_new(FILE *out, FILE *report, int json, const char *sensor,
+    int64_t window_us)
 {
 	struct findings_sink *fs = calloc(1, sizeof *fs);
 	struct stream_config c = { window_us, 0, 0x5eed };
@@ -67,6 +90,7 @@ sink_findings_new(FILE *out, int json, const char *sensor, int64_t window_us)
 	fs->base.ops = &findings_ops;
 	fs->base.out = out;
 	fs->json = json;
+	fs->report = report;
 	fs->sensor = sensor;
 	if ((fs->st = stream_new(&c, on_finding, fs)) == NULL) {
 		free(fs);

@@ -86,18 +86,18 @@ json_put_string(FILE *out, const char *s)
 	fwrite(l.buf, 1, l.n, out);
 }
 
-/* ,"name": (without the comma before the first field). */
+/* ,"name": */
 static void
-add_key(struct line *l, int first, const char *name)
+add_key(struct line *l, const char *name)
 {
-	add(l, first ? "\"" : ",\"", first ? 1 : 2);
+	add(l, ",\"", 2);
 	add(l, name, strlen(name));
 	add(l, "\":", 2);
 }
 
 void
-json_write_record(FILE *out, const struct record *r, const struct field *extra,
-    int nextra)
+json_write_record(FILE *out, const struct record *r, const char *sensor,
+    const struct field *extra, int nextra)
 {
 	struct field f[NFIELDS_MAX];
 	struct line l;
@@ -106,11 +106,19 @@ json_write_record(FILE *out, const struct record *r, const struct field *extra,
 	n = record_fields(r, f);
 	l.out = out;
 	l.n = 0;
-	add(&l, "{", 1);
+	/* What the line is and who saw it first, so merged streams of many
+	 * sensors (and of findings and summaries) can be told apart. */
+	add(&l, "{\"type\":\"attempt\",\"sensor\":", 27);
+	if (r->sensor != NULL)
+		sensor = r->sensor;
+	if (sensor != NULL)
+		add_json_string(&l, sensor);
+	else
+		add(&l, "null", 4);
 	for (i = 0; i < n + nextra; i++) {
 		const struct field *x = i < n ? &f[i] : &extra[i - n];
 
-		add_key(&l, i == 0, x->name);
+		add_key(&l, x->name);
 		if (x->kind == FK_NULL)
 			add(&l, "null", 4);
 		else if (x->kind == FK_STR)
@@ -121,21 +129,37 @@ json_write_record(FILE *out, const struct record *r, const struct field *extra,
 			add(&l, "\"", 1);
 		} else
 			add(&l, x->text, strlen(x->text));
+		if (i == FIELD_RESPONDER_IS_SERVER && r->responder_first_hop) {
+			add_key(&l, FIELD_FIRST_HOP);
+			add(&l, "true", 4);
+		}
 	}
 	add(&l, "}\n", 2);
 	fwrite(l.buf, 1, l.n, out);
 }
 
+struct json_sink {
+	struct sink base;
+	const char *sensor;
+};
+
 static void
 json_record(struct sink *s, const struct record *r)
 {
-	json_write_record(s->out, r, NULL, 0);
+	json_write_record(s->out, r, ((struct json_sink *)s)->sensor, NULL, 0);
 }
 
 static const struct sink_ops json_ops = { json_record, sink_flush, sink_free, NULL };
 
 struct sink *
-sink_json_new(FILE *out)
+sink_json_new(FILE *out, const char *sensor)
 {
-	return sink_new(&json_ops, out);
+	struct json_sink *j = calloc(1, sizeof *j);
+
+	if (j == NULL)
+		return NULL;
+	j->base.ops = &json_ops;
+	j->base.out = out;
+	j->sensor = sensor;
+	return &j->base;
 }

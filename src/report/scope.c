@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "findings/scope.h"
+#include "report/finding.h"
 #include "report/scope.h"
 #include "util/timefmt.h"
 
@@ -19,7 +20,10 @@ struct scope_sink {
 	int scope, evidence;
 	const char *capture;		/* -w file beside the evidence */
 	struct scope *agg;
+	struct scope_finding *f;	/* one destination's, SCOPE_MAX_FINDINGS */
 	const struct dns_results *dns;	/* the final report's lookups; NULL */
+	FILE *json;			/* --scope --json: the findings there */
+	const char *sensor;
 };
 
 static void
@@ -100,24 +104,32 @@ static void
 put_answered(FILE *out, const struct scope *agg, const struct scope_finding *f)
 {
 	char a[ADDR_STRLEN];
+	int h = f->u.answered.hops;
 
-	if (f->kind == SF_LOCAL_BLOCK)
-		fprintf(out, "    finding: local firewall or provider block, not "
-		    "the recipient: %" PRIu64 " of %" PRIu64 " failures were "
+	if (f->kind == SF_LOCAL_BLOCK && f->u.answered.first_hop)
+		fprintf(out, "local firewall or provider block, not the "
+		    "recipient: %" PRIu64 " of %" PRIu64 " failures were "
+		    "answered by the first hop in the server's name (%s): forged "
+		    "by the first hop, not sent by the recipient\n",
+		    f->u.answered.n, f->failures,
+		    addr_str(&f->u.answered.by, a));
+	else if (f->kind == SF_LOCAL_BLOCK)
+		fprintf(out, "local firewall or provider block, not the "
+		    "recipient: %" PRIu64 " of %" PRIu64 " failures were "
 		    "answered by %s, %s\n", f->u.answered.n, f->failures,
 		    addr_str(&f->u.answered.by, a), f->u.answered.self ?
 		    "the sending host itself" :
 		    "the first hop (no router between it and the sender)");
 	else if (f->kind == SF_MIDDLEBOX)
-		fprintf(out, "    finding: a middlebox on the path, not the "
-		    "recipient: %" PRIu64 " of %" PRIu64 " failures were answered "
-		    "by %s, %d hops away, not by the server\n", f->u.answered.n,
-		    f->failures, addr_str(&f->u.answered.by, a),
-		    f->u.answered.hops);
+		fprintf(out, "a middlebox on the path, not the recipient: "
+		    "%" PRIu64 " of %" PRIu64 " failures were answered by %s, "
+		    "%d hop%s away, not by the server\n", f->u.answered.n,
+		    f->failures, addr_str(&f->u.answered.by, a), h,
+		    h == 1 ? "" : "s");
 	else
-		fprintf(out, "    finding: a middlebox forging resets, not the "
-		    "recipient: RSTs from the server's address came from %d hops "
-		    "away while its SYN-ACKs (port %u) came from %d\n",
+		fprintf(out, "a middlebox forging resets, not the recipient: "
+		    "RSTs from the server's address came from %d hops away while "
+		    "its SYN-ACKs (port %u) came from %d\n",
 		    f->u.forged.rst_hops,
 		    scope_dest(agg, f->u.forged.synack_dest)->port,
 		    f->u.forged.synack_hops);
@@ -129,7 +141,7 @@ put_block(FILE *out, const struct scope *agg, const struct scope_dest *d,
 {
 	char r[120];
 
-	fputs("    finding: block aimed at ", out);
+	fputs("block aimed at ", out);
 	put_sources(out, d, 0);
 	fprintf(out, ": all %" PRIu64 " of their attempts failed (%s) while ",
 	    f->u.block.failed, reasons_str(agg, d, r, sizeof r));
@@ -146,23 +158,70 @@ put_rate(FILE *out, const struct scope *agg, const struct scope_dest *d,
 	char a[ADDR_STRLEN], v[48];
 	uint32_t k = f->u.rate.since;
 
-	fprintf(out, "    finding: rate limiting or a new block for %s: "
-	    "accepted %" PRIu64 " time%s (the last at ",
-	    addr_str(&d->src[f->u.rate.source].a, a), f->u.rate.accepted,
-	    f->u.rate.accepted == 1 ? "" : "s");
+	fprintf(out, "rate limiting or a new block for %s: accepted %" PRIu64
+	    " time%s (the last at ", addr_str(&d->src[f->u.rate.source].a, a),
+	    f->u.rate.accepted, f->u.rate.accepted == 1 ? "" : "s");
 	put_time(out, f->u.rate.last_ok);
 	fprintf(out, "), then %s from ", kind_str(agg, f->u.rate.first_kind, v));
 	put_time(out, f->u.rate.first_ts);
 	fprintf(out, " (%" PRIu32 " failure%s since)\n", k, k == 1 ? "" : "s");
 }
 
+/* What one source alone cannot tell: whether a block is aimed at it. */
 static void
-put_finding(FILE *out, const struct scope *agg, const struct scope_finding *f)
+put_one_source(FILE *out, const struct scope_dest *d)
 {
-	const struct scope_dest *d = scope_dest(agg, f->dest), *o;
-	char a[ADDR_STRLEN], r[120];
-	uint64_t n = f->failures;
+	char a[ADDR_STRLEN];
 
+	fprintf(out, "only %s was seen; probe from another address to tell a "
+	    "block aimed at you from an outage", addr_str(&d->src[0].a, a));
+}
+
+static void
+put_all_failed(FILE *out, const struct scope *agg, const struct scope_dest *d,
+    const struct scope_finding *f)
+{
+	char r[120];
+	uint64_t n = f->failures;
+	uint32_t k = f->u.all_failed.nsources;
+
+	if (!scope_one_source(d)) {
+		fprintf(out, "every source failed: %" PRIu64 " attempt%s from %"
+		    PRIu32 " source%s, none accepted (%s): recipient outage, "
+		    "closed listener, or a blanket policy\n", n, n == 1 ? "" : "s",
+		    k, k == 1 ? "" : "s", reasons_str(agg, d, r, sizeof r));
+		return;
+	}
+	fprintf(out, "every attempt failed: %" PRIu64 " attempt%s from one "
+	    "source, none accepted (%s): ", n, n == 1 ? "" : "s",
+	    reasons_str(agg, d, r, sizeof r));
+	put_one_source(out, d);
+	putc('\n', out);
+}
+
+static void
+put_mx_down(FILE *out, const struct scope *agg, const struct scope_dest *d,
+    const struct scope_finding *f)
+{
+	const struct scope_dest *o = scope_dest(agg, f->u.mx_down.other);
+	char a[ADDR_STRLEN];
+
+	fprintf(out, "one MX host down or misconfigured: %s failed all %" PRIu64
+	    " attempts while ", d->mx != NULL ? d->mx : addr_str(&d->server, a),
+	    f->failures);
+	fprintf(out, "%s (%s) of %s accepted %" PRIu64 "\n", o->mx != NULL ?
+	    o->mx : "another MX", addr_str(&o->server, a), d->domain,
+	    f->u.mx_down.accepted);
+}
+
+/* One finding on a line of its own, after lead. */
+static void
+put_finding(FILE *out, const struct scope *agg, const struct scope_finding *f,
+    const char *lead)
+{
+	const struct scope_dest *d = scope_dest(agg, f->dest);
+
+	fputs(lead, out);
 	switch (f->kind) {
 	case SF_LOCAL_BLOCK: case SF_MIDDLEBOX: case SF_FORGED_RESET:
 		put_answered(out, agg, f);
@@ -174,24 +233,13 @@ put_finding(FILE *out, const struct scope *agg, const struct scope_finding *f)
 		put_rate(out, agg, d, f);
 		break;
 	case SF_ALL_FAILED:
-		fprintf(out, "    finding: every source failed: %" PRIu64
-		    " attempt%s from %" PRIu32 " source%s, none accepted (%s): "
-		    "recipient outage, closed listener, or a blanket policy\n", n,
-		    n == 1 ? "" : "s", f->u.all_failed.nsources,
-		    f->u.all_failed.nsources == 1 ? "" : "s",
-		    reasons_str(agg, d, r, sizeof r));
+		put_all_failed(out, agg, d, f);
 		break;
 	case SF_MX_DOWN:
-		o = scope_dest(agg, f->u.mx_down.other);
-		fprintf(out, "    finding: one MX host down or misconfigured: %s "
-		    "failed all %" PRIu64 " attempts while ", d->mx != NULL ?
-		    d->mx : addr_str(&d->server, a), n);
-		fprintf(out, "%s (%s) of %s accepted %" PRIu64 "\n", o->mx != NULL ?
-		    o->mx : "another MX", addr_str(&o->server, a), d->domain,
-		    f->u.mx_down.accepted);
+		put_mx_down(out, agg, d, f);
 		break;
 	case SF_NO_FAILURE:
-		fprintf(out, "    finding: no failure: %" PRIu64 " accepted\n",
+		fprintf(out, "no failure: %" PRIu64 " accepted\n",
 		    f->u.no_failure.accepted);
 		break;
 	}
@@ -221,26 +269,26 @@ put_dest_head(FILE *out, const struct scope_dest *d)
 	else
 		put_time(out, d->last_ok);
 	fputs("; first failure: ", out);
-	if (d->first_fail == SCOPE_NONE)
+	if (d->fail.first == SCOPE_NONE)
 		fputs("none", out);
 	else
-		put_time(out, d->first_fail);
+		put_time(out, d->fail.first);
 	putc('\n', out);
 }
 
 static void
-print_scope(FILE *out, struct scope *agg)
+print_scope(FILE *out, const struct scope_sink *s)
 {
-	struct scope_finding f[SCOPE_MAX_FINDINGS];
+	struct scope *agg = s->agg;
 	uint32_t i;
 	int k, n;
 
 	fputs("scope:\n", out);
 	for (i = 0; i < scope_ndests(agg); i++) {
 		put_dest_head(out, scope_dest(agg, i));
-		n = scope_findings(agg, i, f);
+		n = scope_findings(agg, i, s->f);
 		for (k = 0; k < n; k++)
-			put_finding(out, agg, &f[k]);
+			put_finding(out, agg, &s->f[k], "    finding: ");
 	}
 	if (scope_other_dests(agg))
 		fprintf(out, "  (%" PRIu64 " attempts to further destinations not "
@@ -249,6 +297,33 @@ print_scope(FILE *out, struct scope *agg)
 		fprintf(out, "  (%" PRIu64 " failures not kept for the rate "
 		    "limiting findings: their counts may be short)\n",
 		    scope_fails_not_kept(agg));
+}
+
+/* --scope with --json: each finding a JSON line (report/finding.h); what
+ * the budget left out, said on the report's stream. */
+static void
+print_scope_json(FILE *out, const struct scope_sink *s)
+{
+	struct scope *agg = s->agg;
+	struct finding v;
+	uint32_t i;
+	int k, n;
+
+	for (i = 0; i < scope_ndests(agg); i++) {
+		n = scope_findings(agg, i, s->f);
+		for (k = 0; k < n; k++) {
+			scope_finding_view(agg, &s->f[k], &v);
+			finding_write_json(s->json, &v, s->sensor);
+		}
+	}
+	if (scope_other_dests(agg))
+		fprintf(out, "scope: %" PRIu64 " attempts to further destinations "
+		    "not listed\n", scope_other_dests(agg));
+	if (scope_fails_not_kept(agg))
+		fprintf(out, "scope: %" PRIu64 " failures not kept for the rate "
+		    "limiting findings: their counts may be short\n",
+		    scope_fails_not_kept(agg));
+	fflush(s->json);
 }
 
 /* The PTR name of a, when -r found one. */
@@ -299,14 +374,14 @@ put_sample(FILE *out, const struct scope *agg, const struct scope_dest *d,
 	put_dest(out, d);
 	fprintf(out, " %s", kind_str(agg, sm->kind, v));
 	if (sm->icmp_type >= 0)
-		fprintf(out, " (ICMP%s %d/%d from %s)",
+		fprintf(out, " (ICMP%s %d/%d from %s",
 		    sm->responder.family == 6 ? "v6" : "", sm->icmp_type,
 		    sm->icmp_code, addr_str(&sm->responder, a));
 	else if (sm->responder.family)
-		fprintf(out, " (TCP RST from %s)", addr_str(&sm->responder, a));
+		fprintf(out, " (TCP RST from %s", addr_str(&sm->responder, a));
 	else
-		fputs(" (no answer to any SYN)", out);
-	putc('\n', out);
+		fputs(" (no answer to any SYN", out);
+	fputs(sm->first_hop ? ", made by the first hop)\n" : ")\n", out);
 }
 
 /* The sending side of one destination's evidence: who failed, and what
@@ -334,15 +409,78 @@ put_senders(FILE *out, const struct scope_sink *s, const struct scope_dest *d)
 	}
 }
 
+/* Whom a finding that is not the recipient's doing goes to instead;
+ * only: the block rests on no other finding. */
+static void
+put_not_recipient(FILE *out, const struct scope_finding *f, bool only)
+{
+	char a[ADDR_STRLEN];
+	int h = f->u.answered.hops;
+
+	fprintf(out, "  Not the recipient's doing: %s; take it to ", only ?
+	    "do not send this to them as an unblock request" :
+	    "leave this finding out of an unblock request to them");
+	if (f->kind == SF_LOCAL_BLOCK && f->u.answered.self)
+		fprintf(out, "whoever runs the firewall of the sending host %s\n",
+		    addr_str(&f->u.answered.by, a));
+	else if (f->kind == SF_LOCAL_BLOCK && f->u.answered.first_hop)
+		fputs("your network team or provider, who run the first hop "
+		    "(your gateway), which answers in the server's name\n", out);
+	else if (f->kind == SF_LOCAL_BLOCK)
+		fprintf(out, "your network team or provider, who run the first "
+		    "hop %s\n", addr_str(&f->u.answered.by, a));
+	else if (f->kind == SF_MIDDLEBOX)
+		fprintf(out, "your network team or provider, to find who runs %s "
+		    "(%d hop%s away)\n", addr_str(&f->u.answered.by, a), h,
+		    h == 1 ? "" : "s");
+	else
+		fputs("your network team or provider, to find the device on the "
+		    "path that answers in the server's name\n", out);
+}
+
+/* The findings a destination's block rests on, and what they mean for an
+ * unblock request. */
+static void
+put_grounds(FILE *out, const struct scope_sink *s, uint32_t i)
+{
+	const struct scope_dest *d = scope_dest(s->agg, i);
+	struct finding v;
+	bool said = false;
+	int k, away = 0, n = scope_findings(s->agg, i, s->f);
+
+	for (k = 0; k < n; k++) {
+		scope_finding_view(s->agg, &s->f[k], &v);
+		away += v.not_recipient;
+	}
+	for (k = 0; k < n; k++) {
+		put_finding(out, s->agg, &s->f[k], "  Finding: ");
+		scope_finding_view(s->agg, &s->f[k], &v);
+		if (v.not_recipient)
+			put_not_recipient(out, &s->f[k], away == n);
+		said = said || (v.one_source && v.kind == FK_ALL_FAILED);
+	}
+	if (n == 0)
+		fputs("  Finding: none: the failures are mixed with acceptances, "
+		    "neither aimed at some sources nor after a last success\n",
+		    out);
+	if (scope_one_source(d) && away == 0 && !said) {
+		fputs("  Sources: ", out);
+		put_one_source(out, d);
+		putc('\n', out);
+	}
+}
+
 /* One destination's block for an unblock request. */
 static void
-put_evidence(FILE *out, const struct scope_sink *s, const struct scope_dest *d)
+put_evidence(FILE *out, const struct scope_sink *s, uint32_t i)
 {
+	const struct scope_dest *d = scope_dest(s->agg, i);
 	char a[ADDR_STRLEN], r[120];
 	uint64_t f = scope_failures(d->n);
 	uint32_t k;
 	const char *sep = "";
 
+	put_grounds(out, s, i);
 	fputs("  Sending addresses with failures:", out);
 	for (k = 0; k < d->nsrc; k++)
 		if (scope_failures(d->src[k].n)) {
@@ -379,7 +517,7 @@ print_evidence(FILE *out, const struct scope_sink *s)
 		fprintf(out, "  Packet capture: %s\n", s->capture);
 	for (i = 0; i < scope_ndests(s->agg); i++)
 		if (scope_failures(scope_dest(s->agg, i)->n) > 0)
-			put_evidence(out, s, scope_dest(s->agg, i));
+			put_evidence(out, s, i);
 }
 
 static void
@@ -417,8 +555,10 @@ scope_finish(struct sink *sk, const struct stats *st, int final)
 	(void)st;
 	if (dns != NULL && dns->error != NULL)
 		fprintf(sk->out, "dns: %s\n", dns->error);
-	if (s->scope)
-		print_scope(sk->out, s->agg);
+	if (s->scope && s->json != NULL)
+		print_scope_json(sk->out, s);
+	else if (s->scope)
+		print_scope(sk->out, s);
 	if (s->evidence)
 		print_evidence(sk->out, s);
 	if (dns != NULL && dns->error == NULL && dns->names_asked)
@@ -437,6 +577,7 @@ scope_free_sink(struct sink *sk)
 	struct scope_sink *s = (struct scope_sink *)sk;
 
 	scope_free(s->agg);
+	free(s->f);
 	free(s);
 }
 
@@ -453,8 +594,11 @@ sink_scope_new(FILE *out, int scope, int evidence, const char *capture)
 		return NULL;
 	/* The seed only keys the hash tables; the report's order is the
 	 * records'. */
-	if ((s->agg = scope_new((uint32_t)time(NULL) ^
-	    (uint32_t)(uintptr_t)s)) == NULL) {
+	s->agg = scope_new((uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)s);
+	s->f = calloc(SCOPE_MAX_FINDINGS, sizeof *s->f);
+	if (s->agg == NULL || s->f == NULL) {
+		scope_free(s->agg);
+		free(s->f);
 		free(s);
 		return NULL;
 	}
@@ -471,6 +615,13 @@ sink_scope_wanted(struct sink *sk,
     void (*fn)(void *ctx, const struct addr *a, bool source), void *ctx)
 {
 	return scope_addresses(((struct scope_sink *)sk)->agg, fn, ctx);
+}
+
+void
+sink_scope_json(struct sink *sk, FILE *out, const char *sensor)
+{
+	((struct scope_sink *)sk)->json = out;
+	((struct scope_sink *)sk)->sensor = sensor;
 }
 
 void

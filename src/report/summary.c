@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/fields.h"
 #include "report/sink.h"
 
 #define AGG_MAX 1024		/* rows per table */
@@ -27,6 +28,8 @@ struct agg {
 
 struct summary_sink {
 	struct sink base;
+	int json;			/* one JSON line, not the tables */
+	const char *sensor;		/* json: this sensor's name */
 	uint64_t total[VC_COUNT];
 	struct agg servers, clients;
 };
@@ -61,6 +64,8 @@ summary_record(struct sink *s, const struct record *r)
 	struct summary_sink *m = (struct summary_sink *)s;
 
 	m->total[r->v.cls]++;
+	if (m->json)
+		return;		/* no tables */
 	agg_get(&m->servers, &r->t.server, r->t.server_port)->n[r->v.cls]++;
 	agg_get(&m->clients, &r->t.client, 0)->n[r->v.cls]++;
 }
@@ -140,6 +145,16 @@ summary_finish(struct sink *s, const struct stats *st, int final)
 		print_table(out, "by server", &m->servers, 1);
 		print_table(out, "by client", &m->clients, 0);
 	}
+	if (st->input.files > 0) {
+		/* smtpscope scope: records read back, no packet */
+		fprintf(out, "input: %" PRIu64 " files, %" PRIu64 " lines, %"
+		    PRIu64 " records, %" PRIu64 " not JSON, %" PRIu64 " of other "
+		    "types, %" PRIu64 " bad\n", st->input.files, st->input.lines,
+		    st->input.records,
+		    st->input.not_json, st->input.other_type, st->input.bad);
+		fflush(out);
+		return;
+	}
 	fprintf(out, "packets: %" PRIu64 " read, tcp %" PRIu64 ", icmp-error %"
 	    PRIu64 ", not-ip %" PRIu64 ", other-proto %" PRIu64 ", fragment %"
 	    PRIu64 ", truncated %" PRIu64 ", malformed %" PRIu64 "\n",
@@ -161,8 +176,88 @@ summary_finish(struct sink *s, const struct stats *st, int final)
 	fflush(out);
 }
 
+/* ,"name":v for each of n counters. */
+static void
+json_counts(FILE *out, const char *const *names, const uint64_t *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(out, ",\"%s\":%" PRIu64, names[i], v[i]);
+}
+
+/* A kernel counter, null when not available (not live). */
+static void
+json_kernel(FILE *out, const char *name, int64_t v)
+{
+	if (v >= 0)
+		fprintf(out, ",\"%s\":%" PRId64, name, v);
+	else
+		fprintf(out, ",\"%s\":null", name);
+}
+
+/* The summary as one line; the names are smtpscope(8)'s. */
+static void
+summary_json(struct summary_sink *m, const struct stats *st, int final)
+{
+	static const char *const frames[] = { "frames_tcp",
+	    "frames_icmp_error", "frames_not_ip", "frames_other_proto",
+	    "frames_fragment", "frames_truncated", "frames_malformed" };
+	static const char *const ignored[] = { "ignored_not_smtp",
+	    "ignored_midstream", "ignored_unmatched_synack",
+	    "ignored_unmatched_rst", "ignored_unmatched_icmp",
+	    "ignored_duplicate_syns", "ignored_after_verdict",
+	    "ignored_time_backwards", "ignored_evicted" };
+	static const char *const input[] = { "input_files", "input_lines",
+	    "input_records", "input_not_json", "input_other_type", "input_bad" };
+	const uint64_t fv[] = { st->frames.tcp, st->frames.icmp_error,
+	    st->frames.not_ip, st->frames.other_proto, st->frames.fragment,
+	    st->frames.truncated, st->frames.malformed };
+	const uint64_t iv[] = { st->not_smtp, st->midstream,
+	    st->unmatched_synack, st->unmatched_rst, st->unmatched_icmp,
+	    st->duplicate_syns, st->after_verdict, st->time_backwards,
+	    st->evicted };
+	const uint64_t nv[] = { st->input.files, st->input.lines, st->input.records,
+	    st->input.not_json, st->input.other_type, st->input.bad };
+	FILE *out = m->base.out;
+	uint64_t total = 0;
+	int c;
+
+	for (c = 0; c < VC_COUNT; c++)
+		total += m->total[c];
+	fputs("{\"type\":\"summary\",\"sensor\":", out);
+	if (m->sensor != NULL)
+		json_put_string(out, m->sensor);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"final\":%s,\"attempts\":%" PRIu64,
+	    final ? "true" : "false", total);
+	for (c = 0; c < VC_COUNT; c++)
+		fprintf(out, ",\"%s\":%" PRIu64, vclass_name(c), m->total[c]);
+	fprintf(out, ",\"packets\":%" PRIu64, st->packets);
+	json_counts(out, frames, fv, (int)(sizeof fv / sizeof fv[0]));
+	json_counts(out, ignored, iv, (int)(sizeof iv / sizeof iv[0]));
+	json_kernel(out, "kernel_received", st->kernel_received);
+	json_kernel(out, "kernel_dropped", st->kernel_dropped);
+	json_kernel(out, "kernel_if_dropped", st->if_dropped);
+	json_counts(out, input, nv, (int)(sizeof nv / sizeof nv[0]));
+	fputs("}\n", out);
+	fflush(out);
+}
+
+static void
+summary_end(struct sink *s, const struct stats *st, int final)
+{
+	struct summary_sink *m = (struct summary_sink *)s;
+
+	if (m->json)
+		summary_json(m, st, final);
+	else
+		summary_finish(s, st, final);
+}
+
 static const struct sink_ops summary_ops = {
-	summary_record, summary_finish, sink_free, NULL
+	summary_record, summary_end, sink_free, NULL
 };
 
 struct sink *
@@ -175,4 +270,16 @@ sink_summary_new(FILE *out)
 	m->base.ops = &summary_ops;
 	m->base.out = out;
 	return &m->base;
+}
+
+struct sink *
+sink_summary_json_new(FILE *out, const char *sensor)
+{
+	struct sink *s = sink_summary_new(out);
+
+	if (s != NULL) {
+		((struct summary_sink *)s)->json = 1;
+		((struct summary_sink *)s)->sensor = sensor;
+	}
+	return s;
 }

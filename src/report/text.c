@@ -19,6 +19,17 @@ put_quoted(FILE *out, const char *s)
 	putc('"', out);
 }
 
+/* Who the responder is, after its address. */
+static const char *
+responder_role(const struct record *r)
+{
+	if (r->responder_first_hop)
+		return "first hop, in the server's name";
+	if (record_responder_is_server(r))
+		return "server";
+	return addr_eq(&r->responder, &r->t.client) ? "self" : "hop";
+}
+
 static void
 text_record(struct sink *s, const struct record *r)
 {
@@ -36,9 +47,7 @@ text_record(struct sink *s, const struct record *r)
 		fprintf(out, " icmp=%d/%d", r->icmp_type, r->icmp_code);
 	if (r->responder.family != 0)
 		fprintf(out, " responder=%s(%s) ttl=%d hops=%d",
-		    addr_str(&r->responder, buf),
-		    record_responder_is_server(r) ? "server" :
-		    addr_eq(&r->responder, &r->t.client) ? "self" : "hop",
+		    addr_str(&r->responder, buf), responder_role(r),
 		    r->reply_ttl, r->hops);
 	if (r->rtt_us >= 0)
 		fprintf(out, " rtt=%" PRId64 ".%03" PRId64 "ms",

@@ -69,3 +69,90 @@ fmt_time(char *buf, size_t len, int64_t us)
 	buf[7] = 'Z';
 	buf[8] = '\0';
 }
+
+/* n (1..9) decimal digits at s as a number, or -1. */
+static int64_t
+fixed_digits(const char *s, int n)
+{
+	int64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian as gmtime(3) counts
+ * (H. Hinnant's days_from_civil). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+month_days(int64_t y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* The year at s: what "%04d" wrote (a sign, up to 6 digits, 4 characters
+ * at least); its length in *len, or -1. */
+static int
+parse_year(const char *s, int64_t *y, size_t *len)
+{
+	int neg = *s == '-', n = 0;
+	int64_t v = 0;
+
+	while (n < 7 && s[neg + n] >= '0' && s[neg + n] <= '9')
+		v = v * 10 + (s[neg + n++] - '0');
+	if (n == 0 || n > 6 || neg + n < 4)
+		return -1;
+	*y = neg ? -v : v;
+	*len = (size_t)(neg + n);
+	return 0;
+}
+
+int
+parse_time(const char *s, int64_t *us)
+{
+	const int64_t lim = (int64_t)1 << 40;
+	int64_t y, mo, d, h, mi, sec, frac;
+	size_t n;
+
+	if (parse_year(s, &y, &n) != 0)
+		return -1;
+	s += n;
+	/* "-MM-DDTHH:MM:SS.uuuuuuZ" */
+	if (strlen(s) != 23 || s[0] != '-' || s[3] != '-' || s[6] != 'T' ||
+	    s[9] != ':' || s[12] != ':' || s[15] != '.' || s[22] != 'Z')
+		return -1;
+	mo = fixed_digits(s + 1, 2);
+	d = fixed_digits(s + 4, 2);
+	h = fixed_digits(s + 7, 2);
+	mi = fixed_digits(s + 10, 2);
+	sec = fixed_digits(s + 13, 2);
+	frac = fixed_digits(s + 16, 6);
+	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, (int)mo) ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 ||
+	    frac < 0)
+		return -1;
+	sec += days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60;
+	if (sec < -lim || sec > lim)
+		return -1;
+	*us = sec * 1000000 + frac;
+	return 0;
+}

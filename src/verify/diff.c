@@ -2,15 +2,15 @@
  * Records keyed by (source, server, server port) — the client port is
  * random per probe, so it is not part of the key.  A key seen several times
  * (read output) keeps its distinct verdicts in order.  Both files are
- * sorted by key, then merged.
+ * sorted by key, then merged.  Lines are parsed with jansson.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "verify/diff.h"
-#include "verify/jsonl.h"
 
 #define DIFF_MAX_RECORDS 2000000
 #define LINE_MAX_LEN 8192
@@ -65,40 +65,110 @@ by_key(const void *x, const void *y)
 	return strcmp(a->key, b->key);
 }
 
-/* The key and verdict of a parsed line: 1, or 0 for verify's line of an
+/* The text of key k of o: a string as it is, a whole number in decimal
+ * (in buf); NULL when absent, null or of another type. */
+static const char *
+text_of(const json_t *o, const char *k, char buf[24])
+{
+	const json_t *v = json_object_get(o, k);
+
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (!json_is_integer(v))
+		return NULL;
+	snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
+	return buf;
+}
+
+/* The key and verdict of a record: 1, or 0 for verify's line of an
  * expectation with no probe (no record), or -1 when it is not a record. */
 static int
-entry_of(const struct jsonl_field *f, int n, char *key, size_t keylen,
-    char *verdict, size_t verdictlen)
+entry_of(const json_t *o, char *key, size_t keylen, char *verdict,
+    size_t verdictlen)
 {
 	const char *src, *srv, *port, *cls, *reason, *fam;
+	char pb[24], fb[24], sb[24], cb[24];
 
-	src = jsonl_get(f, n, "source");
+	src = text_of(o, "source", sb);
 	if (src == NULL)
-		src = jsonl_get(f, n, "client");
-	srv = jsonl_get(f, n, "server");
-	port = jsonl_get(f, n, "server_port");
-	cls = jsonl_get(f, n, "class");
-	reason = jsonl_get(f, n, "reason");
-	fam = jsonl_get(f, n, "family");
+		src = text_of(o, "client", cb);
+	srv = json_string_value(json_object_get(o, "server"));
+	port = text_of(o, "server_port", pb);
+	cls = json_string_value(json_object_get(o, "class"));
+	reason = json_string_value(json_object_get(o, "reason"));
+	fam = text_of(o, "family", fb);
 	if (src == NULL || srv == NULL || port == NULL || cls == NULL ||
-	    reason == NULL)
-		return jsonl_get(f, n, "expect_line") != NULL ? 0 : -1;
+	    reason == NULL) {
+		json_t *e = json_object_get(o, "expect_line");
+
+		return e != NULL && !json_is_null(e) ? 0 : -1;
+	}
 	snprintf(key, keylen, fam && strcmp(fam, "6") == 0 ?
 	    "%s -> [%s]:%s" : "%s -> %s:%s", src, srv, port);
 	snprintf(verdict, verdictlen, "%s/%s", cls, reason);
 	return 1;
 }
 
-/* The records of path, in file order. */
+/* Is o a line to skip: of a type other than attempt (a summary, a
+ * finding, an expectation)?  A line with no type is a record written
+ * before records had one. */
+static int
+other_type(const json_t *o)
+{
+	const json_t *t = json_object_get(o, "type");
+
+	return t != NULL && !(json_is_string(t) &&
+	    strcmp(json_string_value(t), "attempt") == 0);
+}
+
+/* jansson quotes the input in its messages: keep them printable. */
+static void
+printable(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < ' ' || *s > '~')
+			*s = '?';
+}
+
+/* One line (its newline cut): 1 a record (key, verdict), 0 a line to skip,
+ * -1 an error ("file:line:col: message" in err). */
+static int
+parse_line(const char *line, const char *path, int lineno, char *key,
+    size_t keylen, char *verdict, size_t verdictlen, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *o;
+	int rc;
+
+	if (line[strspn(line, " \t\r")] == '\0')
+		return 0;
+	if ((o = json_loads(line, JSON_REJECT_DUPLICATES, &je)) == NULL) {
+		printable(je.text);
+		snprintf(err, errlen, "%s:%d:%d: %s", path, lineno,
+		    je.column > 0 ? je.column : 1, je.text);
+		return -1;
+	}
+	if (!json_is_object(o)) {
+		snprintf(err, errlen, "%s:%d:1: not a JSON object", path, lineno);
+		rc = -1;
+	} else if (other_type(o))
+		rc = 0;
+	else if ((rc = entry_of(o, key, keylen, verdict, verdictlen)) < 0)
+		snprintf(err, errlen, "%s:%d:1: not a smtpscope record (needs "
+		    "client or source, server, server_port, class, reason)",
+		    path, lineno);
+	json_decref(o);
+	return rc;
+}
+
+/* The records of path, in file order: the attempts, and lines with no
+ * type (written before records had one). */
 static int
 load(const char *path, struct table *t, char *err, size_t errlen)
 {
 	char line[LINE_MAX_LEN + 2], key[600], verdict[80];
-	struct jsonl_field f[JSONL_MAX_FIELDS];
 	FILE *fp;
-	int lineno = 0, n, col;
-	const char *why;
+	int lineno = 0;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -110,19 +180,12 @@ load(const char *path, struct table *t, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%d:1: line too long", path, lineno);
 			goto fail;
 		}
-		if (line[strspn(line, " \t\r\n")] == '\0')
-			continue;
-		if ((n = jsonl_parse(line, f, JSONL_MAX_FIELDS, &col, &why)) < 0) {
-			snprintf(err, errlen, "%s:%d:%d: %s", path, lineno, col, why);
-			goto fail;
-		}
-		switch (entry_of(f, n, key, sizeof key, verdict, sizeof verdict)) {
+		line[strcspn(line, "\n")] = '\0';
+		switch (parse_line(line, path, lineno, key, sizeof key, verdict,
+		    sizeof verdict, err, errlen)) {
 		case 0:
 			continue;
 		case -1:
-			snprintf(err, errlen, "%s:%d:1: not a smtpscope record (needs "
-			    "client or source, server, server_port, class, reason)",
-			    path, lineno);
 			goto fail;
 		}
 		if (t->n == DIFF_MAX_RECORDS) {

@@ -490,7 +490,8 @@ expect_met(const struct expectation *e, const struct record *r, char *why,
 		return false;
 	}
 	if (e->via == 2 && !record_responder_is_server(r)) {
-		snprintf(why, whylen, "answered by %s, not by the target",
+		snprintf(why, whylen, "answered by %s%s, not by the target",
+		    r->responder_first_hop ? "the first hop in the name of " : "",
 		    r->responder.family ? addr_str(&r->responder, a) : "nobody");
 		return false;
 	}

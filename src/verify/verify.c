@@ -12,6 +12,7 @@ struct verify_sink {
 	struct sink base;
 	const struct expect_file *f;
 	const char *path;
+	const char *sensor;		/* --json: this sensor's name */
 	int json;
 	struct record *recs;
 	size_t n, cap;
@@ -49,6 +50,7 @@ text_probe(FILE *out, const struct record *r, int ok, const char *why)
 	    mx ? ")" : "", vclass_name(r->v.cls), r->v.reason);
 	if (r->responder.family != 0)
 		fprintf(out, ", answered by %s (%s)", addr_str(&r->responder, resp),
+		    r->responder_first_hop ? "first hop, in the target's name" :
 		    record_responder_is_server(r) ? "target" :
 		    addr_eq(&r->responder, &r->t.client) ? "self" : "hop");
 	if (!ok)
@@ -57,8 +59,8 @@ text_probe(FILE *out, const struct record *r, int ok, const char *why)
 }
 
 static void
-json_probe(FILE *out, const struct expectation *e, const struct record *r,
-    int ok, const char *why)
+json_probe(FILE *out, const char *sensor, const struct expectation *e,
+    const struct record *r, int ok, const char *why)
 {
 	struct field x[4];
 
@@ -76,7 +78,7 @@ json_probe(FILE *out, const struct expectation *e, const struct record *r,
 	x[3].name = "why";
 	x[3].kind = ok ? FK_NULL : FK_STR;
 	x[3].text = ok ? "" : why;
-	json_write_record(out, r, x, 4);
+	json_write_record(out, r, sensor, x, 4);
 }
 
 /* The first target or mx: domain of expectation i that no record came
@@ -114,15 +116,19 @@ unprobed_target(const struct verify_sink *v, int i)
 	return NULL;
 }
 
-/* verify --json's line for a target that gave no probe. */
+/* verify --json's line for a target that gave no probe: an expectation's
+ * outcome with no attempt. */
 static void
-json_unprobed(FILE *out, const struct expectation *e, const char *missing)
+json_unprobed(FILE *out, const char *sensor, const struct expectation *e,
+    const char *missing)
 {
 	char msg[400];
 
 	snprintf(msg, sizeof msg, "%s was not probed: no address of the "
 	    "right family", missing);
-	fputs("{\"expect_line\":", out);
+	fputs("{\"type\":\"expectation\",\"sensor\":", out);
+	json_put_string(out, sensor);
+	fputs(",\"expect_line\":", out);
 	fprintf(out, "%d,\"expect\":", e->line);
 	json_put_string(out, e->text);
 	fputs(",\"pass\":false,\"why\":", out);
@@ -160,7 +166,7 @@ report_expectation(struct verify_sink *v, int i)
 			fprintf(out, "  FAIL %s was not probed: no address of the "
 			    "right family (see the dns: lines)\n", missing);
 	} else if (missing)
-		json_unprobed(out, e, missing);
+		json_unprobed(out, v->sensor, e, missing);
 	for (k = 0; k < v->n; k++) {
 		const struct record *r = &v->recs[k];
 
@@ -168,7 +174,7 @@ report_expectation(struct verify_sink *v, int i)
 			continue;
 		ok = expect_met(e, r, why, sizeof why);
 		if (v->json)
-			json_probe(out, e, r, ok, why);
+			json_probe(out, v->sensor, e, r, ok, why);
 		else
 			text_probe(out, r, ok, why);
 	}
@@ -206,7 +212,7 @@ static const struct sink_ops verify_ops = {
 
 struct sink *
 sink_verify_new(FILE *out, const struct expect_file *f, const char *path,
-    int json)
+    int json, const char *sensor)
 {
 	struct verify_sink *v = calloc(1, sizeof *v);
 
@@ -217,6 +223,7 @@ sink_verify_new(FILE *out, const struct expect_file *f, const char *path,
 	v->f = f;
 	v->path = path;
 	v->json = json;
+	v->sensor = sensor;
 	return &v->base;
 }
 

@@ -37,9 +37,10 @@ gen() {
 # The records and summary counters of `PROG read --json FILE` in the truth
 # file's format: "key count" lines, sorted.
 counts() {
-	local f=$1 sum=$out/check.summary
+	local f=$1
 	{
-		"$prog" read --json "$f" 2>"$sum" | jq -r '
+		"$prog" read --json "$f" | tee "$out/check.json" |
+		    jq -r 'select(.type == "attempt") |
 		    "verdict \(.class)/\(.reason)", "family \(.family)",
 		    "server_port \(.server_port)", "syns \(.syns)", "records",
 		    (if .icmp_type != null then "icmp \(.icmp_type)/\(.icmp_code)"
@@ -47,13 +48,25 @@ counts() {
 		    (if .class == "accepted" then "greeting \(.greeting_code // "none")"
 		     else empty end)' | sort | uniq -c | awk '{ n = $1; $1 = ""; sub(/^ /, ""); print $0, n }'
 		[ "${PIPESTATUS[0]}" -eq 0 ] || echo "exit-status-not-zero 1"
-		# "packets: N read, tcp N, ..." and "ignored: not-smtp N, ..."
-		sed -n -e 's/^packets: \([0-9]*\) read, /read \1, /p' \
-		    -e 's/^ignored: //p' "$sum" | tr ',' '\n' | sed 's/^ *//' |
-		    awk 'NF { n = $NF; $NF = ""; sub(/ $/, ""); gsub(/ /, "_"); print "summary", $0, n }'
+		# The JSON summary's counters under the names of the text
+		# summary's "packets:" and "ignored:" lines, as the truth has them.
+		jq -r 'select(.type == "summary") | {
+		    "read": .packets, "tcp": .frames_tcp,
+		    "icmp-error": .frames_icmp_error, "not-ip": .frames_not_ip,
+		    "other-proto": .frames_other_proto, "fragment": .frames_fragment,
+		    "truncated": .frames_truncated, "malformed": .frames_malformed,
+		    "not-smtp": .ignored_not_smtp, "midstream": .ignored_midstream,
+		    "unmatched_syn-ack": .ignored_unmatched_synack,
+		    "unmatched_rst": .ignored_unmatched_rst,
+		    "unmatched_icmp": .ignored_unmatched_icmp,
+		    "duplicate_syns": .ignored_duplicate_syns,
+		    "after_verdict": .ignored_after_verdict,
+		    "time_went_back": .ignored_time_backwards,
+		    "evicted": .ignored_evicted } | to_entries[] |
+		    "summary \(.key) \(.value)"' "$out/check.json"
 	} | sort
 	# The summary's total must be the number of records.
-	sed -n 's/^summary: \([0-9]*\) attempts.*/summary-total \1/p' "$sum"
+	jq -r 'select(.type == "summary") | "summary-total \(.attempts)"' "$out/check.json"
 }
 
 # check_counts NAME: smtpscope's counts for out/NAME.pcap against the

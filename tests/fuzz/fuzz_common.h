@@ -28,9 +28,10 @@ fuzz_pipeline(void)
 	if ((pl = pipeline_new(&tc, &ports)) == NULL)
 		abort();
 	pipeline_add_sink(pl, sink_text_new(fuzz_null));
-	pipeline_add_sink(pl, sink_json_new(fuzz_null));
+	pipeline_add_sink(pl, sink_json_new(fuzz_null, "fuzz"));
 	pipeline_add_sink(pl, sink_csv_new(fuzz_null));
 	pipeline_add_sink(pl, sink_summary_new(fuzz_null));
+	pipeline_add_sink(pl, sink_summary_json_new(fuzz_null, "fuzz"));
 	pipeline_add_sink(pl, sink_scope_new(fuzz_null, 1, 1, NULL));
 	return pl;
 }

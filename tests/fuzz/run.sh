@@ -1,6 +1,7 @@
 #!/bin/bash
-# Runs each fuzz harness (packets, capture, and pcapfile: our pcap reader
-# against libpcap) for SECONDS (seeded from pcaps/), after replaying the
+# Runs each fuzz harness (packets, capture, pcapfile: our pcap reader
+# against libpcap, and jsonrec: JSON records read back) for SECONDS (seeded
+# from pcaps/ and the JSON lines of tests/golden/), after replaying the
 # regression inputs under tests/fuzz/regressions/HARNESS/.
 #   tests/fuzz/run.sh FUZZDIR SECONDS
 # Prints "fuzz: N passed, N failed" (one per harness and per regression set).
@@ -9,11 +10,17 @@ dir=$1; secs=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
 work=${FUZZ_WORK:-$top/fuzz-out}
-mkdir -p "$work/seeds-packets" "$work/seeds-capture" "$work/seeds-pcapfile"
+mkdir -p "$work/seeds-packets" "$work/seeds-capture" "$work/seeds-pcapfile" \
+    "$work/seeds-jsonrec"
 "$dir/mkseeds" "$work/seeds-packets" "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap >/dev/null
 cp "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap "$work/seeds-capture/" 2>/dev/null
 cp "$top"/pcaps/*/*.pcap "$top"/tests/malformed/*.pcap "$work/seeds-pcapfile/" 2>/dev/null
-for h in packets capture pcapfile; do
+# jsonrec: byte 0 (here 128) puts the second file halfway.
+for g in "$top"/tests/golden/*.out; do
+	grep -q '^{' "$g" || continue
+	{ printf '\200'; grep '^{' "$g"; } >"$work/seeds-jsonrec/$(basename "$g" .out)"
+done
+for h in packets capture pcapfile jsonrec; do
 	reg=$top/tests/fuzz/regressions/$h
 	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
 		if "$dir/fuzz_$h" "$reg"/* >"$work/$h-regressions.log" 2>&1; then

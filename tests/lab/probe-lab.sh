@@ -330,7 +330,7 @@ check_records() {
         fi
     done
     local total
-    total=$(grep -c '^{' "$file")
+    total=$(grep -c '^{"type":"attempt"' "$file")
     [ "$total" -eq "$n" ]
     check $? "$label: $total records, one per (source, target, port) = $n"
 }
@@ -426,7 +426,7 @@ check_run retries 4
 check_records retries "$T/retries.out" "${EXPR[@]}"
 # The default --rate 100 spaces first SYNs 10 ms apart; a probe waiting for its
 # retransmission must not hold back the probes behind it.
-spread=$(jq -s '
+spread=$(jq -s 'map(select(.type == "attempt")) |
     def t: (.ts | capture("^(?<s>.*)\\.(?<f>[0-9]+)Z$")) as $m
         | ($m.s + "Z" | fromdate) + ("0." + $m.f | tonumber);
     if length == 2 then (map(t) | max - min) * 1000 | floor else -1 end' "$T/retries.out")

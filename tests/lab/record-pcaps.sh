@@ -38,6 +38,7 @@ SCENARIOS=(
     v6-adm-prohibited v6-port-unreach v6-tcp-reset v6-drop v6-greet-220
     any-sll2 vlan qinq port-587 stop-pending demo
     scope-source-block scope-rate-limit scope-middlebox scope-forged-rst scope-local-reject
+    firsthop-reset
 )
 LAB_OBSERVER=${LAB_OBSERVER:-tcpdump}
 
@@ -114,11 +115,17 @@ CLI='' SRV='' RTR='' CLI_IF=''
 
 # finding TEXT — a --scope/--evidence line the configuration must produce (a substring).
 finding() { S_NOTES+=("finding: $1"); }
+# What --evidence says of a finding that is not the recipient's doing, and
+# of one source address.
+NOT_RECIPIENT="Not the recipient's doing: do not send this to them as an unblock request; take it to"
+ONLY_CLI4="only $CLI4 was seen; probe from another address to tell a block aimed at you from an outage"
 
-# expect SERVER PORT CLASS REASON RESPONDER RESPONDER_IS_SERVER [GREETING_CODE] — one attempt.
+# expect SERVER PORT CLASS REASON RESPONDER RESPONDER_IS_SERVER [GREETING_CODE [KEY=VALUE...]]
+# — one attempt; GREETING_CODE may be empty; KEY=VALUE: further JSON fields.
 expect() {
     local line="server=$1 server_port=$2 class=$3 reason=$4 responder=$5 responder_is_server=$6"
     [ -n "${7:-}" ] && line+=" greeting_code=$7"
+    [ $# -gt 7 ] && line+=" ${*:8}"
     S_EXPECT+=("$line")
 }
 
@@ -522,13 +529,14 @@ scen_demo() {
     expect 203.0.113.28 587 unreachable net-unreach 203.0.113.28 true
     expect 203.0.113.29 25 dropped no-response - -
     expect 203.0.113.30 25 unresolved capture-ended - -
-    # One source, so each failing server is "every source failed"; .30
+    # One source, so each failing server is "every attempt failed", and
+    # one source cannot tell a block aimed at it from an outage; .30
     # (unresolved) is no failure either way and gets no finding.
     finding "no failure: 1 accepted"
-    finding "every source failed: 1 attempt from 1 source, none accepted (refused/reset)"
-    finding "every source failed: 1 attempt from 1 source, none accepted (prohibited/host-prohibited)"
-    finding "every source failed: 1 attempt from 1 source, none accepted (unreachable/net-unreach)"
-    finding "every source failed: 1 attempt from 1 source, none accepted (dropped/no-response)"
+    finding "every attempt failed: 1 attempt from one source, none accepted (refused/reset): $ONLY_CLI4"
+    finding "every attempt failed: 1 attempt from one source, none accepted (prohibited/host-prohibited): $ONLY_CLI4"
+    finding "every attempt failed: 1 attempt from one source, none accepted (unreachable/net-unreach): $ONLY_CLI4"
+    finding "every attempt failed: 1 attempt from one source, none accepted (dropped/no-response): $ONLY_CLI4"
     topo_direct 0
     for a in 26 27 28 29 30; do lab_addr "$SRV" s0 "203.0.113.$a/32"; done
     listen_greet "$SRV" 25 hold "$GREET_220"
@@ -597,6 +605,7 @@ scen_scope_source_block() {
     expect "$SRV4" 25 refused reset "$SRV4" true
     expect "$SRV4" 25 refused reset "$SRV4" true
     finding "block aimed at 192.0.2.11: all 2 of their attempts failed (refused/reset) while 192.0.2.10 was accepted on all 2 attempts"
+    finding "Finding: block aimed at 192.0.2.11"
     finding "Sending addresses with failures: 192.0.2.11"
     finding "Other senders accepted in the same window: 192.0.2.10"
     topo_chain 1
@@ -619,6 +628,7 @@ scen_scope_rate_limit() {
     for i in 1 2 3; do expect "$SRV4" 25 refused reset "$SRV4" true; done
     finding "rate limiting or a new block for 192.0.2.10: accepted 3 times (the last at"
     finding "(3 failures since)"
+    finding "Sources: $ONLY_CLI4"
     topo_direct 0
     listen_greet "$SRV" 25 hold "$GREET_220"
     fw "$SRV" iptables -A INPUT -p tcp --syn --dport 25 -m limit --limit 3/minute --limit-burst 3 -j ACCEPT
@@ -631,7 +641,8 @@ scen_scope_rate_limit() {
 scen_scope_middlebox() {
     S_DESC="two routers between client and server; the second REJECTs port 25 with icmp-admin-prohibited (FORWARD), so the answer comes from a hop one router away"
     expect "$SRV4" 25 prohibited admin-prohibited 198.51.100.6 false
-    finding "a middlebox on the path, not the recipient: 1 of 1 failures were answered by 198.51.100.6, 1 hops away"
+    finding "a middlebox on the path, not the recipient: 1 of 1 failures were answered by 198.51.100.6, 1 hop away"
+    finding "$NOT_RECIPIENT your network team or provider, to find who runs 198.51.100.6 (1 hop away)"
     topo_chain 2
     listen_greet "$SRV" 25 hold "$GREET_220"
     fw "$RTR" iptables -A FORWARD -p tcp --dport 25 -j REJECT --reject-with icmp-admin-prohibited
@@ -643,8 +654,10 @@ scen_scope_middlebox() {
 scen_scope_forged_rst() {
     S_DESC="one router between client and server; the server accepts 25; the router REJECTs port 587 with --reject-with tcp-reset, a RST that carries the server's address but comes from one hop nearer"
     expect "$SRV4" 25 accepted syn-ack "$SRV4" true 220
-    expect "$SRV4" 587 refused reset "$SRV4" true
-    finding "a middlebox forging resets, not the recipient: RSTs from the server's address came from 0 hops away while its SYN-ACKs (port 25) came from 1"
+    # the router is the client's first hop: the RST is its own, in the server's name
+    expect "$SRV4" 587 refused reset "$SRV4" false "" responder_first_hop=true
+    finding "local firewall or provider block, not the recipient: 1 of 1 failures were answered by the first hop in the server's name (203.0.113.25)"
+    finding "$NOT_RECIPIENT your network team or provider, who run the first hop (your gateway), which answers in the server's name"
     finding "no failure: 1 accepted"
     topo_chain 1
     listen_greet "$SRV" 25 hold "$GREET_220"
@@ -660,11 +673,50 @@ scen_scope_local_reject() {
     S_DESC="the client's own OUTPUT chain REJECTs port 25 (icmp-port-unreachable): the SYN never leaves the host; captured on -i any to see the host's ICMP on lo"
     expect "$SRV4" 25 refused port-unreach "$CLI4" false
     finding "local firewall or provider block, not the recipient: 1 of 1 failures were answered by 192.0.2.10, the sending host itself"
+    finding "$NOT_RECIPIENT whoever runs the firewall of the sending host 192.0.2.10"
     topo_direct 0
     listen_greet "$SRV" 25 hold "$GREET_220"
     fw "$CLI" iptables -A OUTPUT -p tcp --dport 25 -j REJECT
     capture any
     attempt "$SRV4" 25
+    lab_capture_stop
+}
+
+# topo_gateway — client <-> router <-> server, IPv4 and IPv6: the client reaches the
+# server only through the router (its default routes), the server is on-link to the router.
+topo_gateway() {
+    CLI=$(lab_nsname cli) RTR=$(lab_nsname rtr) SRV=$(lab_nsname srv) CLI_IF=c0
+    lab_ns_add "$CLI" 1
+    lab_ns_add "$RTR" 1
+    lab_ns_add "$SRV" 1
+    lab_link "$CLI" "$RTR" "$CLI4/24,$CLI6/64" "$RTR_CLI4/24,2001:db8:c0::1/64" c0 r0
+    lab_link "$RTR" "$SRV" "203.0.113.1/24,2001:db8:25::1/64" "$SRV4/24,$SRV6/64" r1 s0
+    lab_forwarding "$RTR"
+    ip -n "$CLI" route add default via "$RTR_CLI4" dev c0
+    ip -n "$CLI" -6 route add default via 2001:db8:c0::1 dev c0
+    ip -n "$SRV" route add default via 203.0.113.1 dev s0
+    ip -n "$SRV" -6 route add default via 2001:db8:25::1 dev s0
+}
+
+scen_firsthop_reset() {
+    S_DESC="one router between client and server, IPv4 and IPv6; the server listens on 25 and 587; the router, the client's gateway, REJECTs port 25 with --reject-with tcp-reset (iptables and ip6tables, FORWARD): a RST in the server's name made by the first hop; 587 passes; 587 is tried first, then 25"
+    expect "$SRV4" 587 accepted syn-ack "$SRV4" true 220 hops=1
+    expect "$SRV4" 25 refused reset "$SRV4" false "" responder_first_hop=true hops=0
+    expect "$SRV6" 587 accepted syn-ack "$SRV6" true 220 hops=1
+    expect "$SRV6" 25 refused reset "$SRV6" false "" responder_first_hop=true hops=0
+    note "path: client $CLI4 / $CLI6 -> router $RTR_CLI4 / 2001:db8:c0::1 (forwarding) -> server $SRV4 / $SRV6; the client's routes to the server are via the router"
+    finding "no failure: 1 accepted"
+    finding "local firewall or provider block, not the recipient: 1 of 1 failures were answered by the first hop in the server's name ("
+    topo_gateway
+    listen_greet "$SRV" 25 hold "$GREET_220" 6
+    listen_greet "$SRV" 587 hold "$GREET_587" 6
+    fw "$RTR" iptables -A FORWARD -p tcp --dport 25 -j REJECT --reject-with tcp-reset
+    fw "$RTR" ip6tables -A FORWARD -p tcp --dport 25 -j REJECT --reject-with tcp-reset
+    capture
+    attempt "$SRV4" 587 greet
+    attempt "$SRV4" 25
+    attempt "$SRV6" 587 greet
+    attempt "$SRV6" 25
     lab_capture_stop
 }
 
@@ -709,7 +761,7 @@ run_scenario() {
     fi
     DONE_DESC[$S_NAME]=$S_DESC
     DONE_EXPECT[$S_NAME]=$(printf '%s\n' "${S_EXPECT[@]}" \
-        | sed -E 's/.*port=([0-9]+) class=([a-z]+) reason=([a-z-]+) responder=([^ ]+) responder_is_server=[^ ]+/\1: \2\/\3, responder \4/; s/, responder ([^ ]+) greeting_code=([0-9]+)/, responder \1, greeting \2/' \
+        | sed -E 's/.*port=([0-9]+) class=([a-z]+) reason=([a-z-]+) responder=([^ ]+) responder_is_server=[^ ]+/\1: \2\/\3, responder \4/; s/, responder ([^ ]+) greeting_code=([0-9]+)/, responder \1, greeting \2/; s/ responder_first_hop=true/ (made by the first hop)/; s/ hops=[0-9]+//' \
         | paste -sd';' | sed 's/;/; /g')
     rm -rf -- "$S_DIR"
 }

@@ -47,8 +47,9 @@ for e in "$out"/*.expect; do
 	diffs=$(jq -rs --slurpfile off "$out/$name.offline.json" '
 		def key: "\(.client) \(.client_port) \(.server) \(.server_port)";
 		def v: "\(.class)/\(.reason)";
-		(map({(key): v}) | add // {}) as $live
-		| ($off | map({(key): v}) | add // {}) as $offline
+		def attempts: map(select((.type // "attempt") == "attempt"));
+		(attempts | map({(key): v}) | add // {}) as $live
+		| ($off | attempts | map({(key): v}) | add // {}) as $offline
 		| ($live + $offline | keys[])
 		| select($live[.] != $offline[.])
 		| select(($live[.] == "dropped/no-response" and $offline[.] == "unresolved/capture-ended") | not)

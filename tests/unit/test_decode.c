@@ -529,6 +529,62 @@ test_sll2(void **state)
 	assert_int_equal(dec_cut(L_SLL2, &f, 16, 16, &p), DEC_MALFORMED);
 }
 
+/* The link-layer source address: Ethernet's, or a cooked header's, at most
+ * 8 bytes whatever its length field claims; none for raw IP. */
+static void
+test_link_source(void **state)
+{
+	static const uint8_t eight[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct frame f = { .n = 0 };
+	struct packet p;
+
+	(void)state;
+	eth(&f, 0x0800);
+	syn4_body(&f);
+	assert_int_equal(dec(L_EN10MB, &f, &p), DEC_TCP);
+	assert_int_equal(p.ll_len, 6);
+	assert_memory_equal(p.ll_src, MACS + 6, 6);
+	/* Cut inside the Ethernet header: no address. */
+	assert_int_equal(dec_cut(L_EN10MB, &f, 13, f.n, &p), DEC_TRUNCATED);
+	assert_int_equal(p.ll_len, 0);
+
+	f.n = 0;
+	sll(&f, 0x0800);
+	syn4_body(&f);
+	assert_int_equal(dec(L_SLL, &f, &p), DEC_TCP);
+	assert_int_equal(p.ll_len, 6);
+	assert_memory_equal(p.ll_src, MACS, 6);
+	/* A length field past the 8-byte address field. */
+	poke16(&f, 4, 0xffff);
+	memcpy(f.b + 6, eight, 8);
+	assert_int_equal(dec(L_SLL, &f, &p), DEC_TCP);
+	assert_int_equal(p.ll_len, 8);
+	assert_memory_equal(p.ll_src, eight, 8);
+
+	f.n = 0;
+	sll2(&f, 0x86dd);
+	syn6_body(&f);
+	assert_int_equal(dec(L_SLL2, &f, &p), DEC_TCP);
+	assert_int_equal(p.ll_len, 6);
+	assert_memory_equal(p.ll_src, MACS, 6);
+	f.b[11] = 0;				/* no address (a tunnel) */
+	assert_int_equal(dec(L_SLL2, &f, &p), DEC_TCP);
+	assert_int_equal(p.ll_len, 0);
+	f.b[11] = 200;
+	assert_int_equal(dec(L_SLL2, &f, &p), DEC_TCP);
+	assert_int_equal(p.ll_len, 8);
+
+	f.n = 0;
+	syn4_body(&f);
+	assert_int_equal(dec(L_RAW, &f, &p), DEC_TCP);
+	assert_int_equal(p.ll_len, 0);
+	f.n = 0;
+	null_hdr(&f, 2, 1);
+	syn4_body(&f);
+	assert_int_equal(dec(L_NULL, &f, &p), DEC_TCP);
+	assert_int_equal(p.ll_len, 0);
+}
+
 static void
 test_raw(void **state)
 {
@@ -1370,6 +1426,7 @@ main(void)
 		cmocka_unit_test(test_not_ip),
 		cmocka_unit_test(test_sll),
 		cmocka_unit_test(test_sll2),
+		cmocka_unit_test(test_link_source),
 		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_null),
 		cmocka_unit_test(test_loop),

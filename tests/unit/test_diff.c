@@ -192,6 +192,31 @@ expectation_lines_skipped(void **state)
 	    ACCEPTED("192.0.2.10", "203.0.113.1")), DIFF_SAME);
 }
 
+/* Typed lines: attempts count, every other type (summaries, findings,
+ * even nested ones, expectations) is skipped, wherever "type" stands; a
+ * record may hold nested values of its own. */
+static void
+other_types_skipped(void **state)
+{
+	const char *a = ACCEPTED("192.0.2.10", "203.0.113.1");
+
+	(void)state;
+	assert_int_equal(diff(a,
+	    "{\"type\":\"attempt\",\"sensor\":\"mta1\",\"client\":\"192.0.2.10\","
+	    "\"server\":\"203.0.113.1\",\"server_port\":25,\"class\":\"refused\","
+	    "\"reason\":\"reset\"}\n"
+	    "{\"type\":\"summary\",\"sensor\":\"mta1\",\"attempts\":1}\n"
+	    "{\"type\":\"finding\",\"failed\":[{\"source\":\"192.0.2.10\"}]}\n"
+	    "{\"sensor\":\"mta1\",\"type\":\"summary\",\"client\":\"192.0.2.99\"}\n"
+	    "{\"type\":\"expectation\",\"expect_line\":3,\"pass\":false}\n"
+	    "{\"type\":\"attempt\",\"client\":\"192.0.2.10\",\"server\":\"203.0.113.1\","
+	    "\"server_port\":25,\"class\":\"refused\",\"reason\":\"reset\","
+	    "\"future\":{\"nested\":[1,2]}}\n"), DIFF_DIFFERENT);
+	assert_string_equal(out, "changed     192.0.2.10 -> 203.0.113.1:25 "
+	    "accepted/syn-ack -> refused/reset\n"
+	    "diff: 1 changed, 0 appeared, 0 disappeared, 0 unchanged\n");
+}
+
 /* err without the temporary directory's name: "/before.json:..." */
 static const char *
 message(void)
@@ -205,13 +230,26 @@ errors(void **state)
 	char longline[9000];
 
 	(void)state;
-	/* The line, and the column jsonl_parse gives. */
+	/* The line, and jansson's column (where the token it stopped at
+	 * ends) and message. */
 	assert_int_equal(diff(ACCEPTED("192.0.2.10", "203.0.113.1"),
 	    ACCEPTED("192.0.2.10", "203.0.113.1") "{\"client\":\n"), DIFF_ERROR);
-	assert_string_equal(message(), "/after.json:2:12: value expected");
+	assert_string_equal(message(), "/after.json:2:10: unexpected token near "
+	    "end of file");
 	assert_int_equal(diff("\n\n{\"client\":\"192.0.2.10\" \"server\":1}\n", ""),
 	    DIFF_ERROR);
-	assert_string_equal(message(), "/before.json:3:24: ',' or '}' expected");
+	assert_string_equal(message(), "/before.json:3:31: '}' expected near "
+	    "'\"server\"'");
+	assert_int_equal(diff("[1]\n", ""), DIFF_ERROR);
+	assert_string_equal(message(), "/before.json:1:1: not a JSON object");
+	/* The same key twice is ambiguous. */
+	assert_int_equal(diff("{\"class\":\"accepted\",\"class\":\"refused\"}\n", ""),
+	    DIFF_ERROR);
+	assert_string_equal(message(), "/before.json:1:27: duplicate object key "
+	    "near '\"class\"'");
+	/* jansson quotes the input: the message stays printable. */
+	assert_int_equal(diff("{\"a\":\x1b}\n", ""), DIFF_ERROR);
+	assert_string_equal(message(), "/before.json:1:6: invalid token near '?'");
 	assert_int_equal(diff("{\"server\":\"203.0.113.1\",\"server_port\":25,"
 	    "\"class\":\"accepted\",\"reason\":\"syn-ack\"}\n", ""), DIFF_ERROR);
 	assert_string_equal(message(), "/before.json:1:1: not a smtpscope record (needs "
@@ -243,6 +281,7 @@ main(void)
 		cmocka_unit_test(keys),
 		cmocka_unit_test(repeated_keys),
 		cmocka_unit_test(expectation_lines_skipped),
+		cmocka_unit_test(other_types_skipped),
 		cmocka_unit_test(errors),
 	};
 

@@ -1,5 +1,5 @@
-/* The verify expectations grammar and its error positions (the JSON-lines
- * reader diff uses: test_jsonl.c). */
+/* The verify expectations grammar and its error positions (diff's reading
+ * of JSON lines: test_diff.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -122,12 +122,38 @@ errors_name_line_and_column(void **state)
 	check_error("# nothing\n", ": no expectations in the file");
 }
 
+/* "via target": the target's own answer, not the first hop's in its
+ * name, which carries the same address. */
+static void
+via_target(void **state)
+{
+	struct expect_file f;
+	struct record r;
+	char err[256], why[160];
+
+	(void)state;
+	assert_int_equal(load("to 203.0.113.25 expect refused via target\n", &f,
+	    err, sizeof err), 0);
+	memset(&r, 0, sizeof r);
+	assert_true(addr_parse("203.0.113.25", &r.t.server));
+	assert_true(addr_parse("192.0.2.10", &r.t.client));
+	r.v = verdict_reset();
+	r.responder = r.t.server;
+	assert_true(expect_met(&f.e[0], &r, why, sizeof why));
+	r.responder_first_hop = true;
+	assert_false(expect_met(&f.e[0], &r, why, sizeof why));
+	assert_string_equal(why, "answered by the first hop in the name of "
+	    "203.0.113.25, not by the target");
+	expect_free(&f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_file),
 		cmocka_unit_test(errors_name_line_and_column),
+		cmocka_unit_test(via_target),
 	};
 
 	return cmocka_run_group_tests_name("expect", tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -305,6 +306,37 @@ forged_resets(void **state)
 	scope_free(s);
 }
 
+/* A RST in the server's name that the first hop made: a local block in
+ * the server's name, not a forged reset nor the server's failure, even
+ * beside SYN-ACKs from another distance. */
+static void
+first_hop_resets(void **state)
+{
+	struct scope *s = scope_new(9);
+	const struct scope_finding *f;
+	struct record r;
+	int n;
+
+	(void)state;
+	r = rec(SRC_A, MX1, 25, 1, verdict_reset());
+	r.hops = 0;
+	r.responder_first_hop = true;
+	scope_add(s, &r);
+	r = rec(SRC_A, MX1, 587, 2, verdict_syn_ack());
+	r.hops = 1;
+	scope_add(s, &r);
+	assert_int_equal(scope_dest(s, 0)->rst.n, 0);
+	n = findings(s, 0);
+	assert_int_equal(n, 1);
+	f = the(n, SF_LOCAL_BLOCK);
+	assert_true(f->u.answered.first_hop);
+	assert_false(f->u.answered.self);
+	assert_true(is(&f->u.answered.by, MX1));
+	assert_int_equal(f->u.answered.n, 1);
+	assert_true(scope_dest(s, 0)->sample[0].first_hop);
+	scope_free(s);
+}
+
 static void
 probe_add(struct scope *s, struct addr server, uint16_t port, const char *mx,
     int pref, int64_t t, struct verdict v)
@@ -370,28 +402,137 @@ destination_budget(void **state)
 	scope_free(s);
 }
 
-/* Past SCOPE_MAX_SOURCES sources of a destination, attempts count in the
- * destination's totals and as "from further sources", not in findings. */
+/* Source i of many: 10.1.0.0 and on, 65536 of them. */
+static struct addr
+nth_source(uint32_t i)
+{
+	return v4(10, 1, (uint8_t)(i >> 8), (uint8_t)i);
+}
+
+/* The budget keeps the sources of a site with a thousand sending
+ * addresses. */
+_Static_assert(SCOPE_MAX_SOURCES >= 1000, "a thousand sources of one "
+    "destination are kept");
+
+/* Exactly SCOPE_MAX_SOURCES sources of a destination: every one listed,
+ * nothing counted as further sources. */
 static void
-source_limit(void **state)
+source_budget_full(void **state)
 {
 	struct scope *s = scope_new(11);
 	const struct scope_dest *d;
-	int i;
+	const struct scope_finding *f;
+	uint32_t i;
+	int n;
 
 	(void)state;
-	for (i = 0; i < SCOPE_MAX_SOURCES + 3; i++)
-		add(s, v4(192, 0, 2, (uint8_t)(i + 1)), MX1, 25, i,
-		    i < SCOPE_MAX_SOURCES ? verdict_syn_ack() : verdict_reset());
-	add(s, v4(192, 0, 2, 1), MX1, 25, 100, verdict_syn_ack());
+	for (i = 0; i < SCOPE_MAX_SOURCES; i++)
+		add(s, nth_source(i), MX1, 25, i, verdict_reset());
+	for (i = 0; i < SCOPE_MAX_SOURCES; i++)	/* each again: found, not new */
+		add(s, nth_source(i), MX1, 25, 5000 + i, verdict_reset());
 	d = scope_dest(s, 0);
 	assert_int_equal(d->nsrc, SCOPE_MAX_SOURCES);
-	assert_int_equal(d->other_sources, 3);
+	assert_int_equal(d->other_sources, 0);
+	for (i = 0; i < SCOPE_MAX_SOURCES; i++) {
+		assert_true(is(&d->src[i].a, nth_source(i)));
+		assert_int_equal(d->src[i].n[VC_REFUSED], 2);
+	}
+	n = findings(s, 0);
+	assert_int_equal(n, 1);
+	f = the(n, SF_ALL_FAILED);
+	assert_int_equal(f->u.all_failed.nsources, SCOPE_MAX_SOURCES);
+	assert_int_equal(f->failures, 2 * SCOPE_MAX_SOURCES);
+	scope_free(s);
+}
+
+/* One source more than SCOPE_MAX_SOURCES: its attempts count in the
+ * destination's totals and as "from further sources", not in findings. */
+static void
+source_budget_one_more(void **state)
+{
+	struct scope *s = scope_new(11);
+	const struct scope_dest *d;
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i <= SCOPE_MAX_SOURCES; i++)
+		add(s, nth_source(i), MX1, 25, i,
+		    i < SCOPE_MAX_SOURCES ? verdict_syn_ack() : verdict_reset());
+	add(s, nth_source(SCOPE_MAX_SOURCES), MX1, 25, 9000, verdict_reset());
+	add(s, nth_source(0), MX1, 25, 9001, verdict_syn_ack());
+	d = scope_dest(s, 0);
+	assert_int_equal(d->nsrc, SCOPE_MAX_SOURCES);
+	assert_int_equal(d->other_sources, 2);
 	assert_int_equal(d->n[VC_ACCEPTED], SCOPE_MAX_SOURCES + 1);
-	assert_int_equal(d->n[VC_REFUSED], 3);
+	assert_int_equal(d->n[VC_REFUSED], 2);
 	assert_int_equal(d->src[0].n[VC_ACCEPTED], 2);
-	assert_int_equal(d->first_fail, SCOPE_NONE);	/* listed sources only */
+	assert_true(is(&d->src[SCOPE_MAX_SOURCES - 1].a,
+	    nth_source(SCOPE_MAX_SOURCES - 1)));
+	assert_int_equal(d->fail.first, SCOPE_NONE);	/* listed sources only */
 	assert_int_equal(d->nreasons, 0);
+	scope_free(s);
+}
+
+/* Every source of a full destination accepted, then failing: one rate
+ * limiting finding each, and the local and middlebox findings beside
+ * them, within SCOPE_MAX_FINDINGS. */
+static void
+findings_of_a_full_destination(void **state)
+{
+	struct scope *s = scope_new(13);
+	struct scope_finding *many;
+	struct record r;
+	uint32_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < SCOPE_MAX_SOURCES; i++) {
+		add(s, nth_source(i), MX1, 25, 1, verdict_syn_ack());
+		r = rec(nth_source(i), MX1, 25, 2, verdict_reset());
+		if (i == 0)
+			r.responder = ROUTER, r.hops = 3;
+		if (i == 1)
+			r.responder = nth_source(1), r.hops = 0;
+		scope_add(s, &r);
+	}
+	many = calloc(SCOPE_MAX_FINDINGS, sizeof *many);
+	assert_non_null(many);
+	n = scope_findings(s, 0, many);
+	assert_int_equal(n, SCOPE_MAX_SOURCES + 2);
+	assert_true(n <= SCOPE_MAX_FINDINGS);
+	assert_int_equal(many[0].kind, SF_LOCAL_BLOCK);
+	assert_int_equal(many[1].kind, SF_MIDDLEBOX);
+	assert_int_equal(many[n - 1].kind, SF_RATE_LIMIT);
+	assert_int_equal(many[n - 1].u.rate.source, SCOPE_MAX_SOURCES - 1);
+	free(many);
+	scope_free(s);
+}
+
+/* The pair index's largest item: the last source of the last
+ * destination, found again as itself. */
+static void
+pair_index_at_the_top(void **state)
+{
+	struct scope *s = scope_new(14);
+	const struct scope_dest *d;
+	uint32_t i, last = SCOPE_MAX_DESTS - 1;
+	struct addr top = v4(10, 2, (uint8_t)(last >> 16), (uint8_t)(last >> 8));
+
+	(void)state;
+	top.b[3] = (uint8_t)last;
+	for (i = 0; i < last; i++)
+		add(s, SRC_A, v4(10, 2, (uint8_t)(i >> 16), (uint8_t)(i >> 8)),
+		    (uint16_t)(i & 0xff) + 1, 1, verdict_syn_ack());
+	for (i = 0; i < SCOPE_MAX_SOURCES; i++)
+		add(s, nth_source(i), top, 25, 1, verdict_syn_ack());
+	add(s, nth_source(SCOPE_MAX_SOURCES - 1), top, 25, 2, verdict_reset());
+	assert_int_equal(scope_ndests(s), SCOPE_MAX_DESTS);
+	d = scope_dest(s, last);
+	assert_true(is(&d->server, top));
+	assert_int_equal(d->nsrc, SCOPE_MAX_SOURCES);
+	assert_int_equal(d->other_sources, 0);
+	assert_int_equal(d->src[SCOPE_MAX_SOURCES - 1].n[VC_REFUSED], 1);
+	assert_int_equal(d->src[SCOPE_MAX_SOURCES - 1].n[VC_ACCEPTED], 1);
 	scope_free(s);
 }
 
@@ -442,9 +583,13 @@ main(void)
 		cmocka_unit_test(every_source_failed),
 		cmocka_unit_test(middlebox_and_local),
 		cmocka_unit_test(forged_resets),
+		cmocka_unit_test(first_hop_resets),
 		cmocka_unit_test(one_mx_down),
 		cmocka_unit_test(destination_budget),
-		cmocka_unit_test(source_limit),
+		cmocka_unit_test(source_budget_full),
+		cmocka_unit_test(source_budget_one_more),
+		cmocka_unit_test(findings_of_a_full_destination),
+		cmocka_unit_test(pair_index_at_the_top),
 		cmocka_unit_test(addresses_wanted),
 	};
 

@@ -337,6 +337,32 @@ forged_reset(void **state)
 	stream_free(st);
 }
 
+/* RSTs first taken for the server's own, until a SYN-ACK from another
+ * distance shows them forged: the first finding ends as another kind. */
+static void
+forged_takes_over(void **state)
+{
+	struct stream *st = open_stream(W, 0);
+	struct record r;
+	int i;
+
+	(void)state;
+	r = rec(SRC_A, MX1, 25, 1, verdict_reset());
+	r.hops = 0;
+	stream_add(st, &r);
+	assert_true(last(FK_ALL_FAILED, FS_STARTED) >= 0);
+	r = rec(SRC_A, MX1, 587, 2, verdict_syn_ack());
+	stream_add(st, &r);
+	r = rec(SRC_A, MX1, 25, 3, verdict_reset());
+	r.hops = 0;
+	stream_add(st, &r);
+	i = last(FK_ALL_FAILED, FS_ENDED);
+	assert_true(i >= 0);
+	assert_int_equal(ev[i].end, FE_CHANGED_KIND);
+	assert_true(last(FK_FORGED_RESET, FS_STARTED) >= 0);
+	stream_free(st);
+}
+
 /* MX1 of example.test fails for everyone while MX2 accepts. */
 static void
 mx_down(void **state)
@@ -465,6 +491,7 @@ main(void)
 		cmocka_unit_test(changed_sources),
 		cmocka_unit_test(answered_by_others),
 		cmocka_unit_test(forged_reset),
+		cmocka_unit_test(forged_takes_over),
 		cmocka_unit_test(mx_down),
 		cmocka_unit_test(sensors),
 		cmocka_unit_test(thousand_sources),

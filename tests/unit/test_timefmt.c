@@ -53,6 +53,57 @@ short_buffer(void **state)
 	assert_string_equal(buf, "@1700000000");	/* cut, never overrun */
 }
 
+/* parse_time is fmt_time's inverse over the range of packet times. */
+static void
+parse_back(void **state)
+{
+	static const int64_t us[] = { 0, -1, 1700000000123456LL,
+	    253402300799999999LL, 253402300800000000LL, -62167219200000000LL,
+	    -62167219200000001LL, 951782400000000LL /* 2000-02-29 */,
+	    ((int64_t)1 << 40) * 1000000 + 999999,
+	    -((int64_t)1 << 40) * 1000000 };
+	char buf[64];
+	int64_t got;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof us / sizeof us[0]; i++) {
+		fmt_time(buf, sizeof buf, us[i]);
+		got = 42;
+		assert_int_equal(parse_time(buf, &got), 0);
+		assert_int_equal(got, us[i]);
+	}
+}
+
+static void
+parse_refusals(void **state)
+{
+	static const char *const bad[] = {
+		"", "2023-11-14T22:13:20Z", "2023-11-14T22:13:20.12345Z",
+		"2023-11-14T22:13:20.1234567Z", "2023-11-14T22:13:20.123456",
+		"2023-11-14 22:13:20.123456Z", "2023-11-14T22:13:20.123456Z ",
+		"2023-13-14T22:13:20.123456Z", "2023-00-14T22:13:20.123456Z",
+		"2023-02-29T22:13:20.123456Z", "1900-02-29T00:00:00.000000Z",
+		"2023-04-31T00:00:00.000000Z", "2023-11-14T24:00:00.000000Z",
+		"2023-11-14T23:60:00.000000Z", "2023-11-14T23:59:60.000000Z",
+		"023-11-14T22:13:20.123456Z", "+2023-11-14T22:13:20.123456Z",
+		"2023-1a-14T22:13:20.123456Z", "2023-11-14T22:13:20.12345aZ",
+		"9999999-01-01T00:00:00.000000Z", "999999-01-01T00:00:00.000000Z",
+		"@1700000000", "2023-11-14T22:13:20.-12345Z",
+	};
+	int64_t got;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (parse_time(bad[i], &got) != -1)
+			fail_msg("accepted '%s'", bad[i]);
+	}
+	/* A leap day is a day. */
+	assert_int_equal(parse_time("2024-02-29T00:00:00.000000Z", &got), 0);
+	assert_int_equal(got, 1709164800000000LL);
+}
+
 int
 main(void)
 {
@@ -60,6 +111,8 @@ main(void)
 		cmocka_unit_test(edges),
 		cmocka_unit_test(seconds_sharing_a_slot),
 		cmocka_unit_test(short_buffer),
+		cmocka_unit_test(parse_back),
+		cmocka_unit_test(parse_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -245,6 +245,71 @@ icmp_from_router_matches_by_seq(void **state)
 	tracker_free(t);
 }
 
+static const uint8_t ROUTER_MAC[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t SERVER_MAC[6] = { 0x02, 0, 0, 0, 0, 0x25 };
+
+/* A server's answer to the SYN from cport, handed over by next hop mac. */
+static void
+answer_via(struct tracker *t, int64_t now, uint16_t cport, uint8_t flags,
+    uint8_t ttl, const uint8_t *mac)
+{
+	struct packet p = syn(cport, ISN);
+
+	tracker_syn(t, now, &p);
+	p = tcp(SERVER, CLIENT, 25, cport, flags, 7, ISN + 1, ttl);
+	p.ll_len = 6;
+	memcpy(p.ll_src, mac, 6);
+	tracker_server_tcp(t, now + 100, &p);
+}
+
+static int route_answer;
+
+static int
+route_fn(void *ctx, const struct addr *dst)
+{
+	(void)ctx;
+	(void)dst;
+	return route_answer;
+}
+
+/* A RST or ICMP error in the server's name from distance 0, through a
+ * next hop whose other answers came from further away, is the first
+ * hop's; a SYN-ACK is the server's all the same. */
+static void
+answers_of_the_first_hop(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet p;
+
+	(void)state;
+	answer_via(t, 100 * S, 40000, TCPF_SYN | TCPF_ACK, 63, ROUTER_MAC);
+	answer_via(t, 101 * S, 40001, TCPF_RST | TCPF_ACK, 64, ROUTER_MAC);
+	answer_via(t, 102 * S, 40002, TCPF_RST | TCPF_ACK, 64, SERVER_MAC);
+	answer_via(t, 103 * S, 40003, TCPF_SYN | TCPF_ACK, 64, ROUTER_MAC);
+	p = syn(40004, ISN);
+	tracker_syn(t, 104 * S, &p);
+	p = icmp(SERVER, 3, 3, 40004, ISN, 1);
+	p.ttl = 64;
+	p.ll_len = 6;
+	memcpy(p.ll_src, ROUTER_MAC, 6);
+	tracker_icmp(t, 104 * S + 100, &p);
+	/* The routing table says the server is on-link. */
+	tracker_set_route(t, route_fn, NULL);
+	route_answer = 0;
+	answer_via(t, 105 * S, 40005, TCPF_RST | TCPF_ACK, 64, ROUTER_MAC);
+	tracker_finish(t, 200 * S);
+	assert_int_equal(nrecs, 6);
+	for (int i = 0; i < nrecs; i++) {
+		bool first = recs[i].t.client_port == 40001 ||
+		    recs[i].t.client_port == 40004;
+
+		assert_int_equal(recs[i].responder_first_hop, first);
+		assert_int_equal(record_responder_is_server(&recs[i]), !first);
+		assert_true(addr_eq(&recs[i].responder, &recs[i].t.server));
+	}
+	tracker_free(t);
+}
+
 static void
 unresolved_at_end_and_new_isn(void **state)
 {
@@ -481,6 +546,7 @@ main(void)
 		cmocka_unit_test(drop_after_timeout_from_last_syn),
 		cmocka_unit_test(rst_must_ack_the_syn),
 		cmocka_unit_test(icmp_from_router_matches_by_seq),
+		cmocka_unit_test(answers_of_the_first_hop),
 		cmocka_unit_test(unresolved_at_end_and_new_isn),
 		cmocka_unit_test(one_sided_capture_client_ack),
 		cmocka_unit_test(index_survives_churn),

@@ -139,20 +139,54 @@ schema_nulls(void **state)
 	record_fields(&r, f);
 	assert_string_equal(f[10].name, "rtt_ms");
 	assert_string_equal(f[10].text, "1234.567");
-	/* Probe records add source, mx, mx_pref. */
+	/* Probe records add source, mx, mx_pref, domain. */
 	r.origin = &o;
 	o.mx = "mx1.example.test";
 	o.mx_pref = 10;
+	o.domain = "example.test";
 	assert_int_equal(record_fields(&r, f), NFIELDS_MAX);
 	assert_string_equal(f[21].name, "source");
 	assert_string_equal(f[21].text, "0.0.0.0");
 	assert_string_equal(f[22].text, "mx1.example.test");
 	assert_string_equal(f[23].text, "10");
+	assert_string_equal(f[24].name, "domain");
+	assert_string_equal(f[24].text, "example.test");
 	o.mx = NULL;
 	o.mx_pref = -1;
+	o.domain = NULL;
 	record_fields(&r, f);
 	assert_int_equal(f[22].kind, FK_NULL);
 	assert_int_equal(f[23].kind, FK_NULL);
+	assert_int_equal(f[24].kind, FK_NULL);
+}
+
+/* Names read back (smtpscope scope) give the taxonomy's own entry: its
+ * static reason string, and the errno that goes with it. */
+static void
+find_by_names(void **state)
+{
+	struct verdict v, want;
+
+	(void)state;
+	assert_true(verdict_find(VC_ACCEPTED, "syn-ack", NULL, &v));
+	want = verdict_syn_ack();
+	assert_ptr_equal(v.reason, want.reason);
+	assert_int_equal(v.err, 0);
+	assert_true(verdict_find(VC_REFUSED, "reset", "ECONNREFUSED", &v));
+	assert_ptr_equal(v.reason, verdict_reset().reason);
+	/* One reason, two errnos: ICMP (v4) and ICMPv6 admin-prohibited. */
+	assert_true(verdict_find(VC_PROHIBITED, "admin-prohibited", "EHOSTUNREACH", &v));
+	assert_int_equal(v.err, EHOSTUNREACH);
+	assert_true(verdict_find(VC_PROHIBITED, "admin-prohibited", "EACCES", &v));
+	assert_int_equal(v.err, EACCES);
+	assert_true(verdict_find(VC_UNREACHABLE, "dest-unreach", "EPROTO", &v));
+	assert_true(verdict_find(VC_UNRESOLVED, "superseded", NULL, &v));
+	/* The wrong class, errno, or none where one belongs: no verdict. */
+	assert_false(verdict_find(VC_REFUSED, "syn-ack", NULL, &v));
+	assert_false(verdict_find(VC_REFUSED, "reset", "ETIMEDOUT", &v));
+	assert_false(verdict_find(VC_REFUSED, "reset", NULL, &v));
+	assert_false(verdict_find(VC_ACCEPTED, "syn-ack", "ECONNREFUSED", &v));
+	assert_false(verdict_find(VC_DROPPED, "no-such-reason", "ETIMEDOUT", &v));
 }
 
 int
@@ -163,6 +197,7 @@ main(void)
 		cmocka_unit_test(hop_estimates),
 		cmocka_unit_test(greeting_lines),
 		cmocka_unit_test(schema_nulls),
+		cmocka_unit_test(find_by_names),
 	};
 
 	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
