@@ -5,7 +5,7 @@
  *   gen [--seed N] (--packets N | --attempts N) [--rate R] --out F --truth T
  *   gen [--seed N] --flood N --max-attempts M [--rate R] --out F --truth T
  *   gen [--seed N] --scope N [--dests D] [--sources S] [--duration SEC]
- *       --out F --truth T
+ *       [--cap-sources K] --out F --truth T
  *
  * The pcap (Ethernet, microsecond timestamps) is written with plain stdio.
  * The same arguments always give the same bytes.
@@ -53,7 +53,8 @@
  * 1/1 from the server; dropped ones three SYNs.  Which destinations fail
  * whom is said at scope_mix below.  The truth adds "scope KEY N" lines:
  * destinations, sources, pairs (destination and source), listed-sources
- * (pairs within 64 of a destination), failing-destinations, failures.
+ * (pairs within the first K sources of a destination, default 1024: what
+ * the scope keeps), failing-destinations, failures.
  *
  * The truth file has one "key count" line per expected count, sorted by
  * key: "verdict CLASS/REASON", "greeting CODE|none" (accepted records),
@@ -1135,12 +1136,12 @@ enum sprof { P_NORMAL, P_DOWN, P_BLOCKS, P_TURNS };
 enum sout { O_OK, O_RST, O_PROHIB, O_DROP };
 
 struct scopemix {
-	uint32_t ndest, nsrc, ndest4, nsrc4;
+	uint32_t ndest, nsrc, ndest4, nsrc4, cap;
 	int64_t duration;
 	uint64_t salt;
 	uint16_t *port;		/* next client port of each source */
 	uint8_t *pairs;		/* bitmap: (dest, source) pairs seen */
-	uint8_t *listed;	/* sources of each destination, up to 64 */
+	uint32_t *listed;	/* sources of each destination, up to cap */
 	uint8_t *failed;	/* destinations with a failure */
 	uint8_t *used;		/* sources that made an attempt */
 	uint64_t npairs, nlisted, nfailed, nfailures, nused;
@@ -1221,7 +1222,7 @@ scope_note(struct scopemix *m, uint32_t d, uint32_t s, enum sout o)
 	if (!(m->pairs[bit / 8] & 1 << bit % 8)) {
 		m->pairs[bit / 8] |= (uint8_t)(1 << bit % 8);
 		m->npairs++;
-		if (m->listed[d] < 64) {
+		if (m->listed[d] < m->cap) {
 			m->listed[d]++;
 			m->nlisted++;
 		}
@@ -1326,7 +1327,8 @@ scope_order(uint64_t n, uint32_t ndest)
 }
 
 static void
-scope_mix(uint64_t n, uint32_t ndest, uint32_t nsrc, int64_t seconds)
+scope_mix(uint64_t n, uint32_t ndest, uint32_t nsrc, uint32_t cap,
+    int64_t seconds)
 {
 	struct scopemix m;
 	uint32_t *order, s, d;
@@ -1340,14 +1342,14 @@ scope_mix(uint64_t n, uint32_t ndest, uint32_t nsrc, int64_t seconds)
 		exit(1);
 	}
 	memset(&m, 0, sizeof m);
-	m.ndest = ndest, m.nsrc = nsrc;
+	m.ndest = ndest, m.nsrc = nsrc, m.cap = cap;
 	m.ndest4 = ndest / 2 < 254 ? ndest / 2 : 254;
 	m.nsrc4 = nsrc / 2 < NCLIENT4 ? nsrc / 2 : NCLIENT4;
 	m.duration = seconds * SEC;
 	m.salt = rnd();
 	m.port = xmalloc(nsrc * sizeof *m.port);
 	m.pairs = calloc((size_t)ndest * nsrc / 8 + 1, 1);
-	m.listed = calloc(ndest, 1);
+	m.listed = calloc(ndest, sizeof *m.listed);
 	m.failed = calloc(ndest, 1);
 	m.used = calloc(nsrc, 1);
 	if (m.pairs == NULL || m.listed == NULL || m.failed == NULL ||
@@ -1391,7 +1393,7 @@ usage(void)
 	    "       gen [--seed N] --flood N --max-attempts M [--rate R] "
 	    "--out FILE --truth FILE\n"
 	    "       gen [--seed N] --scope N [--dests D] [--sources S] "
-	    "[--duration SEC] --out FILE --truth FILE\n");
+	    "[--duration SEC] [--cap-sources K] --out FILE --truth FILE\n");
 	exit(2);
 }
 
@@ -1411,10 +1413,12 @@ main(int argc, char **argv)
 		{ "dests", required_argument, NULL, 'D' },
 		{ "sources", required_argument, NULL, 'C' },
 		{ "duration", required_argument, NULL, 'T' },
+		{ "cap-sources", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t seed = 1, packets = 0, attempts = 0, fl = 0, maxatt = 0;
 	uint64_t sc = 0, dests = 100000, sources = 1000, duration = 7200;
+	uint64_t cap = 1024;
 	double rate = 0;
 	const char *outpath = NULL, *truthpath = NULL;
 	FILE *tf;
@@ -1434,6 +1438,7 @@ main(int argc, char **argv)
 		case 'D': dests = strtoull(optarg, NULL, 10); break;
 		case 'C': sources = strtoull(optarg, NULL, 10); break;
 		case 'T': duration = strtoull(optarg, NULL, 10); break;
+		case 'K': cap = strtoull(optarg, NULL, 10); break;
 		default: usage();
 		}
 	}
@@ -1441,7 +1446,8 @@ main(int argc, char **argv)
 	    (packets == 0 && attempts == 0 && fl == 0 && sc == 0) ||
 	    (fl != 0 && (packets || attempts || sc || maxatt == 0)) ||
 	    (sc != 0 && (packets || attempts)) ||
-	    dests > UINT32_MAX || sources > UINT32_MAX || duration > 1000000)
+	    dests > UINT32_MAX || sources > UINT32_MAX || duration > 1000000 ||
+	    cap > UINT32_MAX)
 		usage();
 	rng = seed * 0x2545f4914f6cdd1dULL + 1;
 	if ((out = fopen(outpath, "wb")) == NULL) {
@@ -1458,7 +1464,7 @@ main(int argc, char **argv)
 	if (fl)
 		flood(fl, maxatt, rate > 0 ? rate : 100000);
 	else if (sc)
-		scope_mix(sc, (uint32_t)dests, (uint32_t)sources,
+		scope_mix(sc, (uint32_t)dests, (uint32_t)sources, (uint32_t)cap,
 		    (int64_t)duration);
 	else
 		mixed(packets, attempts, rate > 0 ? rate : 2000);

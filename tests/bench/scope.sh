@@ -36,8 +36,9 @@ top=$here/../..
 
 gen bench "$packets"
 gen bench-tenth $((packets / 10))
+max() { sed -n "s/^#define SCOPE_MAX_$1 *\([0-9]*\).*/\1/p" "$top/include/findings/scope.h"; }
 gen_capture scope --scope "$attempts" --dests "$dests" --sources "$sources" \
-    --duration "$seconds"
+    --duration "$seconds" --cap-sources "$(max SOURCES)"
 
 fail=0
 check_counts scope || fail=1
@@ -57,6 +58,7 @@ awk '/^    finding: / {
 	else if (k ~ /^block aimed/) k = "source-block"
 	else if (k ~ /^rate limiting/) k = "rate-limit"
 	else if (k ~ /^every source/) k = "all-failed"
+	else if (k ~ /^every attempt/) k = "all-failed(one-source)"
 	else if (k ~ /^one MX/) k = "mx-down"
 	else if (k ~ /^no failure/) k = "no-failure"
 	n[k]++; total++
@@ -186,7 +188,6 @@ scope_mb=$(section Limits |
     sed -n 's/.*the whole budget, at most about \([0-9][0-9]*\) MB.*/\1/p')
 findings_mib=$(section 'Findings as they happen' |
     sed -n 's/.*within the window up to \([0-9][0-9]*\) MiB.*/\1/p')
-max() { sed -n "s/^#define SCOPE_MAX_$1 *\([0-9]*\).*/\1/p" "$top/include/findings/scope.h"; }
 truth() { sed -n "s/^scope $1 //p" "$out/scope.truth"; }
 
 {
@@ -214,17 +215,34 @@ truth() { sed -n "s/^scope $1 //p" "$out/scope.truth"; }
 	done
 	echo "load average $load0 at the start, $load1 at the end (2 CPUs here: above 1," \
 	    "others' work shares them and times spread)"
-	awk -v m="$scope_mb" -v d="$(truth destinations)" -v f="$(truth failing-destinations)" \
-	    -v p="$(truth listed-sources)" -v x="$(truth failures)" \
-	    -v md="$(max DESTS)" -v mp="$(max PAIRS)" -v mf="$(max FAIL_TIMES)" '
+	# "A destination takes about D bytes with its first source, F more
+	# once it has a failure ...; each further source takes S1 to S2 bytes,
+	# each failure time kept T"
+	section Limits | tr -s ' ' | awk -v m="$scope_mb" -v d="$(truth destinations)" \
+	    -v f="$(truth failing-destinations)" -v p="$(truth listed-sources)" \
+	    -v x="$(truth failures)" -v md="$(max DESTS)" -v mp="$(max PAIRS)" \
+	    -v mf="$(max FAIL_TIMES)" '
 	    function mib(b) { return b / 1048576 }
-	    BEGIN {
+	    function num(re,    t) {
+		if (!match($0, re)) return ""
+		t = substr($0, RSTART, RLENGTH); gsub(/[^0-9 ]/, "", t); return t
+	    }
+	    {
 		printf "--scope on scope.pcap holds %d of %d destinations, %d of %d" \
 		    " sources, at most %d of %d failure times\n", d, md, p, mp, x, mf
-		lo = 450 * d + 250 * f + 100 * (p - d) + 16 * x
-		hi = 450 * d + 250 * f + 200 * (p - d) + 16 * x
-		printf "the man page'"'"'s sizes per entry make that %.0f to %.0f MiB;" \
-		    " its whole budget: ", mib(lo), mib(hi)
+		bd = num("takes about [0-9]+ bytes with its first source")
+		bf = num("[0-9]+ more once it has a failure")
+		split(num("further source takes [0-9]+ to [0-9]+ bytes"), bs, " ")
+		bt = num("each failure time kept [0-9]+")
+		if (bd == "" || bf == "" || bs[2] == "" || bt == "")
+			printf "the man page'"'"'s sizes per entry: not found;"
+		else {
+			bs[1] = bs[1] + 0; bs[2] = bs[2] + 0
+			lo = bd * d + bf * f + bs[1] * (p - d) + bt * x
+			hi = bd * d + bf * f + bs[2] * (p - d) + bt * x
+			printf "the man page'"'"'s sizes per entry make that %.0f to %.0f MiB;", mib(lo), mib(hi)
+		}
+		printf " its whole budget: "
 		if (m == "") print "not found in the man page"
 		else printf "at most about %d MB (%.0f MiB)\n", m, mib(m * 1e6)
 	    }'
