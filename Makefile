@@ -41,7 +41,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke bench bench-live
+.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke bench bench-scope bench-live
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -149,11 +149,17 @@ clean:
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # Benchmark against tcpdump, a bare libpcap loop, tshark and argus on a
-# synthetic capture (tests/bench/); fails only on counts that differ from
-# the generator's truth, never on a time.
+# synthetic capture (tests/bench/), then the findings engine's time and
+# memory (bench-scope); fails only on counts that differ from the
+# generator's truth, never on a time.
 bench: all
 	@$(MAKE) --no-print-directory deps PKGS="hyperfine time tshark jq" || true
 	bash tests/bench/run.sh ./smtpscope
+	bash tests/bench/scope.sh ./smtpscope
+
+bench-scope: all
+	@$(MAKE) --no-print-directory deps PKGS="jq" || true
+	bash tests/bench/scope.sh ./smtpscope
 
 # The live half: replay into a veth at top speed, compare kernel drops.
 bench-live: all

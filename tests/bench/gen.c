@@ -4,6 +4,8 @@
  *
  *   gen [--seed N] (--packets N | --attempts N) [--rate R] --out F --truth T
  *   gen [--seed N] --flood N --max-attempts M [--rate R] --out F --truth T
+ *   gen [--seed N] --scope N [--dests D] [--sources S] [--duration SEC]
+ *       [--cap-sources K] --out F --truth T
  *
  * The pcap (Ethernet, microsecond timestamps) is written with plain stdio.
  * The same arguments always give the same bytes.
@@ -41,6 +43,18 @@
  *   greeting (reported accepted, without one), and from then on each flood
  *   SYN evicts the oldest unanswered one: N - M evicted; the last M time
  *   out in the tail (dropped).
+ *
+ * Scope (--scope N, for the findings engine's bench): N attempts to D
+ * destinations (default 100000; every one gets at least one, the busiest
+ * most) on port 25 from S source addresses (default 1000), at times
+ * spread evenly over --duration seconds (default 7200), then 15 s of DNS.
+ * Accepted attempts are a SYN, the SYN-ACK and the client's ACK (no
+ * greeting); refused ones a RST; prohibited ones an ICMP 3/13 or ICMPv6
+ * 1/1 from the server; dropped ones three SYNs.  Which destinations fail
+ * whom is said at scope_mix below.  The truth adds "scope KEY N" lines:
+ * destinations, sources, pairs (destination and source), listed-sources
+ * (pairs within the first K sources of a destination, default 1024: what
+ * the scope keeps), failing-destinations, failures.
  *
  * The truth file has one "key count" line per expected count, sorted by
  * key: "verdict CLASS/REASON", "greeting CODE|none" (accepted records),
@@ -1102,6 +1116,274 @@ flood(uint64_t n, uint64_t m, double rate)
 	flush_until(INT64_MAX);
 }
 
+/* ---- the scope mix ---- */
+
+/*
+ * Destination d (of D) is 203.0.113.(d + 1) for the first min(254, D/2),
+ * 2001:db8:25::/64 host d + 1 after them; all on port 25.  Source s (of S)
+ * is one of the first min(506, S/2) IPv4 client addresses, then one of
+ * 2001:db8:c1::/64.  Each destination has a profile, from a hash of its
+ * number, so that the findings engine has findings to make:
+ *   down (2%)      every attempt dropped
+ *   blocks (5%)    a quarter of the sources (by a hash of the pair) always
+ *                  refused, the others as a normal destination
+ *   turns (2%)     as a normal destination until a time of its own (a
+ *                  quarter to three quarters of the way in), then every
+ *                  attempt prohibited
+ *   normal (91%)   accepted 92%, refused 3%, prohibited 1%, dropped 4%
+ */
+enum sprof { P_NORMAL, P_DOWN, P_BLOCKS, P_TURNS };
+enum sout { O_OK, O_RST, O_PROHIB, O_DROP };
+
+struct scopemix {
+	uint32_t ndest, nsrc, ndest4, nsrc4, cap;
+	int64_t duration;
+	uint64_t salt;
+	uint16_t *port;		/* next client port of each source */
+	uint8_t *pairs;		/* bitmap: (dest, source) pairs seen */
+	uint32_t *listed;	/* sources of each destination, up to cap */
+	uint8_t *failed;	/* destinations with a failure */
+	uint8_t *used;		/* sources that made an attempt */
+	uint64_t npairs, nlisted, nfailed, nfailures, nused;
+};
+
+/* A stable hash of x: traits of destinations and pairs, apart from the
+ * random stream so that they do not depend on the order of attempts. */
+static uint64_t
+trait(const struct scopemix *m, uint64_t x)
+{
+	uint64_t z = x * 0x9e3779b97f4a7c15ULL + m->salt;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static enum sprof
+dest_profile(const struct scopemix *m, uint32_t d, int64_t *since)
+{
+	uint64_t h = trait(m, d);
+	unsigned r = (unsigned)(h % 1000);
+
+	if (r < 20)
+		return P_DOWN;
+	if (r < 70)
+		return P_BLOCKS;
+	if (r < 90) {
+		*since = m->duration / 4 +
+		    (int64_t)((h >> 20) % (uint64_t)(m->duration / 2 + 1));
+		return P_TURNS;
+	}
+	return P_NORMAL;
+}
+
+static enum sout
+scope_outcome(const struct scopemix *m, uint32_t d, uint32_t s, int64_t t)
+{
+	int64_t since = 0;
+	unsigned r;
+
+	switch (dest_profile(m, d, &since)) {
+	case P_DOWN:
+		return O_DROP;
+	case P_BLOCKS:
+		if (trait(m, (uint64_t)d << 32 | s | 1ULL << 63) % 4 == 0)
+			return O_RST;
+		break;
+	case P_TURNS:
+		if (t >= since)
+			return O_PROHIB;
+		break;
+	default:
+		break;
+	}
+	r = rndn(1000);
+	return r < 920 ? O_OK : r < 950 ? O_RST : r < 960 ? O_PROHIB : O_DROP;
+}
+
+static struct ep
+scope_server(const struct scopemix *m, uint32_t d)
+{
+	struct ep e;
+
+	if (d < m->ndest4)
+		return v4(203, 0, 113, (int)d + 1);
+	e = v6(0x25, 0);
+	be32(e.a + 12, d + 1);
+	return e;
+}
+
+/* What the scope should hold: pairs, sources listed, failures. */
+static void
+scope_note(struct scopemix *m, uint32_t d, uint32_t s, enum sout o)
+{
+	uint64_t bit = (uint64_t)d * m->nsrc + s;
+
+	if (!(m->pairs[bit / 8] & 1 << bit % 8)) {
+		m->pairs[bit / 8] |= (uint8_t)(1 << bit % 8);
+		m->npairs++;
+		if (m->listed[d] < m->cap) {
+			m->listed[d]++;
+			m->nlisted++;
+		}
+	}
+	if (!m->used[s]) {
+		m->used[s] = 1;
+		m->nused++;
+	}
+	if (o != O_OK) {
+		m->nfailures++;
+		if (!m->failed[d]) {
+			m->failed[d] = 1;
+			m->nfailed++;
+		}
+	}
+}
+
+/* One attempt from source s to destination d at t, all its packets. */
+static void
+scope_attempt(struct scopemix *m, int64_t t, uint32_t d, uint32_t s)
+{
+	struct conn k;
+	uint8_t syn[256];
+	size_t synlen;
+	int fam = d < m->ndest4 ? 4 : 6, hops = server_hops((int)(d % 250));
+	int64_t rtt = rndr(2 * MS, 2 * MS + (int64_t)hops * 6 * MS);
+	enum sout o = scope_outcome(m, d, s, t);
+
+	memset(&k, 0, sizeof k);
+	k.smtp = 1;
+	k.c = client_addr(fam, fam == 4 ? s : s - m->nsrc4);
+	k.cport = m->port[s];
+	m->port[s] = (uint16_t)(k.cport == 32768 + PORTS - 1 ? 32768 : k.cport + 1);
+	k.s = scope_server(m, d);
+	k.sport = 25;
+	k.cttl = 64;
+	k.sttl = 64 - hops;
+	k.cnxt = (uint32_t)rnd();
+	k.snxt = (uint32_t)rnd();
+	k.ctsval = (uint32_t)rnd();
+	k.ststval = (uint32_t)rnd();
+	k.t = t;
+	nattempts++;
+	scope_note(m, d, s, o);
+
+	tcp_send(&k, 0, 0, SYN, NULL, 0);
+	memcpy(syn, last_ip, last_iplen);
+	synlen = last_iplen;
+	switch (o) {
+	case O_OK:
+		tcp_send(&k, rtt, 1, SYN | ACK, NULL, 0);
+		tcp_send(&k, rndr(30, 200), 0, ACK, NULL, 0);
+		s_midstream++;
+		expect("accepted/syn-ack", fam, 25, 1, -1, -1, -1);
+		break;
+	case O_RST:
+		tcp_send(&k, rtt, 1, RST | ACK, NULL, 0);
+		expect("refused/reset", fam, 25, 1, -1, -1, -2);
+		break;
+	case O_PROHIB:
+		/* from the server's own firewall, the SYN in full; Linux
+		 * retransmits once on IPv6 before it reports EACCES */
+		icmp_send(t + rtt, 0, &k.s, &k.c, k.sttl, fam == 4 ? 3 : 1,
+		    fam == 4 ? 13 : 1, syn, synlen);
+		s_icmp_error++;
+		if (fam == 6) {
+			syn_again(&k, t + 1 * SEC, syn, synlen);
+			icmp_send(t + 1 * SEC + rtt, 0, &k.s, &k.c, k.sttl, 1, 1,
+			    syn, synlen);
+			s_icmp_error++;
+			s_after_verdict += 2;
+		}
+		expect("prohibited/admin-prohibited", fam, 25, 1,
+		    fam == 4 ? 3 : 1, fam == 4 ? 13 : 1, -2);
+		break;
+	case O_DROP:
+		syn_again(&k, t + 1 * SEC, syn, synlen);
+		syn_again(&k, t + 3 * SEC, syn, synlen);
+		expect("dropped/no-response", fam, 25, 3, -1, -1, -2);
+		break;
+	}
+}
+
+/* The destination of each attempt: every one once, the rest skewed to
+ * the first (busy MX hosts get most attempts), all shuffled. */
+static uint32_t *
+scope_order(uint64_t n, uint32_t ndest)
+{
+	uint32_t *o = xmalloc(n * sizeof *o), tmp;
+	uint64_t i, j;
+
+	for (i = 0; i < n; i++) {
+		double u = (double)(rnd() >> 11) * 0x1.0p-53;
+
+		o[i] = i < ndest ? (uint32_t)i : (uint32_t)(ndest * u * u * u);
+	}
+	for (i = n - 1; i > 0; i--) {
+		j = rnd() % (i + 1);
+		tmp = o[i], o[i] = o[j], o[j] = tmp;
+	}
+	return o;
+}
+
+static void
+scope_mix(uint64_t n, uint32_t ndest, uint32_t nsrc, uint32_t cap,
+    int64_t seconds)
+{
+	struct scopemix m;
+	uint32_t *order, s, d;
+	uint64_t i;
+	int64_t t = 0;
+	double rate = (double)n / (double)seconds;
+
+	if (ndest < 2 || n < ndest || nsrc < 2 || nsrc > 60000 || seconds < 60) {
+		fprintf(stderr, "gen: --scope N needs N >= --dests >= 2, "
+		    "2 <= --sources <= 60000, --duration >= 60\n");
+		exit(1);
+	}
+	memset(&m, 0, sizeof m);
+	m.ndest = ndest, m.nsrc = nsrc, m.cap = cap;
+	m.ndest4 = ndest / 2 < 254 ? ndest / 2 : 254;
+	m.nsrc4 = nsrc / 2 < NCLIENT4 ? nsrc / 2 : NCLIENT4;
+	m.duration = seconds * SEC;
+	m.salt = rnd();
+	m.port = xmalloc(nsrc * sizeof *m.port);
+	m.pairs = calloc((size_t)ndest * nsrc / 8 + 1, 1);
+	m.listed = calloc(ndest, sizeof *m.listed);
+	m.failed = calloc(ndest, 1);
+	m.used = calloc(nsrc, 1);
+	if (m.pairs == NULL || m.listed == NULL || m.failed == NULL ||
+	    m.used == NULL) {
+		fprintf(stderr, "gen: out of memory\n");
+		exit(1);
+	}
+	for (s = 0; s < nsrc; s++)
+		m.port[s] = (uint16_t)(32768 + trait(&m, s) % PORTS);
+	order = scope_order(n, ndest);
+	for (i = 0; i < n; i++) {
+		t += gap(rate);
+		d = order[i];
+		s = d < m.ndest4 ? rndn(m.nsrc4) : m.nsrc4 + rndn(nsrc - m.nsrc4);
+		scope_attempt(&m, t, d, s);
+		flush_until(t);
+	}
+	/* 15 s of DNS only after the last attempt: every SYN times out */
+	dns_ticks(t + 5 * MS, t + 15 * SEC);
+	flush_until(INT64_MAX);
+	tally("scope destinations", ndest);
+	tally("scope sources", m.nused);
+	tally("scope pairs", m.npairs);
+	tally("scope listed-sources", m.nlisted);
+	tally("scope failing-destinations", m.nfailed);
+	tally("scope failures", m.nfailures);
+	free(order);
+	free(m.port);
+	free(m.pairs);
+	free(m.listed);
+	free(m.failed);
+	free(m.used);
+}
+
 static void
 usage(void)
 {
@@ -1109,7 +1391,9 @@ usage(void)
 	    "usage: gen [--seed N] (--packets N | --attempts N) [--rate R] "
 	    "--out FILE --truth FILE\n"
 	    "       gen [--seed N] --flood N --max-attempts M [--rate R] "
-	    "--out FILE --truth FILE\n");
+	    "--out FILE --truth FILE\n"
+	    "       gen [--seed N] --scope N [--dests D] [--sources S] "
+	    "[--duration SEC] [--cap-sources K] --out FILE --truth FILE\n");
 	exit(2);
 }
 
@@ -1125,9 +1409,16 @@ main(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "truth", required_argument, NULL, 't' },
+		{ "scope", required_argument, NULL, 'S' },
+		{ "dests", required_argument, NULL, 'D' },
+		{ "sources", required_argument, NULL, 'C' },
+		{ "duration", required_argument, NULL, 'T' },
+		{ "cap-sources", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t seed = 1, packets = 0, attempts = 0, fl = 0, maxatt = 0;
+	uint64_t sc = 0, dests = 100000, sources = 1000, duration = 7200;
+	uint64_t cap = 1024;
 	double rate = 0;
 	const char *outpath = NULL, *truthpath = NULL;
 	FILE *tf;
@@ -1143,12 +1434,20 @@ main(int argc, char **argv)
 		case 'r': rate = strtod(optarg, NULL); break;
 		case 'o': outpath = optarg; break;
 		case 't': truthpath = optarg; break;
+		case 'S': sc = strtoull(optarg, NULL, 10); break;
+		case 'D': dests = strtoull(optarg, NULL, 10); break;
+		case 'C': sources = strtoull(optarg, NULL, 10); break;
+		case 'T': duration = strtoull(optarg, NULL, 10); break;
+		case 'K': cap = strtoull(optarg, NULL, 10); break;
 		default: usage();
 		}
 	}
 	if (optind != argc || outpath == NULL || truthpath == NULL ||
-	    (packets == 0 && attempts == 0 && fl == 0) ||
-	    (fl != 0 && (packets || attempts || maxatt == 0)))
+	    (packets == 0 && attempts == 0 && fl == 0 && sc == 0) ||
+	    (fl != 0 && (packets || attempts || sc || maxatt == 0)) ||
+	    (sc != 0 && (packets || attempts)) ||
+	    dests > UINT32_MAX || sources > UINT32_MAX || duration > 1000000 ||
+	    cap > UINT32_MAX)
 		usage();
 	rng = seed * 0x2545f4914f6cdd1dULL + 1;
 	if ((out = fopen(outpath, "wb")) == NULL) {
@@ -1164,6 +1463,9 @@ main(int argc, char **argv)
 	put32(1);		/* Ethernet */
 	if (fl)
 		flood(fl, maxatt, rate > 0 ? rate : 100000);
+	else if (sc)
+		scope_mix(sc, (uint32_t)dests, (uint32_t)sources, (uint32_t)cap,
+		    (int64_t)duration);
 	else
 		mixed(packets, attempts, rate > 0 ? rate : 2000);
 	if (fclose(out) != 0) {

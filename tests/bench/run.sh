@@ -15,94 +15,24 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 p=${1:-./smtpscope}
 prog=$(cd "$(dirname "$p")" && pwd)/$(basename "$p")
-out=$here/out
 packets=${BENCH_PACKETS:-5000000}
 small=${BENCH_SMALL:-200000}
 runs=${BENCH_RUNS:-5}
-seed=${BENCH_SEED:-1}
 filter='tcp port 25 or tcp port 587 or icmp or icmp6 or (vlan and (tcp port 25 or tcp port 587 or icmp or icmp6))'
 yfilter='tcp.port==25 || tcp.port==587 || icmp || icmpv6'
-export LC_ALL=C
-mkdir -p "$out" || exit 1
-[ -x "$prog" ] || { echo "bench: $prog: not executable" >&2; exit 1; }
-command -v jq >/dev/null || { echo "bench: jq is needed (apt-get install jq)" >&2; exit 1; }
-
-cc -O2 -std=c11 -Wall -Wextra -o "$out/gen" "$here/gen.c" -lm || exit 1
-cc -O2 -std=c11 -Wall -Wextra -o "$out/maxrss" "$here/maxrss.c" || exit 1
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -Wall -Wextra -o "$out/pcaploop" "$here/pcaploop.c" \
 	$(pkg-config --cflags --libs libpcap) || exit 1
-
-# gen NAME PACKETS: out/NAME.pcap and out/NAME.truth, unless up to date.
-gen() {
-	local name=$1 n=$2 stamp
-	stamp="seed=$seed packets=$n gen=$(cksum <"$here/gen.c")"
-	if [ -f "$out/$name.pcap" ] && [ -f "$out/$name.truth" ] &&
-	    [ "$(cat "$out/$name.stamp" 2>/dev/null)" = "$stamp" ]; then
-		return 0
-	fi
-	rm -f "$out/$name.stamp"
-	"$out/gen" --seed "$seed" --packets "$n" --out "$out/$name.pcap" \
-	    --truth "$out/$name.truth" || exit 1
-	echo "$stamp" >"$out/$name.stamp"
-}
 
 gen bench "$packets"
 gen bench-tenth $((packets / 10))
 gen bench-small "$small"
 
-# The records and summary counters of `PROG read --json FILE` in the truth
-# file's format: "key count" lines, sorted.
-counts() {
-	local f=$1
-	{
-		"$prog" read --json "$f" | tee "$out/check.json" |
-		    jq -r 'select(.type == "attempt") |
-		    "verdict \(.class)/\(.reason)", "family \(.family)",
-		    "server_port \(.server_port)", "syns \(.syns)", "records",
-		    (if .icmp_type != null then "icmp \(.icmp_type)/\(.icmp_code)"
-		     else empty end),
-		    (if .class == "accepted" then "greeting \(.greeting_code // "none")"
-		     else empty end)' | sort | uniq -c | awk '{ n = $1; $1 = ""; sub(/^ /, ""); print $0, n }'
-		[ "${PIPESTATUS[0]}" -eq 0 ] || echo "exit-status-not-zero 1"
-		# The JSON summary's counters under the names of the text
-		# summary's "packets:" and "ignored:" lines, as the truth has them.
-		jq -r 'select(.type == "summary") | {
-		    "read": .packets, "tcp": .frames_tcp,
-		    "icmp-error": .frames_icmp_error, "not-ip": .frames_not_ip,
-		    "other-proto": .frames_other_proto, "fragment": .frames_fragment,
-		    "truncated": .frames_truncated, "malformed": .frames_malformed,
-		    "not-smtp": .ignored_not_smtp, "midstream": .ignored_midstream,
-		    "unmatched_syn-ack": .ignored_unmatched_synack,
-		    "unmatched_rst": .ignored_unmatched_rst,
-		    "unmatched_icmp": .ignored_unmatched_icmp,
-		    "duplicate_syns": .ignored_duplicate_syns,
-		    "after_verdict": .ignored_after_verdict,
-		    "time_went_back": .ignored_time_backwards,
-		    "evicted": .ignored_evicted } | to_entries[] |
-		    "summary \(.key) \(.value)"' "$out/check.json"
-	} | sort
-	# The summary's total must be the number of records.
-	jq -r 'select(.type == "summary") | "summary-total \(.attempts)"' "$out/check.json"
-}
-
 fail=0
 for name in bench bench-tenth bench-small; do
-	got=$out/$name.got
-	counts "$out/$name.pcap" >"$got.all"
-	grep -v '^summary-total ' "$got.all" >"$got"
-	total=$(sed -n 's/^summary-total //p' "$got.all")
-	records=$(sed -n 's/^records //p' "$got")
-	if ! diff -u "$out/$name.truth" "$got" >"$out/$name.diff" ||
-	    [ "${total:-x}" != "${records:-y}" ]; then
-		echo "bench: $name.pcap: smtpscope's counts differ from the truth:"
-		sed -n '3,$p' "$out/$name.diff"
-		[ "${total:-x}" = "${records:-y}" ] ||
-			echo "  summary total ${total:-none} != ${records:-no} records"
-		fail=1
-	else
-		echo "bench: $name.pcap: counts match the truth ($records attempts)"
-	fi
+	check_counts "$name" || fail=1
 done
 
 have_hyperfine=0
