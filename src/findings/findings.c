@@ -131,7 +131,7 @@ source_block(const struct scope_dest *d, uint32_t i,
 		if (scope_source_accepted(src))
 			nok++, ok += src->n[VC_ACCEPTED];
 		if (scope_source_failed(src))
-			nbad++, bad += scope_failures(src->n);
+			nbad++, bad += scope_source_failures(src);
 	}
 	if (nbad == 0 || nok == 0)
 		return;

@@ -519,7 +519,8 @@ scope_add(struct scope *s, const struct record *r)
 		d->other_sources++;
 		return;
 	}
-	src->n[r->v.cls]++;
+	if (src->n[r->v.cls] < UINT32_MAX)
+		src->n[r->v.cls]++;
 	if (r->v.cls == VC_ACCEPTED)
 		accepted(d, src, r->first_syn_us);
 	else if (scope_failed(r->v.cls))

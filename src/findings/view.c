@@ -57,7 +57,7 @@ role_of(const struct scope_finding *f, const struct scope_source *src,
 	case SF_NO_FAILURE:
 		break;
 	default:
-		if (scope_failures(src->n) > 0)
+		if (scope_source_failures(src) > 0)
 			return R_FAILED;
 		break;
 	}

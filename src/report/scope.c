@@ -397,7 +397,7 @@ put_senders(FILE *out, const struct scope_sink *s, const struct scope_dest *d)
 	put_sources(out, d, 1);
 	putc('\n', out);
 	for (k = 0; k < d->nsrc; k++) {
-		if (scope_failures(d->src[k].n) == 0)
+		if (scope_source_failures(&d->src[k]) == 0)
 			continue;
 		if ((nm = name_of(s->dns, &d->src[k].a)) != NULL)
 			fprintf(out, "  Sender %s has PTR %s\n",
@@ -483,7 +483,7 @@ put_evidence(FILE *out, const struct scope_sink *s, uint32_t i)
 	put_grounds(out, s, i);
 	fputs("  Sending addresses with failures:", out);
 	for (k = 0; k < d->nsrc; k++)
-		if (scope_failures(d->src[k].n)) {
+		if (scope_source_failures(&d->src[k])) {
 			fprintf(out, "%s %s", sep, addr_str(&d->src[k].a, a));
 			sep = ",";
 		}
