@@ -57,6 +57,9 @@ void stream_add(struct stream *st, const struct record *r);
 /* Time passes with no record (microseconds since the epoch): idle
  * destinations end; may emit findings. */
 void stream_tick(struct stream *st, int64_t now);
+/* The end of the input: writes the changes held back (see "changed"
+ * in smtpscope(8)). */
+void stream_flush(struct stream *st);
 /* Calls fn with each finding in force now (state FS_STARTED or
  * FS_CHANGED, as last emitted). */
 void stream_each_active(const struct stream *st, stream_emit_fn fn,

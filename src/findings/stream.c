@@ -576,6 +576,22 @@ stream_tick(struct stream *st, int64_t now)
 }
 
 void
+stream_flush(struct stream *st)
+{
+	struct sdest *d;
+	int k;
+
+	for (d = st->oldest; d != NULL; d = d->newer)
+		for (k = 0; k < FK_COUNT; k++)
+			if (d->act[k] != NULL && d->act[k]->pending) {
+				d->act[k]->pending = false;
+				d->act[k]->emitted = d->act[k]->f.ts;
+				st->stats.events[FS_CHANGED]++;
+				st->emit(st->ctx, &d->act[k]->f);
+			}
+}
+
+void
 stream_each_active(const struct stream *st, stream_emit_fn fn, void *ctx)
 {
 	const struct sdest *d;
@@ -584,7 +600,7 @@ stream_each_active(const struct stream *st, stream_emit_fn fn, void *ctx)
 	for (d = st->oldest; d != NULL; d = d->newer)
 		for (k = 0; k < FK_COUNT; k++)
 			if (d->act[k] != NULL)
-				fn(ctx, d->act[k]);
+				fn(ctx, &d->act[k]->f);
 }
 
 void

@@ -348,16 +348,16 @@ why_ended(const struct stream *st, const struct sdest *d,
 static void
 end_one(struct stream *st, struct sdest *d, int k, enum finding_end why)
 {
-	struct finding *f = d->act[k];
+	struct held *h = d->act[k];
 
-	f->state = FS_ENDED;
-	f->end = why;
-	f->ts = st->now;
-	emit(st, f);
-	free(f);
+	h->f.state = FS_ENDED;
+	h->f.end = why;
+	h->f.ts = st->now;
+	emit(st, &h->f);
+	free(h);
 	d->act[k] = NULL;
 	st->stats.active--;
-	stream_account(st, -(ptrdiff_t)sizeof *f);
+	stream_account(st, -(ptrdiff_t)sizeof *h);
 }
 
 void
@@ -370,30 +370,48 @@ stream_end_all(struct stream *st, struct sdest *d, enum finding_end why)
 			end_one(st, d, k, why);
 }
 
-/* Puts candidate c in force (started) or updates it (changed when it
- * differs; otherwise quietly, so an end reports the latest counts). */
+/* The least time between two "changed" lines of one finding: a sixtieth
+ * of the window, from 1 to 60 seconds, so a destination whose failing
+ * sources keep turning over does not write a line per record. */
+static int64_t
+change_interval(const struct stream *st)
+{
+	int64_t t = st->cfg.window_us / 60;
+
+	return t < 1000000 ? 1000000 : t > 60000000 ? 60000000 : t;
+}
+
+/* Puts candidate c in force (started) or updates it: changed when it
+ * differs, written at most once per change_interval (a change held back
+ * is written with the next evaluation after it); otherwise quietly, so an
+ * end reports the latest counts. */
 static void
 hold(struct stream *st, struct sdest *d, int k, struct finding *c)
 {
-	struct finding *a = d->act[k];
+	struct held *h = d->act[k];
 	bool changed;
 
-	if (a == NULL) {
-		if ((a = malloc(sizeof *a)) == NULL)
+	if (h == NULL) {
+		if ((h = malloc(sizeof *h)) == NULL)
 			return;
-		stream_account(st, (ptrdiff_t)sizeof *a);
+		stream_account(st, (ptrdiff_t)sizeof *h);
 		st->stats.active++;
-		*a = *c;
-		d->act[k] = a;
-		emit(st, a);
+		h->f = *c;
+		h->emitted = st->now;
+		h->pending = false;
+		d->act[k] = h;
+		emit(st, &h->f);
 		return;
 	}
-	changed = differs(a, c);
-	c->started = a->started;
-	c->state = changed ? FS_CHANGED : a->state;
-	*a = *c;
-	if (changed)
-		emit(st, a);
+	changed = h->pending || differs(&h->f, c);
+	c->started = h->f.started;
+	c->state = changed ? FS_CHANGED : h->f.state;
+	h->f = *c;
+	h->pending = changed && st->now - h->emitted < change_interval(st);
+	if (changed && !h->pending) {
+		h->emitted = st->now;
+		emit(st, &h->f);
+	}
 }
 
 void
@@ -407,7 +425,7 @@ stream_evaluate(struct stream *st, struct sdest *d)
 	candidates(st, d, c, has);
 	for (k = 0; k < FK_COUNT; k++)
 		if (d->act[k] != NULL && !has[k])
-			end_one(st, d, k, why_ended(st, d, d->act[k], has));
+			end_one(st, d, k, why_ended(st, d, &d->act[k]->f, has));
 	for (k = 0; k < FK_COUNT; k++)
 		if (has[k])
 			hold(st, d, k, &c[k]);

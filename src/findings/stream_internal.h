@@ -46,6 +46,13 @@ struct by_other {
 	const char *reason;
 };
 
+/* A finding in force: as last written or quietly updated since. */
+struct held {
+	struct finding f;
+	int64_t emitted;		/* when its last line was written */
+	bool pending;			/* changed since, not yet written */
+};
+
 struct sdest {
 	struct sdest *next;		/* hash chain */
 	struct sdest *older, *newer;	/* by last record */
@@ -62,7 +69,7 @@ struct sdest {
 	uint64_t other_sources;
 	struct by_other local, hop, rst;	/* rst: RSTs with the server's address */
 	int16_t synack_hops;		/* latest SYN-ACK from the server; -1 */
-	struct finding *act[FK_COUNT];	/* in force, as last emitted */
+	struct held *act[FK_COUNT];	/* in force */
 };
 
 /* The server's latest SYN-ACK on any port: a direct-mapped cache. */

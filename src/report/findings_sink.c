@@ -45,6 +45,7 @@ fs_finish(struct sink *s, const struct stats *st, int final)
 
 	(void)st;
 	if (final) {
+		stream_flush(fs->st);
 		stream_stats(fs->st, &ss);
 		fprintf(fs->report, "findings: %llu started, %llu changed, "
 		    "%llu ended, %llu in force; destinations held %llu (peak "

@@ -275,6 +275,38 @@ changed_sources(void **state)
 	stream_free(st);
 }
 
+/* Changes closer together than a sixtieth of the window (here 1 s) are
+ * written once, with the next evaluation after the interval. */
+static void
+changes_held_back(void **state)
+{
+	struct stream *st = open_stream(W, 0);
+	struct record r;
+	int i;
+
+	(void)state;
+	add(st, SRC_A, 0, verdict_syn_ack());
+	add(st, SRC_B, 1, verdict_reset());
+	r = rec(SRC_C, MX1, 25, 1, verdict_reset());
+	r.first_syn_us = r.verdict_us = S + S / 2;
+	stream_add(st, &r);
+	assert_int_equal(count(FK_SOURCE_BLOCK, FS_CHANGED), 0);
+	add(st, SRC_A, 3, verdict_syn_ack());
+	assert_int_equal(count(FK_SOURCE_BLOCK, FS_CHANGED), 1);
+	i = last(FK_SOURCE_BLOCK, FS_CHANGED);
+	assert_int_equal(ev[i].nfailed, 2);
+	assert_int_equal(ev[i].ts, 3 * S);
+	/* held back again, then written when the input ends */
+	r = rec(v4(192, 0, 2, 13), MX1, 25, 3, verdict_reset());
+	r.first_syn_us = r.verdict_us = 3 * S + S / 2;
+	stream_add(st, &r);
+	assert_int_equal(count(FK_SOURCE_BLOCK, FS_CHANGED), 1);
+	stream_flush(st);
+	assert_int_equal(count(FK_SOURCE_BLOCK, FS_CHANGED), 2);
+	assert_int_equal(latest.nfailed, 3);
+	stream_free(st);
+}
+
 /* Answered by the sending host, by a router at hop 0, by one further on:
  * not the recipient; acceptance ends them. */
 static void
@@ -489,6 +521,7 @@ main(void)
 		cmocka_unit_test(idle_expiry),
 		cmocka_unit_test(rate_limit),
 		cmocka_unit_test(changed_sources),
+		cmocka_unit_test(changes_held_back),
 		cmocka_unit_test(answered_by_others),
 		cmocka_unit_test(forged_reset),
 		cmocka_unit_test(forged_takes_over),
