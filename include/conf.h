@@ -42,6 +42,8 @@ struct config {
 	struct live_config live;
 	struct probe_config probe;
 	struct probe_spec spec;		/* probe's one set of probes */
+	uint64_t spoofed;		/* bit i: spec.sources[i] came from
+					 * --spoofed-source (PROBE_MAX_ARGS 64) */
 	int scope, evidence;		/* --scope, --evidence */
 	int findings;			/* --findings */
 	int64_t window_us;		/* --window */

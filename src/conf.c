@@ -32,7 +32,8 @@ usage(FILE *out)
 	    "                 [--sensor name]\n"
 	    "       %s probe [-46] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
 	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
-	    "                 [--rate pps] [--retries n] [--source addr] [--target host]\n"
+	    "                 [--rate pps] [--retries n] [--source addr]\n"
+	    "                 [--spoofed-source addr] [--target host]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
 	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
 	    "                 [--dnsbl zone[,zone ...]] [--findings] [--window duration]\n"
@@ -151,7 +152,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
-	OPT_WINDOW, OPT_SENSOR };
+	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -172,6 +173,7 @@ static const struct option long_opts[] = {
 	{ "mx", required_argument, NULL, OPT_MX },
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "source", required_argument, NULL, OPT_SOURCE },
+	{ "spoofed-source", required_argument, NULL, OPT_SPOOFED_SOURCE },
 	{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "rate", required_argument, NULL, OPT_RATE },
@@ -200,7 +202,7 @@ option_commands(int c)
 		return "rwpvs";
 	case 'i': case 'w': case 'B': case 's':
 		return "wpv";
-	case OPT_MX: case OPT_TARGET: case OPT_SOURCE:
+	case OPT_MX: case OPT_TARGET: case OPT_SOURCE: case OPT_SPOOFED_SOURCE:
 		return "p";
 	case OPT_DNS_SERVER:
 		return "rwpvs";
@@ -304,17 +306,21 @@ static int
 probe_option(int c, char *arg, struct config *cfg)
 {
 	struct probe_spec *sp = &cfg->spec;
+	const char *opt;
 
 	switch (c) {
 	case OPT_MX: add_arg(sp->domains, &sp->ndomains, "--mx", arg); return 1;
 	case OPT_TARGET:
 		add_arg(sp->targets, &sp->ntargets, "--target", arg);
 		return 1;
-	case OPT_SOURCE:
+	case OPT_SOURCE: case OPT_SPOOFED_SOURCE:
+		opt = c == OPT_SOURCE ? "--source" : "--spoofed-source";
 		if (sp->nsources == PROBE_MAX_ARGS)
-			die(EXIT_USAGE, "--source: at most %d", PROBE_MAX_ARGS);
+			die(EXIT_USAGE, "%s: at most %d sources", opt, PROBE_MAX_ARGS);
+		if (c == OPT_SPOOFED_SOURCE)
+			cfg->spoofed |= (uint64_t)1 << sp->nsources;
 		if (!addr_parse(arg, &sp->sources[sp->nsources++]))
-			die(EXIT_USAGE, "--source %s: not an IPv4 or IPv6 address", arg);
+			die(EXIT_USAGE, "%s %s: not an IPv4 or IPv6 address", opt, arg);
 		return 1;
 	case OPT_DNS_SERVER: cfg->probe.dns_server = cfg->dns.server = arg; return 1;
 	case OPT_RETRIES:

@@ -14,6 +14,7 @@
 #include "lookups.h"
 #include "core/pipeline.h"
 #include "io/capture.h"
+#include "io/hostaddr.h"
 #include "io/live.h"
 #include "io/loop.h"
 #include "io/privs.h"
@@ -257,6 +258,33 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 static int run_probes(struct config *cfg, struct pipeline *pl, int usage_status);
 static struct pipeline *probe_setup(struct config *cfg);
 
+/* Before anything is sent (DNS included): every --source is an address of
+ * this host (of its network namespace), or the operator said otherwise
+ * with --spoofed-source, which is said on stderr. */
+static void
+check_sources(const struct config *cfg)
+{
+	const struct probe_spec *sp = &cfg->spec;
+	char a[ADDR_STRLEN];
+	int i, local;
+
+	for (i = 0; i < sp->nsources; i++) {
+		addr_str(&sp->sources[i], a);
+		if (cfg->spoofed >> i & 1) {
+			fprintf(stderr, "%s: --spoofed-source %s: its SYNs go out with "
+			    "this source whether or not it is this host's; answers "
+			    "come back only where it is routed here\n", progname, a);
+			continue;
+		}
+		if ((local = hostaddr_is_local(&sp->sources[i])) < 0)
+			die(EXIT_INTERNAL, "--source %s: cannot list this host's "
+			    "addresses: %s", a, strerror(errno));
+		if (local == 0)
+			die(EXIT_USAGE, "--source %s: not an address of this host "
+			    "(--spoofed-source %s sends from it all the same)", a, a);
+	}
+}
+
 static int
 cmd_probe(int argc, char **argv, struct config *cfg)
 {
@@ -265,6 +293,7 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 	conf_parse("probe", argc, argv, cfg);
 	if (optind < argc)
 		die(EXIT_USAGE, "probe: unexpected argument '%s'", argv[optind]);
+	check_sources(cfg);
 	cfg->spec.ports = &cfg->ports;
 	cfg->probe.specs = &cfg->spec;
 	cfg->probe.nspecs = 1;

@@ -85,6 +85,8 @@ if unshare -n true 2>/dev/null; then ns="unshare -n"; else ns=; fi
 prog_saved=$prog; prog="$ns $prog"
 expect probe-nothing 2 "nothing to probe" -- probe
 expect probe-bad-source 2 "--source nope: not an IPv4" -- probe --source nope --target 203.0.113.1
+expect probe-foreign-source 2 "^smtpscope: --source 198.51.100.99: not an address of this host" -- probe --source 198.51.100.99 --target 203.0.113.1
+expect probe-foreign-source6 2 "--source 2001:db8:ffff::99: not an address of this host" -- probe --source 2001:db8:ffff::99 --mx example.test
 prog=$prog_saved
 
 # diff: bad input names the file, line and column.

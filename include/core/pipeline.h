@@ -41,6 +41,12 @@ int pipeline_packet(struct pipeline *pl, int dlt, int64_t ts_us,
  * counted as a duplicate.  The attempt's record carries o. */
 void pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
     uint32_t isn, uint8_t ttl, const struct origin *o);
+/* probe: a SYN its host refused to send (core/verdict.h
+ * verdict_not_sent()): the attempt's record has verdict v and syns 0;
+ * a refused retransmission is not counted. */
+void pipeline_syn_unsent(struct pipeline *pl, int64_t now,
+    const struct tuple *t, uint32_t isn, const struct origin *o,
+    struct verdict v);
 /* smtpscope scope: a record read back (from another sensor's JSON), handed
  * to the sinks as it is: counted as an attempt, not tracked. */
 void pipeline_feed(struct pipeline *pl, const struct record *r);

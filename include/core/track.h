@@ -39,6 +39,11 @@ void tracker_syn(struct tracker *t, int64_t now, const struct packet *p);
  * outlive the records. */
 void tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p,
     const struct origin *o);
+/* probe: a SYN its host refused to send (verdict_not_sent()): the first
+ * of an attempt gets a record with verdict v and syns 0 at once; a
+ * retransmission is not counted. */
+void tracker_syn_unsent(struct tracker *t, int64_t now, const struct packet *p,
+    const struct origin *o, struct verdict v);
 void tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p);
 void tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p);
 void tracker_icmp(struct tracker *t, int64_t now, const struct packet *p);

@@ -48,6 +48,14 @@ struct verdict verdict_unresolved(void);
 struct verdict verdict_superseded(void);
 
 /*
+ * probe: the SYN was never sent because this host's stack refused it with
+ * err (EACCES: a prohibit route; EPERM: a firewall rule on output;
+ * EHOSTUNREACH: an unreachable route; ENETUNREACH: no route).  False for
+ * any other errno, which is not a verdict.
+ */
+bool verdict_not_sent(int err, struct verdict *out);
+
+/*
  * An ICMP (family 4) or ICMPv6 (family 6) error of type/code quoting the SYN.
  * Returns false for type/codes that are not errors about the attempt.
  */

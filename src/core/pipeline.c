@@ -136,23 +136,41 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 	return 0;
 }
 
+/* The SYN the prober made, as the decoder would have given it. */
+static void
+probe_syn(struct pipeline *pl, int64_t now, const struct tuple *t,
+    uint32_t isn, uint8_t ttl, struct packet *p)
+{
+	memset(p, 0, sizeof *p);
+	p->src = t->client;
+	p->dst = t->server;
+	p->ttl = ttl;
+	p->u.tcp.sport = t->client_port;
+	p->u.tcp.dport = t->server_port;
+	p->u.tcp.seq = isn;
+	p->u.tcp.flags = TCPF_SYN;
+	if (now > pl->last_ts)
+		pl->last_ts = now;
+}
+
 void
 pipeline_syn_sent(struct pipeline *pl, int64_t now, const struct tuple *t,
     uint32_t isn, uint8_t ttl, const struct origin *o)
 {
 	struct packet p;
 
-	memset(&p, 0, sizeof p);
-	p.src = t->client;
-	p.dst = t->server;
-	p.ttl = ttl;
-	p.u.tcp.sport = t->client_port;
-	p.u.tcp.dport = t->server_port;
-	p.u.tcp.seq = isn;
-	p.u.tcp.flags = TCPF_SYN;
-	if (now > pl->last_ts)
-		pl->last_ts = now;
+	probe_syn(pl, now, t, isn, ttl, &p);
 	tracker_syn_sent(pl->tr, now, &p, o);
+}
+
+void
+pipeline_syn_unsent(struct pipeline *pl, int64_t now, const struct tuple *t,
+    uint32_t isn, const struct origin *o, struct verdict v)
+{
+	struct packet p;
+
+	probe_syn(pl, now, t, isn, 0, &p);
+	tracker_syn_unsent(pl->tr, now, &p, o, v);
 }
 
 void

@@ -540,6 +540,29 @@ tracker_syn_sent(struct tracker *t, int64_t now, const struct packet *p,
 	a->origin = o;
 }
 
+void
+tracker_syn_unsent(struct tracker *t, int64_t now, const struct packet *p,
+    const struct origin *o, struct verdict v)
+{
+	struct tuple k;
+	struct attempt *a;
+	uint32_t i, h;
+
+	advance(t, now);
+	client_tuple(p, &k);
+	h = tuple_hash(&k, t->seed);
+	/* A retransmission the host refused: not counted; the attempt waits
+	 * for answers to the SYNs that did leave. */
+	if (find_hashed(t, &k, h) != NIL)
+		return;
+	i = new_attempt(t, &k, h, p->u.tcp.seq, 0, now);
+	a = &t->pool[i];
+	a->origin = o;
+	a->v = v;
+	a->answer_us = now;
+	decide(t, i, now, NULL);
+}
+
 /* A server's segment that answers no SYN we track (or not this one). */
 static void
 unmatched_reply(struct tracker *t, uint8_t flags)

@@ -30,7 +30,9 @@ vclass_name(enum vclass c)
  * for each reason, which verdict_reason_known() also reads. */
 enum {
 	V_SYN_ACK, V_CLIENT_ACK, V_RESET, V_NO_RESPONSE, V_CAPTURE_ENDED,
-	V_SUPERSEDED, V_DEST_UNREACH4, V_DEST_UNREACH6, V_TTL_EXCEEDED, V_OTHERS
+	V_SUPERSEDED, V_DEST_UNREACH4, V_DEST_UNREACH6, V_TTL_EXCEEDED,
+	V_LOCAL_PROHIBIT, V_LOCAL_FILTER, V_LOCAL_UNREACH, V_LOCAL_NO_ROUTE,
+	V_OTHERS
 };
 
 static const struct verdict others[V_OTHERS] = {
@@ -48,6 +50,15 @@ static const struct verdict others[V_OTHERS] = {
 	[V_DEST_UNREACH6] = { VC_UNREACHABLE, "dest-unreach", EPROTO },
 	/* ICMP type 11, ICMPv6 type 3 */
 	[V_TTL_EXCEEDED] = { VC_UNREACHABLE, "ttl-exceeded", EHOSTUNREACH },
+	/*
+	 * probe: this host's own stack refused to send the SYN (the send's
+	 * errno), so it never left: a prohibit route, an OUTPUT rule of the
+	 * firewall, an unreachable route, no route at all.
+	 */
+	[V_LOCAL_PROHIBIT] = { VC_PROHIBITED, "local-prohibit", EACCES },
+	[V_LOCAL_FILTER] = { VC_PROHIBITED, "local-filter", EPERM },
+	[V_LOCAL_UNREACH] = { VC_UNREACHABLE, "local-unreach", EHOSTUNREACH },
+	[V_LOCAL_NO_ROUTE] = { VC_UNREACHABLE, "local-no-route", ENETUNREACH },
 };
 
 struct verdict verdict_syn_ack(void) { return others[V_SYN_ACK]; }
@@ -56,6 +67,18 @@ struct verdict verdict_reset(void) { return others[V_RESET]; }
 struct verdict verdict_no_response(void) { return others[V_NO_RESPONSE]; }
 struct verdict verdict_unresolved(void) { return others[V_CAPTURE_ENDED]; }
 struct verdict verdict_superseded(void) { return others[V_SUPERSEDED]; }
+
+bool
+verdict_not_sent(int err, struct verdict *out)
+{
+	switch (err) {
+	case EACCES: *out = others[V_LOCAL_PROHIBIT]; return true;
+	case EPERM: *out = others[V_LOCAL_FILTER]; return true;
+	case EHOSTUNREACH: *out = others[V_LOCAL_UNREACH]; return true;
+	case ENETUNREACH: *out = others[V_LOCAL_NO_ROUTE]; return true;
+	default: return false;
+	}
+}
 
 /* ICMP type 3, indexed by code. */
 static const struct verdict unreach4[16] = {
@@ -113,6 +136,7 @@ errno_name(int err)
 	case EHOSTUNREACH: return "EHOSTUNREACH";
 	case ENETUNREACH: return "ENETUNREACH";
 	case EACCES: return "EACCES";
+	case EPERM: return "EPERM";
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case ENOPROTOOPT: return "ENOPROTOOPT";
 	case EMSGSIZE: return "EMSGSIZE";

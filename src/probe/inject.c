@@ -4,6 +4,7 @@
  * LIBNET_RAW4/RAW6 let the kernel route; the packet is rebuilt from scratch
  * for each probe (libnet_clear_packet), inner layers first.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,15 +68,18 @@ syn_options(uint8_t o[20])
 	o[17] = 3, o[18] = 3, o[19] = 7;
 }
 
+/* 0, or -1 with err set and *werr the errno of the write when the
+ * kernel refused it (0 for any other failure). */
 static int
 send_segment(struct injector *in, const struct tuple *t, uint32_t seq,
-    uint8_t flags, uint8_t ttl, char *err, size_t errlen)
+    uint8_t flags, uint8_t ttl, int *werr, char *err, size_t errlen)
 {
 	libnet_t *l = t->server.family == 6 ? in->l6 : in->l4;
 	uint8_t opts[20];
 	uint32_t olen = flags == TH_SYN ? sizeof opts : 0;
 	uint16_t tcplen = (uint16_t)(LIBNET_TCP_H + olen);
 
+	*werr = 0;
 	if (l == NULL) {
 		snprintf(err, errlen, "no raw socket for IPv%d", t->server.family);
 		return -1;
@@ -108,8 +112,11 @@ send_segment(struct injector *in, const struct tuple *t, uint32_t seq,
 		    0, s, d, NULL, 0, l, 0) == -1)
 			goto fail;
 	}
-	if (libnet_write(l) == -1)
+	errno = 0;
+	if (libnet_write(l) == -1) {
+		*werr = errno;	/* sendto()'s: libnet keeps it */
 		goto fail;
+	}
 	return 0;
 fail:
 	snprintf(err, errlen, "%s", libnet_geterror(l));
@@ -118,14 +125,16 @@ fail:
 
 int
 injector_syn(struct injector *in, const struct tuple *t, uint32_t seq,
-    uint8_t ttl, char *err, size_t errlen)
+    uint8_t ttl, int *werr, char *err, size_t errlen)
 {
-	return send_segment(in, t, seq, TH_SYN, ttl, err, errlen);
+	return send_segment(in, t, seq, TH_SYN, ttl, werr, err, errlen);
 }
 
 int
 injector_rst(struct injector *in, const struct tuple *t, uint32_t seq,
     uint8_t ttl, char *err, size_t errlen)
 {
-	return send_segment(in, t, seq, TH_RST, ttl, err, errlen);
+	int werr;
+
+	return send_segment(in, t, seq, TH_RST, ttl, &werr, err, errlen);
 }

@@ -506,28 +506,37 @@ send_rsts(struct prober *p)
 	p->nrst = 0;
 }
 
+/* One SYN of probe pr.  Sent, it is fed to the pipeline before any
+ * answer can be read; refused by this host's stack (a prohibit route, an
+ * OUTPUT rule, no route), it is that probe's verdict, with no SYN counted,
+ * and the run goes on; any other failure ends the run. */
+static void
+send_syn(struct prober *p, struct probe *pr, int64_t wall)
+{
+	struct verdict v;
+	char err[256], a[ADDR_STRLEN];
+	int werr;
+
+	if (injector_syn(p->inj, &pr->t, pr->isn, (uint8_t)p->cfg->ttl, &werr,
+	    err, sizeof err) == 0)
+		pipeline_syn_sent(p->pl, wall, &pr->t, pr->isn,
+		    (uint8_t)p->cfg->ttl, &pr->o);
+	else if (verdict_not_sent(werr, &v))
+		pipeline_syn_unsent(p->pl, wall, &pr->t, pr->isn, &pr->o, v);
+	else
+		fail(p, "cannot send a SYN to %s: %s",
+		    addr_str(&pr->t.server, a), err);
+}
+
 /* The SYNs due at now (monotonic); wall is the packet clock for the
  * pipeline. */
 static void
 send_due(struct prober *p, int64_t now, int64_t wall)
 {
-	char err[256];
 	long i;
 
-	while (!p->failed && (i = sched_take(p->sched, now)) >= 0) {
-		struct probe *pr = &p->probes[i];
-
-		/* Fed to the pipeline first: the attempt exists before any answer. */
-		pipeline_syn_sent(p->pl, wall, &pr->t, pr->isn, (uint8_t)p->cfg->ttl,
-		    &pr->o);
-		if (injector_syn(p->inj, &pr->t, pr->isn, (uint8_t)p->cfg->ttl, err,
-		    sizeof err) != 0) {
-			char a[ADDR_STRLEN];
-
-			fail(p, "cannot send a SYN to %s: %s",
-			    addr_str(&pr->t.server, a), err);
-		}
-	}
+	while (!p->failed && (i = sched_take(p->sched, now)) >= 0)
+		send_syn(p, &p->probes[i], wall);
 }
 
 /* The prober's sink: takes note of a record of one of its probes, and

@@ -1,7 +1,9 @@
 /*
  * The probe matrix: rows are source addresses, columns are target
  * address:port (with the MX name), cells the verdict.  It tells "refuses
- * everyone" from "refuses one source" at a glance.
+ * everyone" from "refuses one source" at a glance.  Columns are in MX
+ * order: by preference, then address, then port; targets without a
+ * preference (literal --target, a host name) after those with one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,8 @@
 struct column {
 	struct addr a;
 	uint16_t port;
+	int pref;			/* MX preference; -1: none */
+	int idx;			/* its number in the cells */
 	char label[80];
 };
 
@@ -63,6 +67,8 @@ col_of(struct matrix_sink *m, const struct record *r)
 	c = &m->cols[m->ncols];
 	c->a = r->t.server;
 	c->port = r->t.server_port;
+	c->pref = o != NULL && o->mx_pref >= 0 ? o->mx_pref : -1;
+	c->idx = m->ncols;
 	if (o != NULL && o->mx != NULL && o->mx_pref >= 0)
 		snprintf(c->label, sizeof c->label, "%s (MX %d)", o->mx, o->mx_pref);
 	else if (o != NULL && o->mx != NULL)
@@ -88,6 +94,25 @@ matrix_record(struct sink *s, const struct record *r)
 	    r->v.reason);
 }
 
+/* MX order: a preference before none, lower preference first, then the
+ * address (IPv4 first, then byte order), then the port. */
+static int
+column_cmp(const void *x, const void *y)
+{
+	const struct column *a = x, *b = y;
+	int d;
+
+	if ((a->pref < 0) != (b->pref < 0))
+		return a->pref < 0 ? 1 : -1;
+	if (a->pref != b->pref)
+		return a->pref < b->pref ? -1 : 1;
+	if (a->a.family != b->a.family)
+		return a->a.family < b->a.family ? -1 : 1;
+	if ((d = memcmp(a->a.b, b->a.b, sizeof a->a.b)) != 0)
+		return d;
+	return (int)a->port - (int)b->port;
+}
+
 static void
 matrix_finish(struct sink *s, const struct stats *st, int final)
 {
@@ -98,6 +123,7 @@ matrix_finish(struct sink *s, const struct stats *st, int final)
 	(void)st;
 	if (!final || m->ncells == 0)
 		return;
+	qsort(m->cols, (size_t)m->ncols, sizeof *m->cols, column_cmp);
 	fprintf(s->out, "matrix: rows are sources, columns targets\n");
 	for (c = 0; c < m->ncols; c++) {
 		char ep[ENDPOINT_STRLEN];
@@ -118,7 +144,8 @@ matrix_finish(struct sink *s, const struct stats *st, int final)
 			const char *v = "-";
 
 			for (i = 0; i < m->ncells; i++)
-				if (m->cells[i].row == r && m->cells[i].col == c)
+				if (m->cells[i].row == r &&
+				    m->cells[i].col == m->cols[c].idx)
 					v = m->cells[i].verdict;
 			fprintf(s->out, c + 1 < m->ncols ? " %-28s" : " %s", v);
 		}

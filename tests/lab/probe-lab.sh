@@ -14,8 +14,11 @@
 #   dns  203.0.113.53 (dnsmasq)
 #
 # and runs "PROG probe" from snd (IPv4 JSON, IPv6 JSON, literal --target
-# addresses, --retries, text with the matrix, --max-probes overflow), then
-# nmap -sS --reason from snd for every source as a cross-check.  Every
+# addresses, --retries, text with the matrix and its column order,
+# --max-probes overflow, a --source that is not snd's refused and
+# --spoofed-source accepted, targets snd's own stack refuses to send to: a
+# prohibit route and an OUTPUT REJECT), then nmap -sS --reason from snd for
+# every source as a cross-check.  Every
 # expectation comes from the tables below, which restate the configuration;
 # none comes from smtpscope.  PROBE_LAB_KEEP=DIR keeps every output in DIR.
 #
@@ -489,6 +492,15 @@ while read -r kind src idx v; do
 done <"$T/matrix.parsed"
 [ "$ncells" -eq "${#WANT_CELL[@]}" ]
 check $? "matrix: $ncells cells, want ${#WANT_CELL[@]}"
+# Columns in MX order (dnsmasq's records): nomx (implicit MX, 0), mail.mx3 (5),
+# mx1 (10), mx2 (20), then the --target address (no preference); port by port.
+want_order="$NOMX_4:25 $NOMX_4:587 $MX3_4:25 $MX3_4:587 $MX1_4:25 $MX1_4:587"
+want_order+=" $MX2_4:25 $MX2_4:587 $TGT_4:25 $TGT_4:587"
+got_order=
+for ((c = 1; c <= ${#COL[@]}; c++)); do got_order+="${COL[$c]:-?} "; done
+got_order=${got_order% }
+[ "$got_order" = "$want_order" ]
+check $? "matrix: columns in MX preference order, then address, then port (got '$got_order', want '$want_order')"
 
 # ---- 5. --max-probes overflow ---------------------------------------------------------------
 lab_log "run 5: --max-probes 2 with 16 probes"
@@ -502,6 +514,53 @@ check $? "--max-probes 2: one error line naming the limit: '$(grep 'max-probes' 
 [ "$RUN_SYNS" -eq 0 ] && ! grep -q '"type":"attempt"' "$T/maxp.out"
 check $? "--max-probes 2: no SYN sent ($RUN_SYNS through the router), no record"
 lab_log "  stderr of the --max-probes run:"; sed 's/^/    /' "$T/maxp.err" >&2
+
+# ---- 5b. a source that is not snd's -----------------------------------------------------------
+FOREIGN4=198.51.100.99
+lab_log "run 5b: --source $FOREIGN4 (not an address of snd), then --spoofed-source"
+run_probe foreign --target "$TGT_4" -p 25 --source "$A4" --source "$FOREIGN4" --timeout 1 --json -Z nobody
+lines=$(grep -c '' "$T/foreign.err")
+[ "$RUN_RC" -eq 2 ] && [ "$lines" -eq 1 ] &&
+    grep -qx "smtpscope: --source $FOREIGN4: not an address of this host .*--spoofed-source.*" "$T/foreign.err"
+check $? "--source $FOREIGN4: exit $RUN_RC (want 2), $lines stderr line(s) (want 1) naming --source and the address: '$(head -n 1 "$T/foreign.err")'"
+[ "$RUN_SYNS" -eq 0 ] && ! grep -q '"type":"attempt"' "$T/foreign.out"
+check $? "--source $FOREIGN4: no SYN sent, not even from $A4 ($RUN_SYNS through the router), no record"
+run_probe spoofed --target "$TGT_4" -p 25 --spoofed-source "$FOREIGN4" --timeout 1 --json -Z nobody
+check_run spoofed 1
+grep -q "^smtpscope: --spoofed-source $FOREIGN4: " "$T/spoofed.err"
+check $? "--spoofed-source $FOREIGN4: said on stderr: '$(grep -- '--spoofed-source' "$T/spoofed.err" | head -n 1)'"
+# The answer goes to $FOREIGN4, which the router has no route for: nothing comes back.
+check_records spoofed "$T/spoofed.out" "$FOREIGN4 $TGT_4 25 dropped no-response - - ETIMEDOUT - -"
+
+# ---- 5c. targets snd's own stack refuses to send to -------------------------------------------
+# mx2: a prohibit route on snd (sendto: EACCES); mx3: an OUTPUT REJECT on snd (sendto:
+# EPERM).  Each is its own record (no SYN counted, no responder); mx1 and the --target
+# address, listed after them, are probed as ever.
+lab_log "run 5c: a prohibit route and an OUTPUT REJECT on snd"
+fw "$SND" ip route add prohibit "$MX2_4/32"
+fw "$SND" ip -6 route add prohibit "$MX2_6/128"
+fw "$SND" iptables  -A OUTPUT -p tcp -d "$MX3_4" --dport 25 -j REJECT
+fw "$SND" ip6tables -A OUTPUT -p tcp -d "$MX3_6" --dport 25 -j REJECT
+EXPL=(
+"$A4 $MX2_4 25 prohibited local-prohibit - - EACCES - - 0"
+"$A4 $MX3_4 25 prohibited local-filter   - - EPERM  - - 0"
+"$A4 $MX1_4 25 accepted   syn-ack        server - - - - 1"
+"$A4 $TGT_4 25 accepted   syn-ack        server - - - - 1"
+"$A6 $MX2_6 25 prohibited local-prohibit - - EACCES - - 0"
+"$A6 $MX3_6 25 prohibited local-filter   - - EPERM  - - 0"
+"$A6 $MX1_6 25 accepted   syn-ack        server - - - - 1"
+"$A6 $TGT_6 25 accepted   syn-ack        server - - - - 1"
+)
+run_probe local --target "$MX2_4" --target "$MX3_4" --target "$MX1_4" --target "$TGT_4" \
+    --target "$MX2_6" --target "$MX3_6" --target "$MX1_6" --target "$TGT_6" -p 25 \
+    --source "$A4" --source "$A6" --timeout 2 --json -Z nobody
+check_run local 4
+check_records local "$T/local.out" "${EXPL[@]}"
+check_no_half_open local
+lab_exec "$SND" ip route del prohibit "$MX2_4/32"
+lab_exec "$SND" ip -6 route del prohibit "$MX2_6/128"
+lab_exec "$SND" iptables  -D OUTPUT -p tcp -d "$MX3_4" --dport 25 -j REJECT
+lab_exec "$SND" ip6tables -D OUTPUT -p tcp -d "$MX3_6" --dport 25 -j REJECT
 
 # ---- 6. nmap cross-check --------------------------------------------------------------------
 # nmap's own RST-less scan: let the prober's kernel answer SYN-ACKs again.

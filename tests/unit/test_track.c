@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <errno.h>
 #include <cmocka.h>
 
 #include "core/track.h"
@@ -387,6 +388,43 @@ time_going_back_is_counted(void **state)
 	tracker_free(t);
 }
 
+/* probe: a SYN its host refused to send is the attempt's verdict at once,
+ * with no SYN counted; a refused retransmission is not counted either. */
+static void
+unsent_syn_is_a_verdict(void **state)
+{
+	struct tracker *t = mk(16);
+	struct origin o = { NULL, NULL, -1, 0, 7 };
+	struct packet p = syn(40000, ISN);
+	struct verdict v;
+
+	(void)state;
+	assert_true(verdict_not_sent(EACCES, &v));
+	tracker_syn_unsent(t, 1 * S, &p, &o, v);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].v.cls, VC_PROHIBITED);
+	assert_string_equal(recs[0].v.reason, "local-prohibit");
+	assert_int_equal(recs[0].v.err, EACCES);
+	assert_int_equal(recs[0].syns, 0);
+	assert_int_equal(recs[0].responder.family, 0);
+	assert_int_equal(recs[0].rtt_us, -1);
+	assert_ptr_equal(recs[0].origin, &o);
+	assert_false(verdict_not_sent(ENOBUFS, &v));
+
+	/* One SYN sent, its retransmission refused: still one SYN, and the
+	 * attempt waits for its answer. */
+	p = syn(40001, ISN);
+	tracker_syn_sent(t, 2 * S, &p, &o);
+	assert_true(verdict_not_sent(EPERM, &v));
+	tracker_syn_unsent(t, 3 * S, &p, &o, v);
+	assert_int_equal(nrecs, 1);
+	tracker_expire(t, 20 * S);
+	assert_int_equal(nrecs, 2);
+	assert_string_equal(recs[1].v.reason, "no-response");
+	assert_int_equal(recs[1].syns, 1);
+	tracker_free(t);
+}
+
 static void
 soft_error_then_connect(void **state)
 {
@@ -553,6 +591,7 @@ main(void)
 		cmocka_unit_test(flood_is_bounded_and_counted),
 		cmocka_unit_test(time_going_back_is_counted),
 		cmocka_unit_test(local_reject_without_syn_on_the_wire),
+		cmocka_unit_test(unsent_syn_is_a_verdict),
 		cmocka_unit_test(soft_error_then_connect),
 		cmocka_unit_test(soft_error_is_the_verdict_at_the_timeout),
 	};
