@@ -17,6 +17,10 @@ struct origin {
 	int mx_pref;			/* MX preference; -1: none */
 	int spec;			/* which probe_spec (verify: expectation) */
 	uint32_t id;			/* the prober's number for the probe */
+	/* probe --trace: the SYN's TTL (1..), and which trace it is part
+	 * of; hop 0: not a trace probe */
+	int hop;
+	int trace;
 };
 
 struct record {

@@ -53,6 +53,10 @@ struct verdict verdict_superseded(void);
  */
 bool verdict_icmp(int family, uint8_t type, uint8_t code, struct verdict *out);
 
+/* Is an ICMP (family 4) or ICMPv6 (family 6) error of this type a time
+ * exceeded (the TTL ran out on the way)? */
+bool verdict_icmp_time_exceeded(int family, uint8_t type);
+
 /* "ECONNREFUSED" etc.; NULL for 0. */
 const char *errno_name(int err);
 
