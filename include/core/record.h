@@ -65,6 +65,17 @@ record_sensor_ok(const char *s)
 	return n > 0;
 }
 
+/* probe --trace: does this hop's answer end the trace?  Anything but a
+ * time exceeded (the SYN's TTL ran out at a router) or no answer. */
+static inline bool
+record_trace_end(const struct record *r)
+{
+	if (r->v.cls == VC_DROPPED || r->v.cls == VC_UNRESOLVED)
+		return false;
+	return r->icmp_type < 0 || !verdict_icmp_time_exceeded(r->t.server.family,
+	    (uint8_t)r->icmp_type);
+}
+
 static inline bool record_responder_is_server(const struct record *r)
 {
 	return r->responder.family != 0 && !r->responder_first_hop &&
