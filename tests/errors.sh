@@ -85,6 +85,11 @@ if unshare -n true 2>/dev/null; then ns="unshare -n"; else ns=; fi
 prog_saved=$prog; prog="$ns $prog"
 expect probe-nothing 2 "nothing to probe" -- probe
 expect probe-bad-source 2 "--source nope: not an IPv4" -- probe --source nope --target 203.0.113.1
+expect trace-ttl 2 "--ttl is not for --trace" -- probe --trace --ttl 3 --target 203.0.113.1
+expect trace-csv 2 "--trace: --csv is not an output" -- probe --trace --csv --target 203.0.113.1
+expect trace-max-ttl 2 "--max-ttl: only with --trace" -- probe --max-ttl 5 --target 203.0.113.1
+expect trace-max-ttl-range 2 "--max-ttl: 65 is out of range" -- probe --trace --max-ttl 65 --target 203.0.113.1
+expect trace-not-read 2 "read: --trace is not an option of read" -- read --trace x.pcap
 prog=$prog_saved
 
 # diff: bad input names the file, line and column.
