@@ -114,17 +114,20 @@ hops_smtpscope() {
 
 # check FAMILY CASE WANT — trace with both tools, compare, match the statement.
 check() {
-    local fam=$1 case=$2 want=$3 dst n
+    local fam=$1 case=$2 want=$3 dst n rc
     if [ "$fam" = 4 ]; then dst=$MX4; else dst=$MX6; fi
     n=$fam-$case
     rules "$case"
+    # --rate 20: 50 ms between TTLs, time enough for an answer to stop the rest.
     timeout 60 ip netns exec "$SND" "$PROG" probe --trace --max-ttl $MAXTTL --target "$dst" \
-        -p 25 --timeout 2 --json -Z nobody >"$T/$n.json" 2>"$T/$n.err" </dev/null
-    echo "rc=$?" >>"$T/$n.err"
+        -p 25 --timeout 2 --rate 20 --json -Z nobody >"$T/$n.json" 2>"$T/$n.err" </dev/null
+    rc=$?
     timeout 60 ip netns exec "$SND" traceroute "-$fam" -T -p 25 -n -q 1 -w 2 -m $MAXTTL \
         "$dst" >"$T/$n.tr" 2>&1 </dev/null
     timeout 60 ip netns exec "$SND" "$PROG" probe --trace --max-ttl $MAXTTL --target "$dst" \
-        -p 25 --timeout 2 -Z nobody >"$T/$n.txt" 2>&1 </dev/null
+        -p 25 --timeout 2 --rate 20 -Z nobody >"$T/$n.txt" 2>&1 </dev/null
+    rc="$rc $?"
+    [ "$rc" = "0 0" ] || bad "IPv$fam $case: smtpscope exit status $rc (JSON, text), want 0 0"
     sed 's/^/    /' "$T/$n.txt"
     sed 's/^/    /' "$T/$n.tr"
     hops_traceroute "$T/$n.tr" >"$T/$n.tr.hops"
@@ -153,6 +156,18 @@ for fam in 4 6; do
     check "$fam" rst "reset at hop 2 by ${H[2]}, which is not the server (answering the TTL 3 SYN)"
     check "$fam" prohib "admin-prohibited at hop 2 by ${H[2]} (answering the TTL 3 SYN)"
     check "$fam" drop "silent from hop 4 on: dropped after ${H[3]}"
+done
+# The TTLs past the end are never sent: 5 attempts of 8 when the MX answers
+# at hop 5, 3 when r2 rejects the TTL 3 SYN; all 8 when r3 drops.
+for c in open:5 rst:3 prohib:3 drop:8; do
+    for fam in 4 6; do
+        got=$(jq -rs 'map(select(.type == "summary")) | .[0].attempts' "$T/$fam-${c%%:*}.json")
+        if [ "$got" = "${c#*:}" ]; then
+            ok "IPv$fam ${c%%:*}: ${c#*:} SYNs sent"
+        else
+            bad "IPv$fam ${c%%:*}: $got attempts, want ${c#*:}"
+        fi
+    done
 done
 # The JSON trace line: its fields and the sensor.
 if jq -se 'map(select(.type == "trace")) | length == 1 and (.[0] | (.sensor | type) == "string" and .server_port == 25 and
