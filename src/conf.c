@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "core/record.h"
 #include "io/filter.h"
+#include "report/trace.h"
 
 const char *progname = "smtpscope";
 
@@ -37,7 +38,7 @@ usage(FILE *out)
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
 	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
 	    "                 [--dnsbl zone[,zone ...]] [--findings] [--window duration]\n"
-	    "                 [--sensor name]\n"
+	    "                 [--sensor name] [--trace [--max-ttl n]]\n"
 	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
 	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
@@ -152,7 +153,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
-	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE };
+	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -186,6 +187,8 @@ static const struct option long_opts[] = {
 	{ "resolve", no_argument, NULL, 'r' },
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
 	{ "sensor", required_argument, NULL, OPT_SENSOR },
+	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -203,6 +206,7 @@ option_commands(int c)
 	case 'i': case 'w': case 'B': case 's':
 		return "wpv";
 	case OPT_MX: case OPT_TARGET: case OPT_SOURCE: case OPT_SPOOFED_SOURCE:
+	case OPT_TRACE: case OPT_MAX_TTL:
 		return "p";
 	case OPT_DNS_SERVER:
 		return "rwpvs";
@@ -301,6 +305,9 @@ capture_option(int c, char *arg, struct config *cfg)
 	return 0;
 }
 
+/* Given on the command line (not defaults), for check_trace(). */
+static int ttl_given, max_ttl_given;
+
 /* probe and verify options; 0 when c is none of them. */
 static int
 probe_option(int c, char *arg, struct config *cfg)
@@ -331,7 +338,16 @@ probe_option(int c, char *arg, struct config *cfg)
 		if (cfg->probe.rate < 0.01)
 			die(EXIT_USAGE, "--rate: at least 0.01 probes a second");
 		return 1;
-	case OPT_TTL: cfg->probe.ttl = (int)parse_num("--ttl", arg, 1, 255); return 1;
+	case OPT_TTL:
+		cfg->probe.ttl = (int)parse_num("--ttl", arg, 1, 255);
+		ttl_given = 1;
+		return 1;
+	case OPT_TRACE: cfg->probe.trace = 1; return 1;
+	case OPT_MAX_TTL:
+		cfg->probe.max_ttl = (int)parse_num("--max-ttl", arg, 1,
+		    TRACE_MAX_TTL);
+		max_ttl_given = 1;
+		return 1;
 	case OPT_MAX_PROBES:
 		cfg->probe.max_probes = (int)parse_num("--max-probes", arg, 1, 100000);
 		return 1;
@@ -339,6 +355,22 @@ probe_option(int c, char *arg, struct config *cfg)
 	case '6': cfg->probe.family = 6; return 1;
 	}
 	return 0;
+}
+
+/* --trace and the options it does not go with. */
+static void
+check_trace(const struct config *cfg)
+{
+	if (!cfg->probe.trace) {
+		if (max_ttl_given)
+			die(EXIT_USAGE, "--max-ttl: only with --trace");
+		return;
+	}
+	if (ttl_given)
+		die(EXIT_USAGE, "--trace: the SYNs' TTLs run from 1 to --max-ttl; "
+		    "--ttl is not for --trace");
+	if (cfg->output == OUT_CSV)
+		die(EXIT_USAGE, "--trace: --csv is not an output of --trace");
 }
 
 /* What getopt_long could not take: -h, a missing value, an unknown option. */
@@ -396,6 +428,7 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->sensor == NULL)
 		cfg->sensor = host_sensor();
+	check_trace(cfg);
 	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...
 	 * 32 s) as one attempt. */
 	cfg->track.linger_us = cfg->track.timeout_us > 64000000 ?
@@ -419,6 +452,7 @@ conf_defaults(struct config *cfg)
 	cfg->live.user = "nobody";
 	cfg->probe.rate = 100;
 	cfg->probe.ttl = 64;
+	cfg->probe.max_ttl = 30;
 	cfg->probe.max_probes = 1000;
 }
 

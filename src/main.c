@@ -60,13 +60,17 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	FILE *report = cfg->output == OUT_JSON || cfg->output == OUT_CSV ?
 	    stderr : stdout;
 
-	if (cfg->output == OUT_TEXT)
+	/* probe --trace: the traces, not a line per SYN. */
+	if (cfg->probe.trace && (cfg->output == OUT_TEXT || cfg->output == OUT_JSON))
+		add_sink(pl, sink_trace_new(stdout, cfg->output == OUT_JSON,
+		    cfg->sensor, cfg->probe.max_ttl));
+	else if (cfg->output == OUT_TEXT)
 		add_sink(pl, sink_text_new(stdout));
 	else if (cfg->output == OUT_JSON)
 		add_sink(pl, sink_json_new(stdout, cfg->sensor));
 	else if (cfg->output == OUT_CSV)
 		add_sink(pl, sink_csv_new(stdout));
-	if (matrix && cfg->output == OUT_TEXT)
+	if (matrix && cfg->output == OUT_TEXT && !cfg->probe.trace)
 		add_sink(pl, sink_matrix_new(stdout));
 	/* Findings as they happen: among the records (text, JSON), else
 	 * beside them. */

@@ -87,6 +87,11 @@ expect probe-nothing 2 "nothing to probe" -- probe
 expect probe-bad-source 2 "--source nope: not an IPv4" -- probe --source nope --target 203.0.113.1
 expect probe-foreign-source 2 "^smtpscope: --source 198.51.100.99: not an address of this host" -- probe --source 198.51.100.99 --target 203.0.113.1
 expect probe-foreign-source6 2 "--source 2001:db8:ffff::99: not an address of this host" -- probe --source 2001:db8:ffff::99 --mx example.test
+expect trace-ttl 2 "--ttl is not for --trace" -- probe --trace --ttl 3 --target 203.0.113.1
+expect trace-csv 2 "--trace: --csv is not an output" -- probe --trace --csv --target 203.0.113.1
+expect trace-max-ttl 2 "--max-ttl: only with --trace" -- probe --max-ttl 5 --target 203.0.113.1
+expect trace-max-ttl-range 2 "--max-ttl: 65 is out of range" -- probe --trace --max-ttl 65 --target 203.0.113.1
+expect trace-not-read 2 "read: --trace is not an option of read" -- read --trace x.pcap
 prog=$prog_saved
 
 # diff: bad input names the file, line and column.

@@ -17,6 +17,10 @@ struct origin {
 	int mx_pref;			/* MX preference; -1: none */
 	int spec;			/* which probe_spec (verify: expectation) */
 	uint32_t id;			/* the prober's number for the probe */
+	/* probe --trace: the SYN's TTL (1..), and which trace it is part
+	 * of; hop 0: not a trace probe */
+	int hop;
+	int trace;
 };
 
 struct record {
@@ -59,6 +63,17 @@ record_sensor_ok(const char *s)
 		    s[n] == '\'' || s[n] == '\\')
 			return false;
 	return n > 0;
+}
+
+/* probe --trace: does this hop's answer end the trace?  Anything but a
+ * time exceeded (the SYN's TTL ran out at a router) or no answer. */
+static inline bool
+record_trace_end(const struct record *r)
+{
+	if (r->v.cls == VC_DROPPED || r->v.cls == VC_UNRESOLVED)
+		return false;
+	return r->icmp_type < 0 || !verdict_icmp_time_exceeded(r->t.server.family,
+	    (uint8_t)r->icmp_type);
 }
 
 static inline bool record_responder_is_server(const struct record *r)

@@ -61,6 +61,10 @@ bool verdict_not_sent(int err, struct verdict *out);
  */
 bool verdict_icmp(int family, uint8_t type, uint8_t code, struct verdict *out);
 
+/* Is an ICMP (family 4) or ICMPv6 (family 6) error of this type a time
+ * exceeded (the TTL ran out on the way)? */
+bool verdict_icmp_time_exceeded(int family, uint8_t type);
+
 /* "ECONNREFUSED" etc.; NULL for 0. */
 const char *errno_name(int err);
 

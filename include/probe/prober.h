@@ -29,6 +29,11 @@ struct probe_config {
 	int64_t timeout_us;
 	FILE *notes;			/* where DNS outcomes are reported */
 	int allow_empty;		/* verify: no address at all is not an error */
+	/* probe --trace: per (source, target, port), SYNs with TTL 1 to
+	 * max_ttl; the hops past the first that is not a time exceeded
+	 * are never sent */
+	int trace;
+	int max_ttl;
 };
 
 struct prober;

@@ -14,6 +14,10 @@ struct sink *sink_summary_new(FILE *out);
 /* The summary as one JSON line ("type":"summary"), for --json. */
 struct sink *sink_summary_json_new(FILE *out, const char *sensor);
 struct sink *sink_matrix_new(FILE *out);	/* probe: source x target */
+/* probe --trace: a hop table and a statement per trace (report/trace.h),
+ * or with json one "type":"trace" line each. */
+struct sink *sink_trace_new(FILE *out, int json, const char *sensor,
+    int max_ttl);
 /* --scope and --evidence: report/scope.h. */
 
 #endif

@@ -673,6 +673,14 @@ local_reject(const struct packet *p)
 	    addr_eq(&p->src, &ic->qsrc);
 }
 
+/* A time exceeded about a probe of probe --trace (its TTL ran out). */
+static int
+trace_hop(const struct attempt *a, const struct packet *p)
+{
+	return a->origin != NULL && a->origin->hop > 0 &&
+	    verdict_icmp_time_exceeded(p->src.family, p->u.icmp.type);
+}
+
 void
 tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 {
@@ -713,9 +721,11 @@ tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 	 * exceeded) are soft: many clients retry the SYN and may still
 	 * connect.  Hold the error; a later SYN-ACK or RST wins, otherwise it
 	 * is the verdict when the attempt times out.  Refusals and
-	 * prohibitions end the attempt at once.
+	 * prohibitions end the attempt at once, and so does a time exceeded
+	 * answering a trace probe: its TTL was set to run out, and every
+	 * retransmission runs out at the same hop.
 	 */
-	if (v.cls == VC_UNREACHABLE && a->syns > 0) {
+	if (v.cls == VC_UNREACHABLE && a->syns > 0 && !trace_hop(a, p)) {
 		a->soft = 1;
 		return;
 	}

@@ -120,11 +120,17 @@ verdict_icmp(int family, uint8_t type, uint8_t code, struct verdict *out)
 	else if (family == 6 && type == 1)
 		*out = code < NITEMS(unreach6) ? unreach6[code] :
 		    others[V_DEST_UNREACH6];
-	else if ((family == 4 && type == 11) || (family == 6 && type == 3))
+	else if (verdict_icmp_time_exceeded(family, type))
 		*out = others[V_TTL_EXCEEDED];
 	else
 		return false;
 	return true;
+}
+
+bool
+verdict_icmp_time_exceeded(int family, uint8_t type)
+{
+	return (family == 4 && type == 11) || (family == 6 && type == 3);
 }
 
 const char *

@@ -58,6 +58,9 @@ struct prober {
 	uint32_t *rst;			/* probes owed a RST, in record order */
 	size_t nrst;
 	uint32_t *used;			/* pick_port(): tuples taken, by probe + 1 */
+	int *trace_end;			/* --trace: per trace, the first hop that
+					 * ends it (record_trace_end()); 0: none */
+	int ntraces;
 	uint32_t used_mask;
 	uint32_t secret;
 	enum phase phase;
@@ -278,6 +281,7 @@ prober_free(struct prober *p)
 	free(p->probes);
 	free(p->rst);
 	free(p->used);
+	free(p->trace_end);
 	free(p->literal);
 	free(p);
 }
@@ -347,7 +351,7 @@ pick_port(struct prober *p, struct probe *pr)
 
 static int
 add_probe(struct prober *p, int spec, const struct addr *src,
-    const struct resolved *dst, uint16_t port)
+    const struct resolved *dst, uint16_t port, int hop)
 {
 	struct probe *pr;
 
@@ -368,7 +372,26 @@ add_probe(struct prober *p, int spec, const struct addr *src,
 	pr->o.mx_pref = dst->mx_pref;
 	pr->o.spec = spec;
 	pr->o.id = (uint32_t)p->n++;
+	pr->o.hop = hop;
+	pr->o.trace = p->ntraces;
 	return 0;
+}
+
+/* One probe, or with --trace one per TTL from 1 to --max-ttl, each on a
+ * source port of its own: every answer names the hop it is about. */
+static void
+add_probes(struct prober *p, int spec, const struct addr *src,
+    const struct resolved *dst, uint16_t port)
+{
+	int hop;
+
+	if (!p->cfg->trace) {
+		add_probe(p, spec, src, dst, port, 0);
+		return;
+	}
+	for (hop = 1; hop <= p->cfg->max_ttl && !p->failed; hop++)
+		add_probe(p, spec, src, dst, port, hop);
+	p->ntraces++;
 }
 
 static void
@@ -427,12 +450,12 @@ build_spec(struct prober *p, int spec, const struct resolved *r, size_t nr)
 		    port = portset_next(ps->ports, port + 1)) {
 			if (ps->nsources == 0) {
 				if (route_source(&dst->a, &src) == 0)
-					add_probe(p, spec, &src, dst, (uint16_t)port);
+					add_probes(p, spec, &src, dst, (uint16_t)port);
 				continue;
 			}
 			for (s = 0; s < ps->nsources && !p->failed; s++)
 				if (ps->sources[s].family == dst->a.family)
-					add_probe(p, spec, &ps->sources[s], dst,
+					add_probes(p, spec, &ps->sources[s], dst,
 					    (uint16_t)port);
 		}
 	}
@@ -450,7 +473,9 @@ alloc_build(struct prober *p)
 	p->rst = calloc(max, sizeof *p->rst);
 	p->used = calloc(nb, sizeof *p->used);
 	p->used_mask = (uint32_t)(nb - 1);
-	return p->probes != NULL && p->rst != NULL && p->used != NULL ? 0 : -1;
+	p->trace_end = calloc(max, sizeof *p->trace_end);
+	return p->probes != NULL && p->rst != NULL && p->used != NULL &&
+	    p->trace_end != NULL ? 0 : -1;
 }
 
 static void
@@ -506,21 +531,31 @@ send_rsts(struct prober *p)
 	p->nrst = 0;
 }
 
-/* One SYN of probe pr.  Sent, it is fed to the pipeline before any
- * answer can be read; refused by this host's stack (a prohibit route, an
- * OUTPUT rule, no route), it is that probe's verdict, with no SYN counted,
- * and the run goes on; any other failure ends the run. */
+/* --trace: an earlier hop of o's trace ended it (nearer the sender). */
+static int
+trace_over(const struct prober *p, const struct origin *o)
+{
+	int end = o->hop > 0 ? p->trace_end[o->trace] : 0;
+
+	return end > 0 && o->hop > end;
+}
+
+/* One SYN of probe pr (--trace: with its hop's TTL).  Sent, it is fed to
+ * the pipeline before any answer can be read; refused by this host's stack
+ * (a prohibit route, an OUTPUT rule, no route), it is that probe's
+ * verdict, with no SYN counted, and the run goes on; any other failure
+ * ends the run. */
 static void
 send_syn(struct prober *p, struct probe *pr, int64_t wall)
 {
+	uint8_t ttl = (uint8_t)(pr->o.hop > 0 ? pr->o.hop : p->cfg->ttl);
 	struct verdict v;
 	char err[256], a[ADDR_STRLEN];
 	int werr;
 
-	if (injector_syn(p->inj, &pr->t, pr->isn, (uint8_t)p->cfg->ttl, &werr,
-	    err, sizeof err) == 0)
-		pipeline_syn_sent(p->pl, wall, &pr->t, pr->isn,
-		    (uint8_t)p->cfg->ttl, &pr->o);
+	if (injector_syn(p->inj, &pr->t, pr->isn, ttl, &werr, err,
+	    sizeof err) == 0)
+		pipeline_syn_sent(p->pl, wall, &pr->t, pr->isn, ttl, &pr->o);
 	else if (verdict_not_sent(werr, &v))
 		pipeline_syn_unsent(p->pl, wall, &pr->t, pr->isn, &pr->o, v);
 	else
@@ -535,8 +570,13 @@ send_due(struct prober *p, int64_t now, int64_t wall)
 {
 	long i;
 
-	while (!p->failed && (i = sched_take(p->sched, now)) >= 0)
+	while (!p->failed && (i = sched_take(p->sched, now)) >= 0) {
+		if (trace_over(p, &p->probes[i].o)) {
+			sched_done(p->sched, (size_t)i);	/* never sent */
+			continue;
+		}
 		send_syn(p, &p->probes[i], wall);
+	}
 }
 
 /* The prober's sink: takes note of a record of one of its probes, and
@@ -553,6 +593,9 @@ on_record(struct sink *s, const struct record *r)
 		return;		/* not one of ours */
 	pr = &p->probes[id];
 	sched_done(p->sched, id);
+	if (pr->o.hop > 0 && record_trace_end(r) &&
+	    (p->trace_end[pr->o.trace] == 0 || pr->o.hop < p->trace_end[pr->o.trace]))
+		p->trace_end[pr->o.trace] = pr->o.hop;
 	if (r->v.cls == VC_ACCEPTED && !pr->rst_queued) {
 		pr->rst_queued = 1;
 		p->rst[p->nrst++] = id;

@@ -386,7 +386,7 @@ static void
 writer_read_back(void **state)
 {
 	struct record w, r;
-	struct origin o = { "mx1.example.test", "example.test", 5, 0, 0 };
+	struct origin o = { "mx1.example.test", "example.test", 5, 0, 0, 0, 0 };
 	char buf[4096];
 	FILE *fp;
 

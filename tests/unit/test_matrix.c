@@ -55,10 +55,10 @@ columns_in_mx_order(void **state)
 {
 	/* MX 20, MX 10, an implicit MX (preference 0), a literal target:
 	 * listed as the answers came, backwards. */
-	struct origin mx20 = { "mx2.example.test", "example.test", 20, 0, 0 };
-	struct origin mx10 = { "mx1.example.test", "example.test", 10, 0, 1 };
-	struct origin mx0 = { "nomx.example.test", "nomx.example.test", 0, 0, 2 };
-	struct origin lit = { NULL, NULL, -1, 0, 3 };
+	struct origin mx20 = { "mx2.example.test", "example.test", 20, 0, 0, 0, 0 };
+	struct origin mx10 = { "mx1.example.test", "example.test", 10, 0, 1, 0, 0 };
+	struct origin mx0 = { "nomx.example.test", "nomx.example.test", 0, 0, 2, 0, 0 };
+	struct origin lit = { NULL, NULL, -1, 0, 3, 0, 0 };
 	struct record r[] = {
 		rec("192.0.2.10", "203.0.113.40", 25, &lit, verdict_syn_ack()),
 		rec("192.0.2.10", "2001:db8:203::26", 25, &mx20, verdict_reset()),

@@ -143,7 +143,7 @@ static void
 origin_only_drops_untagged(void **state)
 {
 	struct pipeline *pl = mk();
-	struct origin o = { "mx1.example.test", "example.test", 10, 0, 7 };
+	struct origin o = { "mx1.example.test", "example.test", 10, 0, 7, 0, 0 };
 	struct tuple t = tuple_of(40001);
 	uint8_t f[40];
 
@@ -169,7 +169,7 @@ static void
 own_syn_not_duplicate(void **state)
 {
 	struct pipeline *pl = mk();
-	struct origin o = { NULL, NULL, -1, 0, 0 };
+	struct origin o = { NULL, NULL, -1, 0, 0, 0, 0 };
 	struct tuple t = tuple_of(40002);
 	uint8_t f[40];
 

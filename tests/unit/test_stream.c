@@ -400,8 +400,8 @@ static void
 mx_down(void **state)
 {
 	struct stream *st = open_stream(W, 0);
-	struct origin o1 = { "mx1.example.test", "example.test", 10, 0, 0 };
-	struct origin o2 = { "mx2.example.test", "example.test", 20, 0, 0 };
+	struct origin o1 = { "mx1.example.test", "example.test", 10, 0, 0, 0, 0 };
+	struct origin o2 = { "mx2.example.test", "example.test", 20, 0, 0, 0, 0 };
 	struct record r;
 	int i;
 

@@ -49,6 +49,7 @@ v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 #define CLIENT v4(192, 0, 2, 10)
 #define SERVER v4(203, 0, 113, 25)
 #define ROUTER v4(198, 51, 100, 1)
+#define ROUTER_A ((struct addr){ .family = 4, .b = { 198, 51, 100, 1 } })
 
 static struct packet
 tcp(struct addr src, struct addr dst, uint16_t sp, uint16_t dp, uint8_t flags,
@@ -394,7 +395,7 @@ static void
 unsent_syn_is_a_verdict(void **state)
 {
 	struct tracker *t = mk(16);
-	struct origin o = { NULL, NULL, -1, 0, 7 };
+	struct origin o = { NULL, NULL, -1, 0, 7, 0, 0 };
 	struct packet p = syn(40000, ISN);
 	struct verdict v;
 
@@ -479,6 +480,57 @@ soft_error_is_the_verdict_at_the_timeout(void **state)
 	tracker_finish(t, 113 * S);
 	assert_int_equal(nrecs, 2);
 	assert_string_equal(recs[1].v.reason, "net-unreach");
+	tracker_free(t);
+}
+
+/* A time exceeded quoting a SYN: matched by the quote as any ICMP error.
+ * For captured traffic it is soft (held while the client may retry); for
+ * a probe --trace SYN, whose TTL was set to run out, it is the hop's
+ * answer at once, from the router that sent it. */
+static void
+time_exceeded_soft_or_trace_hop(void **state)
+{
+	static const struct origin hop3 = { NULL, NULL, -1, 0, 7, 3, 1 };
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &p);
+	p = icmp(ROUTER, 11, 0, 40000, ISN + 1, 1);	/* another SYN's */
+	tracker_icmp(t, 100 * S + 100, &p);
+	assert_int_equal(st.unmatched_icmp, 1);
+	p = icmp(ROUTER, 11, 0, 40000, ISN, 1);
+	tracker_icmp(t, 100 * S + 300, &p);
+	assert_int_equal(nrecs, 0);			/* held */
+	tracker_expire(t, 110 * S);
+	assert_int_equal(nrecs, 1);
+	assert_string_equal(recs[0].v.reason, "ttl-exceeded");
+
+	p = syn(40001, ISN);
+	tracker_syn_sent(t, 120 * S, &p, &hop3);
+	p = icmp(ROUTER, 11, 0, 40001, ISN, 1);
+	tracker_icmp(t, 120 * S + 4000, &p);
+	assert_int_equal(nrecs, 2);			/* at once */
+	assert_int_equal(recs[1].v.cls, VC_UNREACHABLE);
+	assert_string_equal(recs[1].v.reason, "ttl-exceeded");
+	assert_int_equal(recs[1].icmp_type, 11);
+	assert_int_equal(recs[1].rtt_us, 4000);
+	assert_true(addr_eq(&recs[1].responder, &ROUTER_A));
+	assert_false(record_responder_is_server(&recs[1]));
+	assert_ptr_equal(recs[1].origin, &hop3);
+	/* ICMPv6 type 3 is time exceeded; ICMP type 3 is not. */
+	p = syn(40002, ISN);
+	tracker_syn_sent(t, 130 * S, &p, &hop3);
+	p = icmp(ROUTER, 3, 1, 40002, ISN, 1);		/* host unreachable */
+	tracker_icmp(t, 130 * S + 10, &p);
+	assert_int_equal(nrecs, 2);			/* soft: held */
+	tracker_expire(t, 141 * S);
+	assert_int_equal(nrecs, 3);
+	assert_string_equal(recs[2].v.reason, "host-unreach");
+	assert_true(verdict_icmp_time_exceeded(6, 3));
+	assert_false(verdict_icmp_time_exceeded(4, 3));
+	assert_true(verdict_icmp_time_exceeded(4, 11));
+	assert_false(verdict_icmp_time_exceeded(6, 11));
 	tracker_free(t);
 }
 
@@ -594,6 +646,7 @@ main(void)
 		cmocka_unit_test(unsent_syn_is_a_verdict),
 		cmocka_unit_test(soft_error_then_connect),
 		cmocka_unit_test(soft_error_is_the_verdict_at_the_timeout),
+		cmocka_unit_test(time_exceeded_soft_or_trace_hop),
 	};
 
 	return cmocka_run_group_tests_name("track", tests, NULL, NULL);

@@ -381,7 +381,7 @@ probe_add(struct scope *s, struct addr server, const char *mx, int pref,
     int64_t t, struct verdict v)
 {
 	struct record r = rec(SRC_A, server, 25, t, v);
-	struct origin o = { mx, "example.test", pref, 0, 0 };
+	struct origin o = { mx, "example.test", pref, 0, 0, 0, 0 };
 
 	r.origin = &o;
 	scope_add(s, &r);
