@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "core/record.h"
 #include "io/filter.h"
+#include "util/smtpreply.h"
 
 const char *progname = "smtpscope";
 
@@ -37,6 +38,9 @@ usage(FILE *out)
 	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
 	    "                 [--dnsbl zone[,zone ...]] [--findings] [--window duration]\n"
 	    "                 [--sensor name]\n"
+	    "       %s probe --greet [-46] [--json] [--helo name] [--dns-server addr[:port]]\n"
+	    "                 [--max-probes n] [--mx domain] [-p ports] [--source addr]\n"
+	    "                 [--target host] [--timeout sec] [-Z user] [--sensor name]\n"
 	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
 	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
@@ -46,7 +50,7 @@ usage(FILE *out)
 	    "                 [--sensor name] [-Z user] file ...\n"
 	    "       %s diff before.json after.json\n"
 	    "       %s --version\n", progname, progname, progname, progname,
-	    progname, progname, progname);
+	    progname, progname, progname, progname);
 }
 
 void
@@ -151,7 +155,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
-	OPT_WINDOW, OPT_SENSOR };
+	OPT_WINDOW, OPT_SENSOR, OPT_GREET_SMTP, OPT_HELO };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -184,6 +188,8 @@ static const struct option long_opts[] = {
 	{ "resolve", no_argument, NULL, 'r' },
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
 	{ "sensor", required_argument, NULL, OPT_SENSOR },
+	{ "greet", no_argument, NULL, OPT_GREET_SMTP },
+	{ "helo", required_argument, NULL, OPT_HELO },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -201,6 +207,7 @@ option_commands(int c)
 	case 'i': case 'w': case 'B': case 's':
 		return "wpv";
 	case OPT_MX: case OPT_TARGET: case OPT_SOURCE:
+	case OPT_GREET_SMTP: case OPT_HELO:
 		return "p";
 	case OPT_DNS_SERVER:
 		return "rwpvs";
@@ -329,6 +336,13 @@ probe_option(int c, char *arg, struct config *cfg)
 	case OPT_MAX_PROBES:
 		cfg->probe.max_probes = (int)parse_num("--max-probes", arg, 1, 100000);
 		return 1;
+	case OPT_GREET_SMTP: cfg->greet = 1; return 1;
+	case OPT_HELO:
+		if (!smtp_helo_ok(arg))
+			die(EXIT_USAGE, "--helo: '%s' is not a domain name or an "
+			    "address literal ([192.0.2.1], [IPv6:2001:db8::1])", arg);
+		cfg->helo = arg;
+		return 1;
 	case '4': cfg->probe.family = 4; return 1;
 	case '6': cfg->probe.family = 6; return 1;
 	}
@@ -390,6 +404,8 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->sensor == NULL)
 		cfg->sensor = host_sensor();
+	if (cfg->helo != NULL && !cfg->greet)
+		die(EXIT_USAGE, "probe: --helo is an option of --greet");
 	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...
 	 * 32 s) as one attempt. */
 	cfg->track.linger_us = cfg->track.timeout_us > 64000000 ?

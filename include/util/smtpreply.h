@@ -63,4 +63,9 @@ enum smtp_hint {
 enum smtp_hint smtp_reply_hint(const struct smtp_reply *r);
 const char *smtp_hint_name(enum smtp_hint h);
 
+/* A name EHLO may give (RFC 5321 4.1.2): a domain of letters, digits and
+ * hyphens (labels of 1 to 63, at most 253 in all), or an address literal
+ * "[192.0.2.1]" / "[IPv6:2001:db8::1]". */
+int smtp_helo_ok(const char *name);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/addr.h"
 #include "util/smtpreply.h"
 
 void
@@ -198,4 +199,45 @@ smtp_hint_name(enum smtp_hint h)
 	case SMTP_HINT_RATE_LIMIT: return "rate-limit";
 	default: return NULL;
 	}
+}
+
+/* "[192.0.2.1]" or "[IPv6:2001:db8::1]". */
+static int
+address_literal_ok(const char *name, size_t n)
+{
+	char a[ADDR_STRLEN + 8];
+	struct addr x;
+	int v6;
+
+	if (n < 3 || n >= sizeof a || name[n - 1] != ']')
+		return 0;
+	v6 = strncmp(name, "[IPv6:", 6) == 0;
+	snprintf(a, sizeof a, "%.*s", (int)(n - (v6 ? 7 : 2)), name + (v6 ? 6 : 1));
+	return addr_parse(a, &x) && x.family == (v6 ? 6 : 4);
+}
+
+int
+smtp_helo_ok(const char *name)
+{
+	size_t n = strlen(name), i, label = 0;
+
+	if (n > 0 && name[0] == '[')
+		return address_literal_ok(name, n);
+	if (n == 0 || n > 253)
+		return 0;
+	for (i = 0; i <= n; i++) {
+		char c = name[i];
+
+		if (c == '.' || c == '\0') {
+			/* no empty label, none starting or ending with '-' */
+			if (label == 0 || label > 63 || name[i - label] == '-' ||
+			    name[i - 1] == '-')
+				return 0;
+			label = 0;
+		} else if (isalnum((unsigned char)c) || c == '-')
+			label++;
+		else
+			return 0;
+	}
+	return 1;
 }

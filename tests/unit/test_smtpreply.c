@@ -186,6 +186,40 @@ hints(void **state)
 	assert_null(smtp_hint_name(SMTP_HINT_NONE));
 }
 
+static void
+helo_names(void **state)
+{
+	static char long_label[70], long_name[300];
+
+	(void)state;
+	assert_true(smtp_helo_ok("mta1"));
+	assert_true(smtp_helo_ok("mail.example.test"));
+	assert_true(smtp_helo_ok("a-b.example"));
+	assert_true(smtp_helo_ok("[192.0.2.1]"));
+	assert_true(smtp_helo_ok("[IPv6:2001:db8::1]"));
+	assert_false(smtp_helo_ok(""));
+	assert_false(smtp_helo_ok("mail..example"));
+	assert_false(smtp_helo_ok(".example"));
+	assert_false(smtp_helo_ok("example."));
+	assert_false(smtp_helo_ok("-a.example"));
+	assert_false(smtp_helo_ok("a-.example"));
+	assert_false(smtp_helo_ok("a b"));
+	assert_false(smtp_helo_ok("a\r\nMAIL FROM:<x>"));
+	assert_false(smtp_helo_ok("[192.0.2.1"));
+	assert_false(smtp_helo_ok("[2001:db8::1]"));
+	assert_false(smtp_helo_ok("[IPv6:192.0.2.1]"));
+	memset(long_label, 'a', 64);
+	assert_false(smtp_helo_ok(long_label));
+	long_label[63] = '\0';
+	assert_true(smtp_helo_ok(long_label));
+	memset(long_name, 'a', 254);
+	for (size_t i = 50; i < 254; i += 50)
+		long_name[i] = '.';
+	assert_false(smtp_helo_ok(long_name));
+	long_name[253] = '\0';
+	assert_true(smtp_helo_ok(long_name));
+}
+
 int
 main(void)
 {
@@ -196,6 +230,7 @@ main(void)
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(bounds),
 		cmocka_unit_test(hints),
+		cmocka_unit_test(helo_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
