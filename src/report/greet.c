@@ -201,6 +201,7 @@ struct gcell {
 
 struct greet_matrix {
 	struct addr rows[GMATRIX_AXIS];
+	uint32_t rowseq[GMATRIX_AXIS];	/* the first of each row's conversations */
 	int nrows;
 	struct gcol cols[GMATRIX_AXIS];
 	int ncols;
@@ -221,16 +222,20 @@ greet_matrix_free(struct greet_matrix *m)
 }
 
 static int
-grow_row(struct greet_matrix *m, const struct addr *a)
+grow_row(struct greet_matrix *m, const struct addr *a, uint32_t seq)
 {
 	int i;
 
 	for (i = 0; i < m->nrows; i++)
-		if (addr_eq(&m->rows[i], a))
+		if (addr_eq(&m->rows[i], a)) {
+			if (seq < m->rowseq[i])
+				m->rowseq[i] = seq;
 			return i;
+		}
 	if (m->nrows == GMATRIX_AXIS)
 		return -1;
 	m->rows[m->nrows] = *a;
+	m->rowseq[m->nrows] = seq;
 	return m->nrows++;
 }
 
@@ -262,7 +267,7 @@ grow_col(struct greet_matrix *m, const struct greet_result *r)
 void
 greet_matrix_add(struct greet_matrix *m, const struct greet_result *r)
 {
-	int row = grow_row(m, &r->source), col = grow_col(m, r);
+	int row = grow_row(m, &r->source, r->seq), col = grow_col(m, r);
 	struct gcell *c;
 
 	if (row < 0 || col < 0 || m->ncells == GMATRIX_CELLS) {
@@ -294,18 +299,18 @@ cell_text(const struct greet_matrix *m, int row, int col)
 	return "-";
 }
 
-/* The columns in the order the conversations were set up (the targets
- * as given, an MX's addresses in preference order), whatever order they
- * ended in. */
+/* Rows and columns in the order the conversations were set up (the
+ * targets as given, an MX's addresses in preference order, the sources as
+ * given), whatever order they ended in: order[] by seq[]. */
 static void
-column_order(const struct greet_matrix *m, int order[GMATRIX_AXIS])
+seq_order(const uint32_t *seq, int n, int order[GMATRIX_AXIS])
 {
 	int i, j, t;
 
-	for (i = 0; i < m->ncols; i++)
+	for (i = 0; i < n; i++)
 		order[i] = i;
-	for (i = 1; i < m->ncols; i++)
-		for (j = i; j > 0 && m->cols[order[j]].seq < m->cols[order[j - 1]].seq; j--) {
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && seq[order[j]] < seq[order[j - 1]]; j--) {
 			t = order[j];
 			order[j] = order[j - 1];
 			order[j - 1] = t;
@@ -316,11 +321,15 @@ void
 greet_matrix_print(const struct greet_matrix *m, FILE *out)
 {
 	char a[ADDR_STRLEN], ep[ENDPOINT_STRLEN], head[16];
-	int r, c, order[GMATRIX_AXIS];
+	int r, c, order[GMATRIX_AXIS], rows[GMATRIX_AXIS];
+	uint32_t colseq[GMATRIX_AXIS];
 
 	if (m->ncells == 0)
 		return;
-	column_order(m, order);
+	for (c = 0; c < m->ncols; c++)
+		colseq[c] = m->cols[c].seq;
+	seq_order(colseq, m->ncols, order);
+	seq_order(m->rowseq, m->nrows, rows);
 	fprintf(out, "greet matrix: rows are sources, columns targets\n");
 	for (c = 0; c < m->ncols; c++)
 		fprintf(out, "  [%d] %s%s%s\n", c + 1, m->cols[order[c]].label,
@@ -333,10 +342,10 @@ greet_matrix_print(const struct greet_matrix *m, FILE *out)
 	}
 	putc('\n', out);
 	for (r = 0; r < m->nrows; r++) {
-		fprintf(out, "%-39s", addr_str(&m->rows[r], a));
+		fprintf(out, "%-39s", addr_str(&m->rows[rows[r]], a));
 		for (c = 0; c < m->ncols; c++)
 			fprintf(out, c + 1 < m->ncols ? " %-18s" : " %s",
-			    cell_text(m, r, order[c]));
+			    cell_text(m, rows[r], order[c]));
 		putc('\n', out);
 	}
 	if (m->dropped)

@@ -197,9 +197,17 @@ nb=$(grep -c "^finding: blocklist: $M554:25 answers .* with 554 5.7.1" "$T/greet
 nr=$(grep -c "^finding: rate-limit: $M421:25 answers .* with 421 4.7.0" "$T/greet.txt")
 [ "$nb" = 2 ] && [ "$nr" = 2 ] && ok "text: 2 blocklist and 2 rate-limit finding lines" ||
     bad "text findings: blocklist $nb, rate-limit $nr (want 2 and 2)"
-row=$(grep -E "^$B +" "$T/greet.txt" | tr -s ' ')
-[ "$row" = "$B 220 starttls 421 4.7.0 554 5.7.1 no-greeting" ] && ok "text: the matrix row of $B" ||
-    bad "text matrix row of $B: '$row'"
+# The matrix: rows in the order of the sources, columns of the targets, as given.
+mx=$(sed -n '/^greet matrix:/,$p' "$T/greet.txt" | tr -s ' ')
+want="greet matrix: rows are sources, columns targets
+ [1] $M220:25
+ [2] $M421:25
+ [3] $M554:25
+ [4] $MNONE:25
+source [1] [2] [3] [4]
+$A 220 starttls 421 4.7.0 554 5.7.1 no-greeting
+$B 220 starttls 421 4.7.0 554 5.7.1 no-greeting"
+[ "$mx" = "$want" ] && ok "text: the matrix" || bad "text matrix: '$mx'"
 
 # ---- a source that is not this host's ------------------------------------------------
 rc=0
