@@ -306,6 +306,20 @@ capture_option(int c, char *arg, struct config *cfg)
 	return 0;
 }
 
+/* At most 64 characters of s for an error line: '?' for what is not
+ * printable ASCII, so the message stays one line. */
+static const char *
+printable(const char *s)
+{
+	static char buf[65];
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < sizeof buf - 1; i++)
+		buf[i] = s[i] >= ' ' && s[i] <= '~' ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
 /* probe and verify options; 0 when c is none of them. */
 static int
 probe_option(int c, char *arg, struct config *cfg)
@@ -340,7 +354,8 @@ probe_option(int c, char *arg, struct config *cfg)
 	case OPT_HELO:
 		if (!smtp_helo_ok(arg))
 			die(EXIT_USAGE, "--helo: '%s' is not a domain name or an "
-			    "address literal ([192.0.2.1], [IPv6:2001:db8::1])", arg);
+			    "address literal ([192.0.2.1], [IPv6:2001:db8::1])",
+			    printable(arg));
 		cfg->helo = arg;
 		return 1;
 	case '4': cfg->probe.family = 4; return 1;

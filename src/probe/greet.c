@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,15 +91,20 @@ to_sockaddr(const struct addr *a, uint16_t port, struct sockaddr_storage *ss)
 }
 
 static void
-from_sockaddr(const struct sockaddr_storage *ss, struct addr *a)
+from_sockaddr(const struct sockaddr *sa, struct addr *a)
 {
+	struct sockaddr_in s4;
+	struct sockaddr_in6 s6;
+
 	memset(a, 0, sizeof *a);
-	if (ss->ss_family == AF_INET) {
+	if (sa->sa_family == AF_INET) {
+		memcpy(&s4, sa, sizeof s4);
 		a->family = 4;
-		memcpy(a->b, &((const struct sockaddr_in *)ss)->sin_addr, 4);
-	} else if (ss->ss_family == AF_INET6) {
+		memcpy(a->b, &s4.sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		memcpy(&s6, sa, sizeof s6);
 		a->family = 6;
-		memcpy(a->b, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+		memcpy(a->b, &s6.sin6_addr, 16);
 	}
 }
 
@@ -127,20 +133,47 @@ bound_socket(const struct addr *src, int family, int *err)
 	return fd;
 }
 
+/* Is a configured on one of this host's interfaces?  (bind() alone would
+ * take any address under net.ipv4.ip_nonlocal_bind, and so send forged
+ * SYNs.)  1 yes, 0 no, -1 with errno when the list cannot be read. */
+static int
+host_has(const struct addr *a)
+{
+	struct ifaddrs *ifs, *i;
+	struct addr x;
+	int found = 0;
+
+	if (getifaddrs(&ifs) != 0)
+		return -1;
+	for (i = ifs; i != NULL && !found; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || (i->ifa_addr->sa_family != AF_INET &&
+		    i->ifa_addr->sa_family != AF_INET6))
+			continue;
+		from_sockaddr(i->ifa_addr, &x);
+		found = addr_eq(&x, a);
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
 /* Every source must be one of this host's addresses. */
 static int
 check_sources(const struct probe_spec *ps, char *err, size_t errlen)
 {
 	char a[ADDR_STRLEN];
-	int i, fd, e = 0;
+	int i, fd, e = 0, has;
 
 	for (i = 0; i < ps->nsources; i++) {
+		addr_str(&ps->sources[i], a);
+		if ((has = host_has(&ps->sources[i])) <= 0) {
+			snprintf(err, errlen, "--source %s: %s", a, has < 0 ?
+			    strerror(errno) : "not an address of this host "
+			    "(--greet connects through the kernel from it)");
+			return -1;
+		}
 		fd = bound_socket(&ps->sources[i], ps->sources[i].family, &e);
 		if (fd < 0) {
-			snprintf(err, errlen, "--source %s: %s", addr_str(
-			    &ps->sources[i], a), e == EADDRNOTAVAIL ? "not an "
-			    "address of this host (--greet connects through the "
-			    "kernel from it)" : strerror(e));
+			snprintf(err, errlen, "--source %s: %s", a, strerror(e));
 			return -1;
 		}
 		close(fd);
@@ -449,7 +482,7 @@ connected(struct greeter *g, struct session *s)
 	len = sizeof ss;
 	if (s->r.source.family == 0 &&
 	    getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0)
-		from_sockaddr(&ss, &s->r.source);
+		from_sockaddr((struct sockaddr *)&ss, &s->r.source);
 	s->step = ST_GREETING;
 	smtp_parser_init(&s->p);
 	loop_fd_events(g->loop, s->watch, POLLIN);

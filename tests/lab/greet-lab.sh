@@ -14,6 +14,8 @@
 #        203.0.113.27  port 25: "554 5.7.1 Service unavailable; client [ADDR] blocked
 #                      using zen.example" (ADDR: the address it saw)
 #        203.0.113.28  port 25: accepts, never greets
+#        203.0.113.29  port 25: greets 220, answers EHLO "550 5.7.1 Access denied"
+#        203.0.113.30  port 25: greets "HELLO there" (no reply code)
 #        port 587: nothing listening (the kernel's RST), but 203.0.113.26:587, DROPped
 #
 # Each listener (socat EXEC of a shell script) logs every line it receives.
@@ -51,6 +53,7 @@ chmod 755 "$T"
 
 A=192.0.2.10 B=192.0.2.11 BPUB=198.51.100.11 RTR4=192.0.2.254 LAN4=203.0.113.254
 M220=203.0.113.25 M421=203.0.113.26 M554=203.0.113.27 MNONE=203.0.113.28
+M550=203.0.113.29 MBAD=203.0.113.30
 HELO=probe.example.test
 SND=$(lab_nsname snd) RTR=$(lab_nsname rtr) MX=$(lab_nsname mx)
 
@@ -58,7 +61,7 @@ lab_log "building namespaces"
 for ns in "$SND" "$RTR" "$MX"; do lab_ns_add "$ns" 0; done
 lab_forwarding "$RTR"
 lab_link "$SND" "$RTR" "$A/24,$B/24" "$RTR4/24" s0 r0
-lab_link "$RTR" "$MX" "$LAN4/24" "$M220/24,$M421/24,$M554/24,$MNONE/24" r1 e0
+lab_link "$RTR" "$MX" "$LAN4/24" "$M220/24,$M421/24,$M554/24,$MNONE/24,$M550/24,$MBAD/24" r1 e0
 ip -n "$SND" route add default via "$RTR4" dev s0
 ip -n "$MX" route add default via "$LAN4" dev e0
 lab_exec "$RTR" iptables -t nat -A POSTROUTING -o r1 -s "$B" -j SNAT --to-source "$BPUB" ||
@@ -78,6 +81,8 @@ name=$1 log=$2
 crlf() { printf '%s\r\n' "$@"; }
 case $name in
     220) crlf "220-mx1.example.test ESMTP lab" "220 mail service ready" ;;
+    550) crlf "220 mx5.example.test ESMTP" ;;
+    bad) crlf "HELLO there" ;;
     421) crlf "421 4.7.0 too many connections from your IP" ;;
     554) crlf "554 5.7.1 Service unavailable; client [$SOCAT_PEERADDR] blocked using zen.example" ;;
     none) ;;
@@ -87,7 +92,9 @@ for ((i = 0; i < 10; i++)); do
     line=${line%$'\r'}
     printf '%s %s %s\n' "$name" "$SOCAT_PEERADDR" "$line" >>"$log"
     case $line in
-        EHLO\ *) crlf "250-mx1.example.test" "250-PIPELINING" "250-STARTTLS" "250 8BITMIME" ;;
+        EHLO\ *)
+            if [ "$name" = 550 ]; then crlf "550 5.7.1 Access denied"
+            else crlf "250-mx1.example.test" "250-PIPELINING" "250-STARTTLS" "250 8BITMIME"; fi ;;
         QUIT) crlf "221 2.0.0 Bye"; exit 0 ;;
         *) crlf "502 5.5.2 not expected here" ;;
     esac
@@ -100,12 +107,13 @@ listen() {	# ADDR NAME
         "EXEC:$T/smtpd.sh $2 $LOG"
 }
 listen "$M220" 220; listen "$M421" 421; listen "$M554" 554; listen "$MNONE" none
-lab_wait_for "[ \$(ip netns exec '$MX' ss -Hltn 'sport = :25' | wc -l) -eq 4 ]" 5 ||
-    lab_die "the four listeners did not start within 5 s"
+listen "$M550" 550; listen "$MBAD" bad
+lab_wait_for "[ \$(ip netns exec '$MX' ss -Hltn 'sport = :25' | wc -l) -eq 6 ]" 5 ||
+    lab_die "the six listeners did not start within 5 s"
 
 # ---- probe --greet, JSON ---------------------------------------------------------------
 GREET=(probe --greet --helo "$HELO" --source "$A" --source "$B" --target "$M220"
-    --target "$M421" --target "$M554" --target "$MNONE" -p 25,587 --timeout 2 -Z nobody
+    --target "$M421" --target "$M554" --target "$MNONE" --target "$M550" --target "$MBAD" -p 25,587 --timeout 2 -Z nobody
     --sensor lab)
 lab_log "probe --greet --json"
 rc=0
@@ -116,8 +124,8 @@ else
     bad "probe --greet --json: exit $rc: $(head -n3 "$T/greet.err")"
 fi
 n=$(jq -s 'map(select(.type == "greeting" and .sensor == "lab")) | length' "$T/greet.json")
-[ "$n" = 16 ] && ok "16 greeting lines (2 sources x 4 targets x 2 ports)" ||
-    bad "greeting lines: $n, want 16"
+[ "$n" = 24 ] && ok "24 greeting lines (2 sources x 6 targets x 2 ports)" ||
+    bad "greeting lines: $n, want 24"
 
 # source server port outcome greeting_code enhanced_code starttls ehlo_code errno finding
 #   ("-" for null); then the greeting's lines, joined with "|"
@@ -130,6 +138,14 @@ EXP=(
 "$B $M554 25 greeting 554 5.7.1 - - - blocklist|Service unavailable; client [$BPUB] blocked using zen.example"
 "$A $MNONE 25 no-greeting - - - - - -|"
 "$B $MNONE 25 no-greeting - - - - - -|"
+"$A $M550 25 ehlo-rejected 220 - false 550 - -|mx5.example.test ESMTP"
+"$B $M550 25 ehlo-rejected 220 - false 550 - -|mx5.example.test ESMTP"
+"$A $MBAD 25 bad-reply - - - - - -|"
+"$B $MBAD 25 bad-reply - - - - - -|"
+"$A $M550 587 refused - - - - ECONNREFUSED -|"
+"$B $M550 587 refused - - - - ECONNREFUSED -|"
+"$A $MBAD 587 refused - - - - ECONNREFUSED -|"
+"$B $MBAD 587 refused - - - - ECONNREFUSED -|"
 "$A $M220 587 refused - - - - ECONNREFUSED -|"
 "$B $M220 587 refused - - - - ECONNREFUSED -|"
 "$A $M421 587 connect-timeout - - - - ETIMEDOUT -|"
@@ -156,27 +172,33 @@ done
 # The first line is "greeting"; a connection that was made has its connect time.
 bad_first=$(jq -r 'select(.type == "greeting" and .greeting != null and .greeting != .greeting_lines[0]) | .server' "$T/greet.json")
 [ -z "$bad_first" ] && ok "greeting is the first of greeting_lines" || bad "greeting != greeting_lines[0] for $bad_first"
-no_ms=$(jq -r 'select(.type == "greeting" and (.outcome | IN("greeting", "no-greeting")) and (.connect_ms | type) != "number") | .server' "$T/greet.json")
+why=$(jq -r 'select(.type == "greeting" and .server == "'"$MBAD"'" and .server_port == 25) | .why' "$T/greet.json" | sort -u)
+[ "$why" = "a line without a reply code" ] && ok "bad-reply: why says a line without a reply code" || bad "bad-reply why: '$why'"
+ehlo=$(jq -r 'select(.type == "greeting" and .server == "'"$M550"'" and .server_port == 25) | "\(.ehlo_enhanced_code) \(.ehlo_lines | join("|"))"' "$T/greet.json" | sort -u)
+[ "$ehlo" = "5.7.1 Access denied" ] && ok "ehlo-rejected: the EHLO reply's code and text" || bad "ehlo-rejected reply: '$ehlo'"
+no_ms=$(jq -r 'select(.type == "greeting" and (.outcome | IN("greeting", "no-greeting", "ehlo-rejected", "bad-reply")) and (.connect_ms | type) != "number") | .server' "$T/greet.json")
 [ -z "$no_ms" ] && ok "connect_ms on every connection made" || bad "no connect_ms for $no_ms"
 
 # ---- what the listeners received ---------------------------------------------------------
-# The 220 gets EHLO then QUIT from each source (from the NATed address for B); the 554
+# The 220s get EHLO then QUIT from each source (from the NATed address for B); the 554
 # only QUIT; the 421 closes at once (a QUIT may or may not reach it); the silent one and
-# every other line: nothing.
-sort "$LOG" >"$T/received.sorted"
-others=$(grep -v -E "^(220 [0-9.]+ EHLO $HELO|(220|421|554) [0-9.]+ QUIT)\$" "$LOG")
+# the one with no reply code: nothing.
+others=$(grep -v -E "^((220|550) [0-9.]+ EHLO $HELO|(220|550|421|554) [0-9.]+ QUIT)\$" "$LOG")
 [ -z "$others" ] && ok "the listeners received only EHLO $HELO and QUIT" ||
     bad "the listeners received more: $others"
 for peer in "$A" "$BPUB"; do
     seq=$(awk -v p="$peer" '$1 == "220" && $2 == p { $1 = $2 = ""; sub(/^ +/, ""); printf "%s;", $0 }' "$LOG")
     [ "$seq" = "EHLO $HELO;QUIT;" ] && ok "220 listener: EHLO then QUIT from $peer" ||
         bad "220 listener from $peer: '$seq'"
+    seq=$(awk -v p="$peer" '$1 == "550" && $2 == p { $1 = $2 = ""; sub(/^ +/, ""); printf "%s;", $0 }' "$LOG")
+    [ "$seq" = "EHLO $HELO;QUIT;" ] && ok "550-to-EHLO listener: EHLO then QUIT from $peer" ||
+        bad "550-to-EHLO listener from $peer: '$seq'"
     seq=$(awk -v p="$peer" '$1 == "554" && $2 == p { $1 = $2 = ""; sub(/^ +/, ""); printf "%s;", $0 }' "$LOG")
     [ "$seq" = "QUIT;" ] && ok "554 listener: QUIT only (no EHLO) from $peer" ||
         bad "554 listener from $peer: '$seq'"
 done
-grep -q "^none " "$LOG" && bad "the silent listener received: $(grep '^none ' "$LOG")" ||
-    ok "the silent listener received nothing"
+grep -q -E "^(none|bad) " "$LOG" && bad "the silent or bad listener received: $(grep -E '^(none|bad) ' "$LOG")" ||
+    ok "the silent and the bad listeners received nothing"
 
 # ---- text ------------------------------------------------------------------------------
 lab_log "probe --greet (text)"
@@ -185,7 +207,7 @@ lab_exec "$SND" timeout 60 "$PROG" "${GREET[@]}" -p 25 >"$T/greet.txt" 2>"$T/gre
 sed 's/^/[lab]   /' "$T/greet.txt" >&2
 [ "$rc" -eq 0 ] && ok "probe --greet (text): exit 0" || bad "probe --greet (text): exit $rc $(head -n2 "$T/greet-text.err")"
 n=$(grep -c " greet " "$T/greet.txt")
-[ "$n" = 8 ] && ok "text: 8 lines" || bad "text: $n greet lines, want 8"
+[ "$n" = 12 ] && ok "text: 12 lines" || bad "text: $n greet lines, want 12"
 if grep -q -F "$B -> $M554:25 greet greeting 554 5.7.1 \"Service unavailable; client [$BPUB] blocked using zen.example\"" "$T/greet.txt" &&
    grep -q -F "$A -> $M220:25 greet greeting 220 \"mx1.example.test ESMTP lab\" (+1 lines) ehlo=250 starttls=yes" "$T/greet.txt" &&
    grep -q -F "$A -> $MNONE:25 greet no-greeting connect=" "$T/greet.txt"; then
@@ -204,9 +226,11 @@ want="greet matrix: rows are sources, columns targets
  [2] $M421:25
  [3] $M554:25
  [4] $MNONE:25
-source [1] [2] [3] [4]
-$A 220 starttls 421 4.7.0 554 5.7.1 no-greeting
-$B 220 starttls 421 4.7.0 554 5.7.1 no-greeting"
+ [5] $M550:25
+ [6] $MBAD:25
+source [1] [2] [3] [4] [5] [6]
+$A 220 starttls 421 4.7.0 554 5.7.1 no-greeting 220, EHLO 550 bad-reply
+$B 220 starttls 421 4.7.0 554 5.7.1 no-greeting 220, EHLO 550 bad-reply"
 [ "$mx" = "$want" ] && ok "text: the matrix" || bad "text matrix: '$mx'"
 
 # ---- a source that is not this host's ------------------------------------------------
