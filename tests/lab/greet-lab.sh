@@ -176,6 +176,11 @@ why=$(jq -r 'select(.type == "greeting" and .server == "'"$MBAD"'" and .server_p
 [ "$why" = "a line without a reply code" ] && ok "bad-reply: why says a line without a reply code" || bad "bad-reply why: '$why'"
 ehlo=$(jq -r 'select(.type == "greeting" and .server == "'"$M550"'" and .server_port == 25) | "\(.ehlo_enhanced_code) \(.ehlo_lines | join("|"))"' "$T/greet.json" | sort -u)
 [ "$ehlo" = "5.7.1 Access denied" ] && ok "ehlo-rejected: the EHLO reply's code and text" || bad "ehlo-rejected reply: '$ehlo'"
+# The fields, in the order the man page gives them (OUTPUT, Greetings).
+keys=$(jq -r -c 'select(.type == "greeting") | keys_unsorted | join(",")' "$T/greet.json" | sort -u)
+want_keys=type,sensor,ts,source,server,server_port,family,mx,mx_pref,outcome,errno,connect_ms,greeting_code,enhanced_code,greeting,greeting_lines,greeting_truncated,ehlo_code,ehlo_enhanced_code,ehlo_lines,starttls,finding,why
+[ "$keys" = "$want_keys" ] && ok "every greeting line has the documented fields in order" ||
+    bad "greeting fields: '$keys'"
 no_ms=$(jq -r 'select(.type == "greeting" and (.outcome | IN("greeting", "no-greeting", "ehlo-rejected", "bad-reply")) and (.connect_ms | type) != "number") | .server' "$T/greet.json")
 [ -z "$no_ms" ] && ok "connect_ms on every connection made" || bad "no connect_ms for $no_ms"
 
