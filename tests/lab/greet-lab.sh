@@ -4,9 +4,9 @@
 #
 # Builds throw-away network namespaces (documentation addresses only):
 #
-#   snd  192.0.2.10, 192.0.2.11; default route via the router        (the prober)
+#   snd  192.0.2.10, 192.0.2.11, 2001:db8:10::10; default routes via the router (the prober)
 #    |   s0 -- r0
-#   rtr  192.0.2.254 | r1 203.0.113.254; forwarding;
+#   rtr  192.0.2.254, 2001:db8:10::254 | r1 203.0.113.254, 2001:db8:203::254; forwarding;
 #        SNAT 192.0.2.11 -> 198.51.100.11 (the NATed source)
 #    |   r1 -- e0
 #   mx   203.0.113.25  port 25: greets "220-" on two lines, EHLO offers STARTTLS
@@ -16,6 +16,7 @@
 #        203.0.113.28  port 25: accepts, never greets
 #        203.0.113.29  port 25: greets 220, answers EHLO "550 5.7.1 Access denied"
 #        203.0.113.30  port 25: greets "HELLO there" (no reply code)
+#        2001:db8:203::25 port 25: as 203.0.113.25
 #        port 587: nothing listening (the kernel's RST), but 203.0.113.26:587, DROPped
 #
 # Each listener (socat EXEC of a shell script) logs every line it receives.
@@ -24,7 +25,8 @@
 # codes, texts (every line of the 220), STARTTLS, errno and finding, all from the
 # configuration above; the 554 names the NATed address for 192.0.2.11; nothing
 # reached a listener but "EHLO <helo>" (the 220 only) and "QUIT"; the text output's
-# finding lines and matrix; a --source not of this host is refused in one line.
+# finding lines and matrix; over IPv6 without --source, the kernel's choice of source;
+# a --source not of this host is refused in one line.
 # Needs root; prints "greet-lab: N passed, N failed"; about 15 s.
 set -u
 
@@ -55,15 +57,19 @@ A=192.0.2.10 B=192.0.2.11 BPUB=198.51.100.11 RTR4=192.0.2.254 LAN4=203.0.113.254
 M220=203.0.113.25 M421=203.0.113.26 M554=203.0.113.27 MNONE=203.0.113.28
 M550=203.0.113.29 MBAD=203.0.113.30
 HELO=probe.example.test
+A6=2001:db8:10::10 RTR6=2001:db8:10::254 LAN6=2001:db8:203::254 M220_6=2001:db8:203::25
 SND=$(lab_nsname snd) RTR=$(lab_nsname rtr) MX=$(lab_nsname mx)
 
 lab_log "building namespaces"
-for ns in "$SND" "$RTR" "$MX"; do lab_ns_add "$ns" 0; done
+for ns in "$SND" "$RTR" "$MX"; do lab_ns_add "$ns"; done
 lab_forwarding "$RTR"
-lab_link "$SND" "$RTR" "$A/24,$B/24" "$RTR4/24" s0 r0
-lab_link "$RTR" "$MX" "$LAN4/24" "$M220/24,$M421/24,$M554/24,$MNONE/24,$M550/24,$MBAD/24" r1 e0
+lab_link "$SND" "$RTR" "$A/24,$B/24,$A6/64" "$RTR4/24,$RTR6/64" s0 r0
+lab_link "$RTR" "$MX" "$LAN4/24" "$M220/24,$M421/24,$M554/24,$MNONE/24,$M550/24,$MBAD/24,$M220_6/64" r1 e0
+lab_addr "$RTR" r1 "$LAN6/64"
 ip -n "$SND" route add default via "$RTR4" dev s0
 ip -n "$MX" route add default via "$LAN4" dev e0
+ip -n "$SND" -6 route add default via "$RTR6" dev s0
+ip -n "$MX" -6 route add default via "$LAN6" dev e0
 lab_exec "$RTR" iptables -t nat -A POSTROUTING -o r1 -s "$B" -j SNAT --to-source "$BPUB" ||
     lab_die "cannot add the SNAT rule"
 lab_exec "$MX" iptables -A INPUT -p tcp -d "$M421" --dport 587 -j DROP ||
@@ -90,7 +96,8 @@ esac
 for ((i = 0; i < 10; i++)); do
     IFS= read -r -t 5 line || exit 0
     line=${line%$'\r'}
-    printf '%s %s %s\n' "$name" "$SOCAT_PEERADDR" "$line" >>"$log"
+    peer=${SOCAT_PEERADDR#[}	# socat writes an IPv6 address in brackets
+    printf '%s %s %s\n' "$name" "${peer%]}" "$line" >>"$log"
     case $line in
         EHLO\ *)
             if [ "$name" = 550 ]; then crlf "550 5.7.1 Access denied"
@@ -108,8 +115,10 @@ listen() {	# ADDR NAME
 }
 listen "$M220" 220; listen "$M421" 421; listen "$M554" 554; listen "$MNONE" none
 listen "$M550" 550; listen "$MBAD" bad
-lab_wait_for "[ \$(ip netns exec '$MX' ss -Hltn 'sport = :25' | wc -l) -eq 6 ]" 5 ||
-    lab_die "the six listeners did not start within 5 s"
+lab_bg "$MX" "$T/socat-220-6.log" socat "TCP6-LISTEN:25,bind=[$M220_6],fork,reuseaddr" \
+    "EXEC:$T/smtpd.sh 220 $LOG"
+lab_wait_for "[ \$(ip netns exec '$MX' ss -Hltn 'sport = :25' | wc -l) -eq 7 ]" 5 ||
+    lab_die "the seven listeners did not start within 5 s"
 
 # ---- probe --greet, JSON ---------------------------------------------------------------
 GREET=(probe --greet --helo "$HELO" --source "$A" --source "$B" --target "$M220"
@@ -188,7 +197,7 @@ no_ms=$(jq -r 'select(.type == "greeting" and (.outcome | IN("greeting", "no-gre
 # The 220s get EHLO then QUIT from each source (from the NATed address for B); the 554
 # only QUIT; the 421 closes at once (a QUIT may or may not reach it); the silent one and
 # the one with no reply code: nothing.
-others=$(grep -v -E "^((220|550) [0-9.]+ EHLO $HELO|(220|550|421|554) [0-9.]+ QUIT)\$" "$LOG")
+others=$(grep -v -E "^((220|550) [0-9a-f.:]+ EHLO $HELO|(220|550|421|554) [0-9a-f.:]+ QUIT)\$" "$LOG")
 [ -z "$others" ] && ok "the listeners received only EHLO $HELO and QUIT" ||
     bad "the listeners received more: $others"
 for peer in "$A" "$BPUB"; do
@@ -237,6 +246,19 @@ source [1] [2] [3] [4] [5] [6]
 $A 220 starttls 421 4.7.0 554 5.7.1 no-greeting 220, EHLO 550 bad-reply
 $B 220 starttls 421 4.7.0 554 5.7.1 no-greeting 220, EHLO 550 bad-reply"
 [ "$mx" = "$want" ] && ok "text: the matrix" || bad "text matrix: '$mx'"
+
+# ---- IPv6, the kernel's choice of source ------------------------------------------------
+rc=0
+lab_exec "$SND" timeout 30 "$PROG" probe --greet --json -6 --helo "$HELO" --target "$M220_6" \
+    --target "$M220" -p 25 --timeout 2 -Z nobody >"$T/greet6.json" 2>"$T/greet6.err" || rc=$?
+got=$(jq -r -c 'select(.type == "greeting") | [.source, .server, .family, .outcome, .greeting_code, .starttls, .greeting_lines]' "$T/greet6.json")
+want='["'"$A6"'","'"$M220_6"'",6,"greeting",220,true,["mx1.example.test ESMTP lab","mail service ready"]]'
+[ "$rc" = 0 ] && [ "$got" = "$want" ] && ok "IPv6 (-6, no --source): $M220_6 from the kernel's $A6, 220 with STARTTLS" ||
+    bad "IPv6: exit $rc, got '$got', want '$want' $(head -n2 "$T/greet6.err")"
+# socat names the peer in full, with every zero: 2001:0db8:0010:0000:...
+seq=$(awk -v p="2001:0db8:0010:0000:0000:0000:0000:0010" '$1 == "220" && $2 == p { $1 = $2 = ""; sub(/^ +/, ""); printf "%s;", $0 }' "$LOG")
+[ "$seq" = "EHLO $HELO;QUIT;" ] && ok "220 listener (IPv6): EHLO then QUIT from $A6" ||
+    bad "220 listener (IPv6) from $A6: '$seq'"
 
 # ---- a source that is not this host's ------------------------------------------------
 rc=0
