@@ -31,6 +31,7 @@
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034  # lib.sh reads it
 LAB_PREFIX=sgreet-$$
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$HERE/lib.sh"
@@ -122,7 +123,7 @@ lab_wait_for "[ \$(ip netns exec '$MX' ss -Hltn 'sport = :25' | wc -l) -eq 7 ]" 
 
 # ---- probe --greet, JSON ---------------------------------------------------------------
 GREET=(probe --greet --helo "$HELO" --source "$A" --source "$B" --target "$M220"
-    --target "$M421" --target "$M554" --target "$MNONE" --target "$M550" --target "$MBAD" -p 25,587 --timeout 2 -Z nobody
+    --target "$M421" --target "$M554" --target "$MNONE" --target "$M550" --target "$MBAD" -p "25,587" --timeout 2 -Z nobody
     --sensor lab)
 lab_log "probe --greet --json"
 rc=0
