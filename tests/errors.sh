@@ -96,6 +96,7 @@ expect greet-not-verify 2 "--greet is not an option of verify" -- verify --greet
 # an empty namespace, where no address is the host's and nothing could leave.
 if [ -n "$ns" ]; then
 	expect greet-foreign-source 2 "--source 192.0.2.99: not an address of this host" -- probe --greet --source 192.0.2.99 --target 203.0.113.1
+	expect greet-max-probes 3 "probe: more connections than --max-probes 1 allows" -- probe --greet --max-probes 1 --target 203.0.113.1 --target 203.0.113.2 -p 25
 else
 	echo "SKIP greet-foreign-source: needs unshare -n"
 fi

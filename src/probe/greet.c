@@ -30,8 +30,17 @@
 
 enum step { ST_WAIT, ST_CONNECT, ST_GREETING, ST_EHLO, ST_QUIT, ST_DONE };
 
+/* One conversation to have. */
+struct job {
+	struct addr src;		/* family 0: the kernel's choice */
+	const struct resolved *dst;
+	uint16_t port;
+};
+
+/* One conversation under way: GREET_PARALLEL slots, reused. */
 struct session {
 	struct greeter *g;
+	int busy;
 	struct greet_result r;
 	enum step step;
 	int fd, watch, timer;
@@ -51,8 +60,9 @@ struct greeter {
 	struct resolved *literal;	/* the address targets */
 	int nliteral;
 	int kick;			/* a timer: build, then start sessions */
-	struct session *s;
-	size_t n, next, open, done;
+	struct job *jobs;
+	size_t n, cap, next, open, done;
+	struct session slot[GREET_PARALLEL];
 	int built, failed;
 	char err[256];
 };
@@ -252,12 +262,13 @@ greeter_free(struct greeter *g)
 
 	if (g == NULL)
 		return;
-	for (i = 0; i < g->n; i++)
-		session_close(g, &g->s[i]);
+	for (i = 0; i < GREET_PARALLEL; i++)
+		if (g->slot[i].busy)
+			session_close(g, &g->slot[i]);
 	if (g->kick >= 0)
 		loop_timer_del(g->loop, g->kick);
 	resolver_free(g->res);
-	free(g->s);
+	free(g->jobs);
 	free(g->literal);
 	free(g);
 }
@@ -280,10 +291,10 @@ on_idle(void *ctx)
 
 /* One more conversation to have, unless --max-probes is reached. */
 static void
-add_session(struct greeter *g, const struct addr *src,
-    const struct resolved *dst, uint16_t port)
+add_job(struct greeter *g, const struct addr *src, const struct resolved *dst,
+    uint16_t port)
 {
-	struct session *s;
+	struct job *j;
 
 	if (g->failed)
 		return;
@@ -292,19 +303,22 @@ add_session(struct greeter *g, const struct addr *src,
 		    "fewer sources, targets or ports", g->cfg->max);
 		return;
 	}
-	s = &g->s[g->n++];
-	memset(s, 0, sizeof *s);
-	s->g = g;
-	s->fd = s->watch = s->timer = -1;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 16;
+
+		if ((j = reallocarray(g->jobs, cap, sizeof *j)) == NULL) {
+			fail(g, "out of memory");
+			return;
+		}
+		g->jobs = j;
+		g->cap = cap;
+	}
+	j = &g->jobs[g->n++];
+	memset(j, 0, sizeof *j);
 	if (src != NULL)
-		s->r.source = *src;
-	s->r.server = dst->a;
-	s->r.port = port;
-	s->r.mx = dst->host[0] != '\0' ? dst->host : NULL;
-	s->r.mx_pref = dst->mx_pref;
-	s->r.seq = (uint32_t)(g->n - 1);
-	s->r.connect_us = -1;
-	s->r.starttls = -1;
+		j->src = *src;
+	j->dst = dst;
+	j->port = port;
 }
 
 /* Every (target, port, source) of matching families, targets in the
@@ -323,10 +337,6 @@ build(struct greeter *g)
 		fprintf(g->cfg->notes, "dns: %s: %s\n", notes[i].name, notes[i].what);
 	fflush(g->cfg->notes);
 	g->built = 1;
-	if ((g->s = calloc((size_t)g->cfg->max, sizeof *g->s)) == NULL) {
-		fail(g, "out of memory");
-		return;
-	}
 	for (k = 0; k < (size_t)g->nliteral + nr; k++) {
 		dst = k < (size_t)g->nliteral ? &g->literal[k] : &r[k - g->nliteral];
 		if (g->cfg->family && dst->a.family != g->cfg->family)
@@ -334,10 +344,10 @@ build(struct greeter *g)
 		for (port = portset_next(ps->ports, 1); port != 0;
 		    port = portset_next(ps->ports, port + 1)) {
 			if (ps->nsources == 0)
-				add_session(g, NULL, dst, (uint16_t)port);
+				add_job(g, NULL, dst, (uint16_t)port);
 			for (s = 0; s < ps->nsources; s++)
 				if (ps->sources[s].family == dst->a.family)
-					add_session(g, &ps->sources[s], dst,
+					add_job(g, &ps->sources[s], dst,
 					    (uint16_t)port);
 		}
 	}
@@ -347,6 +357,32 @@ build(struct greeter *g)
 }
 
 static void session_start(struct greeter *g, struct session *s);
+
+/* A free slot set up for job number k. */
+static struct session *
+session_new(struct greeter *g, size_t k)
+{
+	const struct job *j = &g->jobs[k];
+	struct session *s = NULL;
+	int i;
+
+	for (i = 0; i < GREET_PARALLEL && s == NULL; i++)
+		if (!g->slot[i].busy)
+			s = &g->slot[i];
+	memset(s, 0, sizeof *s);
+	s->g = g;
+	s->busy = 1;
+	s->fd = s->watch = s->timer = -1;
+	s->r.seq = (uint32_t)k;
+	s->r.source = j->src;
+	s->r.server = j->dst->a;
+	s->r.port = j->port;
+	s->r.mx = j->dst->host[0] != '\0' ? j->dst->host : NULL;
+	s->r.mx_pref = j->dst->mx_pref;
+	s->r.connect_us = -1;
+	s->r.starttls = -1;
+	return s;
+}
 
 /* Builds the sessions once the names are resolved, starts as many as may
  * be open, and stops the loop when all are done. */
@@ -363,7 +399,7 @@ on_kick(void *ctx, int64_t now)
 	}
 	while (!g->failed && g->next < g->n && g->open < GREET_PARALLEL) {
 		g->open++;
-		session_start(g, &g->s[g->next++]);
+		session_start(g, session_new(g, g->next++));
 	}
 	if (g->failed || g->done == g->n)
 		loop_stop(g->loop);
@@ -381,6 +417,7 @@ finish(struct greeter *g, struct session *s, enum greet_outcome o)
 	if (s->r.hint == SMTP_HINT_NONE && s->r.has_ehlo && s->r.ehlo.code >= 400)
 		s->r.hint = smtp_reply_hint(&s->r.ehlo);
 	g->fn(g->ctx, &s->r);
+	s->busy = 0;
 	g->open--;
 	g->done++;
 	loop_timer_at(g->loop, g->kick, 0);
