@@ -50,6 +50,8 @@ struct config {
 	struct scope_dns dns;		/* -r, --dnsbl */
 	const char *filter_file;
 	const char *sensor;		/* --sensor, else the host name */
+	int greet;			/* probe --greet: SMTP conversations */
+	const char *helo;		/* --helo, else the host name */
 	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */
 };
 

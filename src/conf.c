@@ -12,6 +12,7 @@
 #include "core/record.h"
 #include "io/filter.h"
 #include "report/trace.h"
+#include "util/smtpreply.h"
 
 const char *progname = "smtpscope";
 
@@ -39,6 +40,9 @@ usage(FILE *out)
 	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
 	    "                 [--dnsbl zone[,zone ...]] [--findings] [--window duration]\n"
 	    "                 [--sensor name] [--trace [--max-ttl n]]\n"
+	    "       %s probe --greet [-46] [--json] [--helo name] [--dns-server addr[:port]]\n"
+	    "                 [--max-probes n] [--mx domain] [-p ports] [--source addr]\n"
+	    "                 [--target host] [--timeout sec] [-Z user] [--sensor name]\n"
 	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
 	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
 	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
@@ -48,7 +52,7 @@ usage(FILE *out)
 	    "                 [--sensor name] [-Z user] file ...\n"
 	    "       %s diff before.json after.json\n"
 	    "       %s --version\n", progname, progname, progname, progname,
-	    progname, progname, progname);
+	    progname, progname, progname, progname);
 }
 
 void
@@ -153,7 +157,8 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_ATTEMPTS, OPT_DURATION, OPT_FILTER_FILE, OPT_MX, OPT_TARGET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
-	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL };
+	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
+	OPT_GREET_SMTP, OPT_HELO };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -189,6 +194,8 @@ static const struct option long_opts[] = {
 	{ "sensor", required_argument, NULL, OPT_SENSOR },
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "max-ttl", required_argument, NULL, OPT_MAX_TTL },
+	{ "greet", no_argument, NULL, OPT_GREET_SMTP },
+	{ "helo", required_argument, NULL, OPT_HELO },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -206,7 +213,7 @@ option_commands(int c)
 	case 'i': case 'w': case 'B': case 's':
 		return "wpv";
 	case OPT_MX: case OPT_TARGET: case OPT_SOURCE: case OPT_SPOOFED_SOURCE:
-	case OPT_TRACE: case OPT_MAX_TTL:
+	case OPT_TRACE: case OPT_MAX_TTL: case OPT_GREET_SMTP: case OPT_HELO:
 		return "p";
 	case OPT_DNS_SERVER:
 		return "rwpvs";
@@ -308,6 +315,20 @@ capture_option(int c, char *arg, struct config *cfg)
 /* Given on the command line (not defaults), for check_trace(). */
 static int ttl_given, max_ttl_given;
 
+/* At most 64 characters of s for an error line: '?' for what is not
+ * printable ASCII, so the message stays one line. */
+static const char *
+printable(const char *s)
+{
+	static char buf[65];
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < sizeof buf - 1; i++)
+		buf[i] = s[i] >= ' ' && s[i] <= '~' ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
 /* probe and verify options; 0 when c is none of them. */
 static int
 probe_option(int c, char *arg, struct config *cfg)
@@ -350,6 +371,14 @@ probe_option(int c, char *arg, struct config *cfg)
 		return 1;
 	case OPT_MAX_PROBES:
 		cfg->probe.max_probes = (int)parse_num("--max-probes", arg, 1, 100000);
+		return 1;
+	case OPT_GREET_SMTP: cfg->greet = 1; return 1;
+	case OPT_HELO:
+		if (!smtp_helo_ok(arg))
+			die(EXIT_USAGE, "--helo: '%s' is not a domain name or an "
+			    "address literal ([192.0.2.1], [IPv6:2001:db8::1])",
+			    printable(arg));
+		cfg->helo = arg;
 		return 1;
 	case '4': cfg->probe.family = 4; return 1;
 	case '6': cfg->probe.family = 6; return 1;
@@ -429,6 +458,8 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 	if (cfg->sensor == NULL)
 		cfg->sensor = host_sensor();
 	check_trace(cfg);
+	if (cfg->helo != NULL && !cfg->greet)
+		die(EXIT_USAGE, "probe: --helo is an option of --greet");
 	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...
 	 * 32 s) as one attempt. */
 	cfg->track.linger_us = cfg->track.timeout_us > 64000000 ?

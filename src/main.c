@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "lookups.h"
@@ -19,8 +20,11 @@
 #include "io/loop.h"
 #include "io/privs.h"
 #include "io/signals.h"
+#include "util/smtpreply.h"
+#include "probe/greet.h"
 #include "probe/prober.h"
 #include "report/finding.h"
+#include "report/greet.h"
 #include "report/scope.h"
 #include "report/sink.h"
 #include "verify/diff.h"
@@ -261,6 +265,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 
 static int run_probes(struct config *cfg, struct pipeline *pl, int usage_status);
 static struct pipeline *probe_setup(struct config *cfg);
+static int cmd_greet(struct config *cfg);
 
 /* Before anything is sent (DNS included): every --source is an address of
  * this host (of its network namespace), or the operator said otherwise
@@ -297,6 +302,8 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 	conf_parse("probe", argc, argv, cfg);
 	if (optind < argc)
 		die(EXIT_USAGE, "probe: unexpected argument '%s'", argv[optind]);
+	if (cfg->greet)
+		return cmd_greet(cfg);
 	check_sources(cfg);
 	cfg->spec.ports = &cfg->ports;
 	cfg->probe.specs = &cfg->spec;
@@ -359,6 +366,88 @@ probe_setup(struct config *cfg)
 	/* The records of our probes only, not the host's own mail. */
 	pipeline_set_origin_only(pl, 1);
 	return pl;
+}
+
+struct greet_run {
+	const struct config *cfg;
+	struct greet_matrix *matrix;
+};
+
+/* Each conversation as it ends: a line, and a cell of the matrix. */
+static void
+greet_out(void *ctx, const struct greet_result *r)
+{
+	struct greet_run *run = ctx;
+
+	if (run->cfg->output == OUT_JSON)
+		greet_write_json(stdout, r, run->cfg->sensor);
+	else
+		greet_write_text(stdout, r);
+	if (run->matrix != NULL)
+		greet_matrix_add(run->matrix, r);
+}
+
+/* What --greet does not take: the capture's and the reports' options. */
+static void
+greet_options(struct config *cfg)
+{
+	static char host[256];
+
+	if (cfg->output == OUT_CSV || cfg->output == OUT_SUMMARY)
+		die(EXIT_USAGE, "probe --greet: text or --json only");
+	if (cfg->live.write_file != NULL || cfg->scope || cfg->evidence ||
+	    cfg->findings || cfg->dns.resolve || cfg->dns.nzones)
+		die(EXIT_USAGE, "probe --greet: -w, --scope, --evidence, "
+		    "--findings, -r and --dnsbl are options of the SYN probe");
+	if (cfg->helo != NULL)
+		return;
+	if (gethostname(host, sizeof host - 1) != 0 || !smtp_helo_ok(host))
+		die(EXIT_USAGE, "--helo: the host name '%.64s' is not a name EHLO "
+		    "may give: give --helo name", host);
+	cfg->helo = host;
+}
+
+/* probe --greet: SMTP conversations through the kernel, on the loop. */
+static int
+cmd_greet(struct config *cfg)
+{
+	struct greet_config gc;
+	struct greet_run run = { cfg, NULL };
+	struct greeter *g;
+	struct loop *loop;
+	char err[512];
+
+	greet_options(cfg);
+	memset(&gc, 0, sizeof gc);
+	cfg->spec.ports = &cfg->ports;
+	gc.spec = &cfg->spec;
+	gc.family = cfg->probe.family;
+	gc.dns_server = cfg->probe.dns_server;
+	gc.helo = cfg->helo;
+	gc.step_us = cfg->track.timeout_us;
+	gc.max = cfg->probe.max_probes;
+	gc.notes = cfg->output == OUT_TEXT ? stdout : stderr;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (cfg->output == OUT_TEXT && (run.matrix = greet_matrix_new()) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	loop = new_loop();
+	if ((g = greeter_new(&gc, loop, greet_out, &run, err, sizeof err)) == NULL)
+		die(EXIT_USAGE, "%s", err);
+	/* Nothing privileged is needed to connect: drop root first (-Z). */
+	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
+		die(EXIT_INPUT, "%s", err);
+	if (loop_run(loop) != 0)
+		die(EXIT_INTERNAL, "poll: %s", strerror(errno));
+	if (greeter_failed(g, err, sizeof err))
+		die(EXIT_INPUT, "probe: %s", err);
+	if (run.matrix != NULL)
+		greet_matrix_print(run.matrix, stdout);
+	greeter_free(g);
+	loop_free(loop);
+	greet_matrix_free(run.matrix);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(EXIT_INTERNAL, "write error on standard output");
+	return EXIT_OK;
 }
 
 static int

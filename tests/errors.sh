@@ -92,6 +92,21 @@ expect trace-csv 2 "--trace: --csv is not an output" -- probe --trace --csv --ta
 expect trace-max-ttl 2 "--max-ttl: only with --trace" -- probe --max-ttl 5 --target 203.0.113.1
 expect trace-max-ttl-range 2 "--max-ttl: 65 is out of range" -- probe --trace --max-ttl 65 --target 203.0.113.1
 expect trace-not-read 2 "read: --trace is not an option of read" -- read --trace x.pcap
+expect greet-nothing 2 "nothing to probe" -- probe --greet
+expect greet-bad-helo 2 "--helo: 'a b' is not a domain name" -- probe --greet --helo "a b" --target 203.0.113.1
+expect greet-helo-crlf 2 "--helo: .* is not a domain name" -- probe --greet --helo "$(printf 'x\r\nMAIL FROM:<a@b>')" --target 203.0.113.1
+expect helo-without-greet 2 "--helo is an option of --greet" -- probe --helo mta.example.test --target 203.0.113.1
+expect greet-csv 2 "probe --greet: text or --json only" -- probe --greet --csv --target 203.0.113.1
+expect greet-write 2 "are options of the SYN probe" -- probe --greet -w "$tmp/x.pcap" --target 203.0.113.1
+expect greet-not-verify 2 "--greet is not an option of verify" -- verify --greet "$tmp/bad.expect"
+# A source that is not the host's is refused before any connection: only in
+# an empty namespace, where no address is the host's and nothing could leave.
+if [ -n "$ns" ]; then
+	expect greet-foreign-source 2 "--source 192.0.2.99: not an address of this host" -- probe --greet --source 192.0.2.99 --target 203.0.113.1
+	expect greet-max-probes 3 "probe: more connections than --max-probes 1 allows" -- probe --greet --max-probes 1 --target 203.0.113.1 --target 203.0.113.2 -p 25
+else
+	echo "SKIP greet-foreign-source: needs unshare -n"
+fi
 prog=$prog_saved
 
 # diff: bad input names the file, line and column.

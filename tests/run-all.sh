@@ -99,6 +99,7 @@ if [ "$quick" -eq 0 ]; then
 	run verify-lab bash tests/lab/verify-lab.sh "$prog"
 	run findings-lab bash tests/lab/findings-lab.sh "$prog"
 	run probe-lab bash tests/lab/probe-lab.sh "$prog"
+	run greet-lab bash tests/lab/greet-lab.sh "$prog"
 	run dns-lab bash tests/lab/dns-lab.sh "$prog"
 	run firsthop-lab bash tests/lab/firsthop-lab.sh "$prog"
 	run trace-lab bash tests/lab/trace-lab.sh "$prog"

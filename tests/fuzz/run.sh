@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs each fuzz harness (packets, capture, pcapfile: our pcap reader
-# against libpcap, and jsonrec: JSON records read back) for SECONDS (seeded
+# against libpcap, jsonrec: JSON records read back, smtpreply: what an SMTP
+# server sends to probe --greet) for SECONDS (seeded
 # from pcaps/ and the JSON lines of tests/golden/), after replaying the
 # regression inputs under tests/fuzz/regressions/HARNESS/.
 #   tests/fuzz/run.sh FUZZDIR SECONDS
@@ -11,7 +12,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
 work=${FUZZ_WORK:-$top/fuzz-out}
 mkdir -p "$work/seeds-packets" "$work/seeds-capture" "$work/seeds-pcapfile" \
-    "$work/seeds-jsonrec"
+    "$work/seeds-jsonrec" "$work/seeds-smtpreply"
 "$dir/mkseeds" "$work/seeds-packets" "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap >/dev/null
 cp "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap "$work/seeds-capture/" 2>/dev/null
 cp "$top"/pcaps/*/*.pcap "$top"/tests/malformed/*.pcap "$work/seeds-pcapfile/" 2>/dev/null
@@ -20,7 +21,13 @@ for g in "$top"/tests/golden/*.out; do
 	grep -q '^{' "$g" || continue
 	{ printf '\200'; grep '^{' "$g"; } >"$work/seeds-jsonrec/$(basename "$g" .out)"
 done
-for h in packets capture pcapfile jsonrec; do
+# smtpreply: byte 0 is the piece size; replies as servers send them.
+printf '\003220-mx.example.test ESMTP\r\n220 hi\r\n250-mx\r\n250-STARTTLS\r\n250 8BITMIME\r\n221 2.0.0 Bye\r\n' \
+    >"$work/seeds-smtpreply/ehlo"
+printf '\377554 5.7.1 Service unavailable; client [192.0.2.11] blocked using zen.example\r\n' \
+    >"$work/seeds-smtpreply/rbl"
+printf '\000421 4.7.0 too many connections from your IP\n' >"$work/seeds-smtpreply/rate"
+for h in packets capture pcapfile jsonrec smtpreply; do
 	reg=$top/tests/fuzz/regressions/$h
 	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
 		if "$dir/fuzz_$h" "$reg"/* >"$work/$h-regressions.log" 2>&1; then
