@@ -10,6 +10,7 @@
 #include "core/verdict.h"
 #include "report/fields.h"
 #include "report/greet.h"
+#include "report/jsonw.h"
 #include "util/timefmt.h"
 
 /* "ECONNREFUSED", or NULL when there is no error. */
@@ -112,40 +113,20 @@ json_lines(FILE *out, const char *name, const struct smtp_reply *rep, int has)
 	putc(']', out);
 }
 
-/* ,"name":"text" or ,"name":null */
-static void
-json_str(FILE *out, const char *name, const char *s)
-{
-	fprintf(out, ",\"%s\":", name);
-	if (s == NULL)
-		fputs("null", out);
-	else
-		json_put_string(out, s);
-}
-
-static void
-json_code(FILE *out, const char *name, int has, int code)
-{
-	if (has)
-		fprintf(out, ",\"%s\":%d", name, code);
-	else
-		fprintf(out, ",\"%s\":null", name);
-}
-
 static void
 json_replies(FILE *out, const struct greet_result *r)
 {
 	const struct smtp_reply *g = &r->greeting, *e = &r->ehlo;
 
-	json_code(out, "greeting_code", r->has_greeting, g->code);
-	json_str(out, "enhanced_code", r->has_greeting && g->enhanced[0] ?
+	jw_int(out, "greeting_code", g->code, r->has_greeting);
+	jw_str(out, "enhanced_code", r->has_greeting && g->enhanced[0] ?
 	    g->enhanced : NULL);
-	json_str(out, "greeting", r->has_greeting ? g->lines[0] : NULL);
+	jw_str(out, "greeting", r->has_greeting ? g->lines[0] : NULL);
 	json_lines(out, "greeting_lines", g, r->has_greeting);
 	fprintf(out, ",\"greeting_truncated\":%s", !r->has_greeting ? "null" :
 	    g->cut ? "true" : "false");
-	json_code(out, "ehlo_code", r->has_ehlo, e->code);
-	json_str(out, "ehlo_enhanced_code", r->has_ehlo && e->enhanced[0] ?
+	jw_int(out, "ehlo_code", e->code, r->has_ehlo);
+	jw_str(out, "ehlo_enhanced_code", r->has_ehlo && e->enhanced[0] ?
 	    e->enhanced : NULL);
 	json_lines(out, "ehlo_lines", e, r->has_ehlo);
 	fprintf(out, ",\"starttls\":%s", r->starttls < 0 ? "null" :
@@ -157,28 +138,20 @@ greet_write_json(FILE *out, const struct greet_result *r, const char *sensor)
 {
 	char buf[ADDR_STRLEN];
 
-	fputs("{\"type\":\"greeting\",\"sensor\":", out);
-	if (sensor != NULL)
-		json_put_string(out, sensor);
-	else
-		fputs("null", out);
+	jw_head(out, "greeting", sensor);
 	fmt_time(buf, sizeof buf, r->ts_us);
 	fprintf(out, ",\"ts\":\"%s\"", buf);
 	fprintf(out, ",\"source\":\"%s\"", addr_str(&r->source, buf));
 	fprintf(out, ",\"server\":\"%s\",\"server_port\":%u,\"family\":%d",
 	    addr_str(&r->server, buf), r->port, r->server.family);
-	json_str(out, "mx", r->mx);
-	json_code(out, "mx_pref", r->mx_pref >= 0, r->mx_pref);
+	jw_str(out, "mx", r->mx);
+	jw_int(out, "mx_pref", r->mx_pref, r->mx_pref >= 0);
 	fprintf(out, ",\"outcome\":\"%s\"", greet_outcome_name(r->outcome));
-	json_str(out, "errno", err_name(r->err));
-	if (r->connect_us >= 0)
-		fprintf(out, ",\"connect_ms\":%" PRId64 ".%03" PRId64,
-		    r->connect_us / 1000, r->connect_us % 1000);
-	else
-		fputs(",\"connect_ms\":null", out);
+	jw_str(out, "errno", err_name(r->err));
+	jw_ms(out, "connect_ms", r->connect_us);
 	json_replies(out, r);
-	json_str(out, "finding", smtp_hint_name(r->hint));
-	json_str(out, "why", r->why);
+	jw_str(out, "finding", smtp_hint_name(r->hint));
+	jw_str(out, "why", r->why);
 	fputs("}\n", out);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report/fields.h"
+#include "report/jsonw.h"
 #include "report/sink.h"
 #include "report/trace.h"
 
@@ -103,37 +104,6 @@ text_trace(FILE *out, const struct trace *tr)
 	fprintf(out, "  => %s\n", res.statement);
 }
 
-/* "name":value or null, after a comma. */
-static void
-json_int(FILE *out, const char *name, int v, int present)
-{
-	if (present)
-		fprintf(out, ",\"%s\":%d", name, v);
-	else
-		fprintf(out, ",\"%s\":null", name);
-}
-
-static void
-json_addr(FILE *out, const char *name, const struct addr *x)
-{
-	char a[ADDR_STRLEN];
-
-	if (x->family != 0)
-		fprintf(out, ",\"%s\":\"%s\"", name, addr_str(x, a));
-	else
-		fprintf(out, ",\"%s\":null", name);
-}
-
-static void
-json_str(FILE *out, const char *name, const char *v)
-{
-	fprintf(out, ",\"%s\":", name);
-	if (v != NULL)
-		json_put_string(out, v);
-	else
-		fputs("null", out);
-}
-
 static void
 json_hop(FILE *out, const struct record *r, int h)
 {
@@ -144,21 +114,17 @@ json_hop(FILE *out, const struct record *r, int h)
 		fputs(",\"record\":false}", out);
 		return;
 	}
-	json_addr(out, "responder", &r->responder);
+	jw_addr(out, "responder", &r->responder);
 	fprintf(out, ",\"responder_is_server\":%s",
 	    record_responder_is_server(r) ? "true" : "false");
-	if (r->rtt_us >= 0)
-		fprintf(out, ",\"rtt_ms\":%" PRId64 ".%03" PRId64, r->rtt_us / 1000,
-		    r->rtt_us % 1000);
-	else
-		fputs(",\"rtt_ms\":null", out);
+	jw_ms(out, "rtt_ms", r->rtt_us);
 	fprintf(out, ",\"class\":\"%s\",\"reason\":\"%s\"",
 	    vclass_name(r->v.cls), r->v.reason);
-	json_int(out, "icmp_type", r->icmp_type, r->icmp_type >= 0);
-	json_int(out, "icmp_code", r->icmp_code, r->icmp_type >= 0);
-	json_int(out, "reply_ttl", r->reply_ttl, r->reply_ttl >= 0);
+	jw_int(out, "icmp_type", r->icmp_type, r->icmp_type >= 0);
+	jw_int(out, "icmp_code", r->icmp_code, r->icmp_type >= 0);
+	jw_int(out, "reply_ttl", r->reply_ttl, r->reply_ttl >= 0);
 	en = errno_name(r->v.err);
-	json_str(out, "errno", en);
+	jw_str(out, "errno", en);
 	putc('}', out);
 }
 
@@ -170,27 +136,23 @@ json_trace(FILE *out, const struct trace *tr, const char *sensor)
 	char a[ADDR_STRLEN];
 	int h, last = trace_last(tr);
 
-	fputs("{\"type\":\"trace\",\"sensor\":", out);
-	if (sensor != NULL)
-		json_put_string(out, sensor);
-	else
-		fputs("null", out);
+	jw_head(out, "trace", sensor);
 	fprintf(out, ",\"source\":\"%s\"", addr_str(&r->t.client, a));
 	fprintf(out, ",\"server\":\"%s\",\"server_port\":%u",
 	    addr_str(&r->t.server, a), r->t.server_port);
-	json_str(out, "mx", r->origin->mx);
-	json_str(out, "domain", r->origin->domain);
-	json_int(out, "mx_pref", r->origin->mx_pref, r->origin->mx_pref >= 0);
+	jw_str(out, "mx", r->origin->mx);
+	jw_str(out, "domain", r->origin->domain);
+	jw_int(out, "mx_pref", r->origin->mx_pref, r->origin->mx_pref >= 0);
 	fprintf(out, ",\"max_ttl\":%d,\"hops\":[", tr->max_ttl);
 	for (h = 1; h <= last; h++)
 		json_hop(out, &tr->hop[h], h);
 	trace_result(tr, &res);
 	putc(']', out);
-	json_int(out, "end_hop", res.end, res.end > 0);
-	json_int(out, "at_hop", res.at, res.at > 0);
-	json_addr(out, "by", &res.by);
-	json_int(out, "silent_from", res.silent_from, res.silent_from > 0);
-	json_str(out, "statement", res.statement);
+	jw_int(out, "end_hop", res.end, res.end > 0);
+	jw_int(out, "at_hop", res.at, res.at > 0);
+	jw_addr(out, "by", &res.by);
+	jw_int(out, "silent_from", res.silent_from, res.silent_from > 0);
+	jw_str(out, "statement", res.statement);
 	fputs("}\n", out);
 }
 
