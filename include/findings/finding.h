@@ -94,6 +94,13 @@ struct finding {
 	bool one_source;
 };
 
+/* f emptied for a finding of kind k, in state s at ts (started: ts too,
+ * but none for FS_FINAL), about server:port with its MX names: no times,
+ * counts, sources or responder yet; not_recipient from the kind. */
+void finding_init(struct finding *f, enum finding_kind k,
+    enum finding_state s, int64_t ts, const struct addr *server,
+    uint16_t port, const char *mx, const char *domain, int mx_pref);
+
 /* "local_block", "source_block" ... (JSON and the man page). */
 const char *finding_kind_name(enum finding_kind k);
 const char *finding_state_name(enum finding_state s);

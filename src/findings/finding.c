@@ -1,5 +1,6 @@
 /* The names of findings/finding.h, as JSON and the man page give them. */
 #include <stddef.h>
+#include <string.h>
 
 #include "findings/finding.h"
 
@@ -32,4 +33,26 @@ finding_end_name(enum finding_end e)
 	};
 
 	return (unsigned)e <= FE_CHANGED_KIND ? name[e] : NULL;
+}
+
+void
+finding_init(struct finding *f, enum finding_kind k, enum finding_state s,
+    int64_t ts, const struct addr *server, uint16_t port, const char *mx,
+    const char *domain, int mx_pref)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = k;
+	f->state = s;
+	f->end = FE_NONE;
+	f->ts = ts;
+	f->started = s == FS_FINAL ? INT64_MIN : ts;
+	f->server = *server;
+	f->port = port;
+	f->mx = mx;
+	f->domain = domain;
+	f->mx_pref = mx_pref;
+	f->cls = VC_ACCEPTED;
+	f->first_fail = f->last_fail = f->last_ok = INT64_MIN;
+	f->hops = f->synack_hops = -1;
+	f->not_recipient = finding_kind_not_recipient(k);
 }

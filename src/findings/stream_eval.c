@@ -99,21 +99,10 @@ static void
 base(const struct stream *st, const struct sdest *d, enum finding_kind k,
     struct finding *f)
 {
-	memset(f, 0, sizeof *f);
-	f->kind = k;
-	f->state = FS_STARTED;
-	f->ts = st->now;
-	f->started = st->now;
-	f->server = d->server;
-	f->port = d->port;
-	f->mx = d->mx;
-	f->domain = d->domain;
-	f->mx_pref = d->mx_pref;
-	f->first_fail = f->last_fail = f->last_ok = NONE;
-	f->hops = f->synack_hops = -1;
+	finding_init(f, k, FS_STARTED, st->now, &d->server, d->port, d->mx,
+	    d->domain, d->mx_pref);
 	f->nsources = d->nsrc;
 	f->one_source = d->nsrc == 1 && d->other_sources == 0;
-	f->not_recipient = finding_kind_not_recipient(k);
 }
 
 static void

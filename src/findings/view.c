@@ -253,23 +253,9 @@ static void
 view_head(const struct scope *s, const struct scope_dest *d,
     const struct scope_finding *f, struct finding *out)
 {
-	memset(out, 0, sizeof *out);
-	out->kind = kind_of(f->kind);
-	out->state = FS_FINAL;
-	out->end = FE_NONE;
-	out->ts = s->last_ts;
-	out->started = SCOPE_NONE;
-	out->server = d->server;
-	out->port = d->port;
-	out->mx = d->mx;
-	out->domain = d->domain;
-	out->mx_pref = d->mx_pref;
-	out->cls = VC_ACCEPTED;
-	out->reason = NULL;
-	out->first_fail = out->last_fail = out->last_ok = SCOPE_NONE;
-	out->hops = out->synack_hops = -1;
+	finding_init(out, kind_of(f->kind), FS_FINAL, s->last_ts, &d->server,
+	    d->port, d->mx, d->domain, d->mx_pref);
 	out->nsources = d->nsrc;
-	out->not_recipient = finding_kind_not_recipient(out->kind);
 	out->one_source = scope_one_source(d);
 }
 
