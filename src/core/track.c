@@ -438,6 +438,18 @@ new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
 	return i;
 }
 
+/* Time moves to now; the attempt of a client's SYN p, or NIL, with its
+ * key and hash in k and h. */
+static uint32_t
+find_syn(struct tracker *t, int64_t now, const struct packet *p,
+    struct tuple *k, uint32_t *h)
+{
+	advance(t, now);
+	client_tuple(p, k);
+	*h = tuple_hash(k, t->seed);
+	return find_hashed(t, k, *h);
+}
+
 /* A client's SYN; returns its attempt. */
 static uint32_t
 syn(struct tracker *t, int64_t now, const struct packet *p)
@@ -446,10 +458,7 @@ syn(struct tracker *t, int64_t now, const struct packet *p)
 	struct attempt *a;
 	uint32_t i, h;
 
-	advance(t, now);
-	client_tuple(p, &k);
-	h = tuple_hash(&k, t->seed);
-	i = find_hashed(t, &k, h);
+	i = find_syn(t, now, p, &k, &h);
 	if (i != NIL) {
 		a = &t->pool[i];
 		if (a->isn == p->u.tcp.seq) {
@@ -548,12 +557,9 @@ tracker_syn_unsent(struct tracker *t, int64_t now, const struct packet *p,
 	struct attempt *a;
 	uint32_t i, h;
 
-	advance(t, now);
-	client_tuple(p, &k);
-	h = tuple_hash(&k, t->seed);
 	/* A retransmission the host refused: not counted; the attempt waits
 	 * for answers to the SYNs that did leave. */
-	if (find_hashed(t, &k, h) != NIL)
+	if (find_syn(t, now, p, &k, &h) != NIL)
 		return;
 	i = new_attempt(t, &k, h, p->u.tcp.seq, 0, now);
 	a = &t->pool[i];
