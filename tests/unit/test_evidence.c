@@ -9,21 +9,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "records.h"
+
 #include "core/stats.h"
 #include "report/scope.h"
 
-#define S 1000000LL	/* one second in microseconds */
-
-static struct addr
-v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	struct addr x;
-
-	memset(&x, 0, sizeof x);
-	x.family = 4;
-	x.b[0] = a; x.b[1] = b; x.b[2] = c; x.b[3] = d;
-	return x;
-}
 
 #define SRC_A v4(192, 0, 2, 10)
 #define SRC_B v4(192, 0, 2, 11)
@@ -37,26 +27,7 @@ v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 static struct record
 rec(struct addr client, int64_t t, struct verdict v)
 {
-	struct record r;
-
-	memset(&r, 0, sizeof r);
-	r.t.client = client;
-	r.t.server = MX1;
-	r.t.client_port = 40000;
-	r.t.server_port = 25;
-	r.first_syn_us = t * S;
-	r.verdict_us = t * S + S;
-	r.v = v;
-	r.rtt_us = -1;
-	r.icmp_type = r.icmp_code = -1;
-	r.reply_ttl = -1;
-	r.greeting_code = -1;
-	if (v.cls != VC_DROPPED) {
-		r.responder = MX1;
-		r.hops = 2;
-	} else
-		r.hops = -1;
-	return r;
+	return attempt(client, MX1, 25, t * S, t * S + S, v);
 }
 
 /* r answered by who, at a distance of hops, with ICMP 3/13. */
