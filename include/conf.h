@@ -25,6 +25,8 @@ enum {
 	EXIT_INTERNAL = 4,	/* out of memory, output error */
 };
 
+#define CONF_MAX_READ_FILES 64
+
 enum output { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_SUMMARY };
 
 /* -r and --dnsbl: what is looked up for the scope report when a run ends. */
@@ -53,6 +55,12 @@ struct config {
 	int greet;			/* probe --greet: SMTP conversations */
 	const char *helo;		/* --helo, else the host name */
 	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */
+	const char *read_files[CONF_MAX_READ_FILES];	/* read -r FILE */
+	int nread_files;
+	int no_names;			/* -n: the default, said */
+	int line_buffered;		/* -l */
+	int localtime;			/* --localtime */
+	int top;			/* --top: summary rows, 0: all */
 };
 
 extern const char *progname;
@@ -67,6 +75,11 @@ void conf_parse(const char *cmd, int argc, char **argv, struct config *cfg);
 const char *conf_filter_template(const struct config *cfg);
 
 void usage(FILE *out);
+/* Each option of cmd ("read" ...; NULL: every command) with its line of
+ * meaning, from the option table. */
+void usage_options(FILE *out, const char *cmd);
+/* -h after a command: its synopsis lines and its options. */
+void usage_command(FILE *out, const char *cmd);
 /* "smtpscope: message" on stderr, then exit(status). */
 void die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));

@@ -16,43 +16,76 @@
 
 const char *progname = "smtpscope";
 
+/* The synopsis, a command's lines each, as smtpscope(8) has it. */
+static const char *const synopsis[] = {
+	"read [-lnr] [--json | --csv | --summary] [-c count] [-p ports]\n"
+	"            [--timeout sec] [--greet-wait sec] [--max-attempts n]\n"
+	"            [--scope] [--evidence] [--findings] [--window duration]\n"
+	"            [--top n] [--localtime] [--resolve] [--dnsbl zone[,zone ...]]\n"
+	"            [--dns-server addr[:port]] [--sensor name] [-Z user]\n"
+	"            [-r file] file ...\n",
+	"watch [-dln] [--json | --csv | --summary] [-B kib] [-c count]\n"
+	"            [--duration sec] [--filter-file file] [-i interface]\n"
+	"            [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
+	"            [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
+	"            [--findings] [--window duration] [--top n] [--localtime]\n"
+	"            [--resolve] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
+	"            [--sensor name]\n",
+	"probe [-46ln] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
+	"            [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
+	"            [--rate pps] [--retries n] [--source addr]\n"
+	"            [--spoofed-source addr] [--target host]\n"
+	"            [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
+	"            [-s snaplen] [--max-attempts n] [--scope] [--evidence]\n"
+	"            [--resolve] [--dnsbl zone[,zone ...]] [--findings]\n"
+	"            [--window duration] [--top n] [--localtime] [--sensor name]\n"
+	"            [--trace [--max-ttl n]]\n",
+	"probe --greet [-46l] [--json] [--helo name] [--dns-server addr[:port]]\n"
+	"            [--max-probes n] [--mx domain] [-p ports] [--source addr]\n"
+	"            [--target host] [--timeout sec] [-Z user] [--sensor name]\n"
+	"            [--localtime]\n",
+	"verify [-46l] [--json] [--dns-server addr[:port]] [-i interface]\n"
+	"            [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
+	"            [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
+	"            [-s snaplen] [--sensor name] [--localtime] file\n",
+	"scope [-ln] [--json | --csv | --summary] [--evidence] [--top n]\n"
+	"            [--localtime] [--resolve] [--dnsbl zone[,zone ...]]\n"
+	"            [--dns-server addr[:port]] [--sensor name] [-Z user] file ...\n",
+	"diff before.json after.json\n",
+	"-r file [read options]\n",
+	"--version\n",
+};
+
+#define NSYNOPSIS (sizeof synopsis / sizeof synopsis[0])
+
+/* The synopsis lines, all of them or (cmd) those of one command. */
+static void
+print_synopsis(FILE *out, const char *cmd)
+{
+	size_t i, n = cmd != NULL ? strlen(cmd) : 0;
+	int first = 1;
+
+	for (i = 0; i < NSYNOPSIS; i++) {
+		if (cmd != NULL && (strncmp(synopsis[i], cmd, n) != 0 ||
+		    synopsis[i][n] != ' '))
+			continue;
+		fprintf(out, "%s %s %s", first ? "usage:" : "      ", progname,
+		    synopsis[i]);
+		first = 0;
+	}
+}
+
 void
 usage(FILE *out)
 {
-	fprintf(out,
-	    "usage: %s read [--json | --csv | --summary] [-p ports] [--timeout sec]\n"
-	    "                 [--greet-wait sec] [--max-attempts n] [--scope] [--evidence]\n"
-	    "                 [--findings] [--window duration]\n"
-	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	    "                 [--sensor name] [-Z user] file ...\n"
-	    "       %s watch [-d] [--json | --csv | --summary] [-B kib] [-c count]\n"
-	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
-	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
-	    "                 [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
-	    "                 [--findings] [--window duration]\n"
-	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	    "                 [--sensor name]\n"
-	    "       %s probe [-46] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
-	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
-	    "                 [--rate pps] [--retries n] [--source addr]\n"
-	    "                 [--spoofed-source addr] [--target host]\n"
-	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
-	    "                 [-s snaplen] [--max-attempts n] [--scope] [--evidence] [-r]\n"
-	    "                 [--dnsbl zone[,zone ...]] [--findings] [--window duration]\n"
-	    "                 [--sensor name] [--trace [--max-ttl n]]\n"
-	    "       %s probe --greet [-46] [--json] [--helo name] [--dns-server addr[:port]]\n"
-	    "                 [--max-probes n] [--mx domain] [-p ports] [--source addr]\n"
-	    "                 [--target host] [--timeout sec] [-Z user] [--sensor name]\n"
-	    "       %s verify [-46] [--json] [--dns-server addr[:port]] [-i interface]\n"
-	    "                 [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
-	    "                 [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
-	    "                 [-s snaplen] [--sensor name] file\n"
-	    "       %s scope [--json | --csv | --summary] [--evidence] [-r]\n"
-	    "                 [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	    "                 [--sensor name] [-Z user] file ...\n"
-	    "       %s diff before.json after.json\n"
-	    "       %s --version\n", progname, progname, progname, progname,
-	    progname, progname, progname, progname);
+	print_synopsis(out, NULL);
+}
+
+void
+usage_command(FILE *out, const char *cmd)
+{
+	print_synopsis(out, cmd);
+	usage_options(out, cmd);
 }
 
 void
@@ -158,7 +191,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
-	OPT_GREET_SMTP, OPT_HELO };
+	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -189,7 +222,7 @@ static const struct option long_opts[] = {
 	{ "evidence", no_argument, NULL, OPT_EVIDENCE },
 	{ "findings", no_argument, NULL, OPT_FINDINGS },
 	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "resolve", no_argument, NULL, 'r' },
+	{ "resolve", no_argument, NULL, OPT_RESOLVE },
 	{ "dnsbl", required_argument, NULL, OPT_DNSBL },
 	{ "sensor", required_argument, NULL, OPT_SENSOR },
 	{ "trace", no_argument, NULL, OPT_TRACE },
@@ -197,37 +230,168 @@ static const struct option long_opts[] = {
 	{ "greet", no_argument, NULL, OPT_GREET_SMTP },
 	{ "helo", required_argument, NULL, OPT_HELO },
 	{ "help", no_argument, NULL, 'h' },
+	{ "read", required_argument, NULL, 'r' },
+	{ "localtime", no_argument, NULL, OPT_LOCALTIME },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "line-buffered", no_argument, NULL, 'l' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Which commands take an option: (r)ead, (w)atch, (p)robe, (v)erify,
- * (s)cope. */
+/*
+ * Every option once: the commands that take it ((r)ead, (w)atch, (p)robe,
+ * (v)erify, (s)cope), the name of its value and one line of meaning.
+ * conf_parse() refuses an option to a command not listed here and --help
+ * prints this table, so the two cannot disagree; tests/help.sh checks that
+ * every option of long_opts and of the getopt string has its line.
+ */
+static const struct opt_help {
+	int key;		/* getopt's value: a letter, or an OPT_ */
+	const char *cmds;
+	const char *arg;	/* NULL: takes no value */
+	const char *text;
+} opt_help[] = {
+	{ 'r', "r", "file", "read this capture (as tcpdump -r); also given "
+	    "without -r" },
+	{ 'p', "rwpv", "ports", "server ports, such as 25,587,2525-2530 "
+	    "(default 25,587); not tcpdump's -p" },
+	{ OPT_TIMEOUT, "rwpv", "sec", "no answer this long after the last SYN "
+	    "means dropped (default 10)" },
+	{ OPT_GREET, "rwp", "sec", "wait this long for the server's greeting "
+	    "(default 5)" },
+	{ OPT_MAX_ATTEMPTS, "rwp", "n", "attempts tracked at once (default "
+	    "100000)" },
+	{ 'c', "rw", "count", "stop after this many records" },
+	{ OPT_DURATION, "w", "sec", "stop after this long" },
+	{ 'i', "wpv", "interface", "capture on this interface (any: all)" },
+	{ 'w', "wpv", "file", "write the packets behind the verdicts to a "
+	    "capture file" },
+	{ 'B', "wpv", "kib", "kernel capture buffer size (default 8192)" },
+	{ 's', "wpv", "snaplen", "bytes kept of each packet (default 4096)" },
+	{ OPT_FILTER_FILE, "w", "file", "capture filter template instead of "
+	    "the built-in one" },
+	{ 'd', "w", NULL, "print the capture filter and exit" },
+	{ OPT_JSON, "rwpvs", NULL, "JSON lines: records, findings, a summary" },
+	{ OPT_CSV, "rwps", NULL, "CSV records, one line each" },
+	{ OPT_SUMMARY, "rwps", NULL, "the summary only, no record lines" },
+	{ OPT_TOP, "rwps", "n", "rows of each summary table, most failures "
+	    "first (default 20, 0: all)" },
+	{ OPT_SCOPE, "rwps", NULL, "per destination: who failed, since when, "
+	    "and the finding" },
+	{ OPT_EVIDENCE, "rwps", NULL, "an evidence block per finding, for an "
+	    "unblock request" },
+	{ OPT_FINDINGS, "rwps", NULL, "findings as they start, change and "
+	    "end" },
+	{ OPT_WINDOW, "rwps", "duration", "the window of --findings (default "
+	    "1h)" },
+	{ OPT_RESOLVE, "rwps", NULL, "look up PTR names for the report when "
+	    "the run ends" },
+	{ 'n', "rwps", NULL, "no name lookups: the default (as tcpdump -n; "
+	    "-nn too)" },
+	{ OPT_DNSBL, "rwps", "zone,...", "look up each source address in "
+	    "these DNS blocklists" },
+	{ OPT_DNS_SERVER, "rwpvs", "addr[:port]", "the name server to ask "
+	    "instead of resolv.conf's" },
+	{ OPT_LOCALTIME, "rwpvs", NULL, "times in local time (TZ) with their "
+	    "offset; UTC is the default" },
+	{ 'l', "rwpvs", NULL, "line-buffered standard output (as tcpdump -l)" },
+	{ OPT_SENSOR, "rwpvs", "name", "this sensor's name in JSON (default: "
+	    "the host name)" },
+	{ 'Z', "rwpvs", "user", "drop root to this user once inputs are open "
+	    "(default nobody)" },
+	{ OPT_MX, "p", "domain", "probe the MX hosts of this domain" },
+	{ OPT_TARGET, "p", "host", "probe this host name or address" },
+	{ OPT_SOURCE, "p", "addr", "send from this address of this host "
+	    "(repeatable)" },
+	{ OPT_SPOOFED_SOURCE, "p", "addr", "send from this address, this "
+	    "host's or not" },
+	{ '4', "pv", NULL, "IPv4 targets only" },
+	{ '6', "pv", NULL, "IPv6 targets only" },
+	{ OPT_RETRIES, "pv", "n", "SYNs resent to a silent target (default "
+	    "0)" },
+	{ OPT_RATE, "pv", "pps", "probes a second at most (default 100)" },
+	{ OPT_TTL, "pv", "n", "the probes' TTL or hop limit (default 64)" },
+	{ OPT_MAX_PROBES, "pv", "n", "refuse to send more probes than this "
+	    "(default 1000)" },
+	{ OPT_TRACE, "p", NULL, "trace the path: SYNs with TTL 1 to --max-ttl" },
+	{ OPT_MAX_TTL, "p", "n", "the last TTL of --trace (default 30)" },
+	{ OPT_GREET_SMTP, "p", NULL, "connect, read the greeting, EHLO and "
+	    "QUIT" },
+	{ OPT_HELO, "p", "name", "the name --greet gives in EHLO (default: "
+	    "the host name)" },
+	{ 'h', "rwpvs", NULL, "this help" },
+};
+
+#define NOPT_HELP (sizeof opt_help / sizeof opt_help[0])
+
+static const struct opt_help *
+help_of(int key)
+{
+	size_t i;
+
+	for (i = 0; i < NOPT_HELP; i++)
+		if (opt_help[i].key == key)
+			return &opt_help[i];
+	return NULL;
+}
+
+/* Which commands take an option: opt_help's letters, "" for none. */
 static const char *
 option_commands(int c)
 {
-	switch (c) {
-	case 'c': case 'd': case OPT_DURATION: case OPT_FILTER_FILE:
-		return "w";
-	case 'Z': case OPT_JSON: case OPT_CSV: case OPT_SENSOR:
-		return "rwpvs";
-	case 'i': case 'w': case 'B': case 's':
-		return "wpv";
-	case OPT_MX: case OPT_TARGET: case OPT_SOURCE: case OPT_SPOOFED_SOURCE:
-	case OPT_TRACE: case OPT_MAX_TTL: case OPT_GREET_SMTP: case OPT_HELO:
-		return "p";
-	case OPT_DNS_SERVER:
-		return "rwpvs";
-	case OPT_RETRIES: case OPT_RATE: case OPT_TTL:
-	case OPT_MAX_PROBES: case '4': case '6':
-		return "pv";
-	case OPT_MAX_ATTEMPTS: case OPT_GREET:
-		return "rwp";
-	case OPT_SUMMARY: case OPT_SCOPE: case OPT_EVIDENCE: case 'r':
-	case OPT_DNSBL: case OPT_FINDINGS: case OPT_WINDOW:
-		return "rwps";
-	default:
-		return "rwpv";
+	const struct opt_help *h = help_of(c);
+
+	return h != NULL ? h->cmds : "";
+}
+
+static const char *
+long_name(int key)
+{
+	const struct option *o;
+
+	for (o = long_opts; o->name != NULL; o++)
+		if (o->val == key)
+			return o->name;
+	return NULL;
+}
+
+/* "-p, --ports ports", as --help shows an option. */
+static void
+help_name(const struct opt_help *h, char *buf, size_t len)
+{
+	const char *ln = long_name(h->key);
+	int n = 0;
+
+	if (h->key < 256)
+		n = snprintf(buf, len, "-%c%s", h->key, ln != NULL ? ", " : "");
+	if (ln != NULL && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "--%s", ln);
+	if (h->arg != NULL && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " %s", h->arg);
+}
+
+static const char *const command_names[] = { "read", "watch", "probe",
+    "verify", "scope" };
+
+void
+usage_options(FILE *out, const char *cmd)
+{
+	char name[64];
+	size_t c, i;
+
+	for (c = 0; c < sizeof command_names / sizeof command_names[0]; c++) {
+		if (cmd != NULL && strcmp(cmd, command_names[c]) != 0)
+			continue;
+		fprintf(out, "\noptions of %s:\n", command_names[c]);
+		for (i = 0; i < NOPT_HELP; i++) {
+			if (strchr(opt_help[i].cmds, command_names[c][0]) == NULL)
+				continue;
+			help_name(&opt_help[i], name, sizeof name);
+			fprintf(out, "  %-26s %s\n", name, opt_help[i].text);
+		}
 	}
+	if (cmd == NULL)
+		fprintf(out, "\ndiff takes two files of verify --json; see "
+		    "smtpscope(8) for the whole story.\n");
 }
 
 static void
@@ -252,7 +416,16 @@ report_option(int c, char *arg, struct config *cfg)
 	case OPT_EVIDENCE: cfg->evidence = 1; return 1;
 	case OPT_FINDINGS: cfg->findings = 1; return 1;
 	case OPT_WINDOW: cfg->window_us = parse_window(arg); return 1;
-	case 'r': cfg->dns.resolve = 1; return 1;
+	case OPT_RESOLVE: cfg->dns.resolve = 1; return 1;
+	case 'n': cfg->no_names = 1; return 1;
+	case OPT_LOCALTIME: cfg->localtime = 1; return 1;
+	case 'l': cfg->line_buffered = 1; return 1;
+	case OPT_TOP: cfg->top = (int)parse_num("--top", arg, 0, 1000000); return 1;
+	case 'r':
+		if (cfg->nread_files == CONF_MAX_READ_FILES)
+			die(EXIT_USAGE, "-r: at most %d files", CONF_MAX_READ_FILES);
+		cfg->read_files[cfg->nread_files++] = arg;
+		return 1;
 	case OPT_SENSOR:
 		if (!record_sensor_ok(arg))
 			die(EXIT_USAGE, "--sensor: '%s' is not a sensor name (1 to %d "
@@ -406,10 +579,6 @@ check_trace(const struct config *cfg)
 static void
 other_option(int c, char **argv)
 {
-	if (c == 'h') {
-		usage(stdout);
-		exit(EXIT_OK);
-	}
 	if (c == ':')
 		die(EXIT_USAGE, "%s: option needs a value (see smtpscope -h)",
 		    argv[optind - 1]);
@@ -441,9 +610,17 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 	int c, li;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d46r", long_opts,
+	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d46r:nl", long_opts,
 	    &li)) != -1) {
-		if (c != ':' && c != '?' && c != 'h' &&
+		/* -r was PTR lookups before it read files, as tcpdump's does. */
+		if (c == 'r' && cmd[0] != 'r')
+			die(EXIT_USAGE, "%s: -r FILE reads a capture file (smtpscope "
+			    "read -r FILE); PTR lookups are --resolve", cmd);
+		if (c == 'h') {
+			usage_command(stdout, cmd);
+			exit(EXIT_OK);
+		}
+		if (c != ':' && c != '?' &&
 		    strchr(option_commands(c), cmd[0]) == NULL) {
 			if (c < 256)
 				die(EXIT_USAGE, "%s: -%c is not an option of %s", cmd,
@@ -455,6 +632,9 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 		    !capture_option(c, optarg, cfg) && !probe_option(c, optarg, cfg))
 			other_option(c, argv);
 	}
+	if (cfg->no_names && cfg->dns.resolve)
+		die(EXIT_USAGE, "%s: -n (no names) and --resolve contradict each "
+		    "other", cmd);
 	if (cfg->sensor == NULL)
 		cfg->sensor = host_sensor();
 	check_trace(cfg);
@@ -485,6 +665,7 @@ conf_defaults(struct config *cfg)
 	cfg->probe.ttl = 64;
 	cfg->probe.max_ttl = 30;
 	cfg->probe.max_probes = 1000;
+	cfg->top = 20;
 }
 
 /* The filter template: bpf/smtp.bpf built in, or --filter-file. */

@@ -5,6 +5,7 @@
  * and exits.
  */
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,44 +114,80 @@ finish_run(struct pipeline *pl, const struct config *cfg)
 	}
 }
 
+/* read's inputs: the -r files, then the operands, in that order. */
+static const char **
+read_paths(int argc, char **argv, const struct config *cfg, int *n)
+{
+	const char **paths;
+	int i;
+
+	*n = cfg->nread_files + (argc - optind);
+	if (*n == 0)
+		die(EXIT_USAGE, "read: no capture file given (use - for standard "
+		    "input)");
+	if ((paths = calloc((size_t)*n, sizeof *paths)) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	for (i = 0; i < cfg->nread_files; i++)
+		paths[i] = cfg->read_files[i];
+	for (; i < *n; i++)
+		paths[i] = argv[optind + i - cfg->nread_files];
+	return paths;
+}
+
+/* Every file is opened first, then root is dropped (-Z, as watch does):
+ * hostile captures are never parsed as root. */
+static struct capture **
+read_open(const char **paths, int n, const struct config *cfg)
+{
+	struct capture **files;
+	char err[512];
+	int i, stdin_seen = 0;
+
+	if ((files = calloc((size_t)n, sizeof *files)) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	for (i = 0; i < n; i++) {
+		if (strcmp(paths[i], "-") == 0 && stdin_seen++)
+			die(EXIT_USAGE, "read: standard input (-) given twice");
+		if (capture_open_offline(paths[i], &files[i], err,
+		    sizeof err) != CAPTURE_OK)
+			die(EXIT_INPUT, "%s: %s",
+			    strcmp(paths[i], "-") == 0 ? "(stdin)" : paths[i], err);
+	}
+	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
+		die(EXIT_INPUT, "%s", err);
+	return files;
+}
+
 static int
 cmd_read(int argc, char **argv, struct config *cfg)
 {
 	static char outbuf[1 << 16];
 	struct pipeline *pl;
 	struct capture **files;
+	const char **paths;
 	char err[512];
-	int i, n, rc, stdin_seen = 0, status = EXIT_OK;
+	int i, n, rc, status = EXIT_OK;
 
 	conf_parse("read", argc, argv, cfg);
-	if (optind >= argc)
-		die(EXIT_USAGE, "read: no capture file given (use - for standard input)");
-	n = argc - optind;
-	if ((files = calloc((size_t)n, sizeof *files)) == NULL)
-		die(EXIT_INTERNAL, "out of memory");
-	/* Every file is opened first, then root is dropped (-Z, as watch
-	 * does): hostile captures are never parsed as root. */
-	for (i = 0; i < n; i++) {
-		const char *path = argv[optind + i];
-
-		if (strcmp(path, "-") == 0 && stdin_seen++)
-			die(EXIT_USAGE, "read: standard input (-) given twice");
-		if (capture_open_offline(path, &files[i], err, sizeof err) != CAPTURE_OK)
-			die(EXIT_INPUT, "%s: %s",
-			    strcmp(path, "-") == 0 ? "(stdin)" : path, err);
-	}
-	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
-		die(EXIT_INPUT, "%s", err);
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	paths = read_paths(argc, argv, cfg, &n);
+	files = read_open(paths, n, cfg);
+	/* -l: each line as it is written, as tcpdump -l. */
+	if (cfg->line_buffered)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	else
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	pl = new_pipeline(cfg);
+	pipeline_set_max_records(pl, cfg->live.max_verdicts);
 	setup_sinks(pl, cfg, 0);
-	/* Ctrl-C ends the read early but still reports what was read. */
-	if (signals_catch(err, sizeof err) != 0)
+	/* Ctrl-C ends the read early but still reports what was read;
+	 * SIGUSR1 asks for the summary so far, as in watch. */
+	if (signals_catch(err, sizeof err) != 0 || signals_add(SIGUSR1) != 0)
 		die(EXIT_INTERNAL, "%s", err);
 	for (i = 0; i < n; i++) {
-		const char *path = argv[optind + i];
+		const char *path = strcmp(paths[i], "-") == 0 ? "(stdin)" : paths[i];
 
-		if (status != EXIT_OK || signals_stop_requested()) {
+		if (status != EXIT_OK || signals_stop_requested() ||
+		    pipeline_done(pl)) {
 			capture_close(files[i]);
 			continue;
 		}
@@ -161,11 +198,11 @@ cmd_read(int argc, char **argv, struct config *cfg)
 		if (rc == CAPTURE_READ_ERROR || pipeline_stats(pl)->packets > 0)
 			finish_run(pl, cfg);
 		fflush(stdout);
-		fprintf(stderr, "%s: %s: %s\n", progname,
-		    strcmp(path, "-") == 0 ? "(stdin)" : path, err);
+		fprintf(stderr, "%s: %s: %s\n", progname, path, err);
 		status = EXIT_INPUT;
 	}
 	free(files);
+	free(paths);
 	if (status == EXIT_OK)
 		finish_run(pl, cfg);
 	pipeline_free(pl);
@@ -622,8 +659,12 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
+		usage_options(stdout, NULL);
 		return EXIT_OK;
 	}
+	/* tcpdump's fingers: "smtpscope -r x.pcap" (any option first) reads. */
+	if (argv[1][0] == '-' && argv[1][1] != '\0')
+		return cmd_read(argc, argv, &cfg);
 	if (strcmp(argv[1], "read") == 0)
 		return cmd_read(argc - 1, argv + 1, &cfg);
 	if (strcmp(argv[1], "watch") == 0)

@@ -28,6 +28,14 @@ int signals_fd(void);
 void signals_drain(void);
 /* Whether sig arrived since the last call for it. */
 bool signals_take(int sig);
+/* fn(ctx) runs whenever signals_wait_readable() sees a signal arrive
+ * (read: SIGUSR1's summary so far); NULL: nothing waits. */
+void signals_on_wake(void (*fn)(void *), void *ctx);
+/* Before a read(2) of fd that may block (a pipe): waits until fd is
+ * readable, running the wake function for each signal in between, so a
+ * signal is answered while the input is idle.  Returns at once when no
+ * wake function is set or nothing is caught. */
+void signals_wait_readable(int fd);
 /* SIGINT or SIGTERM arrived: the run should end (never cleared). */
 bool signals_stop_requested(void);
 

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE		/* fopencookie() */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,9 @@ replay_read(void *cookie, char *buf, size_t size)
 		r->off += m;
 		return (ssize_t)m;
 	}
-	while ((k = read(r->fd, buf, size)) < 0 && errno == EINTR)
-		;
+	do
+		signals_wait_readable(r->fd);
+	while ((k = read(r->fd, buf, size)) < 0 && errno == EINTR);
 	return k;
 }
 
@@ -216,18 +218,29 @@ struct reader {
 	int dlt;
 };
 
+/* SIGUSR1 (when the command catches it): the summary so far, as watch
+ * gives it.  Looked at after each packet, and while a read waits on an
+ * idle pipe (signals_wait_readable()). */
+static void
+between_packets(void *pl)
+{
+	if (signals_take(SIGUSR1))
+		pipeline_snapshot(pl);
+}
+
 static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct reader *r = (struct reader *)user;
 	int64_t ts = ts_us(h->ts.tv_sec, h->ts.tv_usec);
 
-	/* SIGINT or SIGTERM (io/signals.h): no packet more. */
-	if (signals_stop_requested()) {
+	/* SIGINT or SIGTERM (io/signals.h), or -c reached: no packet more. */
+	if (signals_stop_requested() || pipeline_done(r->pl)) {
 		pcap_breakloop(r->p);
 		return;
 	}
 	pipeline_packet(r->pl, r->dlt, ts, data, h->caplen, h->len);
+	between_packets(r->pl);
 }
 
 static int
@@ -256,19 +269,24 @@ read_pcapfile(struct pcapfile *f, struct pipeline *pl, char *err,
 	struct pcapfile_rec r;
 	int dlt = pcapfile_dlt(f), n = 0;
 
-	while (!signals_stop_requested() &&
-	    (n = pcapfile_next(f, &r, err, errlen)) > 0)
+	while (!signals_stop_requested() && !pipeline_done(pl) &&
+	    (n = pcapfile_next(f, &r, err, errlen)) > 0) {
 		pipeline_packet(pl, dlt, ts_us(r.sec, r.usec), r.data,
 		    r.caplen, r.len);
+		between_packets(pl);
+	}
 	return n < 0 ? CAPTURE_READ_ERROR : CAPTURE_OK;
 }
 
 int
 capture_read(struct capture *c, struct pipeline *pl, char *err, size_t errlen)
 {
-	int rc = c->pf != NULL ? read_pcapfile(c->pf, pl, err, errlen) :
-	    read_libpcap(c->pcap, pl, err, errlen);
+	int rc;
 
+	signals_on_wake(between_packets, pl);
+	rc = c->pf != NULL ? read_pcapfile(c->pf, pl, err, errlen) :
+	    read_libpcap(c->pcap, pl, err, errlen);
+	signals_on_wake(NULL, NULL);
 	capture_close(c);
 	return rc;
 }

@@ -19,6 +19,7 @@
 
 #include "core/decode.h"
 #include "io/pcapfile.h"
+#include "io/signals.h"
 
 #define REC_HDRLEN	16
 #define MAX_SNAPLEN	262144u		/* libpcap's limit for our link types */
@@ -133,7 +134,10 @@ fill(struct pcapfile *f, size_t need, char *err, size_t errlen)
 		f->pos = 0;
 	}
 	while (f->len < need && !f->eof) {
-		ssize_t k = read(f->fd, f->buf + f->len, BUFSIZE - f->len);
+		ssize_t k;
+
+		signals_wait_readable(f->fd);
+		k = read(f->fd, f->buf + f->len, BUFSIZE - f->len);
 
 		if (k < 0 && errno == EINTR)
 			continue;

@@ -1,6 +1,7 @@
 /* One handler for the process: a flag per signal and a self-pipe. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,8 @@ static const int caught[] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP };
 static volatile sig_atomic_t arrived[NCAUGHT];
 static volatile sig_atomic_t stop;
 static int pipefd[2] = { -1, -1 };
+static void (*wake_fn)(void *);		/* signals_on_wake() */
+static void *wake_ctx;
 
 static void
 on_signal(int sig)
@@ -110,4 +113,37 @@ bool
 signals_stop_requested(void)
 {
 	return stop != 0;
+}
+
+void
+signals_on_wake(void (*fn)(void *), void *ctx)
+{
+	wake_fn = fn;
+	wake_ctx = ctx;
+}
+
+void
+signals_wait_readable(int fd)
+{
+	struct pollfd p[2];
+
+	if (pipefd[0] < 0 || wake_fn == NULL)
+		return;
+	p[0].fd = fd;
+	p[0].events = POLLIN;
+	p[1].fd = pipefd[0];
+	p[1].events = POLLIN;
+	for (;;) {
+		p[0].revents = p[1].revents = 0;
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return;		/* the read(2) that follows says why */
+		if (p[1].revents != 0) {
+			signals_drain();
+			wake_fn(wake_ctx);
+		}
+		/* Readable, at its end, in error, or the run is stopping: the
+		 * read(2) that follows takes it from here. */
+		if (p[0].revents != 0 || stop)
+			return;
+	}
 }
