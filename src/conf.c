@@ -13,6 +13,7 @@
 #include "io/filter.h"
 #include "report/trace.h"
 #include "util/smtpreply.h"
+#include "util/timefmt.h"
 
 const char *progname = "smtpscope";
 
@@ -637,6 +638,7 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 		    "other", cmd);
 	if (cfg->sensor == NULL)
 		cfg->sensor = host_sensor();
+	timefmt_set_local(cfg->localtime);
 	check_trace(cfg);
 	if (cfg->helo != NULL && !cfg->greet)
 		die(EXIT_USAGE, "probe: --helo is an option of --greet");

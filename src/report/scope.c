@@ -491,7 +491,7 @@ put_evidence(FILE *out, const struct scope_sink *s, uint32_t i)
 	put_dest(out, d);
 	if (name_of(s->dns, &d->server) != NULL)
 		fprintf(out, " [PTR %s]", name_of(s->dns, &d->server));
-	fputs("\n  Window (UTC): ", out);
+	fprintf(out, "\n  Window (%s): ", timefmt_zone_name());
 	put_time(out, d->first_ts);
 	fputs(" to ", out);
 	put_time(out, d->last_ts);
@@ -512,7 +512,8 @@ print_evidence(FILE *out, const struct scope_sink *s)
 {
 	uint32_t i;
 
-	fputs("evidence (for an unblock request; times in UTC):\n", out);
+	fprintf(out, "evidence (for an unblock request; times in %s):\n",
+	    timefmt_zone_name());
 	if (s->capture != NULL)
 		fprintf(out, "  Packet capture: %s\n", s->capture);
 	for (i = 0; i < scope_ndests(s->agg); i++)

@@ -1,4 +1,5 @@
-/* RFC 3339 UTC timestamps with microseconds. */
+/* RFC 3339 timestamps with microseconds: UTC ("Z"), or local time with
+ * its offset (--localtime). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,12 +19,44 @@ struct sec_text {
 	int64_t sec;
 	size_t len;		/* 0: empty slot */
 	char text[32];
+	char zone[8];		/* "Z", or the offset: "+01:00" */
 };
+
+static int local_time;		/* timefmt_set_local() */
+static struct sec_text cache[TIME_SLOTS];
+
+void
+timefmt_set_local(int on)
+{
+	local_time = on != 0;
+	memset(cache, 0, sizeof cache);
+}
+
+const char *
+timefmt_zone_name(void)
+{
+	return local_time ? "local time" : "UTC";
+}
+
+/* "Z" for UTC, else the offset of tm ("+05:30", "-03:00"). */
+static void
+zone_text(char *buf, size_t len, const struct tm *tm)
+{
+	long off = tm->tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+
+	if (!local_time) {
+		snprintf(buf, len, "Z");
+		return;
+	}
+	off = off < 0 ? -off : off;
+	snprintf(buf, len, "%c%02ld:%02ld", sign, off / 3600 % 100,
+	    off % 3600 / 60);
+}
 
 static const struct sec_text *
 sec_text(int64_t sec)
 {
-	static struct sec_text cache[TIME_SLOTS];
 	struct sec_text *c = &cache[(uint64_t)sec % TIME_SLOTS];
 	time_t t = (time_t)sec;
 	struct tm tm;
@@ -31,8 +64,9 @@ sec_text(int64_t sec)
 
 	if (c->len != 0 && c->sec == sec)
 		return c;
-	if (gmtime_r(&t, &tm) == NULL)
+	if ((local_time ? localtime_r(&t, &tm) : gmtime_r(&t, &tm)) == NULL)
 		return NULL;
+	zone_text(c->zone, sizeof c->zone, &tm);
 	n = snprintf(c->text, sizeof c->text, "%04d-%02d-%02dT%02d:%02d:%02d",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec);
@@ -54,7 +88,7 @@ fmt_time(char *buf, size_t len, int64_t us)
 		frac += 1000000;
 		sec--;
 	}
-	if ((c = sec_text(sec)) == NULL || len < c->len + 9) {
+	if ((c = sec_text(sec)) == NULL || len < c->len + 8 + strlen(c->zone)) {
 		snprintf(buf, len, "@%" PRId64, us);
 		return;
 	}
@@ -66,8 +100,7 @@ fmt_time(char *buf, size_t len, int64_t us)
 		buf[i] = (char)('0' + frac % 10);
 		frac /= 10;
 	}
-	buf[7] = 'Z';
-	buf[8] = '\0';
+	memcpy(buf + 7, c->zone, strlen(c->zone) + 1);
 }
 
 /* n (1..9) decimal digits at s as a number, or -1. */
@@ -126,31 +159,53 @@ parse_year(const char *s, int64_t *y, size_t *len)
 	return 0;
 }
 
+/* The zone after the microseconds: "Z", or "+HH:MM" / "-HH:MM" as
+ * --localtime writes it; its offset east of UTC in seconds, or -1 in
+ * *ok. */
+static int64_t
+parse_zone(const char *z, int *ok)
+{
+	int64_t h, m;
+
+	*ok = 1;
+	if (strcmp(z, "Z") == 0)
+		return 0;
+	if (strlen(z) == 6 && (z[0] == '+' || z[0] == '-') && z[3] == ':' &&
+	    (h = fixed_digits(z + 1, 2)) >= 0 && h <= 23 &&
+	    (m = fixed_digits(z + 4, 2)) >= 0 && m <= 59)
+		return (z[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	*ok = 0;
+	return 0;
+}
+
 int
 parse_time(const char *s, int64_t *us)
 {
 	const int64_t lim = (int64_t)1 << 40;
-	int64_t y, mo, d, h, mi, sec, frac;
+	int64_t y, mo, d, h, mi, sec, frac, off;
 	size_t n;
+	int ok;
 
 	if (parse_year(s, &y, &n) != 0)
 		return -1;
 	s += n;
-	/* "-MM-DDTHH:MM:SS.uuuuuuZ" */
-	if (strlen(s) != 23 || s[0] != '-' || s[3] != '-' || s[6] != 'T' ||
-	    s[9] != ':' || s[12] != ':' || s[15] != '.' || s[22] != 'Z')
+	/* "-MM-DDTHH:MM:SS.uuuuuu" and the zone */
+	if (strlen(s) < 23 || s[0] != '-' || s[3] != '-' || s[6] != 'T' ||
+	    s[9] != ':' || s[12] != ':' || s[15] != '.')
 		return -1;
+	off = parse_zone(s + 22, &ok);
 	mo = fixed_digits(s + 1, 2);
 	d = fixed_digits(s + 4, 2);
 	h = fixed_digits(s + 7, 2);
 	mi = fixed_digits(s + 10, 2);
 	sec = fixed_digits(s + 13, 2);
 	frac = fixed_digits(s + 16, 6);
-	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, (int)mo) ||
+	if (!ok || mo < 1 || mo > 12 || d < 1 || d > month_days(y, (int)mo) ||
 	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 ||
 	    frac < 0)
 		return -1;
-	sec += days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60;
+	sec += days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60
+	    - off;
 	if (sec < -lim || sec > lim)
 		return -1;
 	*us = sec * 1000000 + frac;

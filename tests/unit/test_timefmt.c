@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "util/timefmt.h"
@@ -90,6 +92,10 @@ parse_refusals(void **state)
 		"2023-1a-14T22:13:20.123456Z", "2023-11-14T22:13:20.12345aZ",
 		"9999999-01-01T00:00:00.000000Z", "999999-01-01T00:00:00.000000Z",
 		"@1700000000", "2023-11-14T22:13:20.-12345Z",
+		"2023-11-14T22:13:20.123456+01", "2023-11-14T22:13:20.123456+0100",
+		"2023-11-14T22:13:20.123456+24:00", "2023-11-14T22:13:20.123456+01:60",
+		"2023-11-14T22:13:20.123456", "2023-11-14T22:13:20.123456Z ",
+		"2023-11-14T22:13:20.123456*01:00",
 	};
 	int64_t got;
 	size_t i;
@@ -104,6 +110,41 @@ parse_refusals(void **state)
 	assert_int_equal(got, 1709164800000000LL);
 }
 
+/* --localtime: TZ's time and offset, across a DST change, read back to
+ * the same instant; UTC again once switched off. */
+static void
+local_time(void **state)
+{
+	static const struct { const char *tz; int64_t us; const char *want; } c[] = {
+		{ "Europe/Berlin", 1700000000123456LL,
+		    "2023-11-14T23:13:20.123456+01:00" },
+		{ "Europe/Berlin", 1690000000000001LL,
+		    "2023-07-22T06:26:40.000001+02:00" },
+		{ "America/St_Johns", 1700000000123456LL,
+		    "2023-11-14T18:43:20.123456-03:30" },
+		{ "Asia/Kolkata", 0, "1970-01-01T05:30:00.000000+05:30" },
+		{ "UTC", 1700000000123456LL, "2023-11-14T22:13:20.123456+00:00" },
+	};
+	char buf[64];
+	int64_t got;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		setenv("TZ", c[i].tz, 1);
+		tzset();
+		timefmt_set_local(1);
+		fmt_time(buf, sizeof buf, c[i].us);
+		assert_string_equal(buf, c[i].want);
+		assert_string_equal(timefmt_zone_name(), "local time");
+		assert_int_equal(parse_time(buf, &got), 0);
+		assert_int_equal(got, c[i].us);
+	}
+	timefmt_set_local(0);
+	check(1700000000123456LL, "2023-11-14T22:13:20.123456Z");
+	assert_string_equal(timefmt_zone_name(), "UTC");
+}
+
 int
 main(void)
 {
@@ -113,6 +154,7 @@ main(void)
 		cmocka_unit_test(short_buffer),
 		cmocka_unit_test(parse_back),
 		cmocka_unit_test(parse_refusals),
+		cmocka_unit_test(local_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
