@@ -667,7 +667,7 @@ conf_defaults(struct config *cfg)
 	cfg->probe.ttl = 64;
 	cfg->probe.max_ttl = 30;
 	cfg->probe.max_probes = 1000;
-	cfg->top = 20;
+	cfg->top = SUMMARY_TOP_DEFAULT;
 }
 
 /* The filter template: bpf/smtp.bpf built in, or --filter-file. */

@@ -90,8 +90,12 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 		sink_scope_json(cfg->scope_sink, stdout, cfg->sensor);
 	if (cfg->output == OUT_JSON)
 		add_sink(pl, sink_summary_json_new(stdout, cfg->sensor));
-	else
-		add_sink(pl, sink_summary_new(report));
+	else {
+		struct sink *sum = sink_summary_new(report);
+
+		sink_summary_top(sum, cfg->top);
+		add_sink(pl, sum);
+	}
 }
 
 /*

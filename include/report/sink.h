@@ -11,6 +11,10 @@ struct sink *sink_text_new(FILE *out);
 struct sink *sink_json_new(FILE *out, const char *sensor);
 struct sink *sink_csv_new(FILE *out);
 struct sink *sink_summary_new(FILE *out);
+/* --top: the rows of each table (most failures first), the rest on one
+ * line; 0: every row.  SUMMARY_TOP_DEFAULT until set. */
+#define SUMMARY_TOP_DEFAULT 20
+void sink_summary_top(struct sink *s, int top);
 /* The summary as one JSON line ("type":"summary"), for --json. */
 struct sink *sink_summary_json_new(FILE *out, const char *sensor);
 struct sink *sink_matrix_new(FILE *out);	/* probe: source x target */

@@ -1,7 +1,9 @@
 /*
  * Per-server and per-client counts per class, and the capture counters.
  * The tables have a fixed size so that a flood of spoofed clients cannot grow
- * memory: keys past the limit are added up in an "(other)" row.
+ * memory: keys past the limit are added up in an "(other)" row.  Printed,
+ * a table shows its --top rows with the most failures, then one line adds
+ * up the rest.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@ struct summary_sink {
 	struct sink base;
 	int json;			/* one JSON line, not the tables */
 	const char *sensor;		/* json: this sensor's name */
+	int top;			/* rows shown per table; 0: all */
 	uint64_t total[VC_COUNT];
 	struct agg servers, clients;
 };
@@ -70,12 +73,37 @@ summary_record(struct sink *s, const struct record *r)
 	agg_get(&m->clients, &r->t.client, 0)->n[r->v.cls]++;
 }
 
+static uint64_t
+row_failures(const struct agg_row *r)
+{
+	return r->n[VC_REFUSED] + r->n[VC_PROHIBITED] + r->n[VC_UNREACHABLE] +
+	    r->n[VC_DROPPED];
+}
+
+static uint64_t
+row_total(const struct agg_row *r)
+{
+	uint64_t t = 0;
+	int c;
+
+	for (c = 0; c < VC_COUNT; c++)
+		t += r->n[c];
+	return t;
+}
+
+/* Most failures first, then most attempts, then by address and port. */
 static int
 row_cmp(const void *x, const void *y)
 {
 	const struct agg_row *a = x, *b = y;
+	uint64_t fa = row_failures(a), fb = row_failures(b);
+	uint64_t ta = row_total(a), tb = row_total(b);
 	int c;
 
+	if (fa != fb)
+		return fa > fb ? -1 : 1;
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
 	if (a->a.family != b->a.family)
 		return a->a.family - b->a.family;
 	if ((c = memcmp(a->a.b, b->a.b, 16)) != 0)
@@ -98,11 +126,13 @@ print_counts(FILE *out, const uint64_t n[VC_COUNT])
 }
 
 static void
-print_table(FILE *out, const char *title, struct agg *g, int with_port)
+print_table(FILE *out, const char *title, struct agg *g, int with_port,
+    int top)
 {
 	struct agg_row rows[AGG_MAX];
 	char a[ADDR_STRLEN], key[ADDR_STRLEN + 10];
-	uint32_t i, n = 0;
+	uint64_t rest[VC_COUNT] = { 0 };
+	uint32_t i, n = 0, shown;
 	int c;
 
 	fprintf(out, "%-45s %7s", title, "total");
@@ -113,11 +143,21 @@ print_table(FILE *out, const char *title, struct agg *g, int with_port)
 		if (g->slot[i].used)
 			rows[n++] = g->slot[i];
 	qsort(rows, n, sizeof rows[0], row_cmp);
-	for (i = 0; i < n; i++) {
+	shown = top > 0 && (uint32_t)top < n ? (uint32_t)top : n;
+	for (i = 0; i < shown; i++) {
 		fprintf(out, "  %-43s", with_port ?
 		    endpoint_str(&rows[i].a, rows[i].port, key) :
 		    addr_str(&rows[i].a, a));
 		print_counts(out, rows[i].n);
+	}
+	if (shown < n) {
+		for (; i < n; i++)
+			for (c = 0; c < VC_COUNT; c++)
+				rest[c] += rows[i].n[c];
+		snprintf(key, sizeof key, "(%" PRIu32 " more; --top to see)",
+		    n - shown);
+		fprintf(out, "  %-43s", key);
+		print_counts(out, rest);
 	}
 	for (c = 0; c < VC_COUNT; c++)
 		if (g->other.n[c]) {
@@ -142,8 +182,8 @@ summary_finish(struct sink *s, const struct stats *st, int final)
 		fprintf(out, ", %s %" PRIu64, vclass_name(c), m->total[c]);
 	putc('\n', out);
 	if (total > 0) {
-		print_table(out, "by server", &m->servers, 1);
-		print_table(out, "by client", &m->clients, 0);
+		print_table(out, "by server", &m->servers, 1, m->top);
+		print_table(out, "by client", &m->clients, 0, m->top);
 	}
 	if (st->input.files > 0) {
 		/* smtpscope scope: records read back, no packet */
@@ -269,7 +309,15 @@ sink_summary_new(FILE *out)
 		return NULL;
 	m->base.ops = &summary_ops;
 	m->base.out = out;
+	m->top = SUMMARY_TOP_DEFAULT;
 	return &m->base;
+}
+
+void
+sink_summary_top(struct sink *s, int top)
+{
+	if (s != NULL)
+		((struct summary_sink *)s)->top = top;
 }
 
 struct sink *
