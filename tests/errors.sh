@@ -117,7 +117,7 @@ expect diff-missing 3 "nope.json: No such file" -- diff "$tmp/a.json" "$tmp/nope
 expect diff-usage 2 "give two files" -- diff "$tmp/a.json"
 head -n1 "$tmp/b.json" >"$tmp/c.json"
 out=$("$prog" diff "$tmp/a.json" "$tmp/c.json"); st=$?
-if [ $st -eq 1 ] && printf '%s' "$out" | grep -q '^changed     192.0.2.10 -> 203.0.113.1:25 accepted/syn-ack -> refused/reset$'; then
+if [ $st -eq 1 ] && printf '%s' "$out" | grep -q '^regression  192.0.2.10 -> 203.0.113.1:25 accepted/syn-ack -> refused/reset$'; then
 	pass=$((pass+1)); else echo "FAIL diff-changed: status $st: $out"; fail=$((fail+1)); fi
 if "$prog" diff "$tmp/a.json" "$tmp/a.json" >/dev/null; then pass=$((pass+1)); else
 	echo "FAIL diff-same: status $?"; fail=$((fail+1)); fi

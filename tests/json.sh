@@ -129,7 +129,7 @@ else
 fi
 # diff reads the typed lines and skips the summaries.
 out=$("$prog" diff "$tmp/a.json" "$tmp/a.json"); st=$?
-if [ $st -eq 0 ] && [ "$out" = "diff: 0 changed, 0 appeared, 0 disappeared, 1 unchanged" ]; then
+if [ $st -eq 0 ] && [ "$out" = "diff: 0 changed (0 regressions, 0 fixed), 0 appeared, 0 disappeared, 1 unchanged" ]; then
 	ok; echo "ok   diff of typed lines"
 else
 	bad "diff of typed lines: status $st: $out"

@@ -290,12 +290,49 @@ sort_table(struct table *t)
 	return collapse(t);
 }
 
+/* Of a verdict list: 0 every verdict accepted, 2 failures only (refused,
+ * prohibited, unreachable, dropped), 1 both; -1 none of either (only
+ * unresolved). */
+static int
+badness(const char *list)
+{
+	int ok = 0, failed = 0;
+	const char *p;
+
+	for (p = list; p != NULL; p = strstr(p, ", ")) {
+		p += p == list ? 0 : 2;
+		if (strncmp(p, "accepted/", 9) == 0)
+			ok = 1;
+		else if (strncmp(p, "unresolved/", 11) != 0)
+			failed = 1;
+	}
+	return ok && failed ? 1 : failed ? 2 : ok ? 0 : -1;
+}
+
+/* A changed key: a regression when it fails more than it did
+ * (accepted -> refused), fixed when less, else just changed. */
+enum change { CH_OTHER, CH_REGRESSION, CH_FIXED };
+
+static enum change
+change_of(const char *before, const char *after)
+{
+	int b = badness(before), a = badness(after);
+
+	if (b < 0 || a < 0 || a == b)
+		return CH_OTHER;
+	return a > b ? CH_REGRESSION : CH_FIXED;
+}
+
 int
 diff_files(const char *before, const char *after, FILE *out, char *err,
     size_t errlen)
 {
 	struct table a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	static const char *const tag[] = { "changed    ", "regression ",
+	    "fixed      " };
 	size_t i = 0, j = 0, changed = 0, appeared = 0, gone = 0, same = 0;
+	size_t n[3] = { 0, 0, 0 };
+	enum change ch;
 	int rc = DIFF_ERROR;
 
 	if (load(before, &a, err, errlen) != 0 || load(after, &b, err, errlen) != 0)
@@ -315,16 +352,19 @@ diff_files(const char *before, const char *after, FILE *out, char *err,
 			appeared++, j++;
 		} else {
 			if (strcmp(a.e[i].verdict, b.e[j].verdict) != 0) {
-				fprintf(out, "changed     %s %s -> %s\n", a.e[i].key,
+				ch = change_of(a.e[i].verdict, b.e[j].verdict);
+				fprintf(out, "%s %s %s -> %s\n", tag[ch], a.e[i].key,
 				    a.e[i].verdict, b.e[j].verdict);
-				changed++;
+				changed++, n[ch]++;
 			} else
 				same++;
 			i++, j++;
 		}
 	}
-	fprintf(out, "diff: %zu changed, %zu appeared, %zu disappeared, %zu unchanged\n",
-	    changed, appeared, gone, same);
+	fprintf(out, "diff: %zu changed (%zu regression%s, %zu fixed), %zu "
+	    "appeared, %zu disappeared, %zu unchanged\n", changed,
+	    n[CH_REGRESSION], n[CH_REGRESSION] == 1 ? "" : "s", n[CH_FIXED],
+	    appeared, gone, same);
 	rc = changed + appeared + gone ? DIFF_DIFFERENT : DIFF_SAME;
 out:
 	table_free(&a);

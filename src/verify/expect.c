@@ -467,12 +467,28 @@ item_met(const struct expect_item *it, const struct record *r)
 	    (it->reason[0] == '\0' || strcmp(it->reason, r->v.reason) == 0);
 }
 
+/* What e expects, as written: "accepted", "any of dropped, refused/reset",
+ * "not prohibited". */
+static void
+expected_str(const struct expectation *e, char *buf, size_t len)
+{
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(buf, len, "%s", e->kind == EX_ANY_OF ? "any of " :
+	    e->kind == EX_NOT ? "not " : "");
+	for (i = 0; i < e->nitems && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s%s%s", i ? ", " : "",
+		    vclass_name(e->items[i].cls), e->items[i].reason[0] ? "/" : "",
+		    e->items[i].reason);
+}
+
 bool
 expect_met(const struct expectation *e, const struct record *r, char *why,
     size_t whylen)
 {
 	bool met = false;
-	char a[ADDR_STRLEN];
+	char a[ADDR_STRLEN], want[EXPECT_MAX_ITEMS * 48], via[ADDR_STRLEN];
 	int i;
 
 	for (i = 0; i < e->nitems && !met; i++)
@@ -480,17 +496,20 @@ expect_met(const struct expectation *e, const struct record *r, char *why,
 	if (e->kind == EX_NOT)
 		met = !met;
 	if (!met) {
-		snprintf(why, whylen, "observed %s/%s", vclass_name(r->v.cls),
-		    r->v.reason);
+		expected_str(e, want, sizeof want);
+		snprintf(why, whylen, "expected %s, observed %s/%s", want,
+		    vclass_name(r->v.cls), r->v.reason);
 		return false;
 	}
 	if (e->via == 1 && !addr_eq(&r->responder, &e->via_addr)) {
-		snprintf(why, whylen, "answered by %s, not by the expected hop",
+		snprintf(why, whylen, "expected an answer from %s, answered by %s",
+		    addr_str(&e->via_addr, via),
 		    r->responder.family ? addr_str(&r->responder, a) : "nobody");
 		return false;
 	}
 	if (e->via == 2 && !record_responder_is_server(r)) {
-		snprintf(why, whylen, "answered by %s%s, not by the target",
+		snprintf(why, whylen, "expected an answer from the target, "
+		    "answered by %s%s",
 		    r->responder_first_hop ? "the first hop in the name of " : "",
 		    r->responder.family ? addr_str(&r->responder, a) : "nobody");
 		return false;

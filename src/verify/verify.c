@@ -143,7 +143,7 @@ report_expectation(struct verify_sink *v, int i)
 	const struct expectation *e = &v->f->e[i];
 	FILE *out = v->base.out;
 	const char *missing;
-	char why[160];
+	char why[512];
 	int bad = 0, ok;
 	size_t k;
 

@@ -19,7 +19,8 @@
 # 1. verify (text and --json) of an expectations file restating that configuration:
 #    exit 0, every line PASS, every probe's verdict the configured one.
 # 2. One rule is added: 203.0.113.25 REJECTs tcp-reset 192.0.2.10 on port 25.  verify
-#    again: exit 1, exactly the predicted lines FAIL, with "observed refused/reset".
+#    again: exit 1, exactly the predicted lines FAIL, with "expected ..., observed
+#    refused/reset".
 # 3. diff before.json after.json: exit 1, exactly the one changed key; diff of a file
 #    with itself: exit 0.
 # 4. Malformed expectation files: exit 2, one "file:line:col: message" line, no SYN sent.
@@ -192,7 +193,8 @@ check_text() {
         got=$(grep -cF -x "$want $EF:$n: $(sed -n "${n}p" "$EF" | sed 's/^[ \t]*//')" "$out")
         [ "$got" = 1 ] || bad_lines+=("line $n: want one '$want $EF:$n: ...' line, got $got")
     done
-    # Every probe's detail line, with its verdict (and "observed" on a failure).
+    # Every probe's detail line, with its verdict (and "expected ..., observed ..."
+    # on a failure).
     for e in "${PROBES[@]}"; do
         read -r line src dst port before after resp <<<"$e"
         v=$before; [ "$when" = after ] && v=$after
@@ -205,7 +207,7 @@ check_text() {
             target) want+=", answered by $dst \\(target\\)" ;;
             rtr) want+=", answered by $RTR \\(hop\\)" ;;
         esac
-        [ "$when" = after ] && [ "$before" != "$after" ] && want+=": observed $v"
+        [ "$when" = after ] && [ "$before" != "$after" ] && want+=": expected [^,]*, observed $v"
         # the detail line must sit in the block of its expectation line
         got=$(re="^$want\$" hd="^(PASS|FAIL) [^ ]*:$line: " awk '
             BEGIN { re = ENVIRON["re"]; hd = ENVIRON["hd"] }
@@ -235,11 +237,14 @@ check_json() {
     else
         bad "verify --json $when (< expected, > observed):"; printf '%s\n' "$d" | sed 's/^/    /'
     fi
-    # why: null on a pass, "observed CLASS/REASON" on a failure.
+    # why: null on a pass, "expected WHAT, observed CLASS/REASON" on a failure,
+    # WHAT as the line has it after "expect".
     d=$(jq -r 'select(.class != null) | select((.pass and .why != null) or
-        ((.pass | not) and .why != "observed \(.class)/\(.reason)")) | "\(.expect_line) \(.why)"' "$T/$name.out")
+        ((.pass | not) and .why != "expected \(.expect | sub(".*[ \t]expect[ \t]+"; "") |
+            sub("[ \t]+(via|#).*"; "") | sub("any-of +"; "any of ") | gsub(","; ", ")),"
+            + " observed \(.class)/\(.reason)")) | "\(.expect_line) \(.why)"' "$T/$name.out")
     if [ -z "$d" ]; then
-        ok "verify --json $when: why is null on a pass, 'observed class/reason' on a failure"
+        ok "verify --json $when: why is null on a pass, 'expected what, observed class/reason' on a failure"
     else
         bad "verify --json $when: bad why fields:"; printf '    %s\n' "$d"
     fi
@@ -281,11 +286,18 @@ keys() {
     done | sort -u
 }
 nkeys=$(keys | wc -l)
-mapfile -t changed < <(keys | awk '$4 != $5 { print "changed     " $1 " " $2 " " $3 " " $4 " -> " $5 }')
+# accepted -> a failure is a regression, a failure -> accepted a fix (one verdict a key here).
+mapfile -t changed < <(keys | awk '
+    function ok(v) { return v ~ /^accepted\// } function failed(v) { return v !~ /^(accepted|unresolved)\// }
+    $4 != $5 { tag = ok($4) && failed($5) ? "regression " : failed($4) && ok($5) ? "fixed      " : "changed    "
+               print tag " " $1 " " $2 " " $3 " " $4 " -> " $5 }')
 nchanged=${#changed[@]}
+nregr=$(printf '%s\n' "${changed[@]}" | grep -c '^regression ')
+nfixed=$(printf '%s\n' "${changed[@]}" | grep -c '^fixed ')
 rc=0
 ip netns exec "$NS_SND" "$PROG" diff "$T/before.json" "$T/after.json" >"$T/diff.out" 2>"$T/diff.err" || rc=$?
-want=$(printf '%s\n' "${changed[@]}"; echo "diff: $nchanged changed, 0 appeared, 0 disappeared, $((nkeys - nchanged)) unchanged")
+[ "$nregr" = 1 ] && rs= || rs=s
+want=$(printf '%s\n' "${changed[@]}"; echo "diff: $nchanged changed ($nregr regression$rs, $nfixed fixed), 0 appeared, 0 disappeared, $((nkeys - nchanged)) unchanged")
 if [ "$rc" = 1 ] && [ "$(cat "$T/diff.out")" = "$want" ]; then
     ok "diff before after: exit 1, exactly: ${changed[*]}"
 else
@@ -293,7 +305,7 @@ else
 fi
 rc=0
 ip netns exec "$NS_SND" "$PROG" diff "$T/before.json" "$T/before.json" >"$T/diff0.out" 2>&1 || rc=$?
-if [ "$rc" = 0 ] && [ "$(cat "$T/diff0.out")" = "diff: 0 changed, 0 appeared, 0 disappeared, $nkeys unchanged" ]; then
+if [ "$rc" = 0 ] && [ "$(cat "$T/diff0.out")" = "diff: 0 changed (0 regressions, 0 fixed), 0 appeared, 0 disappeared, $nkeys unchanged" ]; then
     ok "diff before before: exit 0, $nkeys unchanged"
 else
     bad "diff before before: exit $rc (want 0):"; show "$T/diff0.out"
@@ -350,7 +362,7 @@ P25=$T/port2525.expect
 printf 'from %s to %s port 2525 expect refused/reset via target\nfrom %s to %s port 2525 expect dropped\n' \
     "$B" "$H25" "$B" "$H25" >"$P25"
 want="1 $B $H25:2525 refused/reset $H25 true null
-2 $B $H25:2525 refused/reset $H25 false observed refused/reset"
+2 $B $H25:2525 refused/reset $H25 false expected dropped, observed refused/reset"
 for opt in "" "-p 2525"; do
     name=port2525${opt:+-p}
     lab_capture_start "$NS_SND" s0 "$T/$name.pcap" tcp port 2525

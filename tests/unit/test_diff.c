@@ -78,7 +78,7 @@ same(void **state)
 
 	(void)state;
 	assert_int_equal(diff(a, a), DIFF_SAME);
-	assert_string_equal(out, "diff: 0 changed, 0 appeared, 0 disappeared, 2 unchanged\n");
+	assert_string_equal(out, "diff: 0 changed (0 regressions, 0 fixed), 0 appeared, 0 disappeared, 2 unchanged\n");
 	/* Order, blank lines, other fields and the client port do not matter. */
 	assert_int_equal(diff(a, "\n" REFUSED("192.0.2.10", "203.0.113.2") "  \n"
 	    "{\"client_port\":40001,\"client\":\"192.0.2.10\",\"server\":\"203.0.113.1\","
@@ -86,7 +86,7 @@ same(void **state)
 	    DIFF_SAME);
 	/* Two empty files are the same. */
 	assert_int_equal(diff("", ""), DIFF_SAME);
-	assert_string_equal(out, "diff: 0 changed, 0 appeared, 0 disappeared, 0 unchanged\n");
+	assert_string_equal(out, "diff: 0 changed (0 regressions, 0 fixed), 0 appeared, 0 disappeared, 0 unchanged\n");
 }
 
 static void
@@ -98,15 +98,33 @@ changed(void **state)
 	    REFUSED("192.0.2.10", "203.0.113.1")
 	    ACCEPTED("192.0.2.10", "203.0.113.2")), DIFF_DIFFERENT);
 	assert_string_equal(out,
-	    "changed     192.0.2.10 -> 203.0.113.1:25 accepted/syn-ack -> refused/reset\n"
-	    "diff: 1 changed, 0 appeared, 0 disappeared, 1 unchanged\n");
+	    "regression  192.0.2.10 -> 203.0.113.1:25 accepted/syn-ack -> refused/reset\n"
+	    "diff: 1 changed (1 regression, 0 fixed), 0 appeared, 0 disappeared, 1 unchanged\n");
+	/* And back: a fix. */
+	assert_int_equal(diff(REFUSED("192.0.2.10", "203.0.113.1"),
+	    ACCEPTED("192.0.2.10", "203.0.113.1")), DIFF_DIFFERENT);
+	assert_string_equal(out,
+	    "fixed       192.0.2.10 -> 203.0.113.1:25 refused/reset -> accepted/syn-ack\n"
+	    "diff: 1 changed (0 regressions, 1 fixed), 0 appeared, 0 disappeared, 0 unchanged\n");
+	/* Some accepted, then none: a regression; unresolved is neither. */
+	assert_int_equal(diff(ACCEPTED("192.0.2.10", "203.0.113.1")
+	    REFUSED("192.0.2.10", "203.0.113.1")
+	    REC("192.0.2.10", "203.0.113.2", "unresolved", "capture-ended"),
+	    REC("192.0.2.10", "203.0.113.1", "dropped", "no-response")
+	    ACCEPTED("192.0.2.10", "203.0.113.2")), DIFF_DIFFERENT);
+	assert_string_equal(out,
+	    "regression  192.0.2.10 -> 203.0.113.1:25 accepted/syn-ack, refused/reset -> "
+	    "dropped/no-response\n"
+	    "changed     192.0.2.10 -> 203.0.113.2:25 unresolved/capture-ended -> "
+	    "accepted/syn-ack\n"
+	    "diff: 2 changed (1 regression, 0 fixed), 0 appeared, 0 disappeared, 0 unchanged\n");
 	/* Only the reason differs: a change too. */
 	assert_int_equal(diff(REC("192.0.2.10", "203.0.113.1", "unreachable", "host-unreach"),
 	    REC("192.0.2.10", "203.0.113.1", "unreachable", "net-unreach")), DIFF_DIFFERENT);
 	assert_string_equal(out,
 	    "changed     192.0.2.10 -> 203.0.113.1:25 unreachable/host-unreach -> "
 	    "unreachable/net-unreach\n"
-	    "diff: 1 changed, 0 appeared, 0 disappeared, 0 unchanged\n");
+	    "diff: 1 changed (0 regressions, 0 fixed), 0 appeared, 0 disappeared, 0 unchanged\n");
 }
 
 static void
@@ -121,15 +139,15 @@ appeared_and_disappeared(void **state)
 	assert_string_equal(out,
 	    "disappeared 192.0.2.10 -> 203.0.113.1:25 accepted/syn-ack\n"
 	    "appeared    192.0.2.11 -> 203.0.113.1:25 accepted/syn-ack\n"
-	    "diff: 0 changed, 1 appeared, 1 disappeared, 1 unchanged\n");
+	    "diff: 0 changed (0 regressions, 0 fixed), 1 appeared, 1 disappeared, 1 unchanged\n");
 	assert_int_equal(diff("", REFUSED("192.0.2.10", "203.0.113.1")), DIFF_DIFFERENT);
 	assert_string_equal(out,
 	    "appeared    192.0.2.10 -> 203.0.113.1:25 refused/reset\n"
-	    "diff: 0 changed, 1 appeared, 0 disappeared, 0 unchanged\n");
+	    "diff: 0 changed (0 regressions, 0 fixed), 1 appeared, 0 disappeared, 0 unchanged\n");
 	assert_int_equal(diff(REFUSED("192.0.2.10", "203.0.113.1"), ""), DIFF_DIFFERENT);
 	assert_string_equal(out,
 	    "disappeared 192.0.2.10 -> 203.0.113.1:25 refused/reset\n"
-	    "diff: 0 changed, 0 appeared, 1 disappeared, 0 unchanged\n");
+	    "diff: 0 changed (0 regressions, 0 fixed), 0 appeared, 1 disappeared, 0 unchanged\n");
 }
 
 /* probe writes "source" (preferred to "client"); IPv6 servers in brackets;
@@ -149,7 +167,7 @@ keys(void **state)
 	    "appeared    192.0.2.20 -> 203.0.113.1:25 dropped/no-response\n"
 	    "disappeared 192.0.2.20 -> 203.0.113.1:587 dropped/no-response\n"
 	    "disappeared 2001:db8::1 -> [2001:db8::25]:25 accepted/syn-ack\n"
-	    "diff: 0 changed, 1 appeared, 2 disappeared, 0 unchanged\n");
+	    "diff: 0 changed (0 regressions, 0 fixed), 1 appeared, 2 disappeared, 0 unchanged\n");
 }
 
 /* A key seen several times (read output) keeps its distinct verdicts in
@@ -163,7 +181,7 @@ repeated_keys(void **state)
 	    ACCEPTED("192.0.2.10", "203.0.113.1"),
 	    ACCEPTED("192.0.2.10", "203.0.113.1")
 	    REFUSED("192.0.2.10", "203.0.113.1")), DIFF_SAME);
-	assert_string_equal(out, "diff: 0 changed, 0 appeared, 0 disappeared, 1 unchanged\n");
+	assert_string_equal(out, "diff: 0 changed (0 regressions, 0 fixed), 0 appeared, 0 disappeared, 1 unchanged\n");
 	assert_int_equal(diff(ACCEPTED("192.0.2.10", "203.0.113.1")
 	    REFUSED("192.0.2.10", "203.0.113.1"),
 	    REFUSED("192.0.2.10", "203.0.113.1")
@@ -171,7 +189,7 @@ repeated_keys(void **state)
 	assert_string_equal(out,
 	    "changed     192.0.2.10 -> 203.0.113.1:25 accepted/syn-ack, refused/reset -> "
 	    "refused/reset, accepted/syn-ack\n"
-	    "diff: 1 changed, 0 appeared, 0 disappeared, 0 unchanged\n");
+	    "diff: 1 changed (0 regressions, 0 fixed), 0 appeared, 0 disappeared, 0 unchanged\n");
 	/* A verdict that is the start of another is still a verdict of its own. */
 	assert_int_equal(diff(REC("192.0.2.10", "203.0.113.1", "refused", "reset-x")
 	    REC("192.0.2.10", "203.0.113.1", "refused", "reset"),
@@ -179,7 +197,7 @@ repeated_keys(void **state)
 	assert_string_equal(out,
 	    "changed     192.0.2.10 -> 203.0.113.1:25 refused/reset-x, refused/reset -> "
 	    "refused/reset-x\n"
-	    "diff: 1 changed, 0 appeared, 0 disappeared, 0 unchanged\n");
+	    "diff: 1 changed (0 regressions, 0 fixed), 0 appeared, 0 disappeared, 0 unchanged\n");
 }
 
 /* verify's line for an expectation that probed nothing is skipped. */
@@ -212,9 +230,9 @@ other_types_skipped(void **state)
 	    "{\"type\":\"attempt\",\"client\":\"192.0.2.10\",\"server\":\"203.0.113.1\","
 	    "\"server_port\":25,\"class\":\"refused\",\"reason\":\"reset\","
 	    "\"future\":{\"nested\":[1,2]}}\n"), DIFF_DIFFERENT);
-	assert_string_equal(out, "changed     192.0.2.10 -> 203.0.113.1:25 "
+	assert_string_equal(out, "regression  192.0.2.10 -> 203.0.113.1:25 "
 	    "accepted/syn-ack -> refused/reset\n"
-	    "diff: 1 changed, 0 appeared, 0 disappeared, 0 unchanged\n");
+	    "diff: 1 changed (1 regression, 0 fixed), 0 appeared, 0 disappeared, 0 unchanged\n");
 }
 
 /* err without the temporary directory's name: "/before.json:..." */

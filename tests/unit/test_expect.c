@@ -142,9 +142,43 @@ via_target(void **state)
 	assert_true(expect_met(&f.e[0], &r, why, sizeof why));
 	r.responder_first_hop = true;
 	assert_false(expect_met(&f.e[0], &r, why, sizeof why));
-	assert_string_equal(why, "answered by the first hop in the name of "
-	    "203.0.113.25, not by the target");
+	assert_string_equal(why, "expected an answer from the target, answered "
+	    "by the first hop in the name of 203.0.113.25");
 	expect_free(&f);
+}
+
+/* A failure says what was expected as well as what was observed. */
+static void
+why_says_expected(void **state)
+{
+	static const struct { const char *line, *want; } c[] = {
+		{ "to 203.0.113.25 expect accepted\n",
+		    "expected accepted, observed refused/reset" },
+		{ "to 203.0.113.25 expect any-of dropped,prohibited/admin-prohibited\n",
+		    "expected any of dropped, prohibited/admin-prohibited, observed "
+		    "refused/reset" },
+		{ "to 203.0.113.25 expect not refused\n",
+		    "expected not refused, observed refused/reset" },
+		{ "to 203.0.113.25 expect refused via 198.51.100.1\n",
+		    "expected an answer from 198.51.100.1, answered by 203.0.113.25" },
+	};
+	struct expect_file f;
+	struct record r;
+	char err[256], why[512];
+	size_t i;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	assert_true(addr_parse("203.0.113.25", &r.t.server));
+	assert_true(addr_parse("192.0.2.10", &r.t.client));
+	r.v = verdict_reset();
+	r.responder = r.t.server;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		assert_int_equal(load(c[i].line, &f, err, sizeof err), 0);
+		assert_false(expect_met(&f.e[0], &r, why, sizeof why));
+		assert_string_equal(why, c[i].want);
+		expect_free(&f);
+	}
 }
 
 int
@@ -154,6 +188,7 @@ main(void)
 		cmocka_unit_test(good_file),
 		cmocka_unit_test(errors_name_line_and_column),
 		cmocka_unit_test(via_target),
+		cmocka_unit_test(why_says_expected),
 	};
 
 	return cmocka_run_group_tests_name("expect", tests, NULL, NULL);
