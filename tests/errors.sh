@@ -51,6 +51,17 @@ expect absurd-caplen 3 "absurd-caplen.pcap: .*(invalid|larger|bigger)" -- read "
 expect bad-pcapng 3 "bad-block.pcapng: " -- read "$tmp/bad-block.pcapng"
 expect stdin-garbage 3 "\(stdin\): not a pcap" -- read - <"$tmp/text.pcap"
 expect no-file 2 "no capture file" -- read
+# -r reads a file now; PTR lookups are --resolve, and the old use says so.
+expect r-not-for-watch 2 "^smtpscope: watch: -r FILE reads a capture file .*PTR lookups are --resolve$" -- watch -r "$good"
+expect r-not-for-scope 2 "^smtpscope: scope: -r FILE reads a capture file .*--resolve$" -- scope -r "$good"
+expect r-needs-file 2 "^smtpscope: -r: option needs a value" -- read -r
+expect r-missing 3 "nope.pcap: No such file" -- -r "$tmp/nope.pcap"
+expect n-and-resolve 2 "^smtpscope: read: -n \(no names\) and --resolve contradict" -- read -n --resolve "$good"
+expect top-bad 2 "^smtpscope: --top: '-1' is out of range|^smtpscope: --top: -1 is out of range" -- read --top -1 "$good"
+expect top-text 2 "^smtpscope: --top: 'all' is not a number" -- read --top all "$good"
+expect top-not-for-verify 2 "^smtpscope: verify: --top is not an option of verify" -- verify --top 3 "$good"
+expect c-bad 2 "^smtpscope: -c: '0' is out of range|^smtpscope: -c: 0 is out of range" -- read -c 0 "$good"
+expect top-level-no-file 2 "no capture file" -- -nn
 expect bad-port 2 "^smtpscope: -p: 99999 is out of range" -- read -p 99999 "$good"
 expect bad-port-text 2 "^smtpscope: -p: 'smtp' is not a number" -- read -p smtp "$good"
 expect bad-timeout 2 "^smtpscope: --timeout: " -- read --timeout -3 "$good"

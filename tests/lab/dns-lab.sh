@@ -1,5 +1,5 @@
 #!/bin/bash
-# -r (PTR names) and --dnsbl against a dnsmasq serving a lab blocklist zone,
+# --resolve (PTR names) and --dnsbl against a dnsmasq serving a lab blocklist zone,
 # on a capture recorded in the lab (source-specific block behind NAT).
 #   tests/lab/dns-lab.sh PROG      (root; prints "dns-lab: N passed, N failed")
 set -u
@@ -40,7 +40,7 @@ lab_bg "$dns" "$LAB_TMP/dnsmasq.log" dnsmasq --no-daemon --no-resolv --no-hosts 
 lab_wait_listen "$dns" 53 5 udp
 
 cap=$top/pcaps/lab/scope-source-block.pcap
-out=$(lab_exec "$cli" timeout 30 "$prog" read --evidence -r --dnsbl bl.example.test \
+out=$(lab_exec "$cli" timeout 30 "$prog" read --evidence --resolve --dnsbl bl.example.test \
 	--dns-server 198.51.100.53 "$cap" 2>&1)
 check "dnsbl listed with code and reason" \
 	'192.0.2.11 LISTED in bl.example.test: 127.0.0.2 "Listed: spam trap hit from 192.0.2.11"'
@@ -59,16 +59,16 @@ out=$(lab_exec "$cli" timeout 40 "$prog" read --dnsbl bl.example.test \
 	--dns-server 198.51.100.99 "$cap" 2>&1)
 check "dnsbl lookup failure is said" '192.0.2.11 unknown in bl.example.test: lookup failed'
 check "records unchanged by DNS failure" 'refused/reset'
-out=$(lab_exec "$cli" timeout 40 "$prog" read -r --dns-server 198.51.100.53 \
+out=$(lab_exec "$cli" timeout 40 "$prog" read --resolve --dns-server 198.51.100.53 \
 	"$top/pcaps/lab/demo.pcap" 2>&1)
 check "PTR failure is said" '203.0.113.26 (no name: NXDOMAIN)'
 # A name server that cannot be reached is a failed lookup, never "no PTR":
 # a closed port answers with ICMP port unreachable, an absent host not at all.
-out=$(lab_exec "$cli" timeout 40 "$prog" read -r --dns-server 198.51.100.53:5399 \
+out=$(lab_exec "$cli" timeout 40 "$prog" read --resolve --dns-server 198.51.100.53:5399 \
 	"$top/pcaps/lab/demo.pcap" 2>&1)
 check "PTR: unreachable server said" '203.0.113.26 (no name: server unreachable)'
 check_not "PTR: unreachable server is not NXDOMAIN" 'NXDOMAIN'
-out=$(lab_exec "$cli" timeout 40 "$prog" read -r --dns-server 198.51.100.99 \
+out=$(lab_exec "$cli" timeout 40 "$prog" read --resolve --dns-server 198.51.100.99 \
 	"$top/pcaps/lab/demo.pcap" 2>&1)
 check "PTR: silent server said" '203.0.113.26 (no name: timeout)'
 check_not "PTR: silent server is not NXDOMAIN" 'NXDOMAIN'
