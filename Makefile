@@ -88,9 +88,16 @@ deps:
 		{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $$missing >/dev/null; } || \
 		{ echo "apt-get install failed:$$missing" >&2; exit 1; }
 
+# The records and summary, then the scope and evidence view of the same
+# capture (up to its summary, shown just before), then what to try next.
 demo: deps
 	@$(MAKE) --no-print-directory all
 	./smtpscope read pcaps/lab/demo.pcap
+	@echo './smtpscope read --summary --scope --evidence pcaps/lab/demo.pcap'
+	@out=$$(./smtpscope read --summary --scope --evidence pcaps/lab/demo.pcap) && \
+		printf '%s\n' "$$out" | sed '/^summary: /,$$d'
+	@echo 'next: sudo ./smtpscope probe --mx example.com --source ADDR --scope   # ADDR: each outgoing address of yours'
+	@echo 'next: sudo ./smtpscope watch -i any --findings                        # this host, live, findings as they happen'
 
 # The quick suites, as any user: no root, no namespaces, no apt-get.
 test: all $(UNIT_BINS)
