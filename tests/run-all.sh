@@ -86,6 +86,7 @@ side malformed bash tests/malformed/run.sh "$prog"
 side man sh tests/man-lint.sh
 side json-shape bash tests/json-shape.sh "$prog"
 side habits bash tests/habits.sh "$prog"
+side man-examples bash tests/man-examples.sh "$prog"
 side_done
 
 if [ "$quick" -eq 0 ]; then
