@@ -56,7 +56,7 @@ for n in 300000 3000000; do
 		bad "$name: gen failed"
 		continue
 	fi
-	peak "$out/$name.rss" "$prog" read --summary \
+	peak "$out/$name.rss" "$prog" read --summary --top 0 \
 	    --max-attempts "$max" "$pcap" >"$sum" 2>"$out/$name.err"
 	st=$?
 	same "$st" 0 "$name: exit status $st: $(head -c 300 "$out/$name.err")"
