@@ -19,7 +19,7 @@ const char *progname = "smtpscope";
 
 /* The synopsis, a command's lines each, as smtpscope(8) has it. */
 static const char *const synopsis[] = {
-	"read [-lnr] [--json | --csv | --summary] [-c count] [-p ports]\n"
+	"read [-ln] [--json | --csv | --summary] [-c count] [-p ports]\n"
 	"            [--timeout sec] [--greet-wait sec] [--max-attempts n]\n"
 	"            [--scope] [--evidence] [--findings] [--window duration]\n"
 	"            [--top n] [--localtime] [--resolve] [--dnsbl zone[,zone ...]]\n"
@@ -32,23 +32,23 @@ static const char *const synopsis[] = {
 	"            [--findings] [--window duration] [--top n] [--localtime]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	"            [--sensor name]\n",
-	"probe [-46ln] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
-	"            [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
-	"            [--rate pps] [--retries n] [--source addr]\n"
-	"            [--spoofed-source addr] [--target host]\n"
+	"probe [-46ln] [--json | --csv | --summary]\n"
+	"            [--dns-server addr[:port]] [-i interface] [--max-probes n]\n"
+	"            [--mx domain] [-p ports] [--rate pps] [--retries n]\n"
+	"            [--source addr] [--spoofed-source addr] [--target host]\n"
 	"            [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
 	"            [-s snaplen] [--max-attempts n] [--scope] [--evidence]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--findings]\n"
 	"            [--window duration] [--top n] [--localtime] [--sensor name]\n"
 	"            [--trace [--max-ttl n]]\n",
-	"probe --greet [-46l] [--json] [--helo name] [--dns-server addr[:port]]\n"
-	"            [--max-probes n] [--mx domain] [-p ports] [--source addr]\n"
-	"            [--target host] [--timeout sec] [-Z user] [--sensor name]\n"
-	"            [--localtime]\n",
-	"verify [-46l] [--json] [--dns-server addr[:port]] [-i interface]\n"
-	"            [--max-probes n] [-p ports] [--rate pps] [--retries n]\n"
-	"            [--timeout sec] [--ttl n] [-w file] [-Z user] [-B kib]\n"
-	"            [-s snaplen] [--sensor name] [--localtime] file\n",
+	"probe --greet [-46l] [--json] [--helo name]\n"
+	"            [--dns-server addr[:port]] [--max-probes n] [--mx domain]\n"
+	"            [-p ports] [--source addr] [--target host] [--timeout sec]\n"
+	"            [-Z user] [--sensor name] [--localtime]\n",
+	"verify [-46l] [--json] [--dns-server addr[:port]]\n"
+	"            [-i interface] [--max-probes n] [-p ports] [--rate pps]\n"
+	"            [--retries n] [--timeout sec] [--ttl n] [-w file] [-Z user]\n"
+	"            [-B kib] [-s snaplen] [--sensor name] [--localtime] file\n",
 	"scope [-ln] [--json | --csv | --summary] [--evidence] [--top n]\n"
 	"            [--localtime] [--resolve] [--dnsbl zone[,zone ...]]\n"
 	"            [--dns-server addr[:port]] [--sensor name] [-Z user] file ...\n",
@@ -251,21 +251,16 @@ static const struct opt_help {
 	const char *arg;	/* NULL: takes no value */
 	const char *text;
 } opt_help[] = {
-	{ 'r', "r", "file", "read this capture (as tcpdump -r); also given "
-	    "without -r" },
-	{ 'p', "rwpv", "ports", "server ports, such as 25,587,2525-2530 "
-	    "(default 25,587); not tcpdump's -p" },
-	{ OPT_TIMEOUT, "rwpv", "sec", "no answer this long after the last SYN "
-	    "means dropped (default 10)" },
-	{ OPT_GREET, "rwp", "sec", "wait this long for the server's greeting "
-	    "(default 5)" },
+	{ 'r', "r", "file", "read this capture file, as tcpdump -r does" },
+	{ 'p', "rwpv", "ports", "server ports (default 25,587); not tcpdump's -p" },
+	{ OPT_TIMEOUT, "rwpv", "sec", "silence after the last SYN: dropped (default 10)" },
+	{ OPT_GREET, "rwp", "sec", "wait for the server's greeting (default 5)" },
 	{ OPT_MAX_ATTEMPTS, "rwp", "n", "attempts tracked at once (default "
 	    "100000)" },
 	{ 'c', "rw", "count", "stop after this many records" },
 	{ OPT_DURATION, "w", "sec", "stop after this long" },
 	{ 'i', "wpv", "interface", "capture on this interface (any: all)" },
-	{ 'w', "wpv", "file", "write the packets behind the verdicts to a "
-	    "capture file" },
+	{ 'w', "wpv", "file", "write the packets behind the verdicts" },
 	{ 'B', "wpv", "kib", "kernel capture buffer size (default 8192)" },
 	{ 's', "wpv", "snaplen", "bytes kept of each packet (default 4096)" },
 	{ OPT_FILTER_FILE, "w", "file", "capture filter template instead of "
@@ -274,31 +269,25 @@ static const struct opt_help {
 	{ OPT_JSON, "rwpvs", NULL, "JSON lines: records, findings, a summary" },
 	{ OPT_CSV, "rwps", NULL, "CSV records, one line each" },
 	{ OPT_SUMMARY, "rwps", NULL, "the summary only, no record lines" },
-	{ OPT_TOP, "rwps", "n", "rows of each summary table, most failures "
-	    "first (default 20, 0: all)" },
-	{ OPT_SCOPE, "rwps", NULL, "per destination: who failed, since when, "
-	    "and the finding" },
-	{ OPT_EVIDENCE, "rwps", NULL, "an evidence block per finding, for an "
-	    "unblock request" },
+	{ OPT_TOP, "rwps", "n", "summary rows, most failures first (20; 0: all)" },
+	{ OPT_SCOPE, "rwps", NULL, "per destination: who failed, since when, why" },
+	{ OPT_EVIDENCE, "rwps", NULL, "a block per failing destination, for a ticket" },
 	{ OPT_FINDINGS, "rwps", NULL, "findings as they start, change and "
 	    "end" },
 	{ OPT_WINDOW, "rwps", "duration", "the window of --findings (default "
 	    "1h)" },
 	{ OPT_RESOLVE, "rwps", NULL, "look up PTR names for the report when "
 	    "the run ends" },
-	{ 'n', "rwps", NULL, "no name lookups: the default (as tcpdump -n; "
-	    "-nn too)" },
+	{ 'n', "rwps", NULL, "no name lookups, the default (-nn too)" },
 	{ OPT_DNSBL, "rwps", "zone,...", "look up each source address in "
 	    "these DNS blocklists" },
 	{ OPT_DNS_SERVER, "rwpvs", "addr[:port]", "the name server to ask "
 	    "instead of resolv.conf's" },
-	{ OPT_LOCALTIME, "rwpvs", NULL, "times in local time (TZ) with their "
-	    "offset; UTC is the default" },
+	{ OPT_LOCALTIME, "rwpvs", NULL, "times in local time (TZ), not UTC" },
 	{ 'l', "rwpvs", NULL, "line-buffered standard output (as tcpdump -l)" },
 	{ OPT_SENSOR, "rwpvs", "name", "this sensor's name in JSON (default: "
 	    "the host name)" },
-	{ 'Z', "rwpvs", "user", "drop root to this user once inputs are open "
-	    "(default nobody)" },
+	{ 'Z', "rwpvs", "user", "drop root to this user (default nobody)" },
 	{ OPT_MX, "p", "domain", "probe the MX hosts of this domain" },
 	{ OPT_TARGET, "p", "host", "probe this host name or address" },
 	{ OPT_SOURCE, "p", "addr", "send from this address of this host "
@@ -317,8 +306,7 @@ static const struct opt_help {
 	{ OPT_MAX_TTL, "p", "n", "the last TTL of --trace (default 30)" },
 	{ OPT_GREET_SMTP, "p", NULL, "connect, read the greeting, EHLO and "
 	    "QUIT" },
-	{ OPT_HELO, "p", "name", "the name --greet gives in EHLO (default: "
-	    "the host name)" },
+	{ OPT_HELO, "p", "name", "--greet's EHLO name (default: the host name)" },
 	{ 'h', "rwpvs", NULL, "this help" },
 };
 

@@ -39,6 +39,8 @@ for o in $(printf '%s' "$shorts" | fold -w1); do
 	if printf '%s\n' "$help" | grep -Eq "^  -$o(,| ).* [^ ]+"; then ok
 	else bad "--help: no line for -$o"; fi
 done
+long=$(printf '%s\n' "$help" | awk 'length > 80')
+[ -z "$long" ] && ok || bad "--help: lines over 80 columns: $long"
 for c in read watch probe verify scope; do
 	printf '%s\n' "$help" | grep -qx "options of $c:" && ok || bad "--help: no group for $c"
 	# A command's -h shows its own group only, and every option listed
