@@ -595,6 +595,8 @@ cmd_scope(int argc, char **argv, struct config *cfg)
 	conf_parse("scope", argc, argv, cfg);
 	if (optind >= argc)
 		die(EXIT_USAGE, "scope: no file given (use - for standard input)");
+	if (cfg->line_buffered)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	/* The scope report and the summary; records only when asked for. */
 	cfg->scope = 1;
 	if (cfg->output == OUT_TEXT)

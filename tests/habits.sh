@@ -113,6 +113,18 @@ n=$(grep -c '"final":false' "$tmp/j.out")
 if [ $st -eq 0 ] && [ "$n" = 2 ] && [ "$(grep -c '"final":true' "$tmp/j.out")" = 1 ]; then ok
 else bad "read --json, two SIGUSR1: exit $st, $n summaries so far (want 2)"; fi
 
+# scope -l: its records too, from a pipe that stays open.
+"$prog" read --json "$demo" 2>/dev/null >"$tmp/demo.json"
+mkfifo "$tmp/f4" "$tmp/f5"
+( exec 3>"$tmp/f4"; cat "$tmp/demo.json" >&3; sleep 3 ) &
+"$prog" scope -l --json - <"$tmp/f4" >"$tmp/sl.out" 2>/dev/null & p=$!
+( exec 3>"$tmp/f5"; cat "$tmp/demo.json" >&3; sleep 3 ) &
+"$prog" scope --json - <"$tmp/f5" >"$tmp/snol.out" 2>/dev/null & q=$!
+sleep 1.5
+nl=$(grep -c '"type":"attempt"' "$tmp/sl.out"); nn=$(grep -c '"type":"attempt"' "$tmp/snol.out")
+[ "$nl" = 7 ] && [ "$nn" = 0 ] && ok || bad "scope -l: $nl records out with -l (want 7), $nn without (want 0)"
+wait "$p" "$q"
+
 # ---- --localtime: every output, the same instants --------------------------
 utc_re='[0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]{6}Z'
 loc_re='[0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]{6}\+05:30'
