@@ -103,6 +103,21 @@ if [ $st -eq 0 ] && grep -q '^summary: 7 attempts' "$tmp/l.out"; then ok
 else bad "read after SIGUSR1: exit $st (want 0), final summary missing"; fi
 wait "$q"
 [ "$(grep -c '^20[0-9][0-9]-' "$tmp/nol.out")" = 7 ] && ok || bad "read without -l: not every record at the end"
+# The same from a pcapng file (another reader) on an idle pipe.
+ng=$top/pcaps/corpus/chrissanders-packets-synscan.pcapng
+mkfifo "$tmp/f6"
+( exec 3>"$tmp/f6"; cat "$ng" >&3; sleep 3 ) &
+"$prog" read -l -p 25,465,587,2525 - <"$tmp/f6" >"$tmp/ng.out" 2>&1 & p=$!
+sleep 1; kill -USR1 "$p"
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q '^summary so far: 7 attempts' "$tmp/ng.out" && break
+	sleep 0.1
+done
+grep -q '^summary so far: 7 attempts' "$tmp/ng.out" && ok ||
+    bad "SIGUSR1, pcapng on a pipe: no 'summary so far' within 1 s"
+wait "$p" && grep -q '^summary: 7 attempts' "$tmp/ng.out" && ok ||
+    bad "SIGUSR1, pcapng on a pipe: the read did not end well"
+
 # --json: each SIGUSR1 writes a summary line with "final":false, and the
 # read goes on to its final one.
 feed "$tmp/f3"
