@@ -29,7 +29,7 @@ enum {
 
 enum output { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_SUMMARY };
 
-/* -r and --dnsbl: what is looked up for the scope report when a run ends. */
+/* --resolve and --dnsbl: what is looked up for the scope report when a run ends. */
 struct scope_dns {
 	int resolve;			/* PTR names */
 	const char *zones[8];		/* DNS blocklist zones */
@@ -49,7 +49,7 @@ struct config {
 	int scope, evidence;		/* --scope, --evidence */
 	int findings;			/* --findings */
 	int64_t window_us;		/* --window */
-	struct scope_dns dns;		/* -r, --dnsbl */
+	struct scope_dns dns;		/* --resolve, --dnsbl */
 	const char *filter_file;
 	const char *sensor;		/* --sensor, else the host name */
 	int greet;			/* probe --greet: SMTP conversations */

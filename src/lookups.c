@@ -1,5 +1,5 @@
 /*
- * -r and --dnsbl for the scope report: the command layer asks the report
+ * --resolve and --dnsbl for the scope report: the command layer asks the report
  * which addresses it names, resolves them with c-ares on an io/loop, and
  * hands the answers back as plain data.  The report itself does no DNS.
  */
@@ -24,7 +24,7 @@ struct lookups {
 	char err[256];
 };
 
-/* An address the scope report names: its PTR name (-r) and, for a
+/* An address the scope report names: its PTR name (--resolve) and, for a
  * source, its listing in each zone (--dnsbl). */
 static void
 lookup_want(void *ctx, const struct addr *a, bool source)

@@ -100,7 +100,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 
 /*
  * End of input: every open attempt gets its record, then the lookups of
- * -r and --dnsbl are made (only here: a SIGUSR1 snapshot must not hold up
+ * --resolve and --dnsbl are made (only here: a SIGUSR1 snapshot must not hold up
  * capture), then the reports.
  */
 static void
@@ -439,7 +439,7 @@ greet_options(struct config *cfg)
 	if (cfg->live.write_file != NULL || cfg->scope || cfg->evidence ||
 	    cfg->findings || cfg->dns.resolve || cfg->dns.nzones)
 		die(EXIT_USAGE, "probe --greet: -w, --scope, --evidence, "
-		    "--findings, -r and --dnsbl are options of the SYN probe");
+		    "--findings, --resolve and --dnsbl are options of the SYN probe");
 	if (cfg->helo != NULL)
 		return;
 	if (gethostname(host, sizeof host - 1) != 0 || !smtp_helo_ok(host))

@@ -29,7 +29,7 @@ struct dns_note {
 	int failed;			/* 1: this name gives nothing to probe */
 };
 
-/* A PTR name for an address (-r). */
+/* A PTR name for an address (--resolve). */
 struct ptr_result {
 	struct addr a;
 	char name[RESOLVE_NAME_MAX];	/* "" when the lookup failed */

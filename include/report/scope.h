@@ -15,7 +15,7 @@
 #include "report/sink.h"
 #include "util/addr.h"
 
-/* The PTR name of an address (-r). */
+/* The PTR name of an address (--resolve). */
 struct dns_name {
 	struct addr a;
 	const char *name;	/* "": none found */
