@@ -53,6 +53,10 @@ struct config {
 	int greet;			/* probe --greet: SMTP conversations */
 	const char *helo;		/* --helo, else the host name */
 	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */
+	const char *command;		/* "read", "watch" ...: conf_parse's cmd */
+	const char *html_path;		/* --html */
+	FILE *html;			/* opened by conf_parse, before any
+					 * privilege is dropped */
 };
 
 extern const char *progname;

@@ -158,7 +158,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
-	OPT_GREET_SMTP, OPT_HELO };
+	OPT_GREET_SMTP, OPT_HELO, OPT_HTML };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -197,6 +197,7 @@ static const struct option long_opts[] = {
 	{ "greet", no_argument, NULL, OPT_GREET_SMTP },
 	{ "helo", required_argument, NULL, OPT_HELO },
 	{ "help", no_argument, NULL, 'h' },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -223,7 +224,7 @@ option_commands(int c)
 	case OPT_MAX_ATTEMPTS: case OPT_GREET:
 		return "rwp";
 	case OPT_SUMMARY: case OPT_SCOPE: case OPT_EVIDENCE: case 'r':
-	case OPT_DNSBL: case OPT_FINDINGS: case OPT_WINDOW:
+	case OPT_DNSBL: case OPT_FINDINGS: case OPT_WINDOW: case OPT_HTML:
 		return "rwps";
 	default:
 		return "rwpv";
@@ -253,6 +254,7 @@ report_option(int c, char *arg, struct config *cfg)
 	case OPT_FINDINGS: cfg->findings = 1; return 1;
 	case OPT_WINDOW: cfg->window_us = parse_window(arg); return 1;
 	case 'r': cfg->dns.resolve = 1; return 1;
+	case OPT_HTML: cfg->html_path = arg; return 1;
 	case OPT_SENSOR:
 		if (!record_sensor_ok(arg))
 			die(EXIT_USAGE, "--sensor: '%s' is not a sensor name (1 to %d "
@@ -435,6 +437,18 @@ host_sensor(void)
 	return name;
 }
 
+/* --html: created now, before root is dropped; written when the run ends. */
+static void
+open_html(struct config *cfg)
+{
+	if (cfg->html_path == NULL || cfg->live.dump_filter)
+		return;
+	if (cfg->greet)
+		die(EXIT_USAGE, "probe --greet: --html is an option of the SYN probe");
+	if ((cfg->html = fopen(cfg->html_path, "w")) == NULL)
+		die(EXIT_INPUT, "--html %s: %s", cfg->html_path, strerror(errno));
+}
+
 void
 conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 {
@@ -460,6 +474,8 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 	check_trace(cfg);
 	if (cfg->helo != NULL && !cfg->greet)
 		die(EXIT_USAGE, "probe: --helo is an option of --greet");
+	cfg->command = cmd;
+	open_html(cfg);
 	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...
 	 * 32 s) as one attempt. */
 	cfg->track.linger_us = cfg->track.timeout_us > 64000000 ?
