@@ -13,7 +13,7 @@
 
 /* No script, no font, no fetch: only the inline style and SVG. */
 static const char csp[] = "default-src 'none'; style-src 'unsafe-inline'; "
-    "img-src data:; base-uri 'none'; form-action 'none'";
+    "base-uri 'none'; form-action 'none'";
 
 /* Okabe-Ito colours (told apart with most colour blindness), and a word
  * in every cell so that print in grey and mail without style still say it. */
