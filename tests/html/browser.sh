@@ -127,6 +127,29 @@ check_block() {
 }
 check_block
 
+# The other commands: watch writes the page when the capture ends, probe
+# after its matrix (both on loopback, in a network namespace of their own:
+# the kernel refuses 127.0.0.1:25 and :587 with a RST), scope from JSON.
+check_commands() {
+	local c
+	timeout -k 5 40 unshare --net bash -c 'ip link set lo up || exit 1
+		"$1" watch -i lo -p 25 --duration 3 --html "$2/watch.html" >"$2/watch.out" 2>&1 &
+		sleep 1
+		for i in 1 2; do (exec 3<>/dev/tcp/127.0.0.1/25) 2>/dev/null; done
+		wait
+		"$1" probe --target 127.0.0.1 -p 25,587 --timeout 2 --html "$2/probe.html" >"$2/probe.out" 2>&1' \
+	    sh "$prog" "$tmp" || bad "watch and probe on loopback failed: $(tail -n 2 "$tmp/watch.out" "$tmp/probe.out")"
+	dom "$tmp/watch.html" '<td class="v-refused" data-verdict="refused" data-src="127.0.0.1" data-dst="127.0.0.1:25"><span class="n">2</span>' "watch page"
+	isolated --dump-dom "file://$tmp/probe.html" >"$tmp/probe.dom"
+	for c in 127.0.0.1:25 127.0.0.1:587; do
+		dom "$tmp/probe.dom" "<td class=\"v-refused\" data-verdict=\"refused\" data-src=\"127.0.0.1\" data-dst=\"$c\"><span class=\"n\">1</span>" "probe page $c"
+	done
+	"$prog" read --json --sensor a pcaps/lab/scope-source-block.pcap >"$tmp/a.json" &&
+	    "$prog" scope --html "$tmp/scope.html" "$tmp/a.json" >/dev/null || bad "scope --html failed"
+	dom "$tmp/scope.html" '<tr class="f-source_block" data-kind="source_block" data-dst="203.0.113.25:25">' "scope page"
+}
+check_commands
+
 # The control: the switch does stop scripts (else the comparison above
 # proves nothing).
 printf '<!DOCTYPE html><html><body><p id="x">static</p><script>document.getElementById("x").textContent="js-ran"</script></body></html>\n' >"$tmp/control.html"
