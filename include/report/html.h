@@ -8,8 +8,9 @@
  *
  * The counting behind the grid, the findings and the evidence is the
  * --scope report's (report/scope.h), whose sink this one is given; the
- * timeline keeps its own points, up to HTML_MAX_POINTS.  What a cap
- * leaves out is counted and said on the page.
+ * timeline keeps its own points, up to HTML_MAX_POINTS: past that, one
+ * attempt in 2, 4, 8 ... chosen by a hash of each, so that the whole run
+ * stays drawn.  What a cap leaves out is counted and said on the page.
  */
 #ifndef SMTPSCOPE_REPORT_HTML_H
 #define SMTPSCOPE_REPORT_HTML_H
@@ -22,8 +23,7 @@
 #define HTML_MAX_COLS 32	/* destinations in the grid and timeline */
 #define HTML_MAX_ROWS 64	/* sources in the grid */
 #define HTML_MAX_LANES 12	/* destinations drawn in the timeline */
-#define HTML_MAX_POINTS 65536	/* attempts kept for the timeline */
-#define HTML_MAX_TL_DESTS 256	/* destinations those points may name */
+#define HTML_MAX_POINTS 65536	/* attempts kept for the timeline, 32 bytes each */
 #define HTML_MAX_FINDINGS 200	/* rows of the findings table */
 #define HTML_MAX_EVIDENCE 25	/* evidence blocks */
 

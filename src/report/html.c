@@ -155,9 +155,11 @@ put_left(FILE *out, const struct html_sink *h, struct scope *agg,
 	    (unsigned long long)l->row_attempts, HTML_MAX_ROWS);
 	LEFT(l->lanes, "%d destinations of the grid are not in the timeline, "
 	    "which draws %d", l->lanes, HTML_MAX_LANES);
-	LEFT(h->not_drawn, "%llu attempts are not drawn in the timeline, which "
-	    "keeps the first %d (to %d destinations)",
-	    (unsigned long long)h->not_drawn, HTML_MAX_POINTS, HTML_MAX_TL_DESTS);
+	LEFT(h->sample, "the timeline draws one attempt in %llu, chosen by a "
+	    "hash of each (%u in all): its bars are of those",
+	    (unsigned long long)h->sample + 1, h->npt);
+	LEFT(h->not_drawn, "%llu attempts are not drawn in the timeline: out of "
+	    "memory", (unsigned long long)h->not_drawn);
 	LEFT(l->findings, "%llu findings are not listed (the first %d are)",
 	    (unsigned long long)l->findings, HTML_MAX_FINDINGS);
 	LEFT(l->evidence, "%llu evidence blocks are not given (the first %d are)",
@@ -175,31 +177,36 @@ put_left(FILE *out, const struct html_sink *h, struct scope *agg,
 	fputs("</ul>\n</section>\n", out);
 }
 
+/* Keeps one more bit's worth fewer points: half of them, by their hash. */
+static void
+thin(struct html_sink *h)
+{
+	uint32_t i, k = 0;
+
+	h->sample = h->sample << 1 | 1;
+	for (i = 0; i < h->npt; i++)
+		if ((h->pt[i].hash & h->sample) == 0)
+			h->pt[k++] = h->pt[i];
+	h->npt = k;
+}
+
 static void
 html_record(struct sink *s, const struct record *r)
 {
 	struct html_sink *h = (struct html_sink *)s;
+	/* The tuple with its time: a retried port is another attempt. */
+	uint32_t hash = tuple_hash(&r->t, (uint32_t)r->first_syn_us);
 	struct html_point *p;
-	int i;
 
 	h->n[r->v.cls]++;
 	if (h->first == INT64_MIN || r->first_syn_us < h->first)
 		h->first = r->first_syn_us;
 	if (h->last == INT64_MIN || r->first_syn_us > h->last)
 		h->last = r->first_syn_us;
-	for (i = 0; i < h->ntl; i++)
-		if (h->tl[i].port == r->t.server_port &&
-		    addr_eq(&h->tl[i].a, &r->t.server))
-			break;
-	if (i == h->ntl && h->ntl < HTML_MAX_TL_DESTS) {
-		h->tl[i].a = r->t.server;
-		h->tl[i].port = r->t.server_port;
-		h->ntl++;
-	}
-	if (i == h->ntl || h->npt == HTML_MAX_POINTS) {
-		h->not_drawn++;
+	while ((hash & h->sample) == 0 && h->npt == HTML_MAX_POINTS)
+		thin(h);
+	if ((hash & h->sample) != 0)
 		return;
-	}
 	if (h->npt == h->cappt) {
 		uint32_t cap = h->cappt ? h->cappt * 2 : 1024;
 
@@ -212,8 +219,10 @@ html_record(struct sink *s, const struct record *r)
 	}
 	p = &h->pt[h->npt++];
 	p->ts = r->first_syn_us;
-	p->dest = (uint16_t)i;
+	p->hash = hash;
+	p->port = r->t.server_port;
 	p->cls = (uint8_t)r->v.cls;
+	p->server = r->t.server;
 }
 
 static void

@@ -8,17 +8,14 @@
 #include "findings/scope.h"
 #include "report/html.h"
 
-/* One attempt for the timeline: first SYN, destination (index in tl[]),
- * class. */
+/* One attempt for the timeline: first SYN, the hash that sampled it,
+ * destination, class (32 bytes). */
 struct html_point {
 	int64_t ts;
-	uint16_t dest;
-	uint8_t cls;
-};
-
-struct html_tldest {
-	struct addr a;
+	uint32_t hash;
 	uint16_t port;
+	uint8_t cls;
+	struct addr server;
 };
 
 struct html_sink {
@@ -27,9 +24,10 @@ struct html_sink {
 	const char *command, *sensor;
 	struct html_point *pt;
 	uint32_t npt, cappt;
-	uint64_t not_drawn;		/* attempts the timeline has no room for */
-	struct html_tldest tl[HTML_MAX_TL_DESTS];
-	int ntl;
+	/* The points kept: those whose hash has none of these bits set;
+	 * one more bit each time they would be more than HTML_MAX_POINTS. */
+	uint32_t sample;
+	uint64_t not_drawn;		/* sampled, but no memory for them */
 	uint64_t n[VC_COUNT];		/* every attempt, by class */
 	int64_t first, last;		/* first SYNs; INT64_MIN: none yet */
 	struct scope_finding *f;	/* one destination's, SCOPE_MAX_FINDINGS */

@@ -41,25 +41,35 @@ bin_of(const struct span *sp, int64_t ts)
 	return b < 0 ? 0 : b >= TL_BINS ? TL_BINS - 1 : b;
 }
 
-/* The timeline's index (tl[]) of column k, or -1 when it is not drawn:
- * the HTML_MAX_LANES busiest columns are, with points kept. */
+/* Is column k drawn: one of the HTML_MAX_LANES busiest? */
 static int
-tl_of(const struct html_sink *h, struct scope *agg, const struct html_cols *c,
-    int k)
+drawn(const struct html_cols *c, int k)
 {
-	const struct scope_dest *d = scope_dest(agg, c->dest[k]);
 	int i;
 
-	for (i = 0; i < HTML_MAX_LANES && i < c->n && c->busiest[i] != c->dest[k];
-	    i++)
-		;
-	if (i == HTML_MAX_LANES || i == c->n)
-		return -1;
+	for (i = 0; i < HTML_MAX_LANES && i < c->n; i++)
+		if (c->busiest[i] == c->dest[k])
+			return 1;
+	return 0;
+}
 
-	for (i = 0; i < h->ntl; i++)
-		if (h->tl[i].port == d->port && addr_eq(&h->tl[i].a, &d->server))
-			return i;
-	return -1;
+static int
+of_dest(const struct html_point *p, const struct scope_dest *d)
+{
+	return p->port == d->port && addr_eq(&p->server, &d->server);
+}
+
+/* The classes of d's points, as bits. */
+static unsigned
+classes(const struct html_sink *h, const struct scope_dest *d)
+{
+	unsigned mask = 0;
+	uint32_t i;
+
+	for (i = 0; i < h->npt; i++)
+		if (of_dest(&h->pt[i], d))
+			mask |= 1u << h->pt[i].cls;
+	return mask;
 }
 
 static int
@@ -119,7 +129,7 @@ put_marks(FILE *out, struct html_sink *h, struct scope *agg, uint32_t dest,
 /* One destination: its name, then a lane per class it had. */
 static int
 put_block(FILE *out, struct html_sink *h, struct scope *agg, uint32_t dest,
-    int j, unsigned mask, const struct span *sp, int y)
+    unsigned mask, const struct span *sp, int y)
 {
 	uint32_t n[TL_BINS][VC_COUNT];
 	const struct scope_dest *d = scope_dest(agg, dest);
@@ -128,7 +138,7 @@ put_block(FILE *out, struct html_sink *h, struct scope *agg, uint32_t dest,
 
 	memset(n, 0, sizeof n);
 	for (i = 0; i < h->npt; i++)
-		if (h->pt[i].dest == j &&
+		if (of_dest(&h->pt[i], d) &&
 		    ++n[bin_of(sp, h->pt[i].ts)][h->pt[i].cls] > max)
 			max = n[bin_of(sp, h->pt[i].ts)][h->pt[i].cls];
 	fprintf(out, "<g class=\"dest\"");
@@ -152,10 +162,12 @@ put_block(FILE *out, struct html_sink *h, struct scope *agg, uint32_t dest,
 
 			if (bh > 0)
 				fprintf(out, "<rect class=\"t-%s\" x=\"%d\" y=\"%d\" "
-				    "width=\"%d\" height=\"%d\" fill=\"%s\"><title>%s: %u"
-				    "</title></rect>\n", vclass_name(c),
+				    "width=\"%d\" height=\"%d\" fill=\"%s\"><title>%s: "
+				    "%s%llu</title></rect>\n", vclass_name(c),
 				    TL_LEFT + b * TL_BIN_W, ly + TL_LANE - 1 - bh,
-				    TL_BIN_W - 1, bh, colour[c], vclass_name(c), n[b][c]);
+				    TL_BIN_W - 1, bh, colour[c], vclass_name(c),
+				    h->sample ? "about " : "", (unsigned long long)n[b][c] *
+				    ((uint64_t)h->sample + 1));
 		}
 	}
 	put_marks(out, h, agg, dest, sp, y + TL_HEAD, y + TL_HEAD + lane * TL_LANE);
@@ -187,11 +199,9 @@ void
 html_timeline(FILE *out, struct html_sink *h, struct scope *agg,
     const struct html_cols *c, struct html_left *left)
 {
-	unsigned mask[HTML_MAX_TL_DESTS];
+	unsigned mask[HTML_MAX_COLS];
 	struct span sp = { h->first, h->last - h->first };
-	int k, j, y = 4, height = 4 + TL_AXIS, shown = c->n < HTML_MAX_LANES ?
-	    c->n : HTML_MAX_LANES;
-	uint32_t i;
+	int k, y = 4, height = 4 + TL_AXIS;
 
 	fputs("<section id=\"timeline\">\n<h2>Attempts over time</h2>\n", out);
 	if (h->npt == 0) {
@@ -200,20 +210,19 @@ html_timeline(FILE *out, struct html_sink *h, struct scope *agg,
 	}
 	if (sp.len <= 0)
 		sp.len = 1;
-	left->lanes = c->n - shown;
-	memset(mask, 0, sizeof mask);
-	for (i = 0; i < h->npt; i++)
-		mask[h->pt[i].dest] |= 1u << h->pt[i].cls;
-	for (k = 0; k < c->n; k++)
-		if ((j = tl_of(h, agg, c, k)) >= 0)
-			height += TL_HEAD + lanes_of(mask[j]) * TL_LANE + 12;
+	left->lanes = c->n > HTML_MAX_LANES ? c->n - HTML_MAX_LANES : 0;
+	for (k = 0; k < c->n; k++) {
+		mask[k] = drawn(c, k) ? classes(h, scope_dest(agg, c->dest[k])) : 0;
+		if (mask[k])
+			height += TL_HEAD + lanes_of(mask[k]) * TL_LANE + 12;
+	}
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 	    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n<title>Attempts "
 	    "per destination and verdict over time</title>\n", TL_W, height,
 	    TL_W, height);
 	for (k = 0; k < c->n; k++)
-		if ((j = tl_of(h, agg, c, k)) >= 0)
-			y += put_block(out, h, agg, c->dest[k], j, mask[j], &sp, y);
+		if (mask[k])
+			y += put_block(out, h, agg, c->dest[k], mask[k], &sp, y);
 	put_axis(out, &sp, y + 4);
 	fputs("</svg>\n<p class=\"note\">First SYNs from ", out);
 	html_time(out, sp.t0);

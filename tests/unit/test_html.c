@@ -217,6 +217,30 @@ caps_said(void **state)
 	free(r);
 }
 
+/* Past HTML_MAX_POINTS attempts the timeline samples them, drawing the
+ * whole run: the last attempts' failures are there, said as sampled. */
+static void
+timeline_sampled(void **state)
+{
+	enum { N = HTML_MAX_POINTS + HTML_MAX_POINTS / 2 };
+	struct record *r = calloc(N, sizeof *r);
+	int i;
+
+	(void)state;
+	assert_non_null(r);
+	for (i = 0; i < N; i++) {
+		r[i] = attempt(SRC_A, MX1, 25, i * S, i * S + S, i < N - 1000 ?
+		    verdict_syn_ack() : verdict_reset());
+		r[i].t.client_port = (uint16_t)(1024 + i % 60000);
+	}
+	page(r, N, "t", 1);
+	has("<li>the timeline draws one attempt in 2, chosen by a hash of each (");
+	has("<rect class=\"t-refused\"");
+	has("<title>refused: about ");
+	has("<line class=\"onset\" ");
+	free(r);
+}
+
 static void
 snapshot_writes_nothing(void **state)
 {
@@ -239,6 +263,7 @@ main(void)
 		cmocka_unit_test(checks_utf8),
 		cmocka_unit_test(hostile_names),
 		cmocka_unit_test(caps_said),
+		cmocka_unit_test(timeline_sampled),
 		cmocka_unit_test(snapshot_writes_nothing),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
