@@ -167,10 +167,12 @@ else
 	bad "no screenshot"
 fi
 isolated --no-pdf-header-footer --print-to-pdf="$tmp/report.pdf" "file://$tmp/all.html" >/dev/null
-if [ "$(head -c 5 "$tmp/report.pdf" 2>/dev/null)" = %PDF- ]; then
+# The print style asks for A4 landscape (842 x 595 points).
+if [ "$(head -c 5 "$tmp/report.pdf" 2>/dev/null)" = %PDF- ] &&
+    grep -aq '/MediaBox \[0 0 841\.9[0-9]* 594\.9[0-9]*\]' "$tmp/report.pdf"; then
 	cp "$tmp/report.pdf" "$art/report.pdf" && ok
 else
-	bad "no PDF of the print layout"
+	bad "no PDF of the print layout, or not A4 landscape"
 fi
 [ "$fail" -eq 0 ] || { echo "chromium's messages:"; grep -v -e dbus -e '^$' "$tmp/chromium.log" | tail -n 5; }
 finish
