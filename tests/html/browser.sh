@@ -150,6 +150,24 @@ check_commands() {
 }
 check_commands
 
+# Hostile names end to end: another sensor's JSON may name any MX, domain
+# and sensor that is printable; the browser must see text, not markup.
+check_hostile() {
+	"$prog" read --json --sensor a pcaps/lab/scope-source-block.pcap |
+	    grep '"type":"attempt"' |
+	    sed 's/"sensor":"a"/"sensor":"<svg\/onload=alert(3)>","mx":"<script>document.title=\\"pwned\\"<\/script>","mx_pref":10,"domain":"x\\"><img\/src=x\/onerror=alert(2)>"/' \
+	    >"$tmp/hostile.json"
+	"$prog" scope --html "$tmp/hostile.html" "$tmp/hostile.json" >/dev/null 2>"$tmp/hostile.err" ||
+	    { bad "hostile: scope failed: $(cat "$tmp/hostile.err")"; return; }
+	isolated --dump-dom "file://$tmp/hostile.html" >"$tmp/hostile.dom"
+	if grep -qiE '<script|<img|<svg/|[[:space:]]on(load|error)=|pwned</title>' "$tmp/hostile.dom"; then
+		bad "hostile: markup from the records reached the DOM"
+	else ok; fi
+	dom "$tmp/hostile.dom" '&lt;script&gt;document.title="pwned"&lt;/script&gt;, MX 10 of x"&gt;&lt;img/src=x/onerror=alert\(2\)&gt;' "hostile: the MX and domain as text"
+	dom "$tmp/hostile.dom" '<title>smtpscope scope report</title>' "hostile: the page's own title"
+}
+check_hostile
+
 # The control: the switch does stop scripts (else the comparison above
 # proves nothing).
 printf '<!DOCTYPE html><html><body><p id="x">static</p><script>document.getElementById("x").textContent="js-ran"</script></body></html>\n' >"$tmp/control.html"
