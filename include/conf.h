@@ -61,6 +61,10 @@ struct config {
 	int line_buffered;		/* -l */
 	int localtime;			/* --localtime */
 	int top;			/* --top: summary rows, 0: all */
+	const char *command;		/* "read", "watch" ...: conf_parse's cmd */
+	const char *html_path;		/* --html */
+	FILE *html;			/* opened by conf_parse, before any
+					 * privilege is dropped */
 };
 
 extern const char *progname;

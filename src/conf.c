@@ -23,15 +23,15 @@ static const char *const synopsis[] = {
 	"            [--timeout sec] [--greet-wait sec] [--max-attempts n]\n"
 	"            [--scope] [--evidence] [--findings] [--window duration]\n"
 	"            [--top n] [--localtime] [--resolve] [--dnsbl zone[,zone ...]]\n"
-	"            [--dns-server addr[:port]] [--sensor name] [-Z user]\n"
-	"            [-r file] file ...\n",
+	"            [--dns-server addr[:port]] [--sensor name] [--html file]\n"
+	"            [-Z user] [-r file] file ...\n",
 	"watch [-dln] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	"            [--duration sec] [--filter-file file] [-i interface]\n"
 	"            [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
 	"            [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
 	"            [--findings] [--window duration] [--top n] [--localtime]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	"            [--sensor name]\n",
+	"            [--sensor name] [--html file]\n",
 	"probe [-46ln] [--json | --csv | --summary]\n"
 	"            [--dns-server addr[:port]] [-i interface] [--max-probes n]\n"
 	"            [--mx domain] [-p ports] [--rate pps] [--retries n]\n"
@@ -40,7 +40,7 @@ static const char *const synopsis[] = {
 	"            [-s snaplen] [--max-attempts n] [--scope] [--evidence]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--findings]\n"
 	"            [--window duration] [--top n] [--localtime] [--sensor name]\n"
-	"            [--trace [--max-ttl n]]\n",
+	"            [--trace [--max-ttl n]] [--html file]\n",
 	"probe --greet [-46l] [--json] [--helo name]\n"
 	"            [--dns-server addr[:port]] [--max-probes n] [--mx domain]\n"
 	"            [-p ports] [--source addr] [--target host] [--timeout sec]\n"
@@ -51,7 +51,8 @@ static const char *const synopsis[] = {
 	"            [-B kib] [-s snaplen] [--sensor name] [--localtime] file\n",
 	"scope [-ln] [--json | --csv | --summary] [--evidence] [--top n]\n"
 	"            [--localtime] [--resolve] [--dnsbl zone[,zone ...]]\n"
-	"            [--dns-server addr[:port]] [--sensor name] [-Z user] file ...\n",
+	"            [--dns-server addr[:port]] [--sensor name] [--html file]\n"
+	"            [-Z user] file ...\n",
 	"diff before.json after.json\n",
 	"-r file [read options]\n",
 	"--version\n",
@@ -192,7 +193,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
-	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP };
+	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP, OPT_HTML };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -235,6 +236,7 @@ static const struct option long_opts[] = {
 	{ "localtime", no_argument, NULL, OPT_LOCALTIME },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "line-buffered", no_argument, NULL, 'l' },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -272,6 +274,7 @@ static const struct opt_help {
 	{ OPT_TOP, "rwps", "n", "summary rows, most failures first (20; 0: all)" },
 	{ OPT_SCOPE, "rwps", NULL, "per destination: who failed, since when, why" },
 	{ OPT_EVIDENCE, "rwps", NULL, "a block per failing destination, for a ticket" },
+	{ OPT_HTML, "rwps", "file", "one self-contained HTML page of the run" },
 	{ OPT_FINDINGS, "rwps", NULL, "findings as they start, change and "
 	    "end" },
 	{ OPT_WINDOW, "rwps", "duration", "the window of --findings (default "
@@ -409,6 +412,7 @@ report_option(int c, char *arg, struct config *cfg)
 	case 'n': cfg->no_names = 1; return 1;
 	case OPT_LOCALTIME: cfg->localtime = 1; return 1;
 	case 'l': cfg->line_buffered = 1; return 1;
+	case OPT_HTML: cfg->html_path = arg; return 1;
 	case OPT_TOP: cfg->top = (int)parse_num("--top", arg, 0, 1000000); return 1;
 	case 'r':
 		if (cfg->nread_files == CONF_MAX_READ_FILES)
@@ -593,6 +597,18 @@ host_sensor(void)
 	return name;
 }
 
+/* --html: created now, before root is dropped; written when the run ends. */
+static void
+open_html(struct config *cfg)
+{
+	if (cfg->html_path == NULL || cfg->live.dump_filter)
+		return;
+	if (cfg->greet)
+		die(EXIT_USAGE, "probe --greet: --html is an option of the SYN probe");
+	if ((cfg->html = fopen(cfg->html_path, "w")) == NULL)
+		die(EXIT_INPUT, "--html %s: %s", cfg->html_path, strerror(errno));
+}
+
 void
 conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 {
@@ -630,6 +646,8 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 	check_trace(cfg);
 	if (cfg->helo != NULL && !cfg->greet)
 		die(EXIT_USAGE, "probe: --helo is an option of --greet");
+	cfg->command = cmd;
+	open_html(cfg);
 	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...
 	 * 32 s) as one attempt. */
 	cfg->track.linger_us = cfg->track.timeout_us > 64000000 ?

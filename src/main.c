@@ -26,6 +26,7 @@
 #include "probe/prober.h"
 #include "report/finding.h"
 #include "report/greet.h"
+#include "report/html.h"
 #include "report/scope.h"
 #include "report/sink.h"
 #include "verify/diff.h"
@@ -83,11 +84,15 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 		add_sink(pl, sink_findings_new(cfg->output == OUT_CSV ?
 		    stderr : stdout, report, cfg->output == OUT_JSON, cfg->sensor,
 		    cfg->window_us));
-	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones)
+	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones ||
+	    cfg->html != NULL)
 		add_sink(pl, cfg->scope_sink = sink_scope_new(report, cfg->scope,
 		    cfg->evidence, cfg->live.write_file));
 	if (cfg->scope_sink != NULL && cfg->output == OUT_JSON)
 		sink_scope_json(cfg->scope_sink, stdout, cfg->sensor);
+	if (cfg->html != NULL)
+		add_sink(pl, sink_html_new(cfg->html, cfg->scope_sink, cfg->command,
+		    cfg->sensor));
 	if (cfg->output == OUT_JSON)
 		add_sink(pl, sink_summary_json_new(stdout, cfg->sensor));
 	else {
@@ -162,6 +167,19 @@ read_open(const char **paths, int n, const struct config *cfg)
 	return files;
 }
 
+/* --html: the page was written when the run ended; close it, and fail
+ * the run if it could not be written. */
+static void
+close_html(struct config *cfg)
+{
+	FILE *f = cfg->html;
+
+	cfg->html = NULL;
+	if (f != NULL && (ferror(f) | fclose(f)) != 0)
+		die(EXIT_INTERNAL, "--html %s: cannot write the page",
+		    cfg->html_path);
+}
+
 static int
 cmd_read(int argc, char **argv, struct config *cfg)
 {
@@ -210,6 +228,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	if (status == EXIT_OK)
 		finish_run(pl, cfg);
 	pipeline_free(pl);
+	close_html(cfg);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EXIT_INTERNAL, "write error on standard output");
 	return status;
@@ -300,6 +319,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
 	pipeline_free(pl);
 	loop_free(loop);
+	close_html(cfg);
 	live_status(rc, err);
 	return EXIT_OK;
 }
@@ -353,6 +373,7 @@ cmd_probe(int argc, char **argv, struct config *cfg)
 	setup_sinks(pl, cfg, 1);
 	run_probes(cfg, pl, EXIT_USAGE);
 	pipeline_free(pl);
+	close_html(cfg);
 	return EXIT_OK;
 }
 
@@ -619,6 +640,7 @@ cmd_scope(int argc, char **argv, struct config *cfg)
 	finish_run(run.pl, cfg);
 	/* The outputs are done with the records' sensors and origins. */
 	pipeline_free(run.pl);
+	close_html(cfg);
 	jsonrec_free(jr);
 	for (i = 0; i < n; i++)
 		if (fp[i] != stdin)

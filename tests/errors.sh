@@ -168,5 +168,18 @@ out=$("$prog" read -p 81 "$tmp/cut-record.pcap" 2>/dev/null)
 if printf '%s' "$out" | grep -q '^summary: '; then pass=$((pass+1)); else
 	echo "FAIL cut-record-output: no summary before the error"; fail=$((fail+1)); fi
 
+# --html: created before anything is read; written at the end, a write
+# error failing the run; nothing else changes on stdout.
+expect html-no-dir 3 "^smtpscope: --html $tmp/nodir/r.html: No such file or directory$" -- read --html "$tmp/nodir/r.html" "$good"
+expect html-full 4 "^smtpscope: --html /dev/full: cannot write the page$" -- read --html /dev/full "$good"
+expect html-verify 2 "verify: --html is not an option of verify" -- verify --html "$tmp/v.html" "$good"
+expect html-greet 2 "probe --greet: --html is an option of the SYN probe" -- probe --greet --html "$tmp/g.html" --target 203.0.113.1
+if [ ! -e "$tmp/g.html" ]; then pass=$((pass+1)); else
+	echo "FAIL html-greet: the page was created"; fail=$((fail+1)); fi
+if "$prog" read --scope "$good" >"$tmp/plain.out" 2>&1 &&
+    "$prog" read --scope --html "$tmp/r.html" "$good" >"$tmp/html.out" 2>&1 &&
+    cmp -s "$tmp/plain.out" "$tmp/html.out" && grep -q '^</html>$' "$tmp/r.html"; then
+	pass=$((pass+1)); else echo "FAIL html-stdout: output changed, or no page"; fail=$((fail+1)); fi
+
 echo "errors: $pass passed, $fail failed"
 [ $fail -eq 0 ] && [ $pass -gt 0 ]

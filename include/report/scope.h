@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "report/sink.h"
@@ -61,5 +62,12 @@ int sink_scope_wanted(struct sink *s,
 /* The lookups' results for the final report (never a snapshot's); they
  * must stay valid until the sink is freed. */
 void sink_scope_set_dns(struct sink *s, const struct dns_results *r);
+
+/* For --html (report/html.h), which renders the same counts: the
+ * aggregation behind the report, and the evidence block of its
+ * destination i as --evidence writes it (with the lookups' results). */
+struct scope;
+struct scope *sink_scope_aggregate(struct sink *s);
+void sink_scope_write_evidence(struct sink *s, FILE *out, uint32_t i);
 
 #endif

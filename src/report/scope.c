@@ -630,3 +630,15 @@ sink_scope_set_dns(struct sink *sk, const struct dns_results *r)
 {
 	((struct scope_sink *)sk)->dns = r;
 }
+
+struct scope *
+sink_scope_aggregate(struct sink *sk)
+{
+	return ((struct scope_sink *)sk)->agg;
+}
+
+void
+sink_scope_write_evidence(struct sink *sk, FILE *out, uint32_t i)
+{
+	put_evidence(out, (struct scope_sink *)sk, i);
+}
