@@ -123,6 +123,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	int i, n, rc, stdin_seen = 0, status = EXIT_OK;
 
 	conf_parse("read", argc, argv, cfg);
+	cfg->track.corrections = 1;
 	if (optind >= argc)
 		die(EXIT_USAGE, "read: no capture file given (use - for standard input)");
 	n = argc - optind;
@@ -235,6 +236,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	int rc;
 
 	conf_parse("watch", argc, argv, cfg);
+	cfg->track.corrections = 1;
 	if (optind < argc)
 		die(EXIT_USAGE, "watch: unexpected argument '%s'", argv[optind]);
 	cfg->live.filter_template = conf_filter_template(cfg);

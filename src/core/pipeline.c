@@ -121,7 +121,7 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 			tracker_client_tcp(pl->tr, ts, &p);
 		else {
 			pl->st.not_smtp++;
-			tracker_expire(pl->tr, ts);
+			tracker_packet_time(pl->tr, ts);
 			return 0;
 		}
 		return 1;
@@ -132,7 +132,7 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 	}
 	if (ds == DEC_ICMP_ERROR)
 		pl->st.not_smtp++;
-	tracker_expire(pl->tr, ts);
+	tracker_packet_time(pl->tr, ts);
 	return 0;
 }
 

@@ -44,7 +44,7 @@ static struct sink test_sink = { &test_ops, NULL };
 static struct pipeline *
 mk(void)
 {
-	static const struct track_config tc = { 64, 10 * S, 5 * S, 10 * S };
+	static const struct track_config tc = { 64, 10 * S, 5 * S, 10 * S, 1 };
 	struct portset ports;
 	struct pipeline *pl;
 

@@ -27,7 +27,7 @@ collect(void *ctx, const struct record *r)
 static struct tracker *
 mk(uint32_t cap)
 {
-	struct track_config c = { cap, 10 * S, 5 * S, 10 * S };
+	struct track_config c = { cap, 10 * S, 5 * S, 10 * S, 1 };
 
 	memset(&st, 0, sizeof st);
 	memset(recs, 0, sizeof recs);
@@ -203,7 +203,8 @@ rst_must_ack_the_syn(void **state)
 	assert_int_equal(recs[0].v.cls, VC_REFUSED);
 	assert_string_equal(recs[0].v.reason, "reset");
 	assert_string_equal(errno_name(recs[0].v.err), "ECONNREFUSED");
-	/* Retransmitted SYN and second RST after the verdict: no new record. */
+	/* Retransmitted SYN after the verdict (counted as after it) and a
+	 * second RST answering it: the same verdict, no new record. */
 	p = syn(40000, ISN);
 	tracker_syn(t, 101 * S, &p);
 	assert_int_equal(nrecs, 1);
@@ -211,7 +212,7 @@ rst_must_ack_the_syn(void **state)
 	p = tcp(SERVER, CLIENT, 25, 40000, TCPF_RST | TCPF_ACK, 0, ISN + 1, 64);
 	tracker_server_tcp(t, 101 * S + 100, &p);
 	assert_int_equal(nrecs, 1);
-	assert_int_equal(st.after_verdict, 2);
+	assert_int_equal(st.after_verdict, 1);
 	tracker_finish(t, 200 * S);
 	assert_int_equal(nrecs, 1);
 	tracker_free(t);
@@ -342,7 +343,12 @@ one_sided_capture_client_ack(void **state)
 	tracker_syn(t, 100 * S, &p);
 	p = tcp(CLIENT, SERVER, 40000, 25, TCPF_ACK, ISN + 1, 555, 64);
 	tracker_client_tcp(t, 100 * S + 300, &p);
+	/* decided once no SYN-ACK came within the reordering window */
+	tracker_expire(t, 100 * S + 300 + TRACK_REORDER_US - 1);
+	assert_int_equal(nrecs, 0);
+	tracker_expire(t, 100 * S + 300 + TRACK_REORDER_US);
 	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].verdict_us, 100 * S + 300);
 	assert_int_equal(recs[0].v.cls, VC_ACCEPTED);
 	assert_string_equal(recs[0].v.reason, "client-ack");
 	assert_int_equal(recs[0].responder.family, 0);
