@@ -607,7 +607,8 @@ syn_data(const struct packet *p)
 /*
  * The client sends the SYN of an attempt decided as refused by a RST or
  * dropped again: it did not give up, so the attempt is not over.  It
- * waits for an answer once more; a RST stays its verdict if none comes.
+ * waits for an answer once more; its verdict stays if none comes (held
+ * like a soft error, even when the input ends).
  */
 static void
 reopen(struct tracker *t, uint32_t i, int64_t now)
@@ -618,10 +619,9 @@ reopen(struct tracker *t, uint32_t i, int64_t now)
 		t->st->after_verdict++;		/* after the record written */
 	a->syns++;
 	a->last_syn_us = now;
-	if (verdict_same(a->v, verdict_reset())) {
+	if (verdict_same(a->v, verdict_reset()))
 		a->reset_before = RESET_RETRIED;
-		a->soft = 1;
-	}
+	a->soft = 1;
 	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
 }
 
