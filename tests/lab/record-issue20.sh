@@ -23,6 +23,10 @@
 # The last two are post-processed real captures, said so in pcaps/README.md.
 #
 # Usage: tests/lab/record-issue20.sh [OUTDIR] (default pcaps/lab). As root.
+# With LAB_OBSERVER=watch and SMTPSCOPE=PROG, "PROG watch --json" observes
+# tfo, injected-rst and late-answer instead of tcpdump (OUTDIR/NAME.json,
+# OUTDIR/NAME.pcap its -w capture; LAB_WATCH_OPTS for its options), and the
+# two post-processed captures are not made (tests/lab/issue20-lab.sh).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -39,6 +43,15 @@ lab_init
 export LAB_TX_CSUM_OFF=1
 mkdir -p "$OUT"
 CLI4=192.0.2.10 SRV4=203.0.113.25 FILTER='tcp or icmp'
+LAB_OBSERVER=${LAB_OBSERVER:-tcpdump}
+
+observe() {	# NAME: tcpdump, or smtpscope watch, in the client namespace
+    if [ "$LAB_OBSERVER" = watch ]; then
+        lab_watch_start "$CLI" c0 "$OUT/$1.json" "$OUT/$1.pcap"
+    else
+        lab_capture_start "$CLI" c0 "$OUT/$1.pcap" "$FILTER"
+    fi
+}
 
 # two namespaces joined directly
 direct() {
@@ -64,7 +77,7 @@ rec_tfo() {
     lab_exec "$SRV" sysctl -qw net.ipv4.tcp_fastopen=3
     lab_bg "$SRV" "$LAB_TMP/tfo.log" $HELPER tfo-server 25 "220 tfo.example.test ESMTP" 20
     lab_wait_listen "$SRV" 25 5
-    lab_capture_start "$CLI" c0 "$OUT/tfo.pcap" "$FILTER"
+    observe tfo
     lab_exec "$CLI" timeout 5 $HELPER tfo-client "$SRV4" 25 "EHLO first"	# cookie
     sleep 0.2
     lab_exec "$CLI" timeout 5 $HELPER tfo-client "$SRV4" 25 "EHLO second"	# data taken
@@ -101,7 +114,7 @@ EOF
 rec_injected_rst() {
     gateway inj 0.1 forge
     greet_listener "$SRV" "220 mx.example.test ESMTP lab"
-    lab_capture_start "$CLI" c0 "$OUT/injected-rst.pcap" "$FILTER"
+    observe injected-rst
     lab_connect "$CLI" "$SRV4" 25 4 "$LAB_TMP/greeting.txt"
     lab_log "  greeting read: $(tr -d '\r' <"$LAB_TMP/greeting.txt")"
     lab_capture_stop 0.5
@@ -120,7 +133,7 @@ table inet i20 {
     }
 }
 EOF
-    lab_capture_start "$CLI" c0 "$OUT/late-answer.pcap" "$FILTER"
+    observe late-answer
     lab_bg "$CLI" "$LAB_TMP/late.log" timeout 20 bash -c \
         'exec 3<>"/dev/tcp/$1/25" && IFS= read -r -t 3 l <&3; echo "$l"' _ "$SRV4"
     local cpid=$LAB_LAST_PID
@@ -176,7 +189,9 @@ rec_bogus_ts() {
     lab_log "  frame $n of $total re-stamped 10 years (315360000 s) later"
 }
 
-for s in tfo injected_rst late_answer reorder bogus_ts; do
+scenarios="tfo injected_rst late_answer reorder bogus_ts"
+[ "$LAB_OBSERVER" = watch ] && scenarios="tfo injected_rst late_answer"
+for s in $scenarios; do
     lab_log "scenario ${s//_/-}"
     "rec_$s"
     lab_ns_del_all
