@@ -7,9 +7,10 @@
  *
  * Most segments belong to connections already decided (or to none we
  * track), and only an attempt still waiting can use a segment without SYN
- * or RST: a client's ACK only while PENDING, a server's data only while
- * GREETING.  A small counting filter of the attempts in each of those two
- * states lets such segments skip the table, whose entries are cache misses
+ * or RST: a client's ACK only while PENDING (or while GREETING after a
+ * SYN-ACK that came after a verdict, which the client has yet to take), a
+ * server's data only while GREETING.  A small counting filter of the
+ * attempts each kind of segment can move lets such segments skip the table, whose entries are cache misses
  * once it holds a minute of connections: without the filter, `read --json`
  * of the bench file is 1.07 times as slow.  For the same reason the index
  * is open-addressed and keeps each key's hash beside its attempt number: a

@@ -121,21 +121,32 @@ retry_after_reset_is_corrected(void **state)
 	tracker_free(t);
 }
 
-/* A RST (TTL 40), then the SYN-ACK for the same SYN (TTL 64): accepted
- * only once the client takes it (its ACK); the RST was injected. */
-static void
-injected_reset_taken_over(void **state)
+/* A new tracker that has seen a SYN at 100 s, a RST (TTL 40) answering it
+ * and then the SYN-ACK for the same SYN (TTL 64): one record so far. */
+static struct tracker *
+reset_then_synack(void)
 {
 	struct tracker *t = mk(64);
 	struct packet p = syn(40000, ISN);
 
-	(void)state;
 	tracker_syn(t, 100 * S, &p);
 	p = RST(40);
 	tracker_server_tcp(t, 100 * S + 100, &p);
 	p = SYNACK(ISN + 1, 64);
 	tracker_server_tcp(t, 100 * S + 200, &p);
 	assert_int_equal(nrecs, 1);
+	return t;
+}
+
+/* A RST, then the SYN-ACK for the same SYN: accepted only once the client
+ * takes it (its ACK); the RST was injected. */
+static void
+injected_reset_taken_over(void **state)
+{
+	struct tracker *t = reset_then_synack();
+	struct packet p;
+
+	(void)state;
 	p = tcp(CLIENT, SERVER, 40000, 25, TCPF_ACK, ISN + 1, 7001, 64);
 	tracker_client_tcp(t, 100 * S + 300, &p);
 	tracker_expire(t, 106 * S);		/* the greeting wait ends */
@@ -153,15 +164,10 @@ injected_reset_taken_over(void **state)
 static void
 injected_reset_not_taken(void **state)
 {
-	struct tracker *t = mk(64);
-	struct packet p = syn(40000, ISN);
+	struct tracker *t = reset_then_synack();
+	struct packet p;
 
 	(void)state;
-	tracker_syn(t, 100 * S, &p);
-	p = RST(40);
-	tracker_server_tcp(t, 100 * S + 100, &p);
-	p = SYNACK(ISN + 1, 64);
-	tracker_server_tcp(t, 100 * S + 200, &p);
 	p = tcp(CLIENT, SERVER, 40000, 25, TCPF_RST, ISN + 1, 0, 64);
 	tracker_client_tcp(t, 100 * S + 300, &p);
 	tracker_finish(t, 200 * S);
@@ -169,13 +175,7 @@ injected_reset_not_taken(void **state)
 	assert_string_equal(recs[0].v.reason, "reset");
 	tracker_free(t);
 
-	t = mk(64);
-	p = syn(40000, ISN);
-	tracker_syn(t, 100 * S, &p);
-	p = RST(40);
-	tracker_server_tcp(t, 100 * S + 100, &p);
-	p = SYNACK(ISN + 1, 64);
-	tracker_server_tcp(t, 100 * S + 200, &p);
+	t = reset_then_synack();
 	tracker_finish(t, 200 * S);
 	assert_int_equal(nrecs, 1);
 	tracker_free(t);

@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "core/track.h"
+#include "records.h"		/* S, v4() */
 
-#define S 1000000LL	/* one second in microseconds */
 #define ISN 1000u
 
 static struct record recs[64];
@@ -37,17 +37,6 @@ mk(uint32_t cap)
 	memset(recs, 0, sizeof recs);
 	nrecs = 0;
 	return tracker_new(&c, &st, collect, NULL);
-}
-
-static struct addr
-v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	struct addr x;
-
-	memset(&x, 0, sizeof x);
-	x.family = 4;
-	x.b[0] = a; x.b[1] = b; x.b[2] = c; x.b[3] = d;
-	return x;
 }
 
 #define CLIENT v4(192, 0, 2, 10)
