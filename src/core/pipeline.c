@@ -176,7 +176,8 @@ pipeline_syn_unsent(struct pipeline *pl, int64_t now, const struct tuple *t,
 void
 pipeline_feed(struct pipeline *pl, const struct record *r)
 {
-	pl->st.attempts++;
+	if (!r->correction)
+		pl->st.attempts++;	/* a correction is no other attempt */
 	if (r->verdict_us > pl->last_ts)
 		pl->last_ts = r->verdict_us;
 	to_sinks(pl, r);
