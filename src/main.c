@@ -191,6 +191,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	int i, n, rc, status = EXIT_OK;
 
 	conf_parse("read", argc, argv, cfg);
+	cfg->track.corrections = 1;
 	paths = read_paths(argc, argv, cfg, &n);
 	files = read_open(paths, n, cfg);
 	/* -l: each line as it is written, as tcpdump -l. */
@@ -295,6 +296,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	int rc;
 
 	conf_parse("watch", argc, argv, cfg);
+	cfg->track.corrections = 1;
 	if (optind < argc)
 		die(EXIT_USAGE, "watch: unexpected argument '%s'", argv[optind]);
 	cfg->live.filter_template = conf_filter_template(cfg);

@@ -63,7 +63,11 @@ for e in "$@"; do
 	fi
 	# The attempt records only (lines written before records had a type
 	# count as attempts): not the summary line, not findings.
-	if jq -c 'select((.type // "attempt") == "attempt")' "$out" >"$out.rec" 2>/dev/null; then
+	# Of an attempt with a correction record, only the last record (the
+	# final verdict) counts.
+	if jq -c -s 'map(select((.type // "attempt") == "attempt")) |
+	    group_by([.client, .client_port, .server, .server_port, .ts]) |
+	    map(last) | .[]' "$out" >"$out.rec" 2>/dev/null; then
 		mv "$out.rec" "$out"
 	else
 		rm -f "$out.rec"

@@ -2,7 +2,8 @@
 # The JSON shape of findings: every key of every "type":"finding" line that
 # `read --findings --json` and `read --scope --json` write over the lab
 # captures, in order, is the list the man page documents (FINDINGS AS THEY
-# HAPPEN: ".It Li key , key" entries), and every line is jq-parsable.
+# HAPPEN: ".It Li key , key" entries), and every line is jq-parsable; and
+# every key of the attempt lines is one the JSON section documents.
 #   tests/json-shape.sh PROG
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,6 +53,30 @@ for cap in "$top"/pcaps/lab/*.pcap; do
 		[ "$mode" = --findings ] && total=$(( ${total:-0} + n ))
 	done
 done
+# Every key of every attempt line `read --json` writes over the lab
+# captures (the optional ones of Fast Open, resets and corrections among
+# them) is one the man page's JSON section documents (".It Li key , key").
+doc=$(awk '
+	/^\.Ss JSON/ { sec = 1; next }
+	sec && /^\.Ss / { exit }
+	sec && /^\.It Li / {
+		sub(/^\.It Li /, ""); sub(/ Pq .*/, ""); gsub(/ , /, " "); print
+	}' "$top/man/smtpscope.8" | tr ' ' '\n' | sort -u)
+seen=$(for cap in "$top"/pcaps/lab/*.pcap; do
+	"$prog" read --json --timeout 3 "$cap" 2>/dev/null
+done | jq -r 'select(.type == "attempt") | keys_unsorted[]' | sort -u)
+undoc=$(comm -23 <(printf '%s\n' "$seen") <(printf '%s\n' "$doc") | tr '\n' ' ')
+if [ -z "$seen" ] || [ -n "$undoc" ]; then
+	echo "FAIL attempt keys not in the man page's JSON section: ${undoc:-no keys seen}"
+	fail=$((fail+1))
+else
+	for k in syn_data syn_data_acked reset_before reset_ttl reset_hops \
+	    correction corrects_class corrects_reason; do
+		printf '%s\n' "$seen" | grep -qx "$k" ||
+			{ echo "FAIL no lab capture gives the key $k"; fail=$((fail+1)); }
+	done
+	pass=$((pass+1))
+fi
 # The captures must give findings to check at all.
 if [ "${total:-0}" -lt 5 ]; then
 	echo "FAIL only ${total:-0} findings over the lab captures"

@@ -53,7 +53,7 @@ mapfile -t whys < <(awk 'FNR == 1 && NR > 1 { print "{\"type\":\"end-of-file\"}"
     END { print "{\"type\":\"end-of-file\"}" }' "${outs[@]}" |
     jq -rn '
     def check($s):
-	(map(select(.type == "attempt")) | length) as $n
+	(map(select(.type == "attempt" and .correction != true)) | length) as $n
 	| if length == 0 then "no line"
 	  elif any(.[]; .type != "attempt" and .type != "summary") then "a line of another type"
 	  elif any(.[]; .sensor != $s) then "a line without sensor \($s)"

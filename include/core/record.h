@@ -43,10 +43,27 @@ struct record {
 	char greeting[GREETING_MAX + 1];
 	/* the probe this attempt is; NULL: captured traffic */
 	const struct origin *origin;
+	/* TCP Fast Open: bytes of data the SYN carried (0: none), and how
+	 * many of them the SYN-ACK acknowledged (-1: no SYN-ACK seen). */
+	uint32_t syn_data;
+	int32_t syn_data_acked;
+	/* A RST answered the SYN before the SYN-ACK the client took:
+	 * RESET_INJECTED when that SYN-ACK answers the same transmission
+	 * (no stack sends both, so the RST was forged), RESET_RETRIED when
+	 * the client sent the SYN again after the RST.  reset_ttl is the
+	 * RST's TTL. */
+	uint8_t reset_before;
+	int reset_ttl;			/* -1: none */
+	/* watch: this record corrects the one written earlier for the
+	 * same attempt, whose verdict was corrects. */
+	bool correction;
+	struct verdict corrects;
 	/* the sensor that saw it (smtpscope scope: from its JSON); NULL:
 	 * this one, named by --sensor */
 	const char *sensor;
 };
+
+enum { RESET_NONE, RESET_INJECTED, RESET_RETRIED };
 
 /* A sensor's name (--sensor, the records' "sensor"): 1 to SENSOR_MAX
  * printable ASCII characters, no space, quote or backslash, so it is one

@@ -19,6 +19,11 @@ struct track_config {
 	int64_t timeout_us;		/* no answer this long after the last SYN: dropped */
 	int64_t greet_wait_us;		/* wait this long after a SYN-ACK for the greeting */
 	int64_t linger_us;		/* keep a finished attempt to absorb duplicates */
+	/* Later packets may overturn a verdict written (a SYN-ACK after a
+	 * RST or after the timeout, for the same ISN, that the client took;
+	 * a client retrying after a RST): 0, the first answer stands (probe,
+	 * verify); 1, a correction record follows (read, watch). */
+	int corrections;
 };
 
 typedef void (*record_fn)(void *ctx, const struct record *r);
@@ -49,8 +54,16 @@ void tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p);
 void tracker_icmp(struct tracker *t, int64_t now, const struct packet *p);
 
 /* Moves time forward to now (never back) and ends every attempt whose
- * deadline has passed. */
+ * deadline has passed (the clock of watch). */
 void tracker_expire(struct tracker *t, int64_t now);
+/* The same for a packet's timestamp, except that a jump of more than
+ * TRACK_JUMP_US ahead is believed only when the next packet is that far
+ * ahead too: one frame stamped decades late moves no deadline. */
+void tracker_packet_time(struct tracker *t, int64_t now);
+#define TRACK_JUMP_US (600 * 1000000LL)
+/* A client ACK decides an attempt whose SYN-ACK was not seen only when no
+ * SYN-ACK follows it within this long (capture reordering). */
+#define TRACK_REORDER_US 100000
 /* Earliest pending deadline, or INT64_MAX when none (for the live poll loop). */
 int64_t tracker_next_deadline(const struct tracker *t);
 /* End of input: every open attempt gets its final record (unresolved if unanswered). */

@@ -39,6 +39,10 @@ bool verdict_reason_known(enum vclass c, const char *reason);
 bool verdict_find(enum vclass c, const char *reason, const char *errname,
     struct verdict *out);
 
+/* A verdict of class c with reason, whatever its errno (the verdict a
+ * correction record names); false when the taxonomy has none. */
+bool verdict_by_reason(enum vclass c, const char *reason, struct verdict *out);
+
 /* A SYN-ACK, a RST answering the SYN, no answer, the capture ending. */
 struct verdict verdict_syn_ack(void);
 struct verdict verdict_client_ack(void);
@@ -46,6 +50,8 @@ struct verdict verdict_reset(void);
 struct verdict verdict_no_response(void);
 struct verdict verdict_unresolved(void);
 struct verdict verdict_superseded(void);
+/* Same class and reason? */
+bool verdict_same(struct verdict a, struct verdict b);
 
 /*
  * probe: the SYN was never sent because this host's stack refused it with

@@ -121,7 +121,7 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 			tracker_client_tcp(pl->tr, ts, &p);
 		else {
 			pl->st.not_smtp++;
-			tracker_expire(pl->tr, ts);
+			tracker_packet_time(pl->tr, ts);
 			return 0;
 		}
 		return 1;
@@ -132,7 +132,7 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 	}
 	if (ds == DEC_ICMP_ERROR)
 		pl->st.not_smtp++;
-	tracker_expire(pl->tr, ts);
+	tracker_packet_time(pl->tr, ts);
 	return 0;
 }
 
@@ -176,7 +176,8 @@ pipeline_syn_unsent(struct pipeline *pl, int64_t now, const struct tuple *t,
 void
 pipeline_feed(struct pipeline *pl, const struct record *r)
 {
-	pl->st.attempts++;
+	if (!r->correction)
+		pl->st.attempts++;	/* a correction is no other attempt */
 	if (r->verdict_us > pl->last_ts)
 		pl->last_ts = r->verdict_us;
 	to_sinks(pl, r);

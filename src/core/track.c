@@ -7,9 +7,10 @@
  *
  * Most segments belong to connections already decided (or to none we
  * track), and only an attempt still waiting can use a segment without SYN
- * or RST: a client's ACK only while PENDING, a server's data only while
- * GREETING.  A small counting filter of the attempts in each of those two
- * states lets such segments skip the table, whose entries are cache misses
+ * or RST: a client's ACK only while PENDING (or while GREETING after a
+ * SYN-ACK that came after a verdict, which the client has yet to take), a
+ * server's data only while GREETING.  A small counting filter of the
+ * attempts each kind of segment can move lets such segments skip the table, whose entries are cache misses
  * once it holds a minute of connections: without the filter, `read --json`
  * of the bench file is 1.07 times as slow.  For the same reason the index
  * is open-addressed and keeps each key's hash beside its attempt number: a
@@ -24,6 +25,8 @@
 #include "core/track.h"
 
 #define NIL UINT32_MAX
+/* The clock before any packet. */
+#define NO_TIME (INT64_MIN / 2)
 
 /* Copies of one SYN closer together than this are capture duplicates (an
  * "any" capture sees each packet twice), not retransmissions: no stack
@@ -53,6 +56,18 @@ struct attempt {
 	uint8_t copy_due;		/* probe: the capture's copy of its SYN is due */
 	uint8_t soft;			/* a soft ICMP error is held while the client retries */
 	uint8_t first_hop;		/* the answer was the first hop's, in the server's name */
+	uint8_t reset_before;		/* RESET_*: a RST came before the SYN-ACK taken */
+	uint8_t confirm;		/* GREETING: a SYN-ACK after a verdict; the
+					 * client has yet to take it */
+	uint8_t printed;		/* watch: a record with printed_v is out */
+	uint8_t rst_ttl, prev_first_hop;
+	uint16_t syn_data;		/* TCP Fast Open: the SYN's data bytes */
+	int32_t data_acked;		/* of them, acknowledged; -1: no SYN-ACK */
+	/* confirm: the verdict the SYN-ACK would overturn, to go back to if
+	 * the client does not take it */
+	struct verdict prev_v;
+	int64_t prev_us, prev_rtt_us;
+	struct verdict printed_v;
 	int64_t deadline;
 	int64_t first_syn_us, last_syn_us;	/* packet time, for the record */
 	int64_t answer_us;		/* time of the answer */
@@ -84,6 +99,12 @@ struct tracker {
 	uint32_t fresh;			/* slots from here on were never used */
 	uint32_t seed;
 	int64_t now;			/* latest time seen; never decreases */
+	/* A packet stamped more than TRACK_JUMP_US past now, not believed
+	 * until the next packet agrees; ahead_i is the attempt it moved. */
+	int64_t ahead;
+	uint8_t ahead_set;
+	uint32_t touched;		/* the attempt set_state() last moved */
+	uint32_t ahead_i;
 	struct list lists[ST_NLISTS];
 	struct firsthop fh;		/* next hops, for the first-hop attribution */
 	/* Attempts PENDING and GREETING per slot (wait_slot()); a counter
@@ -126,7 +147,8 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 	for (i = 0; i < ST_NLISTS; i++)
 		t->lists[i].head = t->lists[i].tail = NIL;
 	t->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)t;
-	t->now = INT64_MIN / 2;	/* before any clamped timestamp, with room below */
+	t->now = NO_TIME;	/* before any clamped timestamp, with room below */
+	t->touched = NIL;
 	return t;
 }
 
@@ -169,20 +191,42 @@ wait_slot(const struct tuple *k)
 	return x >> (32 - WAIT_BITS);
 }
 
-/* Counts attempt a in or out of the filter for state s, if s waits. */
 static void
-wait_count(struct tracker *t, const struct attempt *a, int s, int delta)
+bump(uint16_t *c, int delta)
 {
-	uint16_t *c;
-
-	if (!is_waiting(s))
-		return;
-	c = &t->waiting[wait_slot(&a->t)].n[s == ST_GREETING];
 	if (*c != UINT16_MAX)
 		*c = (uint16_t)(*c + delta);
 }
 
-/* No attempt with key k is in state s (PENDING or GREETING). */
+/* Counts attempt a in or out of the filter for state s, if s waits: [0]
+ * counts the attempts a client segment can move (PENDING, and GREETING
+ * with a SYN-ACK the client has yet to take), [1] those a server segment
+ * can (GREETING). */
+static void
+wait_count(struct tracker *t, const struct attempt *a, int s, int delta)
+{
+	uint16_t *n;
+
+	if (!is_waiting(s))
+		return;
+	n = t->waiting[wait_slot(&a->t)].n;
+	if (s == ST_PENDING || a->confirm)
+		bump(&n[0], delta);
+	if (s == ST_GREETING)
+		bump(&n[1], delta);
+}
+
+/* Sets a's confirm flag, keeping the filter's counts right. */
+static void
+set_confirm(struct tracker *t, struct attempt *a, int on)
+{
+	wait_count(t, a, a->state, -1);
+	a->confirm = (uint8_t)on;
+	wait_count(t, a, a->state, 1);
+}
+
+/* No attempt with key k is in state s (PENDING: none a client segment can
+ * move; GREETING: none a server segment can). */
 static int
 none_waiting(const struct tracker *t, const struct tuple *k, int s)
 {
@@ -218,6 +262,7 @@ set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 	wait_count(t, a, s, 1);
 	a->state = (uint8_t)s;
 	a->deadline = deadline;
+	t->touched = i;
 	a->next = NIL;
 	a->prev = l->tail;
 	if (l->tail != NIL)
@@ -301,7 +346,7 @@ release(struct tracker *t, uint32_t i)
 
 static void
 emit(struct tracker *t, const struct attempt *a, int64_t when,
-    const struct greeting *g)
+    const struct greeting *g, bool correction)
 {
 	struct record r;
 
@@ -330,16 +375,89 @@ emit(struct tracker *t, const struct attempt *a, int64_t when,
 		r.greeting_truncated = g->truncated;
 		memcpy(r.greeting, g->text, sizeof r.greeting);
 	}
-	t->st->attempts++;
+	r.syn_data = a->syn_data;
+	r.syn_data_acked = a->data_acked;
+	r.reset_ttl = -1;
+	if (a->v.cls == VC_ACCEPTED && a->reset_before != RESET_NONE) {
+		r.reset_before = a->reset_before;
+		r.reset_ttl = a->rst_ttl;
+	}
+	r.correction = correction;
+	r.corrects = a->printed_v;
+	if (!correction)
+		t->st->attempts++;
 	t->emit(t->ctx, &r);
 }
 
-/* Emits the record and keeps the attempt around to absorb duplicates. */
+/* A verdict that later packets of the same attempt can overturn: a RST
+ * (the client may retry, or may not have taken it) or no answer yet. */
+static int
+revisable(const struct tracker *t, const struct attempt *a)
+{
+	return t->cfg.corrections && a->origin == NULL &&
+	    a->syns > 0 && a->icmp_type < 0 &&
+	    (verdict_same(a->v, verdict_reset()) ||
+	    verdict_same(a->v, verdict_no_response()));
+}
+
+/* Attempt i has its verdict: write the record, or a correction when a
+ * record with another verdict is out already. */
+static void
+report(struct tracker *t, uint32_t i, int64_t when, const struct greeting *g)
+{
+	struct attempt *a = &t->pool[i];
+
+	if (a->printed) {
+		if (!verdict_same(a->v, a->printed_v)) {
+			emit(t, a, when, g, true);
+			a->printed_v = a->v;
+		}
+		return;
+	}
+	emit(t, a, when, g, false);
+	if (t->cfg.corrections) {
+		a->printed = 1;
+		a->printed_v = a->v;
+	}
+}
+
+/* Reports the verdict and keeps the attempt around to absorb duplicates. */
 static void
 decide(struct tracker *t, uint32_t i, int64_t when, const struct greeting *g)
 {
-	emit(t, &t->pool[i], when, g);
+	report(t, i, when, g);
 	set_state(t, i, ST_DONE, t->now + t->cfg.linger_us);
+	t->pool[i].confirm = 0;
+}
+
+/* The client did not take the SYN-ACK that came after a verdict: back to
+ * that verdict.  Returns its time. */
+static int64_t
+restore(struct attempt *a)
+{
+	a->v = a->prev_v;
+	a->answer_us = a->prev_us;
+	a->rtt_us = a->prev_rtt_us;
+	a->reset_before = RESET_NONE;
+	a->data_acked = -1;
+	a->icmp_type = a->icmp_code = -1;
+	if (verdict_same(a->prev_v, verdict_reset())) {
+		a->responder = a->t.server;	/* a RST matches in its name */
+		a->reply_ttl = a->rst_ttl;
+		a->first_hop = a->prev_first_hop;
+	} else
+		a->responder.family = 0;
+	return a->prev_us;
+}
+
+/* Attempt i's wait for its greeting is over without one: reported
+ * accepted as of its SYN-ACK, unless the client has yet to take that. */
+static void
+greeting_over(struct tracker *t, uint32_t i)
+{
+	struct attempt *a = &t->pool[i];
+
+	report(t, i, a->confirm ? restore(a) : a->answer_us, NULL);
 }
 
 /* Attempt i's deadline passed: its verdict is due, or its linger is over. */
@@ -357,7 +475,9 @@ expire_one(struct tracker *t, uint32_t i)
 		decide(t, i, a->last_syn_us + t->cfg.timeout_us, NULL);
 		break;
 	case ST_GREETING:
-		decide(t, i, a->answer_us, NULL);
+		greeting_over(t, i);
+		set_state(t, i, ST_DONE, t->now + t->cfg.linger_us);
+		a->confirm = 0;
 		break;
 	default:
 		release(t, i);
@@ -380,7 +500,7 @@ alloc_slot(struct tracker *t)
 	if (t->free_head == NIL) {
 		if ((i = t->lists[ST_DONE].head) == NIL) {
 			if ((i = t->lists[ST_GREETING].head) != NIL)
-				emit(t, &t->pool[i], t->pool[i].answer_us, NULL);
+				greeting_over(t, i);
 			else {
 				i = t->lists[ST_PENDING].head;
 				t->st->evicted++;
@@ -404,6 +524,31 @@ advance(struct tracker *t, int64_t now)
 {
 	if (now < t->now - STEP_BACK_US)
 		t->st->time_backwards++;
+	tracker_packet_time(t, now);
+}
+
+void
+tracker_packet_time(struct tracker *t, int64_t now)
+{
+	struct attempt *a;
+	int64_t d;
+
+	if (t->ahead_set) {
+		t->ahead_set = 0;
+		/* The packet after the jump agrees: the jump was real.  The
+		 * one attempt the jumping packet moved got its deadline from
+		 * the old clock; it gets it from the new one. */
+		if (now > t->now + TRACK_JUMP_US && t->touched != NIL &&
+		    (a = &t->pool[t->touched])->state != ST_FREE) {
+			d = (t->ahead < now ? t->ahead : now) - t->now;
+			set_state(t, t->touched, a->state, a->deadline + d);
+		}
+	} else if (now > t->now + TRACK_JUMP_US && t->now != NO_TIME) {
+		t->ahead_set = 1;
+		t->ahead = now;
+		t->touched = NIL;
+		return;		/* not believed yet */
+	}
 	tracker_expire(t, now);
 }
 
@@ -431,6 +576,7 @@ new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
 	a->isn = isn;
 	a->syns = syns;
 	a->icmp_type = a->icmp_code = -1;
+	a->data_acked = -1;
 	a->first_syn_us = a->last_syn_us = now;
 	index_in(t, i, h);
 	a->state = ST_FREE;
@@ -448,6 +594,43 @@ find_syn(struct tracker *t, int64_t now, const struct packet *p,
 	client_tuple(p, k);
 	*h = tuple_hash(k, t->seed);
 	return find_hashed(t, k, *h);
+}
+
+/* The data bytes a SYN carries (TCP Fast Open), as many as we keep. */
+static uint16_t
+syn_data(const struct packet *p)
+{
+	uint32_t n = p->u.tcp.payload_wire_len;
+
+	return (uint16_t)(n > UINT16_MAX ? UINT16_MAX : n);
+}
+
+/*
+ * The client sends the SYN of an attempt decided as refused by a RST or
+ * dropped again: it did not give up, so the attempt is not over.  It
+ * waits for an answer once more; its verdict stays if none comes (held
+ * like a soft error, even when the input ends).
+ */
+static void
+reopen(struct tracker *t, uint32_t i, int64_t now)
+{
+	struct attempt *a = &t->pool[i];
+
+	if (a->printed)
+		t->st->after_verdict++;		/* after the record written */
+	a->syns++;
+	a->last_syn_us = now;
+	if (verdict_same(a->v, verdict_reset()))
+		a->reset_before = RESET_RETRIED;
+	a->soft = 1;
+	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
+}
+
+/* Does ack acknowledge attempt a's SYN: ISN+1, or up to its data too? */
+static int
+acks_syn(const struct attempt *a, uint32_t ack)
+{
+	return ack - (a->isn + 1) <= a->syn_data;
 }
 
 /* A client's SYN; returns its attempt. */
@@ -468,6 +651,8 @@ syn(struct tracker *t, int64_t now, const struct packet *p)
 			else if (now - a->last_syn_us < DUP_SYN_US &&
 			    now >= a->last_syn_us)
 				t->st->duplicate_syns++;
+			else if (a->state == ST_DONE && revisable(t, a))
+				reopen(t, i, now);
 			else if (a->state != ST_PENDING) {
 				/* A client still retrying a decided attempt: keep
 				 * absorbing its retransmissions as long as they come. */
@@ -482,17 +667,21 @@ syn(struct tracker *t, int64_t now, const struct packet *p)
 				set_state(t, i, ST_PENDING,
 				    t->now + t->cfg.timeout_us);
 			}
+			if (p->u.tcp.payload_wire_len > a->syn_data)
+				a->syn_data = syn_data(p);
 			return i;
 		}
 		/* A new sequence number: a new attempt on the same ports. */
 		if (a->state == ST_PENDING) {
 			a->v = verdict_superseded();
-			emit(t, a, now, NULL);
+			report(t, i, now, NULL);
 		} else if (a->state == ST_GREETING)
-			emit(t, a, a->answer_us, NULL);
+			greeting_over(t, i);
 		release(t, i);
 	}
-	return new_attempt(t, &k, h, p->u.tcp.seq, 1, now);
+	i = new_attempt(t, &k, h, p->u.tcp.seq, 1, now);
+	t->pool[i].syn_data = syn_data(p);
+	return i;
 }
 
 void
@@ -569,6 +758,63 @@ tracker_syn_unsent(struct tracker *t, int64_t now, const struct packet *p,
 	decide(t, i, now, NULL);
 }
 
+/* Is tcp a SYN-ACK acknowledging attempt a's SYN? */
+static int
+is_synack(const struct attempt *a, const struct tcp_info *tcp)
+{
+	return (tcp->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) ==
+	    (TCPF_SYN | TCPF_ACK) && acks_syn(a, tcp->ack);
+}
+
+/*
+ * Can a SYN-ACK still decide attempt a, though it comes after a verdict?
+ * After a client ACK seen first, within TRACK_REORDER_US of it (two
+ * capture points, several queues: the SYN-ACK is stamped after the ACK
+ * that answers it); after a RST or no answer, while the attempt is kept,
+ * if the client then takes it (below).
+ */
+static int
+late_synack(const struct tracker *t, const struct attempt *a)
+{
+	if (a->state == ST_GREETING)
+		return a->responder.family == 0 && !a->confirm;
+	return a->state == ST_DONE && revisable(t, a);
+}
+
+/* Attempt i's SYN p is answered by the SYN-ACK p: wait for the greeting
+ * (or, for a confirm attempt, for the client to take it). */
+static void
+syn_acked(struct tracker *t, uint32_t i, int64_t now, const struct packet *p)
+{
+	struct attempt *a = &t->pool[i];
+
+	answer(t, a, now, p, verdict_syn_ack());
+	a->server_isn = p->u.tcp.seq;
+	a->data_acked = (int32_t)(p->u.tcp.ack - (a->isn + 1));
+	set_state(t, i, ST_GREETING, t->now + t->cfg.greet_wait_us);
+}
+
+/* A SYN-ACK p for attempt i decided as refused by a RST, or dropped (the
+ * client has yet to take it), or as accepted by a client ACK seen first. */
+static void
+late_syn_acked(struct tracker *t, uint32_t i, int64_t now,
+    const struct packet *p)
+{
+	struct attempt *a = &t->pool[i];
+
+	if (a->state == ST_DONE) {
+		a->prev_v = a->v;
+		a->prev_us = verdict_same(a->v, verdict_reset()) ?
+		    a->answer_us : a->last_syn_us + t->cfg.timeout_us;
+		a->prev_rtt_us = a->rtt_us;
+		a->prev_first_hop = a->first_hop;
+		if (verdict_same(a->v, verdict_reset()))
+			a->reset_before = RESET_INJECTED;
+		a->confirm = 1;		/* not waiting yet: no count to move */
+	}
+	syn_acked(t, i, now, p);
+}
+
 /* A server's segment that answers no SYN we track (or not this one). */
 static void
 unmatched_reply(struct tracker *t, uint8_t flags)
@@ -597,19 +843,20 @@ tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
 	}
 	a = &t->pool[i];
 	if (a->state == ST_PENDING) {
-		uint32_t want = a->isn + 1;
-
-		if ((tcp->flags & TCPF_SYN) && (tcp->flags & TCPF_ACK) &&
-		    tcp->ack == want) {
-			answer(t, a, now, p, verdict_syn_ack());
-			a->server_isn = tcp->seq;
-			set_state(t, i, ST_GREETING, t->now + t->cfg.greet_wait_us);
-		} else if ((tcp->flags & TCPF_RST) && !(tcp->flags & TCPF_SYN) &&
-		    ((tcp->flags & TCPF_ACK) ? tcp->ack == want : tcp->seq == 0)) {
+		if (is_synack(a, tcp))
+			syn_acked(t, i, now, p);
+		else if ((tcp->flags & TCPF_RST) && !(tcp->flags & TCPF_SYN) &&
+		    ((tcp->flags & TCPF_ACK) ? acks_syn(a, tcp->ack) :
+		    tcp->seq == 0)) {
 			answer(t, a, now, p, verdict_reset());
+			a->rst_ttl = p->ttl;
 			decide(t, i, now, NULL);
 		} else
 			unmatched_reply(t, tcp->flags);
+		return;
+	}
+	if (is_synack(a, tcp) && late_synack(t, a)) {
+		late_syn_acked(t, i, now, p);
 		return;
 	}
 	if (a->state == ST_GREETING && !(tcp->flags & TCPF_SYN)) {
@@ -624,9 +871,11 @@ tracker_server_tcp(struct tracker *t, int64_t now, const struct packet *p)
 		} else if (tcp->payload_wire_len > 0) {
 			/* The snap length kept none of it: no greeting to report. */
 			decide(t, i, now, NULL);
-		} else if (tcp->flags & (TCPF_RST | TCPF_FIN))
-			decide(t, i, a->answer_us, NULL);	/* closed before any greeting */
-		else
+		} else if (tcp->flags & (TCPF_RST | TCPF_FIN)) {
+			greeting_over(t, i);	/* closed before any greeting */
+			set_state(t, i, ST_DONE, t->now + t->cfg.linger_us);
+			a->confirm = 0;
+		} else
 			t->st->midstream++;
 		return;
 	}
@@ -643,26 +892,39 @@ tracker_client_tcp(struct tracker *t, int64_t now, const struct packet *p)
 	uint32_t i;
 	struct attempt *a;
 
+	uint8_t fl = p->u.tcp.flags;
+
 	advance(t, now);
 	client_tuple(p, &k);
-	/* Only an ACK can complete a waiting attempt (below). */
-	if ((p->u.tcp.flags & (TCPF_ACK | TCPF_RST | TCPF_SYN)) != TCPF_ACK ||
+	/* Only an ACK or a RST can move a waiting attempt (below). */
+	if ((fl & TCPF_SYN) || !(fl & (TCPF_ACK | TCPF_RST)) ||
 	    none_waiting(t, &k, ST_PENDING) || (i = find(t, &k)) == NIL) {
 		t->st->midstream++;
 		return;
 	}
 	a = &t->pool[i];
-	/*
-	 * One-sided capture: an ACK from the client with sequence ISN+1 means
-	 * the handshake completed, so a SYN-ACK arrived that we did not see.
-	 * The responder and TTL stay unknown.
-	 */
-	if (a->state == ST_PENDING && (p->u.tcp.flags & TCPF_ACK) &&
-	    !(p->u.tcp.flags & (TCPF_RST | TCPF_SYN)) &&
-	    p->u.tcp.seq == a->isn + 1) {
+	if (!acks_syn(a, p->u.tcp.seq))
+		t->st->midstream++;
+	else if (a->state == ST_PENDING && !(fl & TCPF_RST)) {
+		/*
+		 * One-sided capture: an ACK from the client with sequence
+		 * ISN+1 (past the SYN's data, if any) means the handshake
+		 * completed, so a SYN-ACK arrived that we did not see.  It is
+		 * the verdict unless that SYN-ACK comes within
+		 * TRACK_REORDER_US after all.
+		 */
 		a->v = verdict_client_ack();
 		a->answer_us = now;
-		decide(t, i, now, NULL);
+		a->server_isn = p->u.tcp.ack - 1;
+		a->data_acked = (int32_t)(p->u.tcp.seq - (a->isn + 1));
+		set_state(t, i, ST_GREETING, t->now + TRACK_REORDER_US);
+	} else if (a->state == ST_GREETING && a->confirm) {
+		/* The client takes the SYN-ACK that came after a verdict, or
+		 * refuses it with a RST: it had taken that verdict. */
+		if (fl & TCPF_RST)
+			decide(t, i, restore(a), NULL);
+		else
+			set_confirm(t, a, 0);
 	} else
 		t->st->midstream++;
 }
@@ -770,6 +1032,8 @@ tracker_finish(struct tracker *t, int64_t now)
 {
 	uint32_t i;
 
+	if (t->ahead_set && now >= t->ahead)
+		now = t->now;	/* a last packet's jump, never confirmed */
 	tracker_expire(t, now);
 	while ((i = t->lists[ST_GREETING].head) != NIL)
 		expire_one(t, i);

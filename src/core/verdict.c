@@ -69,6 +69,13 @@ struct verdict verdict_unresolved(void) { return others[V_CAPTURE_ENDED]; }
 struct verdict verdict_superseded(void) { return others[V_SUPERSEDED]; }
 
 bool
+verdict_same(struct verdict a, struct verdict b)
+{
+	return a.cls == b.cls && (a.reason == b.reason ||
+	    strcmp(a.reason, b.reason) == 0);
+}
+
+bool
 verdict_not_sent(int err, struct verdict *out)
 {
 	switch (err) {
@@ -223,6 +230,31 @@ verdict_find(enum vclass c, const char *reason, const char *errname,
 	if ((v = find_in(others, NITEMS(others), c, reason, errname)) == NULL &&
 	    (v = find_in(unreach4, NITEMS(unreach4), c, reason, errname)) == NULL &&
 	    (v = find_in(unreach6, NITEMS(unreach6), c, reason, errname)) == NULL)
+		return false;
+	*out = *v;
+	return true;
+}
+
+/* The first entry of table t of n verdicts with class c and reason. */
+static const struct verdict *
+first_of(const struct verdict *t, size_t n, enum vclass c, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].cls == c && strcmp(t[i].reason, reason) == 0)
+			return &t[i];
+	return NULL;
+}
+
+bool
+verdict_by_reason(enum vclass c, const char *reason, struct verdict *out)
+{
+	const struct verdict *v;
+
+	if ((v = first_of(others, NITEMS(others), c, reason)) == NULL &&
+	    (v = first_of(unreach4, NITEMS(unreach4), c, reason)) == NULL &&
+	    (v = first_of(unreach6, NITEMS(unreach6), c, reason)) == NULL)
 		return false;
 	*out = *v;
 	return true;

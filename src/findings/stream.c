@@ -354,14 +354,22 @@ source_of(struct stream *st, struct sdest *d, const struct record *r)
 	return s;
 }
 
-/* An accepted attempt; true when it ended a run of failures. */
+/* An accepted attempt; true when it ended a run of failures.  undo: it
+ * corrects the failure recorded for the same attempt (core/track.h), which
+ * no longer counts, though what answered it (a forged RST) still does. */
 static bool
-src_accepted(struct sdest *d, struct ssrc *s, int64_t ts)
+src_accepted(struct sdest *d, struct ssrc *s, int64_t ts, bool undo)
 {
 	bool flip = false;
 
 	s->oks++;
-	if (s->fail_since != NONE && ts > s->fail_since) {
+	if (undo && s->fails > 0) {
+		s->fails--;
+		if (s->streak > 0)
+			s->streak--;
+	}
+	if (s->fail_since != NONE && (ts > s->fail_since ||
+	    (undo && ts == s->fail_since))) {
 		s->failok = ts;
 		s->fail_since = NONE;
 		s->streak = 0;
@@ -553,7 +561,8 @@ stream_add(struct stream *st, const struct record *r)
 		s->last_seen = r->first_syn_us > s->last_seen ?
 		    r->first_syn_us : s->last_seen;
 		if (r->v.cls == VC_ACCEPTED) {
-			flip |= src_accepted(d, s, r->first_syn_us);
+			flip |= src_accepted(d, s, r->first_syn_us,
+			    r->correction && r->corrects.cls != VC_ACCEPTED);
 			if (r->hops >= 0 && record_responder_is_server(r))
 				d->synack_hops = (int16_t)r->hops;
 			note_accepted(st, d, r);

@@ -95,6 +95,54 @@ add_key(struct line *l, const char *name)
 	add(l, "\":", 2);
 }
 
+static void
+add_word(struct line *l, const char *name, const char *w)
+{
+	add_key(l, name);
+	add(l, "\"", 1);
+	add(l, w, strlen(w));
+	add(l, "\"", 1);
+}
+
+static void
+add_num(struct line *l, const char *name, long long v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof b, "%lld", v);
+
+	add_key(l, name);
+	add(l, b, (size_t)n);
+}
+
+/* The fields only some records have (after the others, so that readers
+ * of the fixed ones are not disturbed): TCP Fast Open, a RST before the
+ * SYN-ACK taken, a correction. */
+static void
+optional_fields(struct line *l, const struct record *r)
+{
+	if (r->syn_data > 0) {
+		add_num(l, "syn_data", r->syn_data);
+		if (r->syn_data_acked >= 0)
+			add_num(l, "syn_data_acked", r->syn_data_acked);
+		else {
+			add_key(l, "syn_data_acked");
+			add(l, "null", 4);
+		}
+	}
+	if (r->reset_before != RESET_NONE) {
+		add_word(l, "reset_before", r->reset_before == RESET_INJECTED ?
+		    "injected" : "retried");
+		add_num(l, "reset_ttl", r->reset_ttl);
+		add_num(l, "reset_hops", hops_from_ttl((uint8_t)r->reset_ttl));
+	}
+	if (r->correction) {
+		add_key(l, "correction");
+		add(l, "true", 4);
+		add_word(l, "corrects_class", vclass_name(r->corrects.cls));
+		add_word(l, "corrects_reason", r->corrects.reason);
+	}
+}
+
 void
 json_write_record(FILE *out, const struct record *r, const char *sensor,
     const struct field *extra, int nextra)
@@ -134,6 +182,7 @@ json_write_record(FILE *out, const struct record *r, const char *sensor,
 			add(&l, "true", 4);
 		}
 	}
+	optional_fields(&l, r);
 	add(&l, "}\n", 2);
 	fwrite(l.buf, 1, l.n, out);
 }

@@ -65,12 +65,20 @@ static void
 summary_record(struct sink *s, const struct record *r)
 {
 	struct summary_sink *m = (struct summary_sink *)s;
+	/* A correction moves its attempt from the class written before. */
+	int was = r->correction ? (int)r->corrects.cls : -1;
 
 	m->total[r->v.cls]++;
+	if (was >= 0)
+		m->total[was]--;
 	if (m->json)
 		return;		/* no tables */
 	agg_get(&m->servers, &r->t.server, r->t.server_port)->n[r->v.cls]++;
 	agg_get(&m->clients, &r->t.client, 0)->n[r->v.cls]++;
+	if (was >= 0) {
+		agg_get(&m->servers, &r->t.server, r->t.server_port)->n[was]--;
+		agg_get(&m->clients, &r->t.client, 0)->n[was]--;
+	}
 }
 
 static uint64_t

@@ -64,6 +64,16 @@ text_record(struct sink *s, const struct record *r)
 		if (r->greeting_truncated)
 			fputs(" (truncated)", out);
 	}
+	if (r->syn_data > 0)
+		fprintf(out, " syn_data=%" PRIu32 " acked=%" PRId32, r->syn_data,
+		    r->syn_data_acked);
+	if (r->reset_before != RESET_NONE)
+		fprintf(out, " reset_before=%s(ttl=%d)",
+		    r->reset_before == RESET_INJECTED ? "injected" : "retried",
+		    r->reset_ttl);
+	if (r->correction)
+		fprintf(out, " correction(was %s/%s)",
+		    vclass_name(r->corrects.cls), r->corrects.reason);
 	putc('\n', out);
 }
 

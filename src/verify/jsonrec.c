@@ -298,6 +298,33 @@ get_greeting(struct ctx *c, struct record *r)
 }
 
 /* A sensor's name as the line gives it, for the lookup. */
+/* The fields only some records have (report/json.c optional_fields()). */
+static void
+get_optional(struct ctx *c, struct record *r)
+{
+	const char *rb = string(c, "reset_before", 0);
+	const char *cc = string(c, "corrects_class", 0);
+	const char *cr = string(c, "corrects_reason", 0);
+	int vc;
+
+	r->syn_data = (uint32_t)number(c, "syn_data", 0, 1, UINT16_MAX, 0);
+	r->syn_data_acked = (int32_t)number(c, "syn_data_acked", 0, 0,
+	    UINT16_MAX, -1);
+	r->reset_ttl = (int)number(c, "reset_ttl", rb != NULL, 0, 255, -1);
+	if (rb != NULL && strcmp(rb, "injected") == 0)
+		r->reset_before = RESET_INJECTED;
+	else if (rb != NULL && strcmp(rb, "retried") == 0)
+		r->reset_before = RESET_RETRIED;
+	else if (rb != NULL)
+		bad(c, "reset_before: not injected or retried");
+	r->correction = boolean(c, "correction") == 1;
+	if (!r->correction)
+		return;
+	if (cc == NULL || cr == NULL || (vc = vclass_from_name(cc)) < 0 ||
+	    !verdict_by_reason((enum vclass)vc, cr, &r->corrects))
+		bad(c, "corrects_class, corrects_reason: not a verdict");
+}
+
 struct sensor_key {
 	struct jsonrec *jr;
 	const char *s;
@@ -467,6 +494,7 @@ get_record(struct ctx *c, struct record *r)
 	r->syns = (uint32_t)number(c, "syns", 1, 0, UINT32_MAX, 0);
 	get_answer(c, r);
 	get_greeting(c, r);
+	get_optional(c, r);
 	r->origin = get_origin(c, r);
 	if (!c->bad)
 		r->sensor = intern_sensor(c, sensor);

@@ -44,7 +44,7 @@ static struct sink test_sink = { &test_ops, NULL };
 static struct pipeline *
 mk(void)
 {
-	static const struct track_config tc = { 64, 10 * S, 5 * S, 10 * S };
+	static const struct track_config tc = { 64, 10 * S, 5 * S, 10 * S, 1 };
 	struct portset ports;
 	struct pipeline *pl;
 
@@ -209,6 +209,35 @@ max_records(void **state)
 	pipeline_free(pl);
 }
 
+/* Dropped at the timeout, then the client's next SYN answered: the
+ * correction record is handed on, and counted as no other attempt, from
+ * the tracker and from smtpscope scope (pipeline_feed) alike. */
+static void
+correction_is_no_new_attempt(void **state)
+{
+	struct pipeline *pl = mk();
+	struct record r;
+
+	(void)state;
+	attempt(pl, T0, 40020, 0);
+	pipeline_tick(pl, T0 + 10 * S);
+	assert_int_equal(nrecs, 1);
+	attempt(pl, T0 + 15 * S, 40020, 1);
+	pipeline_tick(pl, T0 + 21 * S);
+	assert_int_equal(nrecs, 2);
+	assert_true(recs[1].correction);
+	assert_int_equal(recs[1].v.cls, VC_ACCEPTED);
+	assert_int_equal(recs[1].corrects.cls, VC_DROPPED);
+	assert_int_equal(pipeline_stats(pl)->attempts, 1);
+	r = recs[1];
+	pipeline_feed(pl, &r);
+	assert_int_equal(pipeline_stats(pl)->attempts, 1);
+	r.correction = false;
+	pipeline_feed(pl, &r);
+	assert_int_equal(pipeline_stats(pl)->attempts, 2);
+	pipeline_free(pl);
+}
+
 int
 main(void)
 {
@@ -217,6 +246,7 @@ main(void)
 		cmocka_unit_test(origin_only_drops_untagged),
 		cmocka_unit_test(own_syn_not_duplicate),
 		cmocka_unit_test(max_records),
+		cmocka_unit_test(correction_is_no_new_attempt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

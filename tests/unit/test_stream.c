@@ -361,6 +361,38 @@ forged_takes_over(void **state)
 	stream_free(st);
 }
 
+/* A RST, then the correction of that same attempt to accepted (the client
+ * took the SYN-ACK after it, core/track.h): the run of failures ends, and
+ * the RST, from another distance than the SYN-ACK, was forged.  A plain
+ * accepted attempt with the same first SYN does not end the run. */
+static void
+correction_withdraws_the_failure(void **state)
+{
+	struct stream *st = open_stream(W, 0);
+	struct record r, c;
+
+	(void)state;
+	r = rec(SRC_A, MX1, 25, 1, verdict_reset());
+	r.hops = 0;
+	stream_add(st, &r);
+	assert_true(last(FK_ALL_FAILED, FS_STARTED) >= 0);
+	c = rec(SRC_A, MX1, 25, 1, verdict_syn_ack());
+	stream_add(st, &c);
+	assert_int_equal(count(FK_ALL_FAILED, FS_ENDED), 0);
+	stream_free(st);
+
+	st = open_stream(W, 0);
+	stream_add(st, &r);
+	c.correction = true;
+	c.corrects = verdict_reset();
+	stream_add(st, &c);
+	assert_true(last(FK_ALL_FAILED, FS_ENDED) >= 0);
+	assert_true(last(FK_FORGED_RESET, FS_STARTED) >= 0);
+	assert_int_equal(latest.hops, 0);
+	assert_int_equal(latest.synack_hops, 2);
+	stream_free(st);
+}
+
 /* MX1 of example.test fails for everyone while MX2 accepts. */
 static void
 mx_down(void **state)
@@ -491,6 +523,7 @@ main(void)
 		cmocka_unit_test(answered_by_others),
 		cmocka_unit_test(forged_reset),
 		cmocka_unit_test(forged_takes_over),
+		cmocka_unit_test(correction_withdraws_the_failure),
 		cmocka_unit_test(mx_down),
 		cmocka_unit_test(sensors),
 		cmocka_unit_test(thousand_sources),
