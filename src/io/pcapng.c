@@ -13,9 +13,9 @@
  * (tests/unit/test_pcapng.c) and fuzz harness (tests/fuzz/fuzz_pcapfile.c)
  * hold both readers to that on every file libpcap reads.
  *
- * Two limits of our own keep memory bounded: a block of at most 16 MiB
- * (libpcap's limit for every link type we decode) and at most
- * PCAPNG_MAX_IFS interfaces in a section.
+ * A limit of our own keeps memory bounded: at most PCAPNG_MAX_IFS
+ * interfaces in a section (blocks are bounded by libpcap's limit, 16 MiB
+ * for every link type we decode).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -59,6 +59,7 @@ struct pcapng {
 	int fd;
 	int swapped;
 	int first_dlt;
+	uint32_t block_max;	/* libpcap's max_blocksize */
 	uint32_t nif;		/* interfaces in this section */
 	struct ngif *ifs;	/* PCAPNG_MAX_IFS of them, allocated as needed */
 	uint32_t ifs_cap;
@@ -176,9 +177,9 @@ next_block(struct pcapng *f, struct block *b, char *err, size_t errlen)
 		    "%u that is not a multiple of 4", total);
 		return -1;
 	}
-	if (total > BLOCK_MAX) {
+	if (total > f->block_max) {
 		snprintf(err, errlen, "pcapng block size %u > maximum %u", total,
-		    BLOCK_MAX);
+		    f->block_max);
 		return -1;
 	}
 	if (f->len - f->pos < total) {
@@ -423,6 +424,7 @@ static int
 first_idb(struct pcapng *f, char *err, size_t errlen)
 {
 	struct block b;
+	uint32_t max;
 	int rc;
 
 	for (;;) {
@@ -437,6 +439,14 @@ first_idb(struct pcapng *f, char *err, size_t errlen)
 			if (add_interface(f, &b, err, errlen) < 0)
 				return -1;
 			f->first_dlt = f->ifs[0].dlt;
+			/* Room for a packet of the longest snapshot length
+			 * and 128 KiB of options: more than 16 MiB only for
+			 * link types we do not decode (capture.c refuses a
+			 * file that starts with one). */
+			max = 8 + 20 + adjust_snapshot(f->first_dlt, 0) +
+			    131072 + 4;
+			if (max > f->block_max)
+				f->block_max = max;
 			return 0;
 		}
 		if (b.type == BT_EPB || b.type == BT_SPB || b.type == BT_PB) {
@@ -465,6 +475,7 @@ pcapng_open(int fd, const uint8_t *head, size_t n, char *err, size_t errlen)
 	}
 	f->fd = fd;
 	f->cap = CHUNK;
+	f->block_max = BLOCK_MAX;
 	memcpy(f->buf, head, n < CHUNK ? n : CHUNK);
 	f->len = n;
 	if ((rc = first_shb(f, err, errlen)) == 0 &&
