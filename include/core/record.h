@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "util/addr.h"
+#include "core/nflog.h"
 #include "core/verdict.h"
 
 #define GREETING_MAX 160	/* sanitised text, escapes included */
@@ -46,6 +47,9 @@ struct record {
 	/* the sensor that saw it (smtpscope scope: from its JSON); NULL:
 	 * this one, named by --sensor */
 	const char *sensor;
+	/* The NFLOG rule that logged the attempt's SYN (core/nflog.h);
+	 * NULL: not seen through NFLOG */
+	const struct nflog_tag *nflog;
 };
 
 /* A sensor's name (--sensor, the records' "sensor"): 1 to SENSOR_MAX

@@ -63,6 +63,7 @@ struct attempt {
 	struct addr responder;
 	struct verdict v;
 	const struct origin *origin;	/* probe: its own SYN; NULL: captured */
+	const struct nflog_tag *nflog;	/* the NFLOG rule that logged its SYN */
 };
 
 struct list {
@@ -317,6 +318,7 @@ emit(struct tracker *t, const struct attempt *a, int64_t when,
 	r.reply_ttl = r.hops = r.greeting_code = -1;
 	r.responder = a->responder;
 	r.origin = a->origin;
+	r.nflog = a->nflog;
 	if (a->responder.family != 0) {
 		r.responder_first_hop = a->first_hop;
 		/* No RTT for a SYN the host refused itself (never sent). */
@@ -495,10 +497,15 @@ syn(struct tracker *t, int64_t now, const struct packet *p)
 	return new_attempt(t, &k, h, p->u.tcp.seq, 1, now);
 }
 
+/* An NFLOG copy of a SYN names its rule, whether it came before the
+ * copy from the wire or after it, as a duplicate. */
 void
 tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 {
-	syn(t, now, p);
+	struct attempt *a = &t->pool[syn(t, now, p)];
+
+	if (a->nflog == NULL)
+		a->nflog = p->nflog_tag;
 }
 
 /*
