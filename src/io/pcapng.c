@@ -310,7 +310,8 @@ to_dlt(uint32_t linktype)
 	return linktype == LINKTYPE_RAW_ ? DLT_RAW_ : (int)linktype;
 }
 
-/* libpcap's max_snaplen_for_dlt() and pcapint_adjust_snapshot(). */
+/* libpcap 1.10's max_snaplen_for_dlt() and pcap_adjust_snapshot(): only
+ * a zero or absurd snapshot length means the link type's maximum. */
 static uint32_t
 adjust_snapshot(int dlt, uint32_t snaplen)
 {
@@ -318,7 +319,7 @@ adjust_snapshot(int dlt, uint32_t snaplen)
 	    dlt == 279 ? 8u * 1024 * 1024 :			/* EBHSCR */
 	    dlt == 249 ? 1024u * 1024 : MAX_SNAPLEN;		/* USBPcap */
 
-	return snaplen == 0 || snaplen > max ? max : snaplen;
+	return snaplen == 0 || snaplen > 0x7fffffff ? max : snaplen;
 }
 
 /* An Interface Description Block: one more interface in this section. */
