@@ -64,6 +64,7 @@ struct attempt {
 	struct verdict v;
 	const struct origin *origin;	/* probe: its own SYN; NULL: captured */
 	const struct nflog_tag *nflog;	/* the NFLOG rule that logged its SYN */
+	uint8_t via_nflog;		/* its first SYN was an NFLOG copy */
 };
 
 struct list {
@@ -494,16 +495,31 @@ syn(struct tracker *t, int64_t now, const struct packet *p)
 			emit(t, a, a->answer_us, NULL);
 		release(t, i);
 	}
-	return new_attempt(t, &k, h, p->u.tcp.seq, 1, now);
+	i = new_attempt(t, &k, h, p->u.tcp.seq, 1, now);
+	t->pool[i].via_nflog = p->nflog;
+	return i;
 }
 
-/* An NFLOG copy of a SYN names its rule, whether it came before the
- * copy from the wire or after it, as a duplicate. */
+/*
+ * A capture of both an NFLOG group and an interface holds each SYN twice,
+ * the NFLOG copy stamped when it was read (the kernel may hold it back up
+ * to a second).  The kind of copy that showed the attempt first counts its
+ * transmissions; a copy of the other kind with the same ISN counts
+ * nothing, at any distance in time, and only names the NFLOG rule.
+ */
 void
 tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 {
-	struct attempt *a = &t->pool[syn(t, now, p)];
+	struct attempt *a;
+	struct tuple k;
+	uint32_t i;
 
+	client_tuple(p, &k);
+	i = find_hashed(t, &k, tuple_hash(&k, t->seed));
+	if (i == NIL || t->pool[i].isn != p->u.tcp.seq ||
+	    t->pool[i].via_nflog == p->nflog)
+		i = syn(t, now, p);
+	a = &t->pool[i];
 	if (a->nflog == NULL)
 		a->nflog = p->nflog_tag;
 }
