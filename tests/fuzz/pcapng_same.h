@@ -105,7 +105,7 @@ pcapng_same(const uint8_t *data, size_t size, char *why, size_t whylen)
 	ebuf[0] = '\0';
 	p = size ? pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf) : NULL;
-	if (p == NULL && size == 0)
+	if (p == NULL)		/* pcap_close() closes it otherwise */
 		fclose(fp);
 	if (f == NULL && err[0] == '\0') {
 		close(fd);
@@ -120,8 +120,6 @@ pcapng_same(const uint8_t *data, size_t size, char *why, size_t whylen)
 			    f == NULL ? err : "opened", p == NULL ? ebuf : "opened");
 		if (f == NULL)
 			close(fd);
-		if (p == NULL && size)
-			fclose(fp);
 		pcapng_close(f);
 		if (p != NULL)
 			pcap_close(p);
