@@ -17,6 +17,7 @@
 #include "io/capture.h"
 #include "io/hostaddr.h"
 #include "io/live.h"
+#include "io/pcapngw.h"
 #include "io/loop.h"
 #include "io/privs.h"
 #include "io/signals.h"
@@ -113,6 +114,23 @@ finish_run(struct pipeline *pl, const struct config *cfg)
 	}
 }
 
+/* Without -p, read takes the server ports that files written by -w name
+ * (io/pcapngw.h), all of them, instead of the default. */
+static void
+ports_from_files(struct capture **files, int n, struct config *cfg)
+{
+	struct portset p;
+	int i, found = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!pcapngw_comment_ports(capture_comment(files[i]), &p))
+			continue;
+		if (!found++)
+			portset_clear(&cfg->ports);
+		portset_union(&cfg->ports, &p);
+	}
+}
+
 static int
 cmd_read(int argc, char **argv, struct config *cfg)
 {
@@ -139,6 +157,8 @@ cmd_read(int argc, char **argv, struct config *cfg)
 			die(EXIT_INPUT, "%s: %s",
 			    strcmp(path, "-") == 0 ? "(stdin)" : path, err);
 	}
+	if (!cfg->ports_given)
+		ports_from_files(files, n, cfg);
 	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PCAPNG_COMMENT_MAX 1024	/* the first section's comment we keep */
+#define PCAPNG_COMMENT_MAX 4096	/* the first section's comment we keep */
 
 struct pcapng;
 

@@ -214,6 +214,12 @@ capture_open_fd(int fd, struct capture **out, char *err, size_t errlen)
 	return open_fd(fd, "", out, err, errlen);
 }
 
+const char *
+capture_comment(const struct capture *c)
+{
+	return c->ng != NULL ? pcapng_comment(c->ng) : "";
+}
+
 void
 capture_close(struct capture *c)
 {
