@@ -303,11 +303,18 @@ idb_options(const struct pcapng *f, struct block *b, struct ngif *i, char *err,
 	return 0;
 }
 
-/* libpcap's linktype_to_dlt() for the one value we decode that differs. */
+/* libpcap's linktype_to_dlt() on Linux: the four LINKTYPE_ values below
+ * the range where both are the same (104 on) that name another DLT_. */
 static int
 to_dlt(uint32_t linktype)
 {
-	return linktype == LINKTYPE_RAW_ ? DLT_RAW_ : (int)linktype;
+	switch (linktype) {
+	case 100: return 11;		/* ATM_RFC1483 */
+	case LINKTYPE_RAW_: return DLT_RAW_;
+	case 102: return 15;		/* SLIP_BSDOS */
+	case 103: return 16;		/* PPP_BSDOS */
+	default: return (int)linktype;
+	}
 }
 
 /* libpcap 1.10's max_snaplen_for_dlt() and pcap_adjust_snapshot(): only
