@@ -62,19 +62,21 @@ struct packet {
 	 * over.  ll_len 0: the link type has none. */
 	uint8_t ll_len;
 	uint8_t ll_src[LLADDR_MAX];
+	union {
+		struct tcp_info tcp;
+		struct icmp_info icmp;
+	} u;
 	/* An NFLOG copy (DLT_NFLOG_): the log group and the prefix of the
 	 * rule that logged it (in the frame, not NUL-terminated; length 0:
-	 * none).  nflog 0: a packet of any other link type. */
+	 * none).  nflog 0: a packet of any other link type, and the fields
+	 * from nflog_prefix on are not set (the decoder clears the packet up
+	 * to there only: every byte cleared costs on every packet). */
 	uint8_t nflog;
 	uint8_t nflog_prefix_len;
 	uint16_t nflog_group;
 	const uint8_t *nflog_prefix;
 	/* The same, kept by the pipeline for the attempt (core/nflog.h). */
 	const struct nflog_tag *nflog_tag;
-	union {
-		struct tcp_info tcp;
-		struct icmp_info icmp;
-	} u;
 };
 
 /* The link types we decode: pcap's values (pcap/dlt.h), so that neither

@@ -192,6 +192,8 @@ nflog(struct cur *c, uint16_t *etype, struct packet *out)
 		return DEC_NOT_IP;		/* a version we do not know */
 	out->nflog = 1;
 	out->nflog_group = be16(c->p + 2);
+	out->nflog_prefix = NULL;
+	out->nflog_tag = NULL;
 	skip(c, 4);
 	while (avail(c) >= 4) {
 		memcpy(&len, c->p, 2);
@@ -581,8 +583,9 @@ decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 	int st;
 
 	/* A copy, not memset(): gcc makes memset() of this size a "rep stos",
-	 * whose start-up cost showed on every packet. */
-	*out = zero_packet;
+	 * whose start-up cost showed on every packet.  Up to the NFLOG
+	 * pointers, set only for NFLOG frames. */
+	memcpy(out, &zero_packet, offsetof(struct packet, nflog_prefix));
 	if (data == NULL)	/* keep NULL out of pointer arithmetic */
 		data = none, caplen = 0;
 	c.p = data;

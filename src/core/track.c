@@ -85,6 +85,7 @@ struct tracker {
 	uint32_t free_head;		/* released slots */
 	uint32_t fresh;			/* slots from here on were never used */
 	uint32_t seed;
+	uint8_t saw_nflog;		/* an NFLOG copy of a SYN was seen */
 	int64_t now;			/* latest time seen; never decreases */
 	struct list lists[ST_NLISTS];
 	struct firsthop fh;		/* next hops, for the first-hop attribution */
@@ -514,13 +515,19 @@ tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 	struct tuple k;
 	uint32_t i;
 
+	/* Without NFLOG so far, the usual case: no lookup of our own. */
+	t->saw_nflog |= p->nflog;
+	if (!t->saw_nflog) {
+		syn(t, now, p);
+		return;
+	}
 	client_tuple(p, &k);
 	i = find_hashed(t, &k, tuple_hash(&k, t->seed));
 	if (i == NIL || t->pool[i].isn != p->u.tcp.seq ||
 	    t->pool[i].via_nflog == p->nflog)
 		i = syn(t, now, p);
 	a = &t->pool[i];
-	if (a->nflog == NULL)
+	if (a->nflog == NULL && p->nflog)
 		a->nflog = p->nflog_tag;
 }
 

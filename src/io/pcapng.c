@@ -155,7 +155,8 @@ next_block(struct pcapng *f, struct block *b, char *err, size_t errlen)
 	uint32_t total;
 	size_t have;
 
-	if (fill(f, 8, err, errlen) < 0)
+	/* fill() moves what is left to the front: only when needed. */
+	if (f->len - f->pos < 8 && fill(f, 8, err, errlen) < 0)
 		return -1;
 	if ((have = f->len - f->pos) == 0)
 		return 0;

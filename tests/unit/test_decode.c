@@ -319,7 +319,7 @@ dec_cut(int dlt, const struct frame *f, size_t caplen, size_t wirelen,
 			p->u.tcp.payload = f->b + (pl - copy);
 		}
 	}
-	if (p->nflog_prefix != NULL) {	/* moved to f as the payload is */
+	if (p->nflog && p->nflog_prefix != NULL) {	/* moved to f too */
 		assert_true(p->nflog_prefix >= copy && p->nflog_prefix_len <=
 		    (size_t)(copy + caplen - p->nflog_prefix));
 		p->nflog_prefix = f->b + (p->nflog_prefix - copy);
