@@ -1,7 +1,8 @@
 /*
  * Our pcapng reader must hand over what libpcap hands over on every file
- * libpcap reads (the pcapng captures in pcaps/, crafted files for each
- * block, option, byte order, resolution, cut and error), and go on where
+ * libpcap reads (crafted files for each block, option, byte order,
+ * resolution, cut and error here; the captures of the tree in
+ * test_pcapfile.c), and go on where
  * libpcap 1.10 stops: interfaces of different link types and snapshot
  * lengths, each packet with its own.
  */
@@ -13,35 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <glob.h>
 #include <cmocka.h>
 
 #include "../fuzz/pcapng_same.h"
+#include "capimg.h"
 
-struct img {
-	uint8_t b[16384];
-	size_t n;
-	int swap;
-	size_t start;		/* of the block being written */
-};
-
-static void
-put32(struct img *m, uint32_t v)
-{
-	if (m->swap)
-		v = __builtin_bswap32(v);
-	memcpy(m->b + m->n, &v, 4);
-	m->n += 4;
-}
-
-static void
-put16(struct img *m, uint16_t v)
-{
-	if (m->swap)
-		v = __builtin_bswap16(v);
-	memcpy(m->b + m->n, &v, 2);
-	m->n += 2;
-}
 
 static void
 put_bytes(struct img *m, const void *p, size_t n)
@@ -188,40 +165,6 @@ assert_same(const struct img *m, int want)
 	if (rc < 0)
 		print_error("differs from libpcap: %s\n", why);
 	assert_int_equal(rc, want);
-}
-
-static void
-every_pcapng_in_the_tree(void **state)
-{
-	static const char *const pats[] = { "pcaps/*/*.pcapng", "pcaps/*/*.pcap",
-	    "tests/fuzz/regressions/pcapfile/*" };
-	static uint8_t buf[64 << 20];
-	unsigned ours = 0;
-	char why[512];
-	glob_t g;
-
-	(void)state;
-	for (size_t k = 0; k < sizeof pats / sizeof pats[0]; k++) {
-		if (glob(pats[k], 0, NULL, &g) != 0)
-			continue;
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			FILE *fp = fopen(g.gl_pathv[i], "rb");
-			size_t n;
-			int rc;
-
-			assert_non_null(fp);
-			n = fread(buf, 1, sizeof buf, fp);
-			fclose(fp);
-			rc = pcapng_same(buf, n, why, sizeof why);
-			if (rc < 0)
-				print_error("%s: %s\n", g.gl_pathv[i], why);
-			assert_true(rc >= 0);
-			ours += rc != NG_NOT_OURS;
-		}
-		globfree(&g);
-	}
-	/* The pcapng captures of pcaps/corpus (some named .pcap). */
-	assert_true(ours >= 8);
 }
 
 /* Each resolution libpcap knows, in both byte orders, with an offset. */
@@ -399,7 +342,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_pcapng_in_the_tree),
 		cmocka_unit_test(resolutions_and_byte_orders),
 		cmocka_unit_test(sections_and_blocks),
 		cmocka_unit_test(errors),

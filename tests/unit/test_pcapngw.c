@@ -80,16 +80,34 @@ libpcap_reads_it_back(void **state)
 	}
 }
 
+/* The written bytes through our pcapng reader, from a temporary file
+ * (closed with the reader). */
+static struct pcapng *
+open_written(const uint8_t *buf, size_t n)
+{
+	char err[256];
+	struct pcapng *f;
+	FILE *tf = tmpfile();
+	int fd;
+
+	assert_non_null(tf);
+	assert_int_equal(fwrite(buf, 1, n, tf), n);
+	fflush(tf);
+	fd = dup(fileno(tf));
+	fclose(tf);
+	assert_int_equal(lseek(fd, PCAPFILE_HDRLEN, SEEK_SET), PCAPFILE_HDRLEN);
+	f = pcapng_open(fd, buf, PCAPFILE_HDRLEN, err, sizeof err);
+	assert_non_null(f);
+	return f;
+}
+
 static void
 read_finds_the_ports(void **state)
 {
-	char err[256];
 	struct portset ports, got;
 	struct pcapng *f;
 	uint8_t *buf;
 	size_t n;
-	FILE *tf;
-	int fd;
 
 	(void)state;
 	portset_clear(&ports);
@@ -98,21 +116,13 @@ read_finds_the_ports(void **state)
 	portset_add(&ports, 2525, 2530);
 	portset_add(&ports, 65535, 65535);
 	n = write_file(1, &ports, &buf);
-	tf = tmpfile();
-	assert_non_null(tf);
-	assert_int_equal(fwrite(buf, 1, n, tf), n);
-	fflush(tf);
-	fd = dup(fileno(tf));
-	lseek(fd, PCAPFILE_HDRLEN, SEEK_SET);
-	f = pcapng_open(fd, buf, PCAPFILE_HDRLEN, err, sizeof err);
-	assert_non_null(f);
+	f = open_written(buf, n);
 	assert_string_equal(pcapng_comment(f), "smtpscope ports: 25,587,2525-2530,"
 	    "65535\nsmtpscope command: smtpscope watch -i eth0 -p "
 	    "25,587,2525-2530 -w x.pcapng --sensor 'a b'\n");
 	assert_int_equal(pcapngw_comment_ports(pcapng_comment(f), &got), 1);
 	assert_memory_equal(&got, &ports, sizeof got);
 	pcapng_close(f);
-	fclose(tf);
 	free(buf);
 }
 
@@ -139,30 +149,20 @@ comments_that_name_no_ports(void **state)
 static void
 a_long_port_list_is_left_out(void **state)
 {
-	char err[256];
 	struct portset ports, got;
 	struct pcapng *f;
 	uint8_t *buf;
 	size_t n;
-	FILE *tf;
-	int fd;
 
 	(void)state;
 	portset_clear(&ports);
 	for (uint16_t p = 1; p < 4000; p += 2)
 		portset_add(&ports, p, p);
 	n = write_file(1, &ports, &buf);
-	tf = tmpfile();
-	assert_int_equal(fwrite(buf, 1, n, tf), n);
-	fflush(tf);
-	fd = dup(fileno(tf));
-	lseek(fd, PCAPFILE_HDRLEN, SEEK_SET);
-	f = pcapng_open(fd, buf, PCAPFILE_HDRLEN, err, sizeof err);
-	assert_non_null(f);
+	f = open_written(buf, n);
 	assert_int_equal(strncmp(pcapng_comment(f), "smtpscope command: ", 19), 0);
 	assert_int_equal(pcapngw_comment_ports(pcapng_comment(f), &got), 0);
 	pcapng_close(f);
-	fclose(tf);
 	free(buf);
 }
 
