@@ -75,7 +75,7 @@ ng_same_packets(struct pcapng *f, pcap_t *p, char *why, size_t whylen)
 			return NG_OK;
 		if (a == -1 && b == PCAP_ERROR && strcmp(err, pcap_geterr(p)) == 0)
 			return NG_OK;
-		snprintf(why, whylen, "packet %d: ours %d \"%s\", libpcap %d \"%s\"",
+		snprintf(why, whylen, "packet %d: ours %d \"%.200s\", libpcap %d \"%.200s\"",
 		    n, a, err, b, b == PCAP_ERROR ? pcap_geterr(p) : "");
 		return -4;
 	}
@@ -116,7 +116,7 @@ pcapng_same(const uint8_t *data, size_t size, char *why, size_t whylen)
 	if (f == NULL || p == NULL) {
 		rc = f == NULL && p == NULL && strcmp(err, ebuf) == 0 ? NG_OK : -1;
 		if (rc < 0)
-			snprintf(why, whylen, "open: ours \"%s\", libpcap \"%s\"",
+			snprintf(why, whylen, "open: ours \"%.200s\", libpcap \"%.200s\"",
 			    f == NULL ? err : "opened", p == NULL ? ebuf : "opened");
 		if (f == NULL)
 			close(fd);

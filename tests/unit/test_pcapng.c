@@ -23,7 +23,8 @@
 static void
 put_bytes(struct img *m, const void *p, size_t n)
 {
-	memcpy(m->b + m->n, p, n);
+	if (n > 0)		/* p is NULL for an empty option */
+		memcpy(m->b + m->n, p, n);
 	m->n += n;
 	while (m->n % 4)
 		m->b[m->n++] = 0;
