@@ -11,6 +11,8 @@
 # shows the section comment "smtpscope ports: 2525" and the command (on
 # one line: capinfos shows its line breaks as spaces); the interface name; "PROG read FILE" (no -p) finds the accepted
 # attempt on 2525 with its greeting; "PROG read -p 25 FILE" finds none.
+# Then "PROG watch -i nflog:7" while an nftables rule of the client logs
+# its SYNs to group 7 with the prefix "to-2525": the record names them.
 # Needs root, tcpdump, tshark/capinfos (Debian's tshark); prints
 # "writefile-lab: N passed, N failed"; about 5 s.
 set -u
@@ -31,7 +33,7 @@ check() {	# NAME CONDITION-STATUS [DETAIL]
 
 lab_require_root
 lab_require_tools ip:iproute2 ss:iproute2 tcpdump:tcpdump capinfos:tshark \
-    tshark:tshark socat:socat jq:jq timeout:coreutils
+    tshark:tshark socat:socat jq:jq timeout:coreutils nft:nftables
 lab_init
 CLI=$(lab_nsname cli) SRV=$(lab_nsname srv)
 lab_ns_add "$CLI" 0
@@ -82,6 +84,32 @@ n=$(printf '%s\n' "$rec" | jq -s '[.[] | select(.type == "attempt" and .server_p
 check "read without -p takes port 2525 from the file" "$([ "$n" = 1 ]; echo $?)" "$n records"
 n=$("$PROG" read --json -p 25 "$F" 2>/dev/null | jq -s '[.[] | select(.type == "attempt")] | length')
 check "read -p 25 overrides the file's ports" "$([ "$n" = 0 ]; echo $?)" "$n records"
+
+# watch on an NFLOG group: the client's nftables rule logs its SMTP SYNs to
+# group 7; watch -i nflog:7 compiles no filter and names the rule.
+lab_exec "$CLI" nft -f - <<'EOF'
+table inet smtplog {
+	chain out {
+		type filter hook output priority 0;
+		tcp dport 2525 log prefix "to-2525" group 7 queue-threshold 1
+	}
+	chain in {
+		type filter hook input priority 0;
+		tcp sport 2525 log prefix "from-2525" group 7 queue-threshold 1
+	}
+}
+EOF
+lab_bg "$CLI" "$LAB_TMP/nflog.json" "$PROG" watch -i nflog:7 -p 2525 --json \
+    --sensor lab
+NFW=$LAB_LAST_PID
+lab_wait_for "grep -q 'listening on' '$LAB_TMP/nflog.json'" 5 ||
+    lab_die "watch -i nflog:7 did not start: $(cat "$LAB_TMP/nflog.json")"
+lab_connect "$CLI" 203.0.113.25 2525 4 "$LAB_TMP/greeting2.txt"
+sleep 0.5
+lab_kill "$NFW" INT
+n=$(grep '^{' "$LAB_TMP/nflog.json" | jq -s '[.[] | select(.type == "attempt" and .server_port == 2525 and .class == "accepted" and .nflog_group == 7 and .nflog_prefix == "to-2525")] | length' 2>/dev/null)
+check "watch -i nflog:7 names the rule that logged the SYN" "$([ "$n" = 1 ]; echo $?)" \
+    "$(grep -v '^{' "$LAB_TMP/nflog.json" | head -n3) $n records"
 
 echo "writefile-lab: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
