@@ -40,6 +40,7 @@ struct scope_dns {
 struct config {
 	enum output output;
 	struct portset ports;
+	int ports_given;		/* -p was given (read: else a -w file's) */
 	struct track_config track;
 	struct live_config live;
 	struct probe_config probe;

@@ -445,7 +445,7 @@ static int
 capture_option(int c, char *arg, struct config *cfg)
 {
 	switch (c) {
-	case 'p': parse_ports(arg, &cfg->ports); return 1;
+	case 'p': parse_ports(arg, &cfg->ports); cfg->ports_given = 1; return 1;
 	case OPT_TIMEOUT:
 		cfg->track.timeout_us = parse_seconds("--timeout", arg, 86400);
 		return 1;
@@ -614,6 +614,8 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 {
 	int c, li;
 
+	cfg->live.argc = argc;		/* for the -w file's comment */
+	cfg->live.argv = argv;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d46r:nl", long_opts,
 	    &li)) != -1) {

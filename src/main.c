@@ -18,6 +18,7 @@
 #include "io/capture.h"
 #include "io/hostaddr.h"
 #include "io/live.h"
+#include "io/pcapngw.h"
 #include "io/loop.h"
 #include "io/privs.h"
 #include "io/signals.h"
@@ -123,6 +124,23 @@ finish_run(struct pipeline *pl, const struct config *cfg)
 	}
 }
 
+/* Without -p, read takes the server ports that files written by -w name
+ * (io/pcapngw.h), all of them, instead of the default. */
+static void
+ports_from_files(struct capture **files, int n, struct config *cfg)
+{
+	struct portset p;
+	int i, found = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!pcapngw_comment_ports(capture_comment(files[i]), &p))
+			continue;
+		if (!found++)
+			portset_clear(&cfg->ports);
+		portset_union(&cfg->ports, &p);
+	}
+}
+
 /* read's inputs: the -r files, then the operands, in that order. */
 static const char **
 read_paths(int argc, char **argv, const struct config *cfg, int *n)
@@ -194,6 +212,8 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	cfg->track.corrections = 1;
 	paths = read_paths(argc, argv, cfg, &n);
 	files = read_open(paths, n, cfg);
+	if (!cfg->ports_given)
+		ports_from_files(files, n, cfg);
 	/* -l: each line as it is written, as tcpdump -l. */
 	if (cfg->line_buffered)
 		setvbuf(stdout, NULL, _IOLBF, 0);

@@ -106,6 +106,7 @@ if [ "$quick" -eq 0 ]; then
 	run firsthop-lab bash tests/lab/firsthop-lab.sh "$prog"
 	run trace-lab bash tests/lab/trace-lab.sh "$prog"
 	run issue20-lab bash tests/lab/issue20-lab.sh "$prog"
+	run writefile-lab bash tests/lab/writefile-lab.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 	run html-browser bash tests/html/browser.sh "$prog" "$build"
 fi

@@ -10,6 +10,8 @@
 
 #include "util/addr.h"
 
+struct nflog_tag;
+
 /* Outcome of decoding one frame.  Each has its own counter in the summary
  * (struct stats, named there). */
 enum decode_status {
@@ -64,18 +66,33 @@ struct packet {
 		struct tcp_info tcp;
 		struct icmp_info icmp;
 	} u;
+	/* An NFLOG copy (DLT_NFLOG_): the log group and the prefix of the
+	 * rule that logged it (in the frame, not NUL-terminated; length 0:
+	 * none).  nflog 0: a packet of any other link type, and the fields
+	 * from nflog_prefix on are not set (the decoder clears the packet up
+	 * to there only: every byte cleared costs on every packet). */
+	uint8_t nflog;
+	uint8_t nflog_prefix_len;
+	uint16_t nflog_group;
+	const uint8_t *nflog_prefix;
+	/* The same, kept by the pipeline for the attempt (core/nflog.h). */
+	const struct nflog_tag *nflog_tag;
 };
 
 /* The link types we decode: pcap's values (pcap/dlt.h), so that neither
  * the decoder nor our file reader needs libpcap's headers. */
 #define DLT_NULL_	0
 #define DLT_EN10MB_	1
+#define DLT_PPP_	9
 #define DLT_RAW_	12	/* Linux and most systems */
 #define LINKTYPE_RAW_	101	/* raw IP in files; libpcap maps it to DLT_RAW */
+#define DLT_C_HDLC_	104	/* Cisco HDLC */
+#define DLT_FRELAY_	107	/* Frame Relay */
 #define DLT_LOOP_	108
 #define DLT_SLL_	113
 #define DLT_IPV4_	228
 #define DLT_IPV6_	229
+#define DLT_NFLOG_	239	/* Linux NFLOG: what `tcpdump -i nflog:N` writes */
 #define DLT_SLL2_	276
 
 /* Is dlt (a value of pcap_datalink()) one of them? */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "util/addr.h"
+#include "core/nflog.h"
 #include "core/verdict.h"
 
 #define GREETING_MAX 160	/* sanitised text, escapes included */
@@ -61,6 +62,9 @@ struct record {
 	/* the sensor that saw it (smtpscope scope: from its JSON); NULL:
 	 * this one, named by --sensor */
 	const char *sensor;
+	/* The NFLOG rule that logged the attempt's SYN (core/nflog.h);
+	 * NULL: not seen through NFLOG */
+	const struct nflog_tag *nflog;
 };
 
 enum { RESET_NONE, RESET_INJECTED, RESET_RETRIED };

@@ -29,6 +29,9 @@ int capture_open_fd(int fd, struct capture **out, char *err, size_t errlen);
  * so what was read still gets its records and summary. */
 int capture_read(struct capture *c, struct pipeline *pl, char *err,
     size_t errlen);
+/* A pcapng file's first section comment ("" for anything else): a file
+ * written by -w names its server ports in it (io/pcapngw.h). */
+const char *capture_comment(const struct capture *c);
 /* Closes a capture that will not be read. */
 void capture_close(struct capture *c);
 

@@ -21,10 +21,11 @@ char *filter_build(const char *tmpl, const struct portset *ports,
 
 /*
  * Compiles the template for the handle's link type: with the VLAN clauses,
- * or without them where the link type cannot carry tags.  Returns 0, or -1
+ * or without them where the link type cannot carry tags.  Returns 0, with
+ * the expression compiled in *expr (malloc'd) unless expr is NULL, or -1
  * with the reason in pcap_geterr(p).
  */
 int filter_compile(pcap_t *p, const char *tmpl, const struct portset *ports,
-    struct bpf_program *prog);
+    struct bpf_program *prog, char **expr);
 
 #endif

@@ -24,7 +24,9 @@ struct live_config {
 	int buffer_kib;			/* kernel buffer, 0: libpcap's default */
 	const char *filter_template;	/* bpf/smtp.bpf or --filter-file */
 	const struct portset *ports;	/* server ports */
-	const char *write_file;		/* -w: evidence pcap, or NULL */
+	const char *write_file;		/* -w: evidence pcapng, or NULL */
+	int argc;			/* the command line, for -w's comment */
+	char *const *argv;
 	const char *user;		/* -Z */
 	uint64_t max_verdicts;		/* -c, 0: no limit */
 	int64_t duration_us;		/* --duration, 0: no limit */

@@ -27,6 +27,10 @@ struct field {
  * keeps its columns, and other records their fields. */
 #define FIELD_RESPONDER_IS_SERVER 14
 #define FIELD_FIRST_HOP "responder_first_hop"
+/* JSON ends with these two when the attempt's SYN was seen through NFLOG
+ * (the record's nflog), and only then. */
+#define FIELD_NFLOG_GROUP "nflog_group"
+#define FIELD_NFLOG_PREFIX "nflog_prefix"
 
 /* Fills f and returns how many fields the record has. */
 int record_fields(const struct record *r, struct field f[NFIELDS_MAX]);

@@ -24,6 +24,10 @@
 #define IPPROTO_TCP_	6
 #define IPPROTO_ICMPV6_	58
 
+#define NFULA_PAYLOAD	9
+#define NFULA_PREFIX	10
+#define NFLOG_IP_MAX	(65535 + 40)	/* the longest IPv6 packet but a jumbogram */
+
 /* Returned by the internal layers: "not done yet, go on". */
 enum { MORE = -1 };
 
@@ -143,6 +147,131 @@ null_family(uint32_t af, uint16_t *etype)
 	}
 }
 
+/* PPP's protocol field, after the optional HDLC address and control
+ * bytes (ff 03); one byte when compressed (odd first byte, RFC 1661). */
+static int
+ppp(struct cur *c, uint16_t *etype)
+{
+	uint16_t proto;
+
+	NEED(c, 2);
+	if (c->p[0] == 0xff && c->p[1] == 0x03)
+		skip(c, 2);
+	NEED(c, 1);
+	if (c->p[0] & 1) {
+		proto = c->p[0];
+		skip(c, 1);
+	} else {
+		NEED(c, 2);
+		proto = be16(c->p);
+		skip(c, 2);
+	}
+	switch (proto) {
+	case 0x0021: *etype = ETH_IPV4; return MORE;
+	case 0x0057: *etype = ETH_IPV6; return MORE;
+	default: return DEC_NOT_IP;
+	}
+}
+
+/*
+ * Linux NFLOG: family, version 0, the log group (big-endian), then TLVs
+ * whose length (counting their 4-byte header) and type are in the
+ * capturing host's order, as libpcap hands them over; each is padded to
+ * 4 bytes.  The prefix names the rule that logged the packet; the payload
+ * is the IP packet, which the rule's copy range may cut short: its IP
+ * length is believed up to the largest IP packet (cut: DEC_TRUNCATED).
+ */
+static int
+nflog(struct cur *c, uint16_t *etype, struct packet *out)
+{
+	uint16_t len, type;
+	size_t size;
+
+	NEED(c, 4);
+	if (c->p[1] != 0)
+		return DEC_NOT_IP;		/* a version we do not know */
+	out->nflog = 1;
+	out->nflog_group = be16(c->p + 2);
+	out->nflog_prefix = NULL;
+	out->nflog_tag = NULL;
+	skip(c, 4);
+	while (avail(c) >= 4) {
+		memcpy(&len, c->p, 2);
+		memcpy(&type, c->p + 2, 2);
+		if (len < 4)
+			return DEC_MALFORMED;
+		if (type == NFULA_PAYLOAD) {
+			skip(c, 4);
+			if ((size_t)len - 4 < avail(c))
+				c->end = c->p + len - 4;
+			c->wire = NFLOG_IP_MAX > avail(c) ? NFLOG_IP_MAX : avail(c);
+			return raw_ip(c, etype);
+		}
+		if (type == NFULA_PREFIX) {
+			size = (size_t)len - 4 < avail(c) - 4 ?
+			    (size_t)len - 4 : avail(c) - 4;
+			out->nflog_prefix = c->p + 4;
+			size = strnlen((const char *)c->p + 4, size);
+			out->nflog_prefix_len = (uint8_t)(size > 255 ? 255 : size);
+		}
+		size = ((size_t)len + 3) & ~(size_t)3;
+		NEED(c, size);
+		skip(c, size);
+	}
+	return avail(c) < c->wire ? DEC_TRUNCATED : DEC_NOT_IP;
+}
+
+/* NLPIDs (ISO/IEC TR 9577) of Frame Relay's RFC 2427 encapsulation. */
+static int
+nlpid(struct cur *c, uint16_t *etype)
+{
+	NEED(c, 1);
+	switch (c->p[0]) {
+	case 0xcc: *etype = ETH_IPV4; skip(c, 1); return MORE;
+	case 0x8e: *etype = ETH_IPV6; skip(c, 1); return MORE;
+	case 0x80:			/* SNAP: OUI 0 carries an Ethernet type */
+		NEED(c, 6);
+		if (c->p[1] != 0 || c->p[2] != 0 || c->p[3] != 0)
+			return DEC_NOT_IP;
+		*etype = be16(c->p + 4);
+		skip(c, 6);
+		return MORE;
+	default:
+		return DEC_NOT_IP;
+	}
+}
+
+/*
+ * Frame Relay: a Q.922 address of 2 to 4 bytes (the last has its low bit
+ * set), then either the UI control byte 03, an optional pad byte and an
+ * NLPID (RFC 2427), or Cisco's encapsulation, an Ethernet type.
+ */
+static int
+frame_relay(struct cur *c, uint16_t *etype)
+{
+	size_t n;
+
+	for (n = 1; n <= 4; n++) {
+		NEED(c, n);
+		if (c->p[n - 1] & 1)
+			break;
+	}
+	if (n < 2 || n > 4)
+		return DEC_MALFORMED;
+	skip(c, n);
+	NEED(c, 2);
+	if (c->p[0] != 0x03) {
+		*etype = be16(c->p);
+		skip(c, 2);
+		return MORE;
+	}
+	skip(c, 1);
+	NEED(c, 1);
+	if (c->p[0] == 0x00)		/* the pad byte */
+		skip(c, 1);
+	return nlpid(c, etype);
+}
+
 static int
 link_layer(int dlt, struct cur *c, uint16_t *etype, struct packet *out)
 {
@@ -189,6 +318,17 @@ link_layer(int dlt, struct cur *c, uint16_t *etype, struct packet *out)
 		af = be32(c->p);
 		skip(c, 4);
 		return null_family(af, etype);
+	case DLT_PPP_:
+		return ppp(c, etype);
+	case DLT_C_HDLC_:		/* address, control, Ethernet type */
+		NEED(c, 4);
+		*etype = be16(c->p + 2);
+		skip(c, 4);
+		return MORE;
+	case DLT_FRELAY_:
+		return frame_relay(c, etype);
+	case DLT_NFLOG_:
+		return nflog(c, etype, out);
 	default:
 		return DEC_NOT_IP;
 	}
@@ -200,7 +340,8 @@ decode_link_supported(int dlt)
 	switch (dlt) {
 	case DLT_NULL_: case DLT_EN10MB_: case DLT_RAW_:
 	case LINKTYPE_RAW_: case DLT_LOOP_: case DLT_SLL_: case DLT_IPV4_:
-	case DLT_IPV6_: case DLT_SLL2_:
+	case DLT_IPV6_: case DLT_SLL2_: case DLT_NFLOG_: case DLT_PPP_:
+	case DLT_C_HDLC_: case DLT_FRELAY_:
 		return 1;
 	default:
 		return 0;
@@ -442,8 +583,9 @@ decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 	int st;
 
 	/* A copy, not memset(): gcc makes memset() of this size a "rep stos",
-	 * whose start-up cost showed on every packet. */
-	*out = zero_packet;
+	 * whose start-up cost showed on every packet.  Up to the NFLOG
+	 * pointers, set only for NFLOG frames. */
+	memcpy(out, &zero_packet, offsetof(struct packet, nflog_prefix));
 	if (data == NULL)	/* keep NULL out of pointer arithmetic */
 		data = none, caplen = 0;
 	c.p = data;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/decode.h"
+#include "core/nflog.h"
 #include "core/pipeline.h"
 
 struct pipeline {
@@ -15,6 +16,7 @@ struct pipeline {
 	uint64_t max_records;		/* stop after this many (-c); 0: no limit */
 	uint64_t records;		/* handed to the sinks so far */
 	int origin_only;		/* probe: records with an origin only */
+	struct nflog_tags nflog;	/* the NFLOG rules that logged SYNs */
 };
 
 int
@@ -113,8 +115,13 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 		const struct tcp_info *tcp = &p.u.tcp;
 
 		if (portset_has(&pl->ports, tcp->dport) &&
-		    (tcp->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN)
+		    (tcp->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN) {
+			if (p.nflog)
+				p.nflog_tag = nflog_tag_get(&pl->nflog,
+				    p.nflog_group, p.nflog_prefix,
+				    p.nflog_prefix_len);
 			tracker_syn(pl->tr, ts, &p);
+		}
 		else if (portset_has(&pl->ports, tcp->sport))
 			tracker_server_tcp(pl->tr, ts, &p);
 		else if (portset_has(&pl->ports, tcp->dport))

@@ -78,6 +78,8 @@ struct attempt {
 	struct addr responder;
 	struct verdict v;
 	const struct origin *origin;	/* probe: its own SYN; NULL: captured */
+	const struct nflog_tag *nflog;	/* the NFLOG rule that logged its SYN */
+	uint8_t via_nflog;		/* its first SYN was an NFLOG copy */
 };
 
 struct list {
@@ -98,6 +100,7 @@ struct tracker {
 	uint32_t free_head;		/* released slots */
 	uint32_t fresh;			/* slots from here on were never used */
 	uint32_t seed;
+	uint8_t saw_nflog;		/* an NFLOG copy of a SYN was seen */
 	int64_t now;			/* latest time seen; never decreases */
 	/* A packet stamped more than TRACK_JUMP_US past now, not believed
 	 * until the next packet agrees; ahead_i is the attempt it moved. */
@@ -362,6 +365,7 @@ emit(struct tracker *t, const struct attempt *a, int64_t when,
 	r.reply_ttl = r.hops = r.greeting_code = -1;
 	r.responder = a->responder;
 	r.origin = a->origin;
+	r.nflog = a->nflog;
 	if (a->responder.family != 0) {
 		r.responder_first_hop = a->first_hop;
 		/* No RTT for a SYN the host refused itself (never sent). */
@@ -681,13 +685,38 @@ syn(struct tracker *t, int64_t now, const struct packet *p)
 	}
 	i = new_attempt(t, &k, h, p->u.tcp.seq, 1, now);
 	t->pool[i].syn_data = syn_data(p);
+	t->pool[i].via_nflog = p->nflog;
 	return i;
 }
 
+/*
+ * A capture of both an NFLOG group and an interface holds each SYN twice,
+ * the NFLOG copy stamped when it was read (the kernel may hold it back up
+ * to a second).  The kind of copy that showed the attempt first counts its
+ * transmissions; a copy of the other kind with the same ISN counts
+ * nothing, at any distance in time, and only names the NFLOG rule.
+ */
 void
 tracker_syn(struct tracker *t, int64_t now, const struct packet *p)
 {
-	syn(t, now, p);
+	struct attempt *a;
+	struct tuple k;
+	uint32_t i;
+
+	/* Without NFLOG so far, the usual case: no lookup of our own. */
+	t->saw_nflog |= p->nflog;
+	if (!t->saw_nflog) {
+		syn(t, now, p);
+		return;
+	}
+	client_tuple(p, &k);
+	i = find_hashed(t, &k, tuple_hash(&k, t->seed));
+	if (i == NIL || t->pool[i].isn != p->u.tcp.seq ||
+	    t->pool[i].via_nflog == p->nflog)
+		i = syn(t, now, p);
+	a = &t->pool[i];
+	if (a->nflog == NULL && p->nflog)
+		a->nflog = p->nflog_tag;
 }
 
 /*

@@ -1,4 +1,5 @@
-/* Offline capture files: classic pcap read by pcapfile.c, the rest by libpcap. */
+/* Offline capture files: classic pcap read by pcapfile.c, pcapng by
+ * pcapng.c, the rest by libpcap. */
 #define _GNU_SOURCE		/* fopencookie() */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +15,12 @@
 #include "io/capture.h"
 #include "core/decode.h"
 #include "io/pcapfile.h"
+#include "io/pcapng.h"
 #include "io/signals.h"
 
 struct capture {
 	struct pcapfile *pf;	/* a classic pcap file, read by us */
+	struct pcapng *ng;	/* a pcapng file, read by us */
 	pcap_t *pcap;		/* anything else, read by libpcap */
 };
 
@@ -159,9 +162,21 @@ open_fd(int fd, const char *path, struct capture **out, char *err,
 		*out = c;
 		return CAPTURE_OK;
 	}
-	if (errno == ENOMEM) {
-		snprintf(err, errlen, "out of memory");
-		goto fail_both;
+	if (errno == ENOMEM ||
+	    (c->ng = pcapng_open(fd, r->head, r->n, err, errlen)) == NULL) {
+		if (errno == ENOMEM)
+			snprintf(err, errlen, "out of memory");
+		if (err[0] != '\0')
+			goto fail_both;
+	} else {
+		free(r);
+		*out = c;
+		if (decode_link_supported(pcapng_first_dlt(c->ng)))
+			return CAPTURE_OK;
+		unsupported(pcapng_first_dlt(c->ng), err, errlen);
+		capture_close(c);
+		*out = NULL;
+		return CAPTURE_OPEN_ERROR;
 	}
 	if ((c->pcap = open_libpcap(r, path, err, errlen)) == NULL) {
 		free(c);
@@ -201,6 +216,12 @@ capture_open_fd(int fd, struct capture **out, char *err, size_t errlen)
 	return open_fd(fd, "", out, err, errlen);
 }
 
+const char *
+capture_comment(const struct capture *c)
+{
+	return c->ng != NULL ? pcapng_comment(c->ng) : "";
+}
+
 void
 capture_close(struct capture *c)
 {
@@ -209,6 +230,7 @@ capture_close(struct capture *c)
 	if (c->pcap != NULL)
 		pcap_close(c->pcap);
 	pcapfile_close(c->pf);
+	pcapng_close(c->ng);
 	free(c);
 }
 
@@ -278,6 +300,20 @@ read_pcapfile(struct pcapfile *f, struct pipeline *pl, char *err,
 	return n < 0 ? CAPTURE_READ_ERROR : CAPTURE_OK;
 }
 
+/* Each packet with its own interface's link type. */
+static int
+read_pcapng(struct pcapng *f, struct pipeline *pl, char *err, size_t errlen)
+{
+	struct pcapng_rec r;
+	int n = 0;
+
+	while (!signals_stop_requested() &&
+	    (n = pcapng_next(f, &r, err, errlen)) > 0)
+		pipeline_packet(pl, r.dlt, ts_us(r.sec, r.usec), r.data,
+		    r.caplen, r.len);
+	return n < 0 ? CAPTURE_READ_ERROR : CAPTURE_OK;
+}
+
 int
 capture_read(struct capture *c, struct pipeline *pl, char *err, size_t errlen)
 {
@@ -285,6 +321,7 @@ capture_read(struct capture *c, struct pipeline *pl, char *err, size_t errlen)
 
 	signals_on_wake(between_packets, pl);
 	rc = c->pf != NULL ? read_pcapfile(c->pf, pl, err, errlen) :
+	    c->ng != NULL ? read_pcapng(c->ng, pl, err, errlen) :
 	    read_libpcap(c->pcap, pl, err, errlen);
 	signals_on_wake(NULL, NULL);
 	capture_close(c);

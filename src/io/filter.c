@@ -131,7 +131,7 @@ filter_build(const char *tmpl, const struct portset *ports, int with_vlan)
 
 int
 filter_compile(pcap_t *p, const char *tmpl, const struct portset *ports,
-    struct bpf_program *prog)
+    struct bpf_program *prog, char **expr)
 {
 	int with_vlan, rc = -1;
 	char *f;
@@ -140,7 +140,10 @@ filter_compile(pcap_t *p, const char *tmpl, const struct portset *ports,
 		if ((f = filter_build(tmpl, ports, with_vlan)) == NULL)
 			return -1;
 		rc = pcap_compile(p, prog, f, 1, PCAP_NETMASK_UNKNOWN);
-		free(f);
+		if (rc == 0 && expr != NULL)
+			*expr = f;
+		else
+			free(f);
 	}
 	return rc;
 }

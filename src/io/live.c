@@ -20,6 +20,7 @@
 
 #include "core/decode.h"
 #include "io/filter.h"
+#include "io/pcapngw.h"
 #include "io/live.h"
 #include "io/loop.h"
 #include "io/route.h"
@@ -33,7 +34,8 @@ struct live {
 	const struct live_config *cfg;
 	struct pipeline *pl;
 	pcap_t *p;
-	pcap_dumper_t *dump;
+	struct pcapngw *dump;		/* -w */
+	char *filter;			/* the capture filter expression */
 	struct route *route;		/* NULL: no routing table to ask */
 	char route_err[128];		/* why not */
 	int dlt;
@@ -53,7 +55,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 
 	if (pipeline_packet(l->pl, l->dlt, ts, data, h->caplen, h->len) &&
 	    l->dump != NULL)
-		pcap_dump((u_char *)l->dump, h, data);
+		pcapngw_packet(l->dump, h->ts.tv_sec, h->ts.tv_usec, data,
+		    h->caplen, h->len);
 }
 
 /* The first interface that is up, running and not loopback. */
@@ -129,7 +132,12 @@ set_filter(const struct live_config *cfg, struct live *l, char *err,
 {
 	struct bpf_program prog;
 
-	if (filter_compile(l->p, cfg->filter_template, cfg->ports, &prog) != 0) {
+	/* An NFLOG group holds what the rules logged, nothing else: no
+	 * filter (libpcap cannot compile one for it). */
+	if (l->dlt == DLT_NFLOG_)
+		return 0;
+	if (filter_compile(l->p, cfg->filter_template, cfg->ports, &prog,
+	    &l->filter) != 0) {
 		snprintf(err, errlen, "capture filter: %s", pcap_geterr(l->p));
 		return -1;
 	}
@@ -150,23 +158,33 @@ set_filter(const struct live_config *cfg, struct live *l, char *err,
 /*
  * The -w file, opened while still root: O_NOFOLLOW so a symlink planted in
  * its place is not followed, mode 0600 (it holds mail traffic headers).
+ * pcapng, whose comment names the ports and the command (io/pcapngw.h).
  */
 static int
-open_dump(const char *path, struct live *l, char *err, size_t errlen)
+open_dump(const struct live_config *cfg, struct live *l, char *err,
+    size_t errlen)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	int fd = open(cfg->write_file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	struct pcapngw_info info;
 	FILE *fp;
 
 	if (fd < 0 || (fp = fdopen(fd, "wb")) == NULL) {
-		snprintf(err, errlen, "-w %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "-w %s: %s", cfg->write_file, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	if ((l->dump = pcap_dump_fopen(l->p, fp)) == NULL) {
-		snprintf(err, errlen, "-w %s: %s", path, pcap_geterr(l->p));
-		fclose(fp);
+	info.dlt = l->dlt;
+	info.snaplen = (uint32_t)pcap_snapshot(l->p);
+	info.ifname = l->ifname;
+	info.filter = l->filter;
+	info.argc = cfg->argc;
+	info.argv = cfg->argv;
+	info.ports = cfg->ports;
+	if ((l->dump = pcapngw_open(fp, &info)) == NULL) {
+		snprintf(err, errlen, "-w %s: cannot write the evidence file",
+		    cfg->write_file);
 		return -1;
 	}
 	return 0;
@@ -204,7 +222,7 @@ on_capture(void *ctx, short revents)
 	(void)revents;
 	if (pcap_dispatch(l->p, -1, on_packet, (u_char *)l) == PCAP_ERROR)
 		stop(l, LIVE_CAPTURE_ERROR, "%s", pcap_geterr(l->p));
-	else if (l->dump != NULL && pcap_dump_flush(l->dump) != 0)
+	else if (l->dump != NULL && pcapngw_flush(l->dump) != 0)
 		stop(l, LIVE_CAPTURE_ERROR, "-w: cannot write the evidence file");
 }
 
@@ -297,7 +315,7 @@ live_open(const struct live_config *cfg, struct pipeline *pl, char *err,
 	    set_filter(cfg, l, err, errlen) != 0)
 		goto fail;
 	if (!cfg->dump_filter && cfg->write_file != NULL &&
-	    open_dump(cfg->write_file, l, err, errlen) != 0)
+	    open_dump(cfg, l, err, errlen) != 0)
 		goto fail;
 	/* The routing table, for the first-hop attribution; without it
 	 * the attribution rests on the answers seen (core/firsthop.h). */
@@ -388,14 +406,12 @@ live_close(struct live *l, char *err, size_t errlen)
 	if (l->p != NULL && l->loop != NULL)
 		record_kernel_stats(l);
 	/* A full disk must not leave a short evidence file unsaid. */
-	if (l->dump != NULL && (pcap_dump_flush(l->dump) != 0 ||
-	    ferror(pcap_dump_file(l->dump))) && l->rc == LIVE_OK) {
+	if (l->dump != NULL && pcapngw_close(l->dump) != 0 && l->rc == LIVE_OK) {
 		l->rc = LIVE_CAPTURE_ERROR;
 		snprintf(l->err, sizeof l->err,
 		    "-w %s: cannot write the evidence file", l->cfg->write_file);
 	}
-	if (l->dump != NULL)
-		pcap_dump_close(l->dump);
+	free(l->filter);
 	if (l->p != NULL)
 		pcap_close(l->p);
 	if (l->route != NULL) {

@@ -99,8 +99,9 @@ pcapfile_open(int fd, const uint8_t *head, size_t n)
 	if (!decode_link_supported(dlt))
 		return NULL;
 	/* Swapped cooked captures: libpcap also swaps the CAN ID inside
-	 * their CAN frames; left to it. */
-	if (swapped && (dlt == DLT_SLL_ || dlt == DLT_SLL2_))
+	 * their CAN frames; and NFLOG's TLV headers.  Left to it. */
+	if (swapped && (dlt == DLT_SLL_ || dlt == DLT_SLL2_ ||
+	    dlt == DLT_NFLOG_))
 		return NULL;
 	if ((f = malloc(sizeof *f)) == NULL) {
 		errno = ENOMEM;

@@ -183,6 +183,14 @@ json_write_record(FILE *out, const struct record *r, const char *sensor,
 		}
 	}
 	optional_fields(&l, r);
+	if (r->nflog != NULL) {
+		char g[8];
+
+		add_key(&l, FIELD_NFLOG_GROUP);
+		add(&l, g, (size_t)snprintf(g, sizeof g, "%u", r->nflog->group));
+		add_key(&l, FIELD_NFLOG_PREFIX);
+		add_json_string(&l, r->nflog->prefix);
+	}
 	add(&l, "}\n", 2);
 	fwrite(l.buf, 1, l.n, out);
 }

@@ -53,6 +53,10 @@ text_record(struct sink *s, const struct record *r)
 		fprintf(out, " rtt=%" PRId64 ".%03" PRId64 "ms",
 		    r->rtt_us / 1000, r->rtt_us % 1000);
 	fprintf(out, " syns=%" PRIu32, r->syns);
+	if (r->nflog != NULL) {
+		fprintf(out, " nflog=%u", r->nflog->group);
+		put_quoted(out, r->nflog->prefix);
+	}
 	if ((en = errno_name(r->v.err)) != NULL)
 		fprintf(out, " errno=%s", en);
 	if (r->has_greeting) {

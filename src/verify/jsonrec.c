@@ -21,6 +21,7 @@ struct jsonrec {
 	struct origin *origin[JSONREC_MAX_ORIGINS];
 	uint32_t norigins;
 	struct hindex origins;
+	struct nflog_tags nflog;	/* the NFLOG rules the records name */
 };
 
 /* One line being read: the object, and the first problem found. */
@@ -297,7 +298,32 @@ get_greeting(struct ctx *c, struct record *r)
 	r->greeting_truncated = trunc == 1;
 }
 
-/* A sensor's name as the line gives it, for the lookup. */
+/* The NFLOG rule that logged the SYN: both fields or neither. */
+static void
+get_nflog(struct ctx *c, struct record *r)
+{
+	int64_t group = number(c, "nflog_group", 0, 0, 65535, -1);
+	const char *p = string(c, "nflog_prefix", 0);
+	size_t i, n;
+
+	if ((group < 0) != (p == NULL)) {
+		bad(c, "nflog_group and nflog_prefix: one without the other");
+		return;
+	}
+	if (p == NULL || c->bad)
+		return;
+	n = strlen(p);
+	for (i = 0; i < n && p[i] >= ' ' && p[i] <= '~'; i++)
+		;
+	if (i < n || n > NFLOG_PREFIX_MAX) {
+		bad(c, "nflog_prefix: not printable ASCII of at most %d "
+		    "characters", NFLOG_PREFIX_MAX);
+		return;
+	}
+	r->nflog = nflog_tag_get(&c->jr->nflog, (uint16_t)group,
+	    (const uint8_t *)p, n);
+}
+
 /* The fields only some records have (report/json.c optional_fields()). */
 static void
 get_optional(struct ctx *c, struct record *r)
@@ -325,6 +351,7 @@ get_optional(struct ctx *c, struct record *r)
 		bad(c, "corrects_class, corrects_reason: not a verdict");
 }
 
+/* A sensor's name as the line gives it, for the lookup. */
 struct sensor_key {
 	struct jsonrec *jr;
 	const char *s;
@@ -495,6 +522,7 @@ get_record(struct ctx *c, struct record *r)
 	get_answer(c, r);
 	get_greeting(c, r);
 	get_optional(c, r);
+	get_nflog(c, r);
 	r->origin = get_origin(c, r);
 	if (!c->bad)
 		r->sensor = intern_sensor(c, sensor);

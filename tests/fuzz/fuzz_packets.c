@@ -13,7 +13,8 @@
 
 #include "fuzz_common.h"
 
-static const int links[] = { 1, 113, 276, 12, 101, 0, 108, 228, 229 };
+static const int links[] = { 1, 113, 276, 12, 101, 0, 108, 228, 229, 239, 9, 104,
+    107 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness, differential: arbitrary bytes through our classic pcap
- * reader and through libpcap must give the same records and the same end
- * (see pcapfile_same.h).  Any difference aborts with what differed.
+ * and pcapng readers and through libpcap must give the same records and
+ * the same end (see pcapfile_same.h and pcapng_same.h).  Any difference
+ * aborts with what differed.
  */
 #define _GNU_SOURCE		/* memfd_create() */
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 
 #include "pcapfile_same.h"
+#include "pcapng_same.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,6 +22,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (pcapfile_same(data, size, why, sizeof why) < 0) {
 		fprintf(stderr, "pcapfile differs from libpcap: %s\n", why);
+		abort();
+	}
+	if (pcapng_same(data, size, why, sizeof why) < 0) {
+		fprintf(stderr, "pcapng differs from libpcap: %s\n", why);
 		abort();
 	}
 	return 0;

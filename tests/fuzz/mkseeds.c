@@ -7,7 +7,8 @@
 
 #include <pcap/pcap.h>
 
-static const int links[] = { 1, 113, 276, 12, 101, 0, 108, 228, 229 };
+static const int links[] = { 1, 113, 276, 12, 101, 0, 108, 228, 229, 239, 9, 104,
+    107 };
 
 int
 main(int argc, char **argv)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs each fuzz harness (packets, capture, pcapfile: our pcap reader
+# Runs each fuzz harness (packets, capture, pcapfile: our pcap and pcapng readers
 # against libpcap, jsonrec: JSON records read back, smtpreply: what an SMTP
 # server sends to probe --greet) for SECONDS (seeded
 # from pcaps/ and the JSON lines of tests/golden/), after replaying the
@@ -15,7 +15,8 @@ mkdir -p "$work/seeds-packets" "$work/seeds-capture" "$work/seeds-pcapfile" \
     "$work/seeds-jsonrec" "$work/seeds-smtpreply"
 "$dir/mkseeds" "$work/seeds-packets" "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap >/dev/null
 cp "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap "$work/seeds-capture/" 2>/dev/null
-cp "$top"/pcaps/*/*.pcap "$top"/tests/malformed/*.pcap "$work/seeds-pcapfile/" 2>/dev/null
+cp "$top"/pcaps/*/*.pcap "$top"/pcaps/*/*.pcapng "$top"/tests/malformed/*.pcap \
+    "$work/seeds-pcapfile/" 2>/dev/null
 # jsonrec: byte 0 (here 128) puts the second file halfway.
 for g in "$top"/tests/golden/*.out; do
 	grep -q '^{' "$g" || continue

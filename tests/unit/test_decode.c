@@ -18,6 +18,7 @@
 enum {
 	L_NULL = 0, L_EN10MB = 1, L_RAW = 12, L_LINKTYPE_RAW = 101,
 	L_LOOP = 108, L_SLL = 113, L_IPV4 = 228, L_IPV6 = 229, L_SLL2 = 276,
+	L_PPP = 9, L_C_HDLC = 104, L_FRELAY = 107, L_NFLOG = 239,
 };
 
 static const uint8_t C4[4] = { 192, 0, 2, 10 };		/* client */
@@ -317,6 +318,11 @@ dec_cut(int dlt, const struct frame *f, size_t caplen, size_t wirelen,
 			    (size_t)(copy + caplen - pl));
 			p->u.tcp.payload = f->b + (pl - copy);
 		}
+	}
+	if (p->nflog && p->nflog_prefix != NULL) {	/* moved to f too */
+		assert_true(p->nflog_prefix >= copy && p->nflog_prefix_len <=
+		    (size_t)(copy + caplen - p->nflog_prefix));
+		p->nflog_prefix = f->b + (p->nflog_prefix - copy);
 	}
 	free(copy);
 	return st;
@@ -685,9 +691,10 @@ test_zero_length(void **state)
 static void
 test_unknown_link(void **state)
 {
-	static const int yes[] = { 0, 1, 12, 101, 108, 113, 228, 229, 276 };
+	static const int yes[] = { 0, 1, 9, 12, 101, 104, 107, 108, 113, 228,
+	    229, 239, 276 };
 	/* 14 is DLT_PPP_BSDOS on Linux, raw IP only on BSD/OS. */
-	static const int no[] = { -1, 2, 9, 14, 105, 127, 192, 227, 230, 275, 1000 };
+	static const int no[] = { -1, 2, 14, 105, 127, 192, 227, 230, 275, 1000 };
 	struct frame f = { .n = 0 };
 	struct packet p;
 
@@ -700,6 +707,175 @@ test_unknown_link(void **state)
 	syn4_body(&f);
 	assert_int_equal(dec(127, &f, &p), DEC_NOT_IP);	/* radiotap */
 	assert_int_equal(p.src.family, 0);
+}
+
+/* ---- PPP, Cisco HDLC, Frame Relay, NFLOG ---- */
+
+static void
+test_ppp(void **state)
+{
+	struct frame f = { .n = 0 };
+	struct packet p;
+
+	(void)state;
+	put16(&f, 0xff03);		/* HDLC address and control */
+	put16(&f, 0x0021);
+	syn4_body(&f);
+	assert_int_equal(dec(L_PPP, &f, &p), DEC_TCP);
+	assert_syn(&p, 4);
+	f.n = 0;
+	put16(&f, 0x0057);		/* no address and control */
+	syn6_body(&f);
+	assert_int_equal(dec(L_PPP, &f, &p), DEC_TCP);
+	assert_syn(&p, 6);
+	f.n = 0;
+	put8(&f, 0x21);			/* protocol field compressed */
+	syn4_body(&f);
+	assert_int_equal(dec(L_PPP, &f, &p), DEC_TCP);
+	f.n = 0;
+	put16(&f, 0xc021);		/* LCP */
+	zeros(&f, 8);
+	assert_int_equal(dec(L_PPP, &f, &p), DEC_NOT_IP);
+	f.n = 0;
+	put16(&f, 0xff03);		/* cut before the protocol */
+	assert_int_equal(dec(L_PPP, &f, &p), DEC_MALFORMED);
+}
+
+static void
+test_c_hdlc(void **state)
+{
+	struct frame f = { .n = 0 };
+	struct packet p;
+
+	(void)state;
+	put16(&f, 0x0f00);		/* unicast address, control */
+	put16(&f, 0x86dd);
+	syn6_body(&f);
+	assert_int_equal(dec(L_C_HDLC, &f, &p), DEC_TCP);
+	assert_syn(&p, 6);
+	f.n = 0;
+	put16(&f, 0x8f00);
+	put16(&f, 0x8035);		/* SLARP */
+	zeros(&f, 20);
+	assert_int_equal(dec(L_C_HDLC, &f, &p), DEC_NOT_IP);
+	f.n = 0;
+	put16(&f, 0x0f00);
+	assert_int_equal(dec(L_C_HDLC, &f, &p), DEC_MALFORMED);
+}
+
+static void
+test_frame_relay(void **state)
+{
+	struct frame f = { .n = 0 };
+	struct packet p;
+
+	(void)state;
+	put16(&f, 0x0401);		/* DLCI 64, EA set on the second byte */
+	put8(&f, 0x03);			/* UI */
+	put8(&f, 0xcc);			/* NLPID IPv4 */
+	syn4_body(&f);
+	assert_int_equal(dec(L_FRELAY, &f, &p), DEC_TCP);
+	assert_syn(&p, 4);
+	f.n = 0;
+	put16(&f, 0x0401);
+	put16(&f, 0x0300);		/* UI, pad */
+	put8(&f, 0x80);			/* SNAP, OUI 0, IPv6 */
+	put8(&f, 0);
+	put16(&f, 0);
+	put16(&f, 0x86dd);
+	syn6_body(&f);
+	assert_int_equal(dec(L_FRELAY, &f, &p), DEC_TCP);
+	assert_syn(&p, 6);
+	f.n = 0;
+	put16(&f, 0x0401);
+	put16(&f, 0x0800);		/* Cisco encapsulation */
+	syn4_body(&f);
+	assert_int_equal(dec(L_FRELAY, &f, &p), DEC_TCP);
+	f.n = 0;
+	put16(&f, 0x0401);
+	put16(&f, 0x0308);		/* Q.933 signalling */
+	zeros(&f, 8);
+	assert_int_equal(dec(L_FRELAY, &f, &p), DEC_NOT_IP);
+	f.n = 0;
+	put32(&f, 0x04040404);		/* no last address byte */
+	put8(&f, 0x03);
+	assert_int_equal(dec(L_FRELAY, &f, &p), DEC_MALFORMED);
+}
+
+/* A TLV in the host's byte order, as libpcap hands NFLOG over. */
+static void
+nflog_tlv(struct frame *f, uint16_t type, const void *v, size_t n)
+{
+	uint16_t h[2] = { (uint16_t)(n + 4), type };
+
+	put(f, h, 4);
+	put(f, v, n);
+	while (f->n % 4)
+		put8(f, 0);
+}
+
+static void
+nflog_hdr(struct frame *f, unsigned family, unsigned group)
+{
+	static const uint8_t hwproto[4] = { 0x08, 0x00, 3, 0 };
+
+	put8(f, family);
+	put8(f, 0);
+	put16(f, group);
+	nflog_tlv(f, 1, hwproto, 4);	/* NFULA_PACKET_HDR */
+	nflog_tlv(f, 10, "smtp-out", 9);	/* NFULA_PREFIX, with its NUL */
+}
+
+static void
+test_nflog(void **state)
+{
+	struct frame f = { .n = 0 }, body = { .n = 0 };
+	struct packet p;
+
+	(void)state;
+	syn4_body(&body);
+	nflog_hdr(&f, 2, 5);
+	nflog_tlv(&f, 9, body.b, body.n);	/* NFULA_PAYLOAD */
+	assert_int_equal(dec(L_NFLOG, &f, &p), DEC_TCP);
+	assert_syn(&p, 4);
+	assert_int_equal(p.nflog, 1);
+	assert_int_equal(p.nflog_group, 5);
+	assert_int_equal(p.nflog_prefix_len, 8);
+	assert_memory_equal(p.nflog_prefix, "smtp-out", 8);
+	/* Cut by the capture inside the payload: truncated. */
+	assert_int_equal(dec_cut(L_NFLOG, &f, f.n - 30, f.n, &p),
+	    DEC_TRUNCATED);
+	/* Cut by the rule's copy range: the payload TLV is shorter than
+	 * the IP packet.  Its TCP header is still whole. */
+	f.n = 0;
+	nflog_hdr(&f, 2, 5);
+	nflog_tlv(&f, 9, body.b, body.n - 4);
+	assert_int_equal(dec(L_NFLOG, &f, &p), DEC_TCP);
+	body.n = 0;
+	syn6_body(&body);
+	f.n = 0;
+	nflog_hdr(&f, 10, 65535);
+	nflog_tlv(&f, 9, body.b, body.n);
+	assert_int_equal(dec(L_NFLOG, &f, &p), DEC_TCP);
+	assert_syn(&p, 6);
+	assert_int_equal(p.nflog_group, 65535);
+	/* No payload TLV; a TLV shorter than its header; version 1. */
+	f.n = 0;
+	nflog_hdr(&f, 2, 5);
+	assert_int_equal(dec(L_NFLOG, &f, &p), DEC_NOT_IP);
+	put16(&f, 0);
+	put16(&f, 0);
+	assert_int_equal(dec(L_NFLOG, &f, &p), DEC_MALFORMED);
+	f.b[1] = 1;
+	assert_int_equal(dec(L_NFLOG, &f, &p), DEC_NOT_IP);
+	/* A TLV claiming more than the frame holds. */
+	f.n = 0;
+	nflog_hdr(&f, 2, 5);
+	put16(&f, 0);
+	nflog_tlv(&f, 9, body.b, 8);
+	f.b[f.n - 12] = 0xff;
+	f.b[f.n - 11] = 0x7f;
+	assert_int_not_equal(dec(L_NFLOG, &f, &p), DEC_TCP);
 }
 
 /* ---- IPv4 ---- */
@@ -1432,6 +1608,10 @@ main(void)
 		cmocka_unit_test(test_loop),
 		cmocka_unit_test(test_zero_length),
 		cmocka_unit_test(test_unknown_link),
+		cmocka_unit_test(test_ppp),
+		cmocka_unit_test(test_c_hdlc),
+		cmocka_unit_test(test_frame_relay),
+		cmocka_unit_test(test_nflog),
 		cmocka_unit_test(test_ipv4_options),
 		cmocka_unit_test(test_ipv4_bad_header),
 		cmocka_unit_test(test_ipv4_total_length),

@@ -1,6 +1,7 @@
 /*
  * Our classic pcap reader must hand over what libpcap hands over: every
- * capture in pcaps/ and tests/malformed/ (run from the top of the tree),
+ * capture in pcaps/ and tests/malformed/ (run from the top of the tree;
+ * the pcapng reader too, on the same files, see test_pcapng.c),
  * and crafted files for the corners (byte order, nanoseconds, snapshot
  * lengths, cut records, negative stamps).
  */
@@ -16,30 +17,9 @@
 #include <cmocka.h>
 
 #include "../fuzz/pcapfile_same.h"
+#include "../fuzz/pcapng_same.h"
+#include "capimg.h"
 
-struct img {
-	uint8_t b[8192];
-	size_t n;
-	int swap;
-};
-
-static void
-put32(struct img *m, uint32_t v)
-{
-	if (m->swap)
-		v = __builtin_bswap32(v);
-	memcpy(m->b + m->n, &v, 4);
-	m->n += 4;
-}
-
-static void
-put16(struct img *m, uint16_t v)
-{
-	if (m->swap)
-		v = __builtin_bswap16(v);
-	memcpy(m->b + m->n, &v, 2);
-	m->n += 2;
-}
 
 static void
 header(struct img *m, int swap, uint32_t magic, uint16_t minor,
@@ -84,9 +64,10 @@ static void
 every_capture_in_the_tree(void **state)
 {
 	static const char *const pats[] = { "pcaps/*/*.pcap", "pcaps/*/*.cap",
-	    "tests/malformed/*.pcap", "tests/fuzz/regressions/*/*" };
+	    "pcaps/*/*.pcapng", "tests/malformed/*.pcap",
+	    "tests/malformed/*.pcapng", "tests/fuzz/regressions/*/*" };
 	static uint8_t buf[64 << 20];
-	unsigned ours = 0, files = 0;
+	unsigned ours = 0, files = 0, ng = 0;
 	char why[512];
 	glob_t g;
 
@@ -108,12 +89,19 @@ every_capture_in_the_tree(void **state)
 			assert_true(rc >= 0);
 			ours += rc == SAME_OK;
 			files++;
+			rc = pcapng_same(buf, n, why, sizeof why);
+			if (rc < 0)
+				print_error("%s: pcapng: %s\n", g.gl_pathv[i], why);
+			assert_true(rc >= 0);
+			ng += rc != NG_NOT_OURS;
 		}
 		globfree(&g);
 	}
-	/* Most of the tree is classic pcap: the comparison really ran. */
+	/* Most of the tree is classic pcap: the comparison really ran; and
+	 * the pcapng captures of pcaps/ (some named .pcap) and malformed/. */
 	assert_true(files > 100);
 	assert_true(ours > files / 2);
+	assert_true(ng >= 12);
 }
 
 static void

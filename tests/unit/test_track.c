@@ -302,6 +302,47 @@ flood_is_bounded_and_counted(void **state)
 	tracker_free(t);
 }
 
+/*
+ * The NFLOG copy and the wire copy of one SYN, a second apart (the kernel
+ * batches NFLOG messages): one transmission, named by the NFLOG rule.  A
+ * second SYN of the first kind is a retransmission; one of the other kind
+ * with another ISN is a new attempt.
+ */
+static void
+nflog_and_wire_copies_are_one_syn(void **state)
+{
+	static const struct nflog_tag tag = { 5, "smtp-out" };
+	struct tracker *t = mk(64);
+	struct packet wire = syn(40000, ISN), nfl = wire;
+
+	(void)state;
+	nfl.nflog = 1;
+	nfl.nflog_tag = &tag;
+	tracker_syn(t, 100 * S, &wire);
+	tracker_syn(t, 101 * S, &nfl);		/* its NFLOG copy, late */
+	tracker_syn(t, 103 * S, &wire);		/* a retransmission */
+	tracker_syn(t, 104 * S, &nfl);		/* its NFLOG copy */
+	nfl.u.tcp.seq = ISN + 1;
+	tracker_syn(t, 105 * S, &nfl);		/* a new attempt, seen via NFLOG */
+	nfl.u.tcp.seq = ISN;
+	tracker_finish(t, 200 * S);
+	assert_int_equal(nrecs, 2);
+	assert_int_equal(recs[0].syns, 2);
+	assert_ptr_equal(recs[0].nflog, &tag);
+	assert_int_equal(recs[1].syns, 1);
+	assert_ptr_equal(recs[1].nflog, &tag);
+	tracker_free(t);
+	/* The NFLOG copy first: the same. */
+	t = mk(64);
+	tracker_syn(t, 100 * S, &nfl);
+	tracker_syn(t, 100 * S + 20, &wire);
+	tracker_finish(t, 200 * S);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].syns, 1);
+	assert_ptr_equal(recs[0].nflog, &tag);
+	tracker_free(t);
+}
+
 static void
 time_going_back_is_counted(void **state)
 {
@@ -574,6 +615,7 @@ main(void)
 		cmocka_unit_test(index_survives_churn),
 		cmocka_unit_test(flood_is_bounded_and_counted),
 		cmocka_unit_test(time_going_back_is_counted),
+		cmocka_unit_test(nflog_and_wire_copies_are_one_syn),
 		cmocka_unit_test(local_reject_without_syn_on_the_wire),
 		cmocka_unit_test(unsent_syn_is_a_verdict),
 		cmocka_unit_test(soft_error_then_connect),
