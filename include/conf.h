@@ -53,6 +53,8 @@ struct config {
 	int greet;			/* probe --greet: SMTP conversations */
 	const char *helo;		/* --helo, else the host name */
 	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */
+	int no_sandbox;			/* --no-sandbox */
+	struct lookups *lookups;	/* -r, --dnsbl: made before the sandbox */
 };
 
 extern const char *progname;

@@ -158,7 +158,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
-	OPT_GREET_SMTP, OPT_HELO };
+	OPT_GREET_SMTP, OPT_HELO, OPT_NO_SANDBOX };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -197,6 +197,7 @@ static const struct option long_opts[] = {
 	{ "greet", no_argument, NULL, OPT_GREET_SMTP },
 	{ "helo", required_argument, NULL, OPT_HELO },
 	{ "help", no_argument, NULL, 'h' },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -225,6 +226,8 @@ option_commands(int c)
 	case OPT_SUMMARY: case OPT_SCOPE: case OPT_EVIDENCE: case 'r':
 	case OPT_DNSBL: case OPT_FINDINGS: case OPT_WINDOW:
 		return "rwps";
+	case OPT_NO_SANDBOX:
+		return "rwpvs";
 	default:
 		return "rwpv";
 	}
@@ -308,6 +311,7 @@ capture_option(int c, char *arg, struct config *cfg)
 		return 1;
 	case OPT_FILTER_FILE: cfg->filter_file = arg; return 1;
 	case 'd': cfg->live.dump_filter = 1; return 1;
+	case OPT_NO_SANDBOX: cfg->no_sandbox = 1; return 1;
 	}
 	return 0;
 }

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "conf.h"
 #include "lookups.h"
@@ -19,6 +22,7 @@
 #include "io/live.h"
 #include "io/loop.h"
 #include "io/privs.h"
+#include "io/sandbox.h"
 #include "io/signals.h"
 #include "util/smtpreply.h"
 #include "probe/greet.h"
@@ -101,16 +105,51 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 static void
 finish_run(struct pipeline *pl, const struct config *cfg)
 {
-	struct lookups *lk = NULL;
+	struct lookups *lk = cfg->scope_sink != NULL ? cfg->lookups : NULL;
 
 	pipeline_drain(pl);
-	if (cfg->scope_sink != NULL && (cfg->dns.resolve || cfg->dns.nzones))
-		lk = lookups_run(&cfg->dns, cfg->scope_sink);
+	if (lk != NULL)
+		lookups_run(lk, cfg->scope_sink);
 	pipeline_report(pl);
 	if (lk != NULL) {
 		sink_scope_set_dns(cfg->scope_sink, NULL);
 		lookups_free(lk);
 	}
+}
+
+/*
+ * Everything is open and root is dropped: the resolver of -r and --dnsbl
+ * is made (c-ares reads /etc/resolv.conf), then
+ * the sandbox is entered for the rest of the run (io/sandbox.h).
+ */
+static void
+sandbox_start(struct config *cfg)
+{
+	const char *env = getenv("SMTPSCOPE_SANDBOX");
+	enum sandbox_mode mode;
+	char err[256];
+
+	if ((cfg->dns.resolve || cfg->dns.nzones) &&
+	    (cfg->lookups = lookups_new(&cfg->dns)) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	/* Read once now: the zone file for --localtime, the seed of
+	 * jansson's hash tables (else, in the sandbox, from time and pid). */
+	tzset();
+	json_object_seed(0);
+	if (cfg->no_sandbox)
+		fprintf(stderr, "%s: --no-sandbox: running without the system "
+		    "call filter\n", progname);
+	else if (sandbox_mode_parse(env, &mode) != 0)
+		die(EXIT_USAGE, "SMTPSCOPE_SANDBOX: '%.32s' is not kill, errno "
+		    "or log", env);
+	else {
+		if (mode != SANDBOX_KILL)
+			fprintf(stderr, "%s: SMTPSCOPE_SANDBOX=%s: calls outside "
+			    "the sandbox are not fatal\n", progname, env);
+		if (sandbox_enter(mode, err, sizeof err) != 0)
+			die(EXIT_INTERNAL, "%s", err);
+	}
+	sandbox_test_hook();
 }
 
 static int
@@ -147,6 +186,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	/* Ctrl-C ends the read early but still reports what was read. */
 	if (signals_catch(err, sizeof err) != 0)
 		die(EXIT_INTERNAL, "%s", err);
+	sandbox_start(cfg);
 	for (i = 0; i < n; i++) {
 		const char *path = argv[optind + i];
 
@@ -184,6 +224,7 @@ start_live(struct config *cfg, struct live *lv, struct loop *loop)
 	if (privs_drop(cfg->live.user, err, sizeof err) != 0 ||
 	    live_attach(lv, loop, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
+	sandbox_start(cfg);
 }
 
 /* Runs the loop, closes the capture and finishes the pipeline (the
@@ -436,6 +477,7 @@ cmd_greet(struct config *cfg)
 	/* Nothing privileged is needed to connect: drop root first (-Z). */
 	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
+	sandbox_start(cfg);
 	if (loop_run(loop) != 0)
 		die(EXIT_INTERNAL, "poll: %s", strerror(errno));
 	if (greeter_failed(g, err, sizeof err))
@@ -567,6 +609,7 @@ cmd_scope(int argc, char **argv, struct config *cfg)
 		die(EXIT_INPUT, "%s", err);
 	run.pl = new_pipeline(cfg);
 	setup_sinks(run.pl, cfg, 0);
+	sandbox_start(cfg);
 	if (jsonfeed_run(jr, fp, names, n, &ops, &run, &in) != 0)
 		die(EXIT_INTERNAL, "out of memory");
 	if (run.messages > SCOPE_MAX_MESSAGES)
