@@ -105,12 +105,12 @@ demo: deps
 	./smtpscope read pcaps/lab/demo.pcap
 
 # The quick suites, as any user: no root, no namespaces, no apt-get.
-test: all $(UNIT_BINS)
+test: all $(UNIT_BINS) $(BUILD)/smtpscope-hooks
 	@SANITIZE=$(SANITIZE) bash tests/run-all.sh --quick $(BUILD) ./$(PROG)
 
 # Every suite, as root: the quick ones, then valgrind, fuzz and the lab.
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(BUILD)/smtpscope-hooks
 	@SANITIZE=$(SANITIZE) bash tests/run-all.sh $(BUILD) ./$(PROG)
 
 unit: $(UNIT_BINS)

@@ -85,6 +85,7 @@ side json bash tests/json.sh "$prog"
 side malformed bash tests/malformed/run.sh "$prog"
 side man sh tests/man-lint.sh
 side json-shape bash tests/json-shape.sh "$prog"
+side sandbox bash tests/sandbox.sh "$prog" "$build/smtpscope-hooks"
 side_done
 
 if [ "$quick" -eq 0 ]; then
@@ -103,6 +104,7 @@ if [ "$quick" -eq 0 ]; then
 	run dns-lab bash tests/lab/dns-lab.sh "$prog"
 	run firsthop-lab bash tests/lab/firsthop-lab.sh "$prog"
 	run trace-lab bash tests/lab/trace-lab.sh "$prog"
+	run privs-lab bash tests/lab/privs-lab.sh "$prog" "$build/smtpscope-hooks"
 	run flood bash tests/bench/flood.sh "$prog"
 fi
 echo "suites: $suites_ok passed, $suites_failed failed${failed:+ (failed:$failed)}"

@@ -51,7 +51,8 @@ sandbox_enter(enum sandbox_mode mode, char *err, size_t errlen)
 	int rc;
 
 	if ((ctx = seccomp_init(default_action(mode))) == NULL) {
-		snprintf(err, errlen, "sandbox: cannot set up the filter");
+		snprintf(err, errlen, "sandbox: seccomp filters are not "
+		    "available here (--no-sandbox runs without)");
 		return -1;
 	}
 	/* no_new_privs is already set (io/privs.c), or not needed: root. */

@@ -77,7 +77,9 @@ allow_memory(scmp_filter_ctx ctx)
 }
 
 /* The flags of an open() that writes, creates or truncates. */
-#define OPEN_WRITES (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_TMPFILE)
+/* (O_TMPFILE includes O_DIRECTORY, which only reads.) */
+#define OPEN_WRITES (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | \
+    (O_TMPFILE & ~O_DIRECTORY))
 
 /*
  * open() and openat() for reading fail with EACCES instead of killing:
@@ -113,11 +115,12 @@ allow_ioctl(scmp_filter_ctx ctx)
  * read /proc/self/maps.  Never in the shipped build. */
 #if defined(__SANITIZE_ADDRESS__)
 static const int sanitizer[] = {
-	SCMP_SYS(clone), SCMP_SYS(ptrace), SCMP_SYS(wait4), SCMP_SYS(getdents64),
+	SCMP_SYS(clone), SCMP_SYS(ptrace), SCMP_SYS(wait4), SCMP_SYS(getdents),
+	SCMP_SYS(getdents64),
 	SCMP_SYS(sched_yield), SCMP_SYS(prctl), SCMP_SYS(sigaltstack),
 	SCMP_SYS(rt_sigaction), SCMP_SYS(getpid), SCMP_SYS(gettid),
 	SCMP_SYS(tgkill), SCMP_SYS(readlink), SCMP_SYS(futex),
-	SCMP_SYS(getppid), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(getppid), SCMP_SYS(sched_getaffinity), SCMP_SYS(rt_sigprocmask),
 };
 #define NSANITIZER (int)(sizeof sanitizer / sizeof sanitizer[0])
 #define READ_OPENS SCMP_ACT_ALLOW
