@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,31 @@ finish_run(struct pipeline *pl, const struct config *cfg)
 }
 
 /*
+ * Standard output's reader went away (head(1), a consumer that died): with
+ * SIGPIPE ignored, writes failed with EPIPE.  Not an error to report: the
+ * run ends quietly with EXIT_INTERNAL, the status of an output error.  A
+ * pipe or socket without a reader polls POLLERR.
+ */
+static void
+quit_if_reader_gone(void)
+{
+	struct pollfd p = { STDOUT_FILENO, 0, 0 };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		exit(EXIT_INTERNAL);
+}
+
+/* The end of a run: what is buffered written, or the status says why not. */
+static void
+flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	quit_if_reader_gone();
+	die(EXIT_INTERNAL, "write error on standard output: %s", strerror(errno));
+}
+
+/*
  * Everything is open and root is dropped: the resolver of -r and --dnsbl
  * is made (c-ares reads /etc/resolv.conf), then
  * the sandbox is entered for the rest of the run (io/sandbox.h).
@@ -209,8 +235,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	if (status == EXIT_OK)
 		finish_run(pl, cfg);
 	pipeline_free(pl);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EXIT_INTERNAL, "write error on standard output");
+	flush_stdout();
 	return status;
 }
 
@@ -252,8 +277,10 @@ live_status(int rc, const char *err)
 	fflush(stdout);
 	if (rc == LIVE_CAPTURE_ERROR)
 		die(EXIT_INPUT, "capture failed: %s", err);
-	if (rc == LIVE_OUTPUT_ERROR)
+	if (rc == LIVE_OUTPUT_ERROR) {
+		quit_if_reader_gone();
 		die(EXIT_INTERNAL, "%s", err);
+	}
 }
 
 static struct loop *
@@ -487,8 +514,7 @@ cmd_greet(struct config *cfg)
 	greeter_free(g);
 	loop_free(loop);
 	greet_matrix_free(run.matrix);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EXIT_INTERNAL, "write error on standard output");
+	flush_stdout();
 	return EXIT_OK;
 }
 
@@ -625,8 +651,7 @@ cmd_scope(int argc, char **argv, struct config *cfg)
 			fclose(fp[i]);
 	free(fp);
 	free(names);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EXIT_INTERNAL, "write error on standard output");
+	flush_stdout();
 	return run.messages > 0 ? EXIT_INPUT : EXIT_OK;
 }
 
@@ -655,6 +680,9 @@ main(int argc, char **argv)
 	struct config cfg;
 
 	conf_defaults(&cfg);
+	/* A closed output pipe is an error of write(2), never a death by
+	 * signal in the middle of a record (quit_if_reader_gone). */
+	signals_ignore_pipe();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

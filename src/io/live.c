@@ -169,6 +169,12 @@ open_dump(const char *path, struct live *l, char *err, size_t errlen)
 		fclose(fp);
 		return -1;
 	}
+	/* The header on disk now: a run killed before its first packet
+	 * (SIGTERM during start-up) leaves a valid, empty capture. */
+	if (pcap_dump_flush(l->dump) != 0) {
+		snprintf(err, errlen, "-w %s: %s", path, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

@@ -55,7 +55,9 @@ for user in nobody root; do
 	lab_bg "$cli" "$LAB_TMP/watch-$user.err" "$prog" watch -i c0 -Z "$user" \
 	    -w "$LAB_TMP/watch-$user.pcap"
 	pid=$LAB_LAST_PID
-	if started "$LAB_TMP/watch-$user.err"; then
+	# "listening on" comes just before the sandbox: wait for it too.
+	if started "$LAB_TMP/watch-$user.err" &&
+	    lab_wait_for "grep -q '^Seccomp:.*2' /proc/$pid/status" 5; then
 		want_status "watch -Z $user" "$pid" "$uid"
 	else
 		bad "watch -Z $user did not start: $(cat "$LAB_TMP/watch-$user.err")"
@@ -74,7 +76,8 @@ done
 lab_bg "$cli" "$LAB_TMP/probe.err" "$prog" probe --target 192.0.2.99 -p 25 \
     --timeout 3 --retries 0
 pid=$LAB_LAST_PID
-if started "$LAB_TMP/probe.err"; then
+if started "$LAB_TMP/probe.err" &&
+    lab_wait_for "grep -q '^Seccomp:.*2' /proc/$pid/status" 5; then
 	want_status "probe -Z nobody" "$pid" "$nobody"
 else
 	bad "probe did not start: $(cat "$LAB_TMP/probe.err")"
