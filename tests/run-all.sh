@@ -106,6 +106,7 @@ if [ "$quick" -eq 0 ]; then
 	run trace-lab bash tests/lab/trace-lab.sh "$prog"
 	run privs-lab bash tests/lab/privs-lab.sh "$prog" "$build/smtpscope-hooks"
 	run faults-lab bash tests/lab/faults-lab.sh "$prog"
+	run clock-lab bash tests/lab/clock-lab.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 fi
 echo "suites: $suites_ok passed, $suites_failed failed${failed:+ (failed:$failed)}"
