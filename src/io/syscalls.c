@@ -13,7 +13,7 @@
 #define _GNU_SOURCE	/* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/ioctl.h>	/* TCGETS */
+#include <sys/ioctl.h>	/* TCGETS, SIOCGIF* */
 #include <sys/mman.h>
 #include <sys/socket.h>
 
@@ -103,13 +103,25 @@ refuse_reading(scmp_filter_ctx ctx, uint32_t action)
 	    SCMP_A1(SCMP_CMP_MASKED_EQ, OPEN_WRITES, 0));
 }
 
-/* ioctl(): TCGETS only, stdio asking whether an output is a terminal
- * (to buffer it by line).  No interface or other device request. */
+/*
+ * ioctl(): three questions, no change.  TCGETS: stdio asking whether an
+ * output is a terminal (to buffer it by line).  SIOCGIFFLAGS and
+ * SIOCGIFINDEX: libpcap asking, when the capture socket reports an error,
+ * whether the interface went down or disappeared (to say which).
+ */
+static const unsigned long ioctls[] = { TCGETS, SIOCGIFFLAGS, SIOCGIFINDEX };
+
 static int
 allow_ioctl(scmp_filter_ctx ctx)
 {
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, TCGETS));
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof ioctls / sizeof ioctls[0]; i++)
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    SCMP_A1(SCMP_CMP_EQ, ioctls[i]))) != 0)
+			return rc;
+	return 0;
 }
 
 /* The sanitizers' run-time (make SANITIZE=1): AddressSanitizer's reports

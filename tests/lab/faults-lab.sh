@@ -2,8 +2,8 @@
 # Fault injection, each fault with the outcome the man page documents
 # (SECURITY, "Faults"): a full disk under standard output and under -w, a
 # reader of standard output that goes away, SIGTERM in each phase of a run,
-# and a DNS server that answers garbage, truncated or mismatched replies, or
-# nothing.  In lab namespaces; the sandbox is on throughout.
+# a DNS server that answers garbage, truncated or mismatched replies, or
+# nothing, and the capture interface going away.  In lab namespaces; the sandbox is on throughout.
 #   tests/lab/faults-lab.sh PROG   (root; "faults-lab: N passed, N failed")
 set -u
 prog=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -41,14 +41,6 @@ valid() {
 		bad "$2: -w file: $(cat "$T/valid.err")"
 	fi
 }
-# watch_bg NAME ARGS...: watch on c0 in the background, started.
-watch_bg() {
-	local name=$1; shift
-	ip netns exec "$cli" "$prog" watch -i c0 "$@" 2>"$T/$name.err" </dev/null &
-	wpid=$!; LAB_PIDS+=("$wpid")
-	lab_wait_for "grep -q 'listening on' '$T/$name.err'" 5 ||
-	    bad "$name: watch did not start: $(cat "$T/$name.err")"
-}
 # reap PID: waits for it (10 s at most), its exit status in $st.
 reap() {
 	local i
@@ -82,7 +74,7 @@ mkdir -p "$T/small"
 in_cli sh -c 'mount -t tmpfs -o size=8k tmpfs "$1" || exit 99
 	"$2" watch -i c0 -w "$1/ev.pcap" >"$3/small.out" 2>"$3/small.err" </dev/null &
 	pid=$!; i=0
-	while [ $i -lt 100 ] && ! grep -q "listening on" "$3/small.err"; do sleep 0.05; i=$((i+1)); done
+	while [ $i -lt 100 ] && ! grep -qs "listening on" "$3/small.err"; do sleep 0.05; i=$((i+1)); done
 	i=0
 	while [ $i -lt 150 ] && kill -0 $pid 2>/dev/null; do
 		timeout 1 bash -c "exec 3<>/dev/tcp/192.0.2.25/25; head -c 40 <&3 >/dev/null"; i=$((i+1))
@@ -194,6 +186,23 @@ for mode in garbage truncated badid wrongq silent; do
 	fi
 	lab_kill "$dpid"
 done
+
+# --- The capture interface goes away (last: c0 is gone after it): the
+# reports, then status 3 and "capture failed: The interface disappeared";
+# the -w file reads back.
+ip netns exec "$cli" "$prog" watch -i c0 -w "$T/gone.pcap" >"$T/gone.out" 2>"$T/gone.err" </dev/null &
+gpid=$!; LAB_PIDS+=("$gpid")
+lab_wait_for "grep -q 'listening on' '$T/gone.err'" 5
+lab_connect "$cli" 192.0.2.25 25 2
+ip -n "$cli" link del c0
+reap "$gpid"
+if [ "$st" -eq 3 ] && grep -qx 'smtpscope: capture failed: The interface disappeared' "$T/gone.err" &&
+    grep -q '^packets: ' "$T/gone.out"; then
+	ok "interface gone: reports, then status 3"
+else
+	bad "interface gone: status $st: $(cat "$T/gone.err")"
+fi
+valid "$T/gone.pcap" "interface gone"
 
 echo "faults-lab: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
