@@ -60,10 +60,10 @@ allow_socket(scmp_filter_ctx ctx)
 	int rc;
 
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_INET))) != 0)
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET, 0))) != 0)
 		return rc;
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-	    SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET6, 0));
 }
 
 /* mmap() and mprotect(): memory, never executable memory. */
@@ -119,7 +119,7 @@ allow_ioctl(scmp_filter_ctx ctx)
 
 	for (i = 0; i < sizeof ioctls / sizeof ioctls[0]; i++)
 		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-		    SCMP_A1(SCMP_CMP_EQ, ioctls[i]))) != 0)
+		    SCMP_A1(SCMP_CMP_EQ, ioctls[i], 0))) != 0)
 			return rc;
 	return 0;
 }
@@ -128,7 +128,14 @@ allow_ioctl(scmp_filter_ctx ctx)
  * and LeakSanitizer's check at exit stop the process's threads with a
  * tracer (clone, ptrace, wait4), list them from /proc (getdents64) and
  * read /proc/self/maps.  Never in the shipped build. */
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__)	/* gcc */
+#define ASAN_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)	/* clang */
+#define ASAN_BUILD 1
+#endif
+#endif
+#if defined(ASAN_BUILD)
 static const int sanitizer[] = {
 	SCMP_SYS(clone), SCMP_SYS(ptrace), SCMP_SYS(wait4), SCMP_SYS(getdents),
 	SCMP_SYS(getdents64),
