@@ -4,7 +4,8 @@ DESTDIR ?=
 CC      ?= cc
 
 # Debian packages the build and the tests need (installed by `make deps`).
-BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libjansson-dev libcmocka-dev
+BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libjansson-dev libcmocka-dev \
+             libseccomp-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool traceroute tzdata \
              clang libclang-rt-14-dev chromium tshark
 PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
@@ -19,8 +20,8 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares jansson 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs libpcap libcares jansson 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares jansson libseccomp 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libpcap libcares jansson libseccomp 2>/dev/null)
 # libnet ships no .pc in bookworm: libnet-config, defines for inject.c only.
 LIBNET_DEFINES := $(shell libnet-config --defines 2>/dev/null)
 LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null)
@@ -41,7 +42,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke bench bench-scope bench-live
+.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke bench bench-scope bench-live test-hooks
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -54,6 +55,17 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 $(BUILD)/probe/inject.o: src/probe/inject.c | $(BUILD)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LIBNET_DEFINES) -c -o $@ $<
+
+# The binary of tests/sandbox.sh: the same, but for io/sandbox.c built
+# with its test hook (SMTPSCOPE_TEST_HOOK), which the shipped one lacks.
+$(BUILD)/smtpscope-hooks: $(filter-out $(BUILD)/io/sandbox.o,$(OBJS)) $(BUILD)/io/sandbox-hooks.o
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/io/sandbox-hooks.o: src/io/sandbox.c | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DSMTPSCOPE_TEST_HOOKS -c -o $@ $<
+
+test-hooks: $(BUILD)/smtpscope-hooks
 
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
@@ -100,12 +112,12 @@ demo: deps
 	@echo 'next: sudo ./smtpscope watch -i any --findings                        # this host, live, findings as they happen'
 
 # The quick suites, as any user: no root, no namespaces, no apt-get.
-test: all $(UNIT_BINS)
+test: all $(UNIT_BINS) $(BUILD)/smtpscope-hooks
 	@SANITIZE=$(SANITIZE) bash tests/run-all.sh --quick $(BUILD) ./$(PROG)
 
 # Every suite, as root: the quick ones, then valgrind, fuzz and the lab.
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(BUILD)/smtpscope-hooks
 	@SANITIZE=$(SANITIZE) bash tests/run-all.sh $(BUILD) ./$(PROG)
 
 unit: $(UNIT_BINS)

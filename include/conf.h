@@ -66,6 +66,8 @@ struct config {
 	const char *html_path;		/* --html */
 	FILE *html;			/* opened by conf_parse, before any
 					 * privilege is dropped */
+	int no_sandbox;			/* --no-sandbox */
+	struct lookups *lookups;	/* -r, --dnsbl: made before the sandbox */
 };
 
 extern const char *progname;

@@ -9,12 +9,18 @@
 struct lookups;
 
 /*
+ * The resolver of -r and --dnsbl, made while files may still be opened
+ * (c-ares reads /etc/resolv.conf): before the sandbox.  NULL when out of
+ * memory; a resolver that cannot be made is an error lookups_run() hands
+ * to the report.
+ */
+struct lookups *lookups_new(const struct scope_dns *dns);
+/*
  * Looks up what the scope report names (PTR names, blocklist listings),
  * at most 6 seconds in all, and hands the results (or why there are none)
- * to the report.  They stay valid until lookups_free(); NULL when out of
- * memory.
+ * to the report.  They stay valid until lookups_free().
  */
-struct lookups *lookups_run(const struct scope_dns *dns, struct sink *scope_sink);
+void lookups_run(struct lookups *lk, struct sink *scope_sink);
 void lookups_free(struct lookups *lk);
 
 #endif

@@ -193,7 +193,8 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
-	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP, OPT_HTML };
+	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP, OPT_HTML,
+	OPT_NO_SANDBOX };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -237,6 +238,7 @@ static const struct option long_opts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "line-buffered", no_argument, NULL, 'l' },
 	{ "html", required_argument, NULL, OPT_HTML },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -310,6 +312,7 @@ static const struct opt_help {
 	{ OPT_GREET_SMTP, "p", NULL, "connect, read the greeting, EHLO and "
 	    "QUIT" },
 	{ OPT_HELO, "p", "name", "--greet's EHLO name (default: the host name)" },
+	{ OPT_NO_SANDBOX, "rwpvs", NULL, "no seccomp sandbox (debugging; logged)" },
 	{ 'h', "rwpvs", NULL, "this help" },
 };
 
@@ -474,6 +477,7 @@ capture_option(int c, char *arg, struct config *cfg)
 		return 1;
 	case OPT_FILTER_FILE: cfg->filter_file = arg; return 1;
 	case 'd': cfg->live.dump_filter = 1; return 1;
+	case OPT_NO_SANDBOX: cfg->no_sandbox = 1; return 1;
 	}
 	return 0;
 }

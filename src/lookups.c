@@ -94,7 +94,7 @@ lookups_wait(struct lookups *lk)
 }
 
 struct lookups *
-lookups_run(const struct scope_dns *dns, struct sink *scope_sink)
+lookups_new(const struct scope_dns *dns)
 {
 	struct lookups *lk = calloc(1, sizeof *lk);
 
@@ -108,11 +108,17 @@ lookups_run(const struct scope_dns *dns, struct sink *scope_sink)
 	else if ((lk->res = resolver_new(lk->loop, dns->server, 0, lk->err,
 	    sizeof lk->err)) == NULL)
 		lk->out.error = lk->err;
-	else if (sink_scope_wanted(scope_sink, lookup_want, lk) != 0 ||
-	    lookups_wait(lk) != 0 || lookup_results(lk) != 0)
+	return lk;
+}
+
+void
+lookups_run(struct lookups *lk, struct sink *scope_sink)
+{
+	if (lk->out.error == NULL && (sink_scope_wanted(scope_sink,
+	    lookup_want, lk) != 0 || lookups_wait(lk) != 0 ||
+	    lookup_results(lk) != 0))
 		lk->out.error = "out of memory";
 	sink_scope_set_dns(scope_sink, &lk->out);
-	return lk;
 }
 
 void

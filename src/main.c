@@ -7,10 +7,14 @@
 #include <errno.h>
 #include <signal.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "conf.h"
 #include "lookups.h"
@@ -21,6 +25,7 @@
 #include "io/pcapngw.h"
 #include "io/loop.h"
 #include "io/privs.h"
+#include "io/sandbox.h"
 #include "io/signals.h"
 #include "util/smtpreply.h"
 #include "probe/greet.h"
@@ -112,11 +117,11 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 static void
 finish_run(struct pipeline *pl, const struct config *cfg)
 {
-	struct lookups *lk = NULL;
+	struct lookups *lk = cfg->scope_sink != NULL ? cfg->lookups : NULL;
 
 	pipeline_drain(pl);
-	if (cfg->scope_sink != NULL && (cfg->dns.resolve || cfg->dns.nzones))
-		lk = lookups_run(&cfg->dns, cfg->scope_sink);
+	if (lk != NULL)
+		lookups_run(lk, cfg->scope_sink);
 	pipeline_report(pl);
 	if (lk != NULL) {
 		sink_scope_set_dns(cfg->scope_sink, NULL);
@@ -198,6 +203,66 @@ close_html(struct config *cfg)
 		    cfg->html_path);
 }
 
+/*
+ * Standard output's reader went away (head(1), a consumer that died): with
+ * SIGPIPE ignored, writes failed with EPIPE.  Not an error to report: the
+ * run ends quietly with EXIT_INTERNAL, the status of an output error.  A
+ * pipe or socket without a reader polls POLLERR.
+ */
+static void
+quit_if_reader_gone(void)
+{
+	struct pollfd p = { STDOUT_FILENO, 0, 0 };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		exit(EXIT_INTERNAL);
+}
+
+/* The end of a run: what is buffered written, or the status says why not. */
+static void
+flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	quit_if_reader_gone();
+	die(EXIT_INTERNAL, "write error on standard output: %s", strerror(errno));
+}
+
+/*
+ * Everything is open and root is dropped: the resolver of -r and --dnsbl
+ * is made (c-ares reads /etc/resolv.conf), then
+ * the sandbox is entered for the rest of the run (io/sandbox.h).
+ */
+static void
+sandbox_start(struct config *cfg)
+{
+	const char *env = getenv("SMTPSCOPE_SANDBOX");
+	enum sandbox_mode mode;
+	char err[256];
+
+	if ((cfg->dns.resolve || cfg->dns.nzones) &&
+	    (cfg->lookups = lookups_new(&cfg->dns)) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	/* Read once now: the zone file for --localtime, the seed of
+	 * jansson's hash tables (else, in the sandbox, from time and pid). */
+	tzset();
+	json_object_seed(0);
+	if (cfg->no_sandbox)
+		fprintf(stderr, "%s: --no-sandbox: running without the system "
+		    "call filter\n", progname);
+	else if (sandbox_mode_parse(env, &mode) != 0)
+		die(EXIT_USAGE, "SMTPSCOPE_SANDBOX: '%.32s' is not kill, errno "
+		    "or log", env);
+	else {
+		if (mode != SANDBOX_KILL)
+			fprintf(stderr, "%s: SMTPSCOPE_SANDBOX=%s: calls outside "
+			    "the sandbox are not fatal\n", progname, env);
+		if (sandbox_enter(mode, err, sizeof err) != 0)
+			die(EXIT_INTERNAL, "%s", err);
+	}
+	sandbox_test_hook();
+}
+
 static int
 cmd_read(int argc, char **argv, struct config *cfg)
 {
@@ -226,6 +291,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	 * SIGUSR1 asks for the summary so far, as in watch. */
 	if (signals_catch(err, sizeof err) != 0 || signals_add(SIGUSR1) != 0)
 		die(EXIT_INTERNAL, "%s", err);
+	sandbox_start(cfg);
 	for (i = 0; i < n; i++) {
 		const char *path = strcmp(paths[i], "-") == 0 ? "(stdin)" : paths[i];
 
@@ -250,8 +316,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 		finish_run(pl, cfg);
 	pipeline_free(pl);
 	close_html(cfg);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EXIT_INTERNAL, "write error on standard output");
+	flush_stdout();
 	return status;
 }
 
@@ -265,6 +330,7 @@ start_live(struct config *cfg, struct live *lv, struct loop *loop)
 	if (privs_drop(cfg->live.user, err, sizeof err) != 0 ||
 	    live_attach(lv, loop, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
+	sandbox_start(cfg);
 }
 
 /* Runs the loop, closes the capture and finishes the pipeline (the
@@ -292,8 +358,10 @@ live_status(int rc, const char *err)
 	fflush(stdout);
 	if (rc == LIVE_CAPTURE_ERROR)
 		die(EXIT_INPUT, "capture failed: %s", err);
-	if (rc == LIVE_OUTPUT_ERROR)
+	if (rc == LIVE_OUTPUT_ERROR) {
+		quit_if_reader_gone();
 		die(EXIT_INTERNAL, "%s", err);
+	}
 }
 
 static struct loop *
@@ -520,6 +588,7 @@ cmd_greet(struct config *cfg)
 	/* Nothing privileged is needed to connect: drop root first (-Z). */
 	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
+	sandbox_start(cfg);
 	if (loop_run(loop) != 0)
 		die(EXIT_INTERNAL, "poll: %s", strerror(errno));
 	if (greeter_failed(g, err, sizeof err))
@@ -529,8 +598,7 @@ cmd_greet(struct config *cfg)
 	greeter_free(g);
 	loop_free(loop);
 	greet_matrix_free(run.matrix);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EXIT_INTERNAL, "write error on standard output");
+	flush_stdout();
 	return EXIT_OK;
 }
 
@@ -653,6 +721,7 @@ cmd_scope(int argc, char **argv, struct config *cfg)
 		die(EXIT_INPUT, "%s", err);
 	run.pl = new_pipeline(cfg);
 	setup_sinks(run.pl, cfg, 0);
+	sandbox_start(cfg);
 	if (jsonfeed_run(jr, fp, names, n, &ops, &run, &in) != 0)
 		die(EXIT_INTERNAL, "out of memory");
 	if (run.messages > SCOPE_MAX_MESSAGES)
@@ -669,8 +738,7 @@ cmd_scope(int argc, char **argv, struct config *cfg)
 			fclose(fp[i]);
 	free(fp);
 	free(names);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EXIT_INTERNAL, "write error on standard output");
+	flush_stdout();
 	return run.messages > 0 ? EXIT_INPUT : EXIT_OK;
 }
 
@@ -699,6 +767,9 @@ main(int argc, char **argv)
 	struct config cfg;
 
 	conf_defaults(&cfg);
+	/* A closed output pipe is an error of write(2), never a death by
+	 * signal in the middle of a record (quit_if_reader_gone). */
+	signals_ignore_pipe();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

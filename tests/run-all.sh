@@ -87,6 +87,7 @@ side man sh tests/man-lint.sh
 side json-shape bash tests/json-shape.sh "$prog"
 side habits bash tests/habits.sh "$prog"
 side man-examples bash tests/man-examples.sh "$prog"
+side sandbox bash tests/sandbox.sh "$prog" "$build/smtpscope-hooks"
 side_done
 
 if [ "$quick" -eq 0 ]; then
@@ -107,6 +108,9 @@ if [ "$quick" -eq 0 ]; then
 	run trace-lab bash tests/lab/trace-lab.sh "$prog"
 	run issue20-lab bash tests/lab/issue20-lab.sh "$prog"
 	run writefile-lab bash tests/lab/writefile-lab.sh "$prog"
+	run privs-lab bash tests/lab/privs-lab.sh "$prog" "$build/smtpscope-hooks"
+	run faults-lab bash tests/lab/faults-lab.sh "$prog"
+	run clock-lab bash tests/lab/clock-lab.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 	run html-browser bash tests/html/browser.sh "$prog" "$build"
 fi

@@ -26,8 +26,8 @@
 #include "io/route.h"
 #include "io/signals.h"
 
-/* At most this long between two looks at the tracker: the wall clock
- * may step, and the next deadline is read from it. */
+/* At most this long between two looks at the tracker: a packet may
+ * move the live clock, and the next deadline is read from it. */
 #define MAX_TICK_US 1000000
 
 struct live {
@@ -45,7 +45,21 @@ struct live {
 	int sig_id[3];			/* SIGINT, SIGTERM, SIGUSR1 */
 	int rc;				/* LIVE_OK, or what stopped the run */
 	char err[256];
+	int64_t anchor_ts;		/* the live clock: the last packet's time, */
+	int64_t anchor_mono;		/* and loop_now() when it came */
 };
+
+/*
+ * The packet clock between packets: the last packet's time plus the
+ * monotonic time since it came (before the first, the wall clock at
+ * attach).  A step of the system clock (NTP) moves no deadline; the
+ * tracker's deadlines are in packet time, and so are the verdicts.
+ */
+static int64_t
+live_now(const struct live *l)
+{
+	return l->anchor_ts + (loop_now() - l->anchor_mono);
+}
 
 static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
@@ -53,6 +67,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 	struct live *l = (struct live *)user;
 	int64_t ts = ts_us(h->ts.tv_sec, h->ts.tv_usec);
 
+	l->anchor_ts = ts;
+	l->anchor_mono = loop_now();
 	if (pipeline_packet(l->pl, l->dlt, ts, data, h->caplen, h->len) &&
 	    l->dump != NULL)
 		pcapngw_packet(l->dump, h->ts.tv_sec, h->ts.tv_usec, data,
@@ -182,9 +198,13 @@ open_dump(const struct live_config *cfg, struct live *l, char *err,
 	info.argc = cfg->argc;
 	info.argv = cfg->argv;
 	info.ports = cfg->ports;
+	/* pcapngw_open() writes the header and flushes it: a run killed
+	 * before its first packet (SIGTERM during start-up) leaves a valid,
+	 * empty capture. */
+	errno = 0;
 	if ((l->dump = pcapngw_open(fp, &info)) == NULL) {
-		snprintf(err, errlen, "-w %s: cannot write the evidence file",
-		    cfg->write_file);
+		snprintf(err, errlen, "-w %s: %s", cfg->write_file, errno != 0 ?
+		    strerror(errno) : "cannot write the evidence file");
 		return -1;
 	}
 	return 0;
@@ -247,8 +267,8 @@ prepare(void *ctx)
 	/* With no deadline, a tick a second still lets the outputs' windows
 	 * pass on an idle link (--findings). */
 	d = pipeline_next_deadline(l->pl);
-	if (d != INT64_MAX && d - loop_wall() < wait)
-		wait = d - loop_wall();
+	if (d != INT64_MAX && d - live_now(l) < wait)
+		wait = d - live_now(l);
 	loop_timer_at(l->loop, l->tick_id, loop_now() + (wait > 0 ? wait : 0));
 }
 
@@ -258,7 +278,7 @@ on_tick(void *ctx, int64_t now)
 	struct live *l = ctx;
 
 	(void)now;
-	pipeline_tick(l->pl, loop_wall());
+	pipeline_tick(l->pl, live_now(l));
 }
 
 static void
@@ -285,7 +305,7 @@ on_snapshot(void *ctx, int sig)
 	struct live *l = ctx;
 
 	(void)sig;
-	pipeline_tick(l->pl, loop_wall());
+	pipeline_tick(l->pl, live_now(l));
 	record_kernel_stats(l);
 	pipeline_snapshot(l->pl);
 }
@@ -355,6 +375,8 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 	int fd;
 
 	l->loop = lp;
+	l->anchor_ts = loop_wall();
+	l->anchor_mono = loop_now();
 	if (signals_catch(err, errlen) != 0)
 		return -1;
 	signals_ignore_pipe();

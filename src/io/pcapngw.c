@@ -9,6 +9,7 @@
  * second, "smtpscope command: ...", the command line.  Kept small and
  * apart from the capture, so that rotation can be added here.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,7 +199,10 @@ pcapngw_open(FILE *fp, const struct pcapngw_info *info)
 	section(w, t.s);
 	interface(w, info);
 	if (w->failed || fflush(fp) != 0) {
+		int e = errno;		/* the caller names the cause */
+
 		pcapngw_close(w);
+		errno = e;
 		return NULL;
 	}
 	return w;

@@ -12,12 +12,42 @@
 
 #include "io/privs.h"
 
+/*
+ * The bounding and ambient sets, emptied while CAP_SETPCAP is still held
+ * (root): nothing this process could execute later would get a
+ * capability back.  Without CAP_SETPCAP (setcap'd binary run by a user)
+ * the bounding set stays; no_new_privs and the sandbox cover that case.
+ */
+static int
+drop_inherited(char *err, size_t errlen)
+{
+	int cap;
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 &&
+	    errno != EINVAL) {
+		snprintf(err, errlen, "cannot clear the ambient capabilities: %s",
+		    strerror(errno));
+		return -1;
+	}
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EPERM) {
+			snprintf(err, errlen, "cannot drop capability %d from "
+			    "the bounding set: %s", cap, strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
+/* Every capability (effective, permitted, inheritable, bounding,
+ * ambient) given up; then no set-user-ID program can add one back. */
 static int
 drop_capabilities(char *err, size_t errlen)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 
+	if (drop_inherited(err, errlen) != 0)
+		return -1;
 	memset(data, 0, sizeof data);
 	if (syscall(SYS_capset, &hdr, data) != 0) {
 		snprintf(err, errlen, "cannot drop capabilities: %s", strerror(errno));
@@ -38,11 +68,9 @@ privs_drop(const char *user, char *err, size_t errlen)
 	uid_t uid;
 	gid_t gid;
 
-	if (strcmp(user, "root") == 0)
-		return 0;
-	/* Not root, but perhaps given CAP_NET_RAW/CAP_NET_ADMIN by setcap:
-	 * the capture is open, so give them up. */
-	if (geteuid() != 0)
+	/* Not root, but perhaps given CAP_NET_RAW/CAP_NET_ADMIN by setcap,
+	 * or -Z root: the capture is open, so give them up. */
+	if (geteuid() != 0 || strcmp(user, "root") == 0)
 		return drop_capabilities(err, errlen);
 	errno = 0;
 	if ((pw = getpwnam(user)) == NULL) {
@@ -51,6 +79,8 @@ privs_drop(const char *user, char *err, size_t errlen)
 	}
 	uid = pw->pw_uid;
 	gid = pw->pw_gid;
+	if (drop_inherited(err, errlen) != 0)
+		return -1;
 	if (initgroups(pw->pw_name, gid) != 0 ||
 	    setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) {
 		snprintf(err, errlen, "-Z %s: cannot drop privileges: %s", user,

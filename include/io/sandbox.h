@@ -1,0 +1,29 @@
+/* The system call filter entered once everything privileged is open. */
+#ifndef SMTPSCOPE_SANDBOX_H
+#define SMTPSCOPE_SANDBOX_H
+
+#include <stddef.h>
+
+/* What a call outside the allow-list gets (SMTPSCOPE_SANDBOX=...). */
+enum sandbox_mode {
+	SANDBOX_KILL,		/* default: the process dies of SIGSYS,
+				 * the kernel logs an audit record */
+	SANDBOX_ERRNO,		/* "errno": the call fails with EPERM */
+	SANDBOX_LOG,		/* "log": allowed, but the kernel logs it */
+};
+
+/* SMTPSCOPE_SANDBOX's value (NULL or "" is the default); -1 when it is
+ * none of kill, errno, log. */
+int sandbox_mode_parse(const char *s, enum sandbox_mode *mode);
+/* Loads the filter (io/syscalls.c) for this process, for good.  0, or -1
+ * with a message in err. */
+int sandbox_enter(enum sandbox_mode mode, char *err, size_t errlen);
+/*
+ * Test builds only (-DSMTPSCOPE_TEST_HOOKS, `make test-hooks`): makes the
+ * call SMTPSCOPE_TEST_HOOK names (execve, packet-socket, open-write,
+ * open-read) as an attacker in control of the process would, and says
+ * on stderr what it returned.  In the shipped binary it does nothing.
+ */
+void sandbox_test_hook(void);
+
+#endif

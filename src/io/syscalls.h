@@ -1,0 +1,10 @@
+/* The sandbox's allow-list (syscalls.c), private to io/sandbox.c. */
+#ifndef SMTPSCOPE_SYSCALLS_H
+#define SMTPSCOPE_SYSCALLS_H
+
+#include <seccomp.h>
+
+/* Adds every rule of the allow-list to ctx; 0, or a negative errno. */
+int syscalls_allow(scmp_filter_ctx ctx);
+
+#endif
