@@ -487,6 +487,36 @@ failure(struct scope *s, struct scope_dest *d, struct scope_source *src,
 	add_sample(d, r, kind);
 }
 
+/*
+ * A correction (core/track.h) moves its attempt from the class its first
+ * record gave: the attempt counts once, in its final class.  What the first
+ * record showed (the RST, who sent it, the sample) stays as evidence; the
+ * source's failure times go only when it has no failure left.
+ */
+static void
+uncount(struct scope_dest *d, struct scope_source *src,
+    const struct record *r)
+{
+	enum vclass was = r->corrects.cls;
+	int c, left = 0;
+
+	if (d->n[was] > 0)
+		d->n[was]--;
+	if (scope_failed(was) && d->fail.n > 0 && --d->fail.n == 0)
+		d->fail.first = d->fail.last = SCOPE_NONE;
+	if (src == NULL)
+		return;
+	if (src->n[was] > 0 && src->n[was] < UINT32_MAX)
+		src->n[was]--;
+	for (c = 0; c < VC_COUNT; c++)
+		if (scope_failed((enum vclass)c))
+			left += src->n[c] > 0;
+	if (!left) {
+		src->first_fail = src->last_fail = SCOPE_NONE;
+		src->nfail = 0;
+	}
+}
+
 void
 scope_add(struct scope *s, const struct record *r)
 {
@@ -516,11 +546,16 @@ scope_add(struct scope *s, const struct record *r)
 	/* Failures from sources past the budget count in the destination's
 	 * totals only. */
 	if ((src = source_of(s, i, r)) == NULL) {
-		d->other_sources++;
+		if (r->correction && (unsigned)r->corrects.cls < VC_COUNT)
+			uncount(d, NULL, r);
+		else
+			d->other_sources++;
 		return;
 	}
 	if (src->n[r->v.cls] < UINT32_MAX)
 		src->n[r->v.cls]++;
+	if (r->correction && (unsigned)r->corrects.cls < VC_COUNT)
+		uncount(d, src, r);
 	if (r->v.cls == VC_ACCEPTED)
 		accepted(d, src, r->first_syn_us);
 	else if (scope_failed(r->v.cls))

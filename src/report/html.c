@@ -190,6 +190,22 @@ thin(struct html_sink *h)
 	h->npt = k;
 }
 
+/* A correction (core/track.h) moves its attempt to its final class: the
+ * count, and the point if it is drawn (the latest with its hash and time). */
+static void
+correct_point(struct html_sink *h, const struct record *r, uint32_t hash)
+{
+	uint32_t i;
+
+	if ((unsigned)r->corrects.cls < VC_COUNT && h->n[r->corrects.cls] > 0)
+		h->n[r->corrects.cls]--;
+	for (i = h->npt; i-- > 0;)
+		if (h->pt[i].hash == hash && h->pt[i].ts == r->first_syn_us) {
+			h->pt[i].cls = (uint8_t)r->v.cls;
+			return;
+		}
+}
+
 static void
 html_record(struct sink *s, const struct record *r)
 {
@@ -199,6 +215,10 @@ html_record(struct sink *s, const struct record *r)
 	struct html_point *p;
 
 	h->n[r->v.cls]++;
+	if (r->correction) {
+		correct_point(h, r, hash);
+		return;
+	}
 	if (h->first == INT64_MIN || r->first_syn_us < h->first)
 		h->first = r->first_syn_us;
 	if (h->last == INT64_MIN || r->first_syn_us > h->last)

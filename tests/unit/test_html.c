@@ -254,6 +254,23 @@ snapshot_writes_nothing(void **state)
 	has("<li>Nothing: every attempt is in the grid and the timeline.</li>");
 }
 
+/* A correction moves its attempt: the page counts one, accepted, as the
+ * summary does (an injected RST the client ignored). */
+static void
+correction_counted_once(void **state)
+{
+	struct record r[2];
+
+	(void)state;
+	r[0] = attempt(SRC_A, MX1, 25, S, 2 * S, verdict_reset());
+	r[1] = attempt(SRC_A, MX1, 25, S, 3 * S, verdict_syn_ack());
+	r[1].correction = true;
+	r[1].corrects = verdict_reset();
+	page(r, 2, "t", 1);
+	has(">accepted 1<");
+	has(">refused 0<");
+}
+
 int
 main(void)
 {
@@ -265,6 +282,7 @@ main(void)
 		cmocka_unit_test(caps_said),
 		cmocka_unit_test(timeline_sampled),
 		cmocka_unit_test(snapshot_writes_nothing),
+		cmocka_unit_test(correction_counted_once),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -271,6 +271,39 @@ forged_resets(void **state)
 	scope_free(s);
 }
 
+/* A correction (a forged RST the client ignored, then the server's
+ * SYN-ACK) moves the attempt: one attempt, accepted, no failure left to
+ * the source or the destination, while the forged RST is still found. */
+static void
+correction_counts_once(void **state)
+{
+	struct scope *s = scope_new(10);
+	const struct scope_dest *d;
+	struct record r;
+	int n;
+
+	(void)state;
+	r = rec(SRC_A, MX1, 25, 1, verdict_reset());
+	r.hops = 24;
+	scope_add(s, &r);
+	r = rec(SRC_A, MX1, 25, 1, verdict_syn_ack());
+	r.correction = true;
+	r.corrects = verdict_reset();
+	scope_add(s, &r);
+	d = scope_dest(s, 0);
+	assert_int_equal(d->n[VC_ACCEPTED], 1);
+	assert_int_equal(d->n[VC_REFUSED], 0);
+	assert_int_equal(d->fail.n, 0);
+	assert_true(d->fail.first == SCOPE_NONE);
+	assert_int_equal(d->nsrc, 1);
+	assert_int_equal(d->src[0].n[VC_REFUSED], 0);
+	assert_true(d->src[0].first_fail == SCOPE_NONE);
+	n = findings(s, 0);
+	assert_true(has(n, SF_FORGED_RESET));
+	assert_false(has(n, SF_ALL_FAILED));
+	scope_free(s);
+}
+
 /* A RST in the server's name that the first hop made: a local block in
  * the server's name, not a forged reset nor the server's failure, even
  * beside SYN-ACKs from another distance. */
@@ -555,6 +588,7 @@ main(void)
 		cmocka_unit_test(source_budget_one_more),
 		cmocka_unit_test(findings_of_a_full_destination),
 		cmocka_unit_test(pair_index_at_the_top),
+		cmocka_unit_test(correction_counts_once),
 		cmocka_unit_test(addresses_wanted),
 	};
 
