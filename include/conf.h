@@ -67,7 +67,7 @@ struct config {
 	FILE *html;			/* opened by conf_parse, before any
 					 * privilege is dropped */
 	int no_sandbox;			/* --no-sandbox */
-	struct lookups *lookups;	/* -r, --dnsbl: made before the sandbox */
+	struct lookups *lookups;	/* --resolve, --dnsbl: made before the sandbox */
 };
 
 extern const char *progname;

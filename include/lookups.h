@@ -1,4 +1,4 @@
-/* -r and --dnsbl: the DNS lookups the scope report's addresses get when a
+/* --resolve and --dnsbl: the DNS lookups the scope report's addresses get when a
  * run ends. */
 #ifndef SMTPSCOPE_LOOKUPS_H
 #define SMTPSCOPE_LOOKUPS_H
@@ -9,7 +9,7 @@
 struct lookups;
 
 /*
- * The resolver of -r and --dnsbl, made while files may still be opened
+ * The resolver of --resolve and --dnsbl, made while files may still be opened
  * (c-ares reads /etc/resolv.conf): before the sandbox.  NULL when out of
  * memory; a resolver that cannot be made is an error lookups_run() hands
  * to the report.

@@ -229,7 +229,7 @@ flush_stdout(void)
 }
 
 /*
- * Everything is open and root is dropped: the resolver of -r and --dnsbl
+ * Everything is open and root is dropped: the resolver of --resolve and --dnsbl
  * is made (c-ares reads /etc/resolv.conf), then
  * the sandbox is entered for the rest of the run (io/sandbox.h).
  */

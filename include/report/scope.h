@@ -1,6 +1,6 @@
 /*
  * --scope and --evidence: the aggregation and findings of findings/scope.h
- * rendered as text, with what -r and --dnsbl found.  The report does no
+ * rendered as text, with what --resolve and --dnsbl found.  The report does no
  * DNS: the command layer asks it which addresses it names
  * (sink_scope_wanted), looks them up, and hands the answers over as plain
  * data (sink_scope_set_dns) before the final report.

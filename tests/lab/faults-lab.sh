@@ -169,13 +169,13 @@ for mode in garbage truncated badid wrongq silent; do
 	dpid=$LAB_LAST_PID
 	sleep 0.3
 	start=$SECONDS
-	in_cli timeout 30 "$prog" read -r --dns-server 198.51.100.53 "$demo" >"$T/r.out" 2>"$T/r.err"; st=$?
+	in_cli timeout 30 "$prog" read --resolve --dns-server 198.51.100.53 "$demo" >"$T/r.out" 2>"$T/r.err"; st=$?
 	took=$((SECONDS - start))
 	if [ "$st" -eq 0 ] && grep -q '^  192.0.2.10 (no name: ' "$T/r.out" &&
 	    grep -q '^summary: 7 attempts' "$T/r.out" && [ "$took" -le 8 ]; then
-		ok "DNS $mode, read -r: $(grep -m1 '^  192.0.2.10 (no name' "$T/r.out" | sed 's/^ *//'), ${took}s"
+		ok "DNS $mode, read --resolve: $(grep -m1 '^  192.0.2.10 (no name' "$T/r.out" | sed 's/^ *//'), ${took}s"
 	else
-		bad "DNS $mode, read -r: status $st, ${took}s: $(cat "$T/r.err"; grep -A2 'names' "$T/r.out")"
+		bad "DNS $mode, read --resolve: status $st, ${took}s: $(cat "$T/r.err"; grep -A2 'names' "$T/r.out")"
 	fi
 	in_cli timeout 30 "$prog" probe --mx example.test --dns-server 198.51.100.53 -p 25 \
 	    >"$T/p.out" 2>"$T/p.err"; st=$?
