@@ -128,7 +128,8 @@ $(FUZZ_DIR):
 	mkdir -p $@
 
 fuzz-build: $(FUZZ_DIR)/fuzz_packets $(FUZZ_DIR)/fuzz_capture $(FUZZ_DIR)/fuzz_pcapfile \
-            $(FUZZ_DIR)/fuzz_jsonrec $(FUZZ_DIR)/fuzz_smtpreply $(FUZZ_DIR)/mkseeds
+            $(FUZZ_DIR)/fuzz_jsonrec $(FUZZ_DIR)/fuzz_smtpreply $(FUZZ_DIR)/fuzz_maillog \
+            $(FUZZ_DIR)/mkseeds
 
 # `make fuzz` runs each harness FUZZ_SECONDS; check runs a short smoke run.
 fuzz: deps
