@@ -10,6 +10,7 @@
 
 #include "core/track.h"
 #include "io/live.h"
+#include "maillog/parse.h"
 #include "probe/prober.h"
 #include "report/sink.h"
 #include "util/portset.h"
@@ -53,6 +54,8 @@ struct config {
 	int greet;			/* probe --greet: SMTP conversations */
 	const char *helo;		/* --helo, else the host name */
 	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */
+	struct ml_clock log_clock;	/* --log-tz, --log-year */
+	const char *maillog;		/* read/watch --maillog; NULL: none */
 };
 
 extern const char *progname;

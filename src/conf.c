@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -51,8 +52,10 @@ usage(FILE *out)
 	    "                 [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	    "                 [--sensor name] [-Z user] file ...\n"
 	    "       %s diff before.json after.json\n"
+	    "       %s maillog [--json] [--log-tz zone] [--log-year year]\n"
+	    "                 [--sensor name] [-Z user] file ...\n"
 	    "       %s --version\n", progname, progname, progname, progname,
-	    progname, progname, progname, progname);
+	    progname, progname, progname, progname, progname);
 }
 
 void
@@ -158,7 +161,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_SOURCE, OPT_DNS_SERVER, OPT_RETRIES, OPT_RATE, OPT_TTL,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
-	OPT_GREET_SMTP, OPT_HELO };
+	OPT_GREET_SMTP, OPT_HELO, OPT_LOG_TZ, OPT_LOG_YEAR, OPT_MAILLOG };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -197,19 +200,27 @@ static const struct option long_opts[] = {
 	{ "greet", no_argument, NULL, OPT_GREET_SMTP },
 	{ "helo", required_argument, NULL, OPT_HELO },
 	{ "help", no_argument, NULL, 'h' },
+	{ "log-tz", required_argument, NULL, OPT_LOG_TZ },
+	{ "log-year", required_argument, NULL, OPT_LOG_YEAR },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* Which commands take an option: (r)ead, (w)atch, (p)robe, (v)erify,
- * (s)cope. */
+ * (s)cope, (m)aillog. */
 static const char *
 option_commands(int c)
 {
 	switch (c) {
 	case 'c': case 'd': case OPT_DURATION: case OPT_FILTER_FILE:
 		return "w";
-	case 'Z': case OPT_JSON: case OPT_CSV: case OPT_SENSOR:
+	case 'Z': case OPT_JSON: case OPT_SENSOR:
+		return "rwpvsm";
+	case OPT_CSV:
 		return "rwpvs";
+	case OPT_LOG_TZ: case OPT_LOG_YEAR:
+		return "m";
+	case OPT_MAILLOG:
+		return "rw";
 	case 'i': case 'w': case 'B': case 's':
 		return "wpv";
 	case OPT_MX: case OPT_TARGET: case OPT_SOURCE: case OPT_SPOOFED_SOURCE:
@@ -270,6 +281,54 @@ report_option(int c, char *arg, struct config *cfg)
 		if (cfg->dns.nzones == 0)
 			die(EXIT_USAGE, "--dnsbl: no zone given");
 		return 1;
+	}
+	return 0;
+}
+
+static const char *printable(const char *s);
+
+/* --log-tz: UTC, Z, +HH:MM, -HHMM, or a zone of the tz database (set
+ * as TZ for the run); local, the default, is the host's zone. */
+static void
+parse_log_tz(const char *s, struct ml_clock *c)
+{
+	char path[512];
+	int h, m;
+
+	c->utc_offset_set = 0;
+	if (strcmp(s, "local") == 0)
+		return;
+	if (strcmp(s, "UTC") == 0 || strcmp(s, "Z") == 0) {
+		c->utc_offset_set = 1, c->utc_offset_s = 0;
+		return;
+	}
+	if ((s[0] == '+' || s[0] == '-') &&
+	    (sscanf(s + 1, "%2d:%2d", &h, &m) == 2 || sscanf(s + 1, "%2d%2d", &h, &m) == 2) &&
+	    strlen(s) <= 6 && h >= 0 && h <= 23 && m >= 0 && m <= 59) {
+		c->utc_offset_set = 1;
+		c->utc_offset_s = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+		return;
+	}
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", s);
+	if (s[0] == '\0' || s[0] == '/' || strstr(s, "..") != NULL ||
+	    access(path, R_OK) != 0)
+		die(EXIT_USAGE, "--log-tz: '%s' is not UTC, an offset (+01:00) or "
+		    "a zone of the tz database", printable(s));
+	if (setenv("TZ", s, 1) != 0)
+		die(EXIT_INTERNAL, "out of memory");
+	tzset();
+}
+
+/* The MTA log options; 0 when c is none of them. */
+static int
+log_option(int c, char *arg, struct config *cfg)
+{
+	switch (c) {
+	case OPT_LOG_TZ: parse_log_tz(arg, &cfg->log_clock); return 1;
+	case OPT_LOG_YEAR:
+		cfg->log_clock.year = (int)parse_num("--log-year", arg, 1970, 9999);
+		return 1;
+	case OPT_MAILLOG: cfg->maillog = arg; return 1;
 	}
 	return 0;
 }
@@ -452,7 +511,8 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 			    long_opts[li].name, cmd);
 		}
 		if (!report_option(c, optarg, cfg) &&
-		    !capture_option(c, optarg, cfg) && !probe_option(c, optarg, cfg))
+		    !capture_option(c, optarg, cfg) && !probe_option(c, optarg, cfg) &&
+		    !log_option(c, optarg, cfg))
 			other_option(c, argv);
 	}
 	if (cfg->sensor == NULL)
@@ -485,6 +545,7 @@ conf_defaults(struct config *cfg)
 	cfg->probe.ttl = 64;
 	cfg->probe.max_ttl = 30;
 	cfg->probe.max_probes = 1000;
+	cfg->log_clock.now_s = (int64_t)time(NULL);
 }
 
 /* The filter template: bpf/smtp.bpf built in, or --filter-file. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "maillog_cmd.h"
 #include "lookups.h"
 #include "core/pipeline.h"
 #include "io/capture.h"
@@ -636,5 +637,7 @@ main(int argc, char **argv)
 		return cmd_scope(argc - 1, argv + 1, &cfg);
 	if (strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "maillog") == 0)
+		return cmd_maillog(argc - 1, argv + 1, &cfg);
 	die(EXIT_USAGE, "unknown command '%s' (see smtpscope -h)", argv[1]);
 }

@@ -85,6 +85,7 @@ side json bash tests/json.sh "$prog"
 side malformed bash tests/malformed/run.sh "$prog"
 side man sh tests/man-lint.sh
 side json-shape bash tests/json-shape.sh "$prog"
+side maillog bash tests/maillog.sh "$prog"
 side_done
 
 if [ "$quick" -eq 0 ]; then
