@@ -25,7 +25,8 @@ usage(FILE *out)
 	    "                 [--greet-wait sec] [--max-attempts n] [--scope] [--evidence]\n"
 	    "                 [--findings] [--window duration]\n"
 	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	    "                 [--sensor name] [-Z user] file ...\n"
+	    "                 [--sensor name] [-Z user]\n"
+	    "                 [--maillog log [--log-tz zone] [--log-year year]] file ...\n"
 	    "       %s watch [-d] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	    "                 [--duration sec] [--filter-file file] [-i interface]\n"
 	    "                 [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
@@ -202,6 +203,7 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "log-tz", required_argument, NULL, OPT_LOG_TZ },
 	{ "log-year", required_argument, NULL, OPT_LOG_YEAR },
+	{ "maillog", required_argument, NULL, OPT_MAILLOG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -218,9 +220,9 @@ option_commands(int c)
 	case OPT_CSV:
 		return "rwpvs";
 	case OPT_LOG_TZ: case OPT_LOG_YEAR:
-		return "m";
+		return "rm";
 	case OPT_MAILLOG:
-		return "rw";
+		return "r";
 	case 'i': case 'w': case 'B': case 's':
 		return "wpv";
 	case OPT_MX: case OPT_TARGET: case OPT_SOURCE: case OPT_SPOOFED_SOURCE:

@@ -12,11 +12,14 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "core/pipeline.h"
 #include "io/privs.h"
+#include "maillog/join.h"
 #include "maillog/parse.h"
 #include "maillog/scope.h"
 #include "maillog_cmd.h"
 #include "report/maillog.h"
+#include "report/maillog_join.h"
 
 static int scope_oom;
 
@@ -25,6 +28,52 @@ to_scope(void *ctx, const struct ml_event *e)
 {
 	if (ml_scope_add(ctx, e) != 0)
 		scope_oom = 1;
+}
+
+static void
+to_join(void *ctx, const struct ml_event *e)
+{
+	if (ml_join_event(ctx, e) != 0)
+		scope_oom = 1;
+}
+
+int
+maillog_open(const struct config *cfg, int stdin_seen)
+{
+	const char *path = cfg->maillog;
+	int fd;
+
+	if (path == NULL)
+		return -1;
+	if (strcmp(path, "-") == 0 && stdin_seen)
+		die(EXIT_USAGE, "read: standard input (-) given twice");
+	if (strcmp(path, "-") == 0)
+		return STDIN_FILENO;
+	if ((fd = open(path, O_RDONLY)) < 0)
+		die(EXIT_INPUT, "--maillog %s: %s", path, strerror(errno));
+	return fd;
+}
+
+struct ml_join *
+maillog_join_read(struct pipeline *pl, const struct config *cfg, int fd)
+{
+	struct ml_counts n;
+	struct ml_join *j;
+	struct sink *s;
+
+	if (fd < 0)
+		return NULL;
+	if ((j = ml_join_new(&cfg->ports)) == NULL || (s = sink_maillog_join_new(stdout,
+	    cfg->output == OUT_JSON, cfg->sensor, j)) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	if (pipeline_add_sink(pl, s) != 0)
+		die(EXIT_INTERNAL, "too many outputs");
+	memset(&n, 0, sizeof n);
+	maillog_read_fd(fd, strcmp(cfg->maillog, "-") == 0 ? "(stdin)" :
+	    cfg->maillog, cfg, to_join, j, &n);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return j;
 }
 
 static void
@@ -37,17 +86,15 @@ counts_add(struct ml_counts *a, const struct ml_counts *b)
 	a->bad_time += b->bad_time, a->time_back += b->time_back;
 }
 
-/* Reads one open file to its end; dies naming it on a read error or
- * when no line is in a known format. */
-static void
-read_log(int fd, const char *name, const struct config *cfg,
-    struct ml_scope *scope, struct ml_counts *total)
+void
+maillog_read_fd(int fd, const char *name, const struct config *cfg,
+    ml_event_fn fn, void *ctx, struct ml_counts *total)
 {
 	static struct ml_parser p;
 	static char buf[1 << 16];
 	ssize_t n;
 
-	ml_parser_init(&p, &cfg->log_clock, to_scope, scope);
+	ml_parser_init(&p, &cfg->log_clock, fn, ctx);
 	while ((n = read(fd, buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -97,8 +144,8 @@ cmd_maillog(int argc, char **argv, struct config *cfg)
 	for (i = 0; i < n; i++) {
 		const char *path = argv[optind + i];
 
-		read_log(fds[i], strcmp(path, "-") == 0 ? "(stdin)" : path, cfg,
-		    &scope, &total);
+		maillog_read_fd(fds[i], strcmp(path, "-") == 0 ? "(stdin)" : path,
+		    cfg, to_scope, &scope, &total);
 		if (fds[i] != STDIN_FILENO)
 			close(fds[i]);
 	}

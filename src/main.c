@@ -114,37 +114,51 @@ finish_run(struct pipeline *pl, const struct config *cfg)
 	}
 }
 
+/* read's capture files, opened; dies naming the one that fails. */
+static struct capture **
+open_captures(int n, char **paths, int *stdin_seen)
+{
+	struct capture **files = calloc((size_t)n, sizeof *files);
+	char err[512];
+	int i;
+
+	if (files == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	for (i = 0; i < n; i++) {
+		if (strcmp(paths[i], "-") == 0 && (*stdin_seen)++)
+			die(EXIT_USAGE, "read: standard input (-) given twice");
+		if (capture_open_offline(paths[i], &files[i], err, sizeof err) !=
+		    CAPTURE_OK)
+			die(EXIT_INPUT, "%s: %s",
+			    strcmp(paths[i], "-") == 0 ? "(stdin)" : paths[i], err);
+	}
+	return files;
+}
+
 static int
 cmd_read(int argc, char **argv, struct config *cfg)
 {
 	static char outbuf[1 << 16];
 	struct pipeline *pl;
 	struct capture **files;
+	struct ml_join *join;
 	char err[512];
-	int i, n, rc, stdin_seen = 0, status = EXIT_OK;
+	int i, n, rc, stdin_seen = 0, status = EXIT_OK, logfd;
 
 	conf_parse("read", argc, argv, cfg);
 	if (optind >= argc)
 		die(EXIT_USAGE, "read: no capture file given (use - for standard input)");
 	n = argc - optind;
-	if ((files = calloc((size_t)n, sizeof *files)) == NULL)
-		die(EXIT_INTERNAL, "out of memory");
 	/* Every file is opened first, then root is dropped (-Z, as watch
 	 * does): hostile captures are never parsed as root. */
-	for (i = 0; i < n; i++) {
-		const char *path = argv[optind + i];
-
-		if (strcmp(path, "-") == 0 && stdin_seen++)
-			die(EXIT_USAGE, "read: standard input (-) given twice");
-		if (capture_open_offline(path, &files[i], err, sizeof err) != CAPTURE_OK)
-			die(EXIT_INPUT, "%s: %s",
-			    strcmp(path, "-") == 0 ? "(stdin)" : path, err);
-	}
+	files = open_captures(n, argv + optind, &stdin_seen);
+	logfd = maillog_open(cfg, stdin_seen);
 	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	pl = new_pipeline(cfg);
 	setup_sinks(pl, cfg, 0);
+	join = maillog_join_read(pl, cfg, logfd);
 	/* Ctrl-C ends the read early but still reports what was read. */
 	if (signals_catch(err, sizeof err) != 0)
 		die(EXIT_INTERNAL, "%s", err);
@@ -170,6 +184,7 @@ cmd_read(int argc, char **argv, struct config *cfg)
 	if (status == EXIT_OK)
 		finish_run(pl, cfg);
 	pipeline_free(pl);
+	ml_join_free(join);	/* after the pipeline: its sink holds the join */
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EXIT_INTERNAL, "write error on standard output");
 	return status;
