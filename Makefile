@@ -6,7 +6,7 @@ CC      ?= cc
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libjansson-dev libcmocka-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool traceroute \
-             clang libclang-rt-14-dev
+             clang libclang-rt-14-dev postfix
 PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
 
 ifeq ($(SANITIZE),1)

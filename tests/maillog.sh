@@ -55,6 +55,19 @@ ok ex-refused "$(q 'select(.type=="maillog_host" and .mx=="thishost.test.ex") | 
 ok ex-delivered "$(q 'select(.type=="maillog_domain" and .domain=="test.ex") | .outcomes.delivered')" \
     "$(grep -c ' => [^ ]*@test.ex ' "$ex")"
 
+# Debian's Postfix 3.7 in the lab: each connect line once, not again for
+# the status line that repeats it.
+lab=$top/tests/maillog/postfix-lab.log
+run "$lab" >"$tmp/out"
+ok lab-attempts "$(q 'select(.type=="maillog_summary") | .attempts')" \
+    "$(( $(grep -c ']: connect to ' "$lab") + $(grep -c 'relay=[^n][^,]*\]:25, .*status=' "$lab") ))"
+ok lab-greet554 "$(q 'select(.type=="maillog_host" and .server=="203.0.113.29") | .outcomes["greeting-5xx"]')" \
+    "$(grep -c 'refused to talk to me: 554' "$lab")"
+ok lab-refused "$(jq -s '[.[] | select(.type=="maillog_host") | .outcomes.refused] | add' "$tmp/out")" \
+    "$(grep -c ']: connect to .*: Connection refused$' "$lab")"
+ok lab-bounced "$(q 'select(.type=="maillog_domain" and .domain=="greet.test") | .bounced')" \
+    "$(grep -c 'to=<user@greet.test>.*status=bounced' "$lab")"
+
 # The Postfix lines again in ISO 8601 (Debian 12 rsyslog), RFC 5424 and
 # journalctl -o json: the same domains and hosts.
 run "$pf" | grep -v maillog_summary >"$tmp/want"
@@ -71,7 +84,7 @@ sed -E 's/^Dec  2 11:00:([0-9]+) [^ ]+ ([^[]+)\[([0-9]+)\]: (.*)$/\1\t\2\t\3\t\4
 run "$tmp/journal.json" | grep -v maillog_summary >"$tmp/got"
 ok journal-same "$(cmp -s "$tmp/want" "$tmp/got" && echo same)" same
 # Standard input, and the text report.
-ok stdin "$($prog maillog --log-tz UTC --log-year 2026 - <"$pf" | grep -c '^  intern.nl\[194.109.6.98\]:25: 1 events (timed-out 1)')" 1
+ok stdin "$($prog maillog --log-tz UTC --log-year 2026 - <"$pf" | grep -c '^  intern.nl\[194.109.6.98\]:25: 1 attempts (timed-out 1)')" 1
 
 # Hostile lines: counted, the rest still read.
 {

@@ -104,6 +104,7 @@ if [ "$quick" -eq 0 ]; then
 	run dns-lab bash tests/lab/dns-lab.sh "$prog"
 	run firsthop-lab bash tests/lab/firsthop-lab.sh "$prog"
 	run trace-lab bash tests/lab/trace-lab.sh "$prog"
+	run maillog-lab bash tests/lab/maillog-lab.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 fi
 echo "suites: $suites_ok passed, $suites_failed failed${failed:+ (failed:$failed)}"

@@ -11,7 +11,9 @@
  * What is left is counted both ways, with the likelier reason.  The
  * clock skew (log minus capture) is the median, over the pairs whose
  * verdict came at once (refused, prohibited, unreachable, accepted), of
- * the line's time minus the verdict's.
+ * the line's time minus the verdict's.  An attempt still open when the
+ * capture ended (no answer to its end) is joined too: a line that says
+ * timed out agrees with it as with a drop.
  */
 #ifndef SMTPSCOPE_MAILLOG_JOIN_H
 #define SMTPSCOPE_MAILLOG_JOIN_H

@@ -16,6 +16,7 @@
 #include "maillog/event.h"
 
 #define ML_LINE_MAX 8192	/* longer lines are counted and skipped */
+#define ML_LAST_PIDS 64		/* processes whose last attempt is kept */
 
 /* Times without a zone or year (RFC 3164, Exim's log without
  * log_timezone). */
@@ -51,13 +52,17 @@ struct ml_parser {
 	void *ctx;
 	int64_t last_ts;		/* INT64_MIN: none yet */
 	int last_mon, year_bump;	/* December -> January in one file */
-	/* The last standalone attempt (pid, server, port, outcome): a
-	 * status line repeating it is no second attempt. */
-	int last_pid;
-	struct addr last_server;
-	uint16_t last_port;
-	enum ml_outcome last_outcome;
-	char last_qid[32];
+	/* Each process's last attempt (server, port, outcome, message): a
+	 * status line repeating it is no second attempt.  Per process, as
+	 * several smtp(8) processes interleave their lines. */
+	struct ml_last {
+		int pid;		/* -2: free */
+		struct addr server;
+		uint16_t port;
+		enum ml_outcome outcome;
+		char qid[32];
+	} last[ML_LAST_PIDS];
+	unsigned last_next;		/* the slot to reuse next */
 	size_t len;			/* bytes of the line being cut */
 	int skipping;			/* inside an over-long line */
 	char line[ML_LINE_MAX + 1];

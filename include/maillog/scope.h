@@ -4,7 +4,7 @@
  * addresses.  Per domain the outcomes are the recipients' (status lines:
  * sent, deferred, bounced, with the connection outcome the line gives);
  * per MX host they are the connection attempts (maillog/event.h's
- * attempt).  Bounded: past ML_SCOPE_MAX keys of a kind, events are
+ * attempt), and its recipient lines count as sent, deferred, bounced.  Bounded: past ML_SCOPE_MAX keys of a kind, events are
  * counted in overflow, not kept.
  */
 #ifndef SMTPSCOPE_MAILLOG_SCOPE_H
@@ -25,7 +25,8 @@ struct ml_row {
 	uint16_t port;
 	uint64_t outcome[ML_NOUTCOMES];
 	uint64_t events;		/* per domain: recipient lines; per host:
-					 * attempts and recipient lines */
+					 * attempts (recipient lines add only to
+					 * sent, deferred, bounced and the times) */
 	uint64_t sent, deferred, bounced;
 	int64_t first_failure, last_failure, last_success;	/* INT64_MIN: none */
 	struct addr source[ML_SOURCES_MAX];

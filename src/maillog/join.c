@@ -57,8 +57,8 @@ grow(void **v, uint32_t n, uint32_t *cap, size_t sz)
 int
 ml_join_record(struct ml_join *j, const struct record *r)
 {
-	if (r->v.cls == VC_UNRESOLVED || r->origin != NULL)
-		return 0;	/* no outcome yet; a probe is not the MTA */
+	if (r->origin != NULL)
+		return 0;	/* a probe is not the MTA */
 	if (j->nrec == ML_JOIN_MAX) {
 		j->dropped++;
 		return 0;
@@ -166,8 +166,8 @@ ml_join_agrees(enum ml_outcome o, const struct record *r)
 		return r->v.cls == VC_ACCEPTED;
 	case ML_REFUSED:
 		return r->v.cls == VC_REFUSED;
-	case ML_TIMEDOUT:
-		return r->v.cls == VC_DROPPED;
+	case ML_TIMEDOUT:	/* no answer, to the end of the capture too */
+		return r->v.cls == VC_DROPPED || r->v.cls == VC_UNRESOLVED;
 	case ML_NOROUTE: case ML_NETUNREACH:
 		return r->v.cls == VC_UNREACHABLE || r->v.cls == VC_PROHIBITED;
 	default:
@@ -245,7 +245,7 @@ ml_join_run(struct ml_join *j, ml_join_fn fn, void *ctx,
 		}
 		n->joined++;
 		n->agree += ml_join_agrees(e->outcome, r);
-		if (r->v.cls != VC_DROPPED)
+		if (r->v.cls != VC_DROPPED && r->v.cls != VC_UNRESOLVED)
 			skew[n->skew_pairs++] = e->ts_us - r->verdict_us;
 		fn(ctx, e, r, ML_MISS_NONE);
 	}

@@ -13,7 +13,8 @@ ml_parser_init(struct ml_parser *p, const struct ml_clock *clock,
 	p->fn = fn;
 	p->ctx = ctx;
 	p->last_ts = INT64_MIN;
-	p->last_pid = -2;
+	for (int i = 0; i < ML_LAST_PIDS; i++)
+		p->last[i].pid = -2;
 }
 
 /* Replaces each byte that is not part of valid UTF-8 with '?': 1 when
@@ -75,24 +76,43 @@ syslog_time(struct ml_parser *p, const struct ml_frame *f)
 	return us;
 }
 
-/* A status line that repeats the attempt logged just before (same
- * process, server, port and outcome; the same message when both name
- * one) is not a second attempt. */
+/* The slot of pid's last attempt: its own, or the next one to reuse. */
+static struct ml_last *
+last_of(struct ml_parser *p, int pid)
+{
+	struct ml_last *l;
+	int i;
+
+	for (i = 0; i < ML_LAST_PIDS; i++)
+		if (p->last[i].pid == pid)
+			return &p->last[i];
+	l = &p->last[p->last_next++ % ML_LAST_PIDS];
+	memset(l, 0, sizeof *l);
+	l->pid = -2;
+	return l;
+}
+
+/* A status line that repeats the attempt its process logged just before
+ * (same server, port and outcome; the same message when both name one)
+ * is not a second attempt. */
 static void
 dedupe(struct ml_parser *p, struct ml_event *e)
 {
+	struct ml_last *l;
+
 	if (!e->attempt)
 		return;
-	if (e->status != ML_ST_NONE && p->last_pid == e->pid &&
-	    addr_eq(&p->last_server, &e->server) && p->last_outcome == e->outcome &&
-	    (p->last_port == e->port || p->last_port == 0 || e->port == 0) &&
-	    (p->last_qid[0] == '\0' || strcmp(p->last_qid, e->queue_id) == 0))
+	l = last_of(p, e->pid);
+	if (e->status != ML_ST_NONE && l->pid == e->pid &&
+	    addr_eq(&l->server, &e->server) && l->outcome == e->outcome &&
+	    (l->port == e->port || l->port == 0 || e->port == 0) &&
+	    (l->qid[0] == '\0' || strcmp(l->qid, e->queue_id) == 0))
 		e->attempt = false;
-	p->last_pid = e->pid;
-	p->last_server = e->server;
-	p->last_port = e->port;
-	p->last_outcome = e->outcome;
-	memcpy(p->last_qid, e->queue_id, sizeof p->last_qid);
+	l->pid = e->pid;
+	l->server = e->server;
+	l->port = e->port;
+	l->outcome = e->outcome;
+	memcpy(l->qid, e->queue_id, sizeof l->qid);
 }
 
 /* The framed line as an event, or counted as no delivery. */

@@ -65,13 +65,17 @@ row_for(struct ml_table *t, const char *key, int *oom)
 	return r;
 }
 
+/* One event on a row; with outcome, it counts among the outcomes (every
+ * recipient line of a domain; only the attempts of a host). */
 static void
-count(struct ml_row *r, const struct ml_event *e)
+count(struct ml_row *r, const struct ml_event *e, bool outcome)
 {
 	int i;
 
-	r->events++;
-	r->outcome[e->outcome]++;
+	if (outcome) {
+		r->events++;
+		r->outcome[e->outcome]++;
+	}
 	r->sent += e->status == ML_ST_SENT;
 	r->deferred += e->status == ML_ST_DEFERRED;
 	r->bounced += e->status == ML_ST_BOUNCED;
@@ -109,7 +113,7 @@ ml_scope_add(struct ml_scope *s, const struct ml_event *e)
 		s->recipients++;
 		if (e->domain[0] != '\0' &&
 		    (r = row_for(&s->domains, e->domain, &oom)) != NULL)
-			count(r, e);
+			count(r, e, true);
 	}
 	if (e->server.family == 0 || (!e->attempt && e->status == ML_ST_NONE))
 		return oom ? -1 : 0;
@@ -120,12 +124,12 @@ ml_scope_add(struct ml_scope *s, const struct ml_event *e)
 	else
 		snprintf(key, sizeof key, "%s[%s]", e->host, a);
 	if ((r = row_for(&s->hosts, key, &oom)) != NULL) {
-		if (r->events == 0) {
+		if (r->server.family == 0) {
 			memcpy(r->host, e->host, sizeof r->host);
 			r->server = e->server;
 			r->port = e->port;
 		}
-		count(r, e);
+		count(r, e, e->attempt);
 	}
 	return oom ? -1 : 0;
 }

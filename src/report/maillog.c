@@ -50,7 +50,7 @@ row_text(FILE *out, const struct ml_row *r, int host)
 	char t1[40], t2[40];
 
 	fprintf(out, "  %s: %" PRIu64 " %s (", r->key, r->events,
-	    host ? "events" : "recipient lines");
+	    host ? "attempts" : "recipient lines");
 	outcomes_text(out, r);
 	fprintf(out, "); sent %" PRIu64 ", deferred %" PRIu64 ", bounced %"
 	    PRIu64 "; first failure %s; last success %s", r->sent, r->deferred,
@@ -74,7 +74,7 @@ row_json(FILE *out, const struct ml_row *r, int host, const char *sensor)
 		jw_int(out, "server_port", r->port, r->port != 0);
 	} else
 		jw_str(out, "domain", r->key);
-	jw_int(out, host ? "events" : "recipients", (int64_t)r->events, true);
+	jw_int(out, host ? "attempts" : "recipients", (int64_t)r->events, true);
 	jw_key(out, "outcomes");
 	fputc('{', out);
 	for (o = 0; o < ML_NOUTCOMES; o++)

@@ -30,7 +30,8 @@ static const char *
 made_by(const struct record *r)
 {
 	if (r->responder.family == 0)
-		return r->v.cls == VC_DROPPED ? "nobody answered" : "the server";
+		return r->v.cls == VC_DROPPED || r->v.cls == VC_UNRESOLVED ?
+		    "nobody: no answer" : "the server";
 	if (r->responder_first_hop)
 		return "the first hop, in the server's name: not the recipient";
 	if (record_responder_is_server(r))
