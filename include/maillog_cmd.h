@@ -4,6 +4,7 @@
 
 #include "conf.h"
 #include "core/pipeline.h"
+#include "io/loop.h"
 #include "maillog/join.h"
 #include "maillog/parse.h"
 
@@ -22,5 +23,15 @@ int maillog_open(const struct config *cfg, int stdin_seen);
  * when fd is -1). */
 struct ml_join *maillog_join_read(struct pipeline *pl,
     const struct config *cfg, int fd);
+
+/* watch --maillog: before the capture opens, the join's sink and the log
+ * opened at its end (NULL without --maillog; dies when it cannot be
+ * opened); once the loop exists, the follower on it; after the loop, what
+ * is left of the log read; at the end, closed. */
+struct ml_join *maillog_watch_open(struct pipeline *pl,
+    const struct config *cfg);
+void maillog_watch_attach(struct loop *l);
+void maillog_watch_drain(void);
+void maillog_watch_close(void);
 
 #endif

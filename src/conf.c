@@ -34,6 +34,7 @@ usage(FILE *out)
 	    "                 [--findings] [--window duration]\n"
 	    "                 [-r] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	    "                 [--sensor name]\n"
+	    "                 [--maillog log [--log-tz zone] [--log-year year]]\n"
 	    "       %s probe [-46] [--json | --csv | --summary] [--dns-server addr[:port]]\n"
 	    "                 [-i interface] [--max-probes n] [--mx domain] [-p ports]\n"
 	    "                 [--rate pps] [--retries n] [--source addr]\n"
@@ -220,9 +221,9 @@ option_commands(int c)
 	case OPT_CSV:
 		return "rwpvs";
 	case OPT_LOG_TZ: case OPT_LOG_YEAR:
-		return "rm";
+		return "rwm";
 	case OPT_MAILLOG:
-		return "r";
+		return "rw";
 	case 'i': case 'w': case 'B': case 's':
 		return "wpv";
 	case OPT_MX: case OPT_TARGET: case OPT_SOURCE: case OPT_SPOOFED_SOURCE:

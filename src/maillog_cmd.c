@@ -13,6 +13,7 @@
 
 #include "conf.h"
 #include "core/pipeline.h"
+#include "io/follow.h"
 #include "io/privs.h"
 #include "maillog/join.h"
 #include "maillog/parse.h"
@@ -110,6 +111,64 @@ maillog_read_fd(int fd, const char *name, const struct config *cfg,
 		    "or 5424, ISO 8601 syslog, journalctl -o json, Exim main log)",
 		    name);
 	counts_add(total, &p.n);
+}
+
+/* watch --maillog: the followed log's parser and follower. */
+static struct ml_parser live_parser;
+static struct follow *live_follow;
+
+static void
+live_bytes(void *ctx, const char *buf, size_t n)
+{
+	(void)ctx;
+	ml_feed(&live_parser, buf, n);
+	if (scope_oom)
+		die(EXIT_INTERNAL, "out of memory");
+}
+
+struct ml_join *
+maillog_watch_open(struct pipeline *pl, const struct config *cfg)
+{
+	struct ml_join *j;
+	struct sink *s;
+	char err[512];
+
+	if (cfg->maillog == NULL)
+		return NULL;
+	if ((j = ml_join_new(&cfg->ports)) == NULL ||
+	    (s = sink_maillog_join_new(stdout, cfg->output == OUT_JSON,
+	    cfg->sensor, j)) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	if (pipeline_add_sink(pl, s) != 0)
+		die(EXIT_INTERNAL, "too many outputs");
+	ml_parser_init(&live_parser, &cfg->log_clock, to_join, j);
+	if ((live_follow = follow_open(cfg->maillog, live_bytes, NULL, err,
+	    sizeof err)) == NULL)
+		die(EXIT_INPUT, "--maillog %s", err);
+	return j;
+}
+
+void
+maillog_watch_attach(struct loop *l)
+{
+	if (live_follow != NULL && follow_attach(live_follow, l) != 0)
+		die(EXIT_INTERNAL, "out of memory");
+}
+
+void
+maillog_watch_drain(void)
+{
+	if (live_follow == NULL)
+		return;
+	follow_drain(live_follow);
+	ml_finish(&live_parser);
+}
+
+void
+maillog_watch_close(void)
+{
+	follow_close(live_follow);
+	live_follow = NULL;
 }
 
 int

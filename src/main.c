@@ -211,6 +211,8 @@ run_live(struct loop *loop, struct live *lv, struct pipeline *pl,
 	int failed = loop_run(loop) != 0, saved = errno;
 	int rc = live_close(lv, err, errlen);
 
+	maillog_watch_drain();	/* watch --maillog: the log's last lines */
+
 	if (failed && rc == LIVE_OK) {
 		snprintf(err, errlen, "poll: %s", strerror(saved));
 		rc = LIVE_CAPTURE_ERROR;
@@ -247,6 +249,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	struct pipeline *pl;
 	struct live *lv;
 	struct loop *loop;
+	struct ml_join *join;
 	char err[512];
 	int rc;
 
@@ -261,6 +264,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	pipeline_set_max_records(pl, cfg->live.max_verdicts);
 	if (!cfg->live.dump_filter)
 		setup_sinks(pl, cfg, 0);
+	join = cfg->live.dump_filter ? NULL : maillog_watch_open(pl, cfg);
 	/* Open everything privileged first, then drop root, then run. */
 	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL)
 		die(EXIT_INPUT, "%s", err);
@@ -272,8 +276,11 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	}
 	loop = new_loop();
 	start_live(cfg, lv, loop);
+	maillog_watch_attach(loop);
 	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
 	pipeline_free(pl);
+	ml_join_free(join);
+	maillog_watch_close();
 	loop_free(loop);
 	live_status(rc, err);
 	return EXIT_OK;

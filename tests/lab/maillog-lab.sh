@@ -15,13 +15,15 @@
 #    |   veth0 -- veth1
 #   mx   192.0.2.1, 203.0.113.25-30/32; the iptables rules above
 #
-# One message per domain with sendmail(1), late.test last;
-# tcpdump in mta captures.  Checked: "maillog" counts each outcome on its MX
+# One message per domain with sendmail(1); then "postfix logrotate" and
+# one more to late.test; tcpdump in mta captures, and "PROG watch
+# --maillog" follows the log live (as nobody) across the rotation.  Checked: "maillog" counts each outcome on its MX
 # host as Postfix logged it (grep over the same log); "read --maillog"
 # joins every failure line to the record of its attempt, with the verdict
 # the scenario makes (RST -> refused/reset, ICMP 3/3 -> refused/port-unreach,
 # DROP -> no answer to the capture's end, ICMP 3/10 -> prohibited, 554 greeting -> accepted), no
-# failure line left without packets.
+# failure line left without packets; watch --maillog makes the same joins,
+# the line written after the rotation included.
 # Postfix and Exim cannot both be installed in Debian (both provide
 # mail-transport-agent): this suite needs postfix; Exim is not in it.
 # Needs root; prints "maillog-lab: N passed, N failed"; about 20 s.
@@ -103,6 +105,15 @@ mkdir -p "$LAB_TMP/data"; chown postfix "$LAB_TMP/data"
 lab_capture_start "$MTA" veth0 "$LAB_TMP/cap.pcap" tcp or icmp
 lab_exec "$MTA" postfix -c "$CONF" start >"$LAB_TMP/pf-start.log" 2>&1 ||
     { cat "$LAB_TMP/pf-start.log" "$LOG" >&2; lab_die "postfix start failed"; }
+lab_wait_for "[ -s '$LOG' ]" 5 || lab_die "Postfix wrote no log"
+# watch --maillog follows the same log live, across a rotation (postfix
+# logrotate, below), as nobody (-Z): the log must stay readable to it.
+chmod 644 "$LOG"
+lab_bg "$MTA" "$LAB_TMP/watch.err" sh -c "exec '$PROG' watch -i veth0 --json \
+    --maillog '$LOG' >'$LAB_TMP/watch.json'"
+WATCH=$LAB_LAST_PID
+lab_wait_for "grep -q 'listening on' '$LAB_TMP/watch.err'" 5 ||
+    { cat "$LAB_TMP/watch.err" >&2; lab_die "watch --maillog did not start"; }
 for d in rst icmp drop prohib greet; do
 	printf 'Subject: lab %s\n\nhello\n' "$d" |
 	    lab_exec "$MTA" sendmail -C "$CONF" -f sender@mta.lab.test "user@$d.test"
@@ -110,14 +121,23 @@ done
 # Each domain's line written (drop.test after its 3 s connect timeout).
 lab_wait_for "[ \$(grep -c 'status=' '$LOG' 2>/dev/null) -ge 5 ]" 20 ||
     { cat "$LOG" >&2; lab_die "Postfix logged no status for every message"; }
+# Rotated: Postfix renames its log and writes a new one.
+lab_exec "$MTA" postfix -c "$CONF" logrotate >/dev/null 2>&1 ||
+    lab_die "postfix logrotate failed"
+lab_wait_for "[ -s '$LOG' ]" 5 || lab_die "Postfix wrote no new log after logrotate"
+chmod 644 "$LOG"
 # One more, to late.test, after the DROP's line (rst.test again would not
 # do: Postfix holds a refusing destination back a while).
 printf 'Subject: lab late\n\nhello\n' |
     lab_exec "$MTA" sendmail -C "$CONF" -f sender@mta.lab.test "user@late.test"
-lab_wait_for "[ \$(grep -c 'status=' '$LOG' 2>/dev/null) -ge 6 ]" 10 ||
+lab_wait_for "grep -q 'late.test.*status=' '$LOG' 2>/dev/null" 10 ||
     { cat "$LOG" >&2; lab_die "Postfix logged no status for the last message"; }
 lab_capture_stop 0.5
+sleep 0.5	# a follower tick after the last line
+lab_kill "$WATCH" INT
 pf_stop
+zcat -f "$LOG".* "$LOG" >"$LAB_TMP/all.log"	# the rotated one (gzip) first
+LOG=$LAB_TMP/all.log
 # MAILLOG_LAB_KEEP=DIR keeps Postfix's log and the capture there.
 [ -n "${MAILLOG_LAB_KEEP:-}" ] && cp "$LOG" "$LAB_TMP/cap.pcap" "$MAILLOG_LAB_KEEP/"
 lab_log "Postfix wrote $(wc -l <"$LOG") lines"
@@ -144,6 +164,12 @@ ok join-prohib "$(pair 203.0.113.28)" "prohibited/host-prohibited true"
 ok join-greet "$(pair 203.0.113.29)" "accepted/syn-ack true"
 ok lines-alone "$(jq -r 'select(.type=="maillog_join_summary") | .lines_capture_missed + .lines_outside_capture + .lines_port_not_captured' "$LAB_TMP/join.json")" 0
 ok skew "$(jq -r 'select(.type=="maillog_join_summary") | (.skew_ms | fabs) < 1500' "$LAB_TMP/join.json")" true
+# watch --maillog: the same joins, live, across the rotation.
+wpair() { jq -r --arg a "$1" 'select(.type=="maillog_join" and .server==$a and .missing==null) | "\(.class)/\(.reason) \(.agrees)"' "$LAB_TMP/watch.json" | sort -u; }
+ok watch-rst "$(wpair 203.0.113.25)" "refused/reset true"
+ok watch-greet "$(wpair 203.0.113.29)" "accepted/syn-ack true"
+ok watch-late "$(wpair 203.0.113.30)" "refused/reset true"
+ok watch-lines "$(jq -r 'select(.type=="maillog_join_summary") | "\(.lines) \(.joined)"' "$LAB_TMP/watch.json")" "6 6"
 "$PROG" maillog "$LOG" >&2
 "$PROG" read --maillog "$LOG" "$LAB_TMP/cap.pcap" | grep '^maillog' >&2
 echo "maillog-lab: $pass passed, $fail failed"
