@@ -68,6 +68,20 @@ ok lab-refused "$(jq -s '[.[] | select(.type=="maillog_host") | .outcomes.refuse
 ok lab-bounced "$(q 'select(.type=="maillog_domain" and .domain=="greet.test") | .bounced')" \
     "$(grep -c 'to=<user@greet.test>.*status=bounced' "$lab")"
 
+# Debian's Exim 4.96 in the lab: the recipient line repeating its host
+# line is no second attempt; a DROP's line says "SMTP timeout after
+# initial connection: Connection timed out".
+elab=$top/tests/maillog/exim-lab.log
+run "$elab" >"$tmp/out"
+ok elab-attempts "$(q 'select(.type=="maillog_summary") | .attempts')" \
+    "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=' "$elab")"
+ok elab-timedout "$(q 'select(.type=="maillog_host" and .server=="203.0.113.27") | .outcomes["timed-out"]')" \
+    "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.27 .*Connection timed out' "$elab")"
+ok elab-noroute "$(q 'select(.type=="maillog_host" and .server=="203.0.113.28") | .outcomes["no-route"]')" \
+    "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.28 .*No route to host' "$elab")"
+ok elab-deferred "$(jq -s '[.[] | select(.type=="maillog_domain") | .deferred] | add' "$tmp/out")" \
+    "$(grep -c ' == ' "$elab")"
+
 # The Postfix lines again in ISO 8601 (Debian 12 rsyslog), RFC 5424 and
 # journalctl -o json: the same domains and hosts.
 run "$pf" | grep -v maillog_summary >"$tmp/want"

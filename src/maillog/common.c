@@ -78,8 +78,11 @@ ml_errno_outcome(const char *text)
 	};
 	size_t i;
 
+	/* anywhere in the text: Exim writes "H=... [...]:25: HOST [ADDR]: No
+	 * route to host" and "SMTP timeout after initial connection:
+	 * Connection timed out" */
 	for (i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strncmp(text, map[i].s, strlen(map[i].s)) == 0)
+		if (strstr(text, map[i].s) != NULL)
 			return map[i].o;
 	return ML_OTHER;
 }

@@ -7,7 +7,7 @@
  *   ID == RCPT R=... T=... defer (111): Connection refused
  *   ID ** RCPT R=... T=... H=HOST [ADDR]: SMTP error from remote mail server after ...
  * The sending address is logged with log_selector +outgoing_interface
- * (I=[ADDR]:PORT).
+ * (I=[ADDR]:PORT); Exim 4.96 writes it on deliveries, not on failures.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +99,11 @@ host_outcome(const char *r)
 		r++;
 	if ((x = ml_skip(r, "SMTP error from remote mail server after initial connection: ")) != NULL)
 		return x[0] == '4' ? ML_GREET4XX : ML_GREET5XX;
+	/* connect(2)'s own errors first: Exim 4.96 logs a connect that timed
+	 * out as "SMTP timeout after initial connection: Connection timed
+	 * out" (the lab's DROP) */
+	if (ml_errno_outcome(r) != ML_OTHER)
+		return ml_errno_outcome(r);
 	if (strstr(r, "in response to initial connection") != NULL ||
 	    strstr(r, "after initial connection") != NULL)
 		return ML_LOSTGREET;
@@ -106,7 +111,7 @@ host_outcome(const char *r)
 		return ML_REJECTED;
 	if (strstr(r, "TLS") != NULL)
 		return ML_TLS;
-	return ml_errno_outcome(r);
+	return ML_OTHER;
 }
 
 /* "=> RCPT", "-> RCPT", "== RCPT", "** RCPT". */
@@ -130,7 +135,9 @@ recipient(const char *s, struct ml_event *e)
 	}
 	e->status = s[0] == '=' ? ML_ST_DEFERRED : ML_ST_BOUNCED;
 	if (r != NULL) {
-		e->outcome = host_outcome(r);
+		/* "defer (110): Connection timed out H=...": the errno first */
+		e->outcome = ml_errno_outcome(s) != ML_OTHER ? ml_errno_outcome(s) :
+		    host_outcome(r);
 		e->attempt = true;	/* parse.c drops a repeat of the host line */
 	} else if ((why = strstr(s, " defer (")) != NULL &&
 	    (why = strstr(why, "): ")) != NULL)
