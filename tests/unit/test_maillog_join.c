@@ -101,6 +101,33 @@ pairs_and_skew(void **state)
 	ml_join_free(j);
 }
 
+/* A line that logs its sending address (Exim's I=) joins only an attempt
+ * from that address, though another one is nearer in time. */
+static void
+source_logged(void **state)
+{
+	struct addr a = v4(192, 0, 2, 10), b = v4(192, 0, 2, 11);
+	struct addr mx = v4(203, 0, 113, 25);
+	struct record from_a = attempt(a, mx, 25, 10 * S, 10 * S, verdict_reset());
+	struct record from_b = attempt(b, mx, 25, 11 * S, 11 * S, verdict_reset());
+	struct ml_join_counts n;
+	struct ml_join *j;
+	struct ml_event e = line(11 * S + 1, mx, 25, ML_REFUSED);
+
+	(void)state;
+	e.source = a;
+	assert_non_null(j = ml_join_new(NULL));
+	assert_int_equal(ml_join_record(j, &from_a), 0);
+	assert_int_equal(ml_join_record(j, &from_b), 0);
+	assert_int_equal(ml_join_event(j, &e), 0);
+	npairs = nalone = 0;
+	ml_join_run(j, take, NULL, &n);
+	assert_int_equal(n.joined, 1);
+	assert_true(addr_eq(&pair_of[0]->t.client, &a));
+	assert_int_equal(n.records_alone[ML_MISS_NOT_LOGGED], 1);
+	ml_join_free(j);
+}
+
 static void
 agreement(void **state)
 {
@@ -122,6 +149,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pairs_and_skew),
+		cmocka_unit_test(source_logged),
 		cmocka_unit_test(agreement),
 	};
 
