@@ -7,7 +7,7 @@ CC      ?= cc
 BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libjansson-dev libcmocka-dev \
              libseccomp-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool traceroute tzdata \
-             clang libclang-rt-14-dev chromium tshark
+             clang libclang-rt-14-dev chromium tshark postfix
 PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
 
 ifeq ($(SANITIZE),1)
@@ -82,6 +82,8 @@ $(BUILD)/bpf_smtp.o: $(BUILD)/bpf_smtp.c
 
 # Installs the Debian packages of PKGS that are missing, with apt-get, when
 # run as root; otherwise says what to run.  `make deps PKGS="nmap"` for others.
+# Postfix is installed with "No configuration": the maillog lab runs its own
+# instances in namespaces, none on the host.
 deps:
 	@missing=; \
 	for p in $(PKGS); do \
@@ -96,6 +98,8 @@ deps:
 	fi; \
 	echo "installing:$$missing" >&2; \
 	export DEBIAN_FRONTEND=noninteractive; \
+	echo 'postfix postfix/main_mailer_type select No configuration' | \
+		debconf-set-selections; \
 	apt-get install -y -q $$missing >/dev/null 2>&1 || \
 		{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $$missing >/dev/null; } || \
 		{ echo "apt-get install failed:$$missing" >&2; exit 1; }
@@ -132,7 +136,7 @@ lint:
 # libFuzzer harnesses (clang), with ASan and UBSan; see tests/fuzz/.
 FUZZ_DIR     = build-fuzz
 FUZZ_SECONDS ?= 900
-FUZZ_SRCS    = $(filter-out src/main.c src/conf.c src/io/live.c src/io/privs.c src/probe/inject.c src/probe/prober.c,$(SRCS)) $(BUILD)/bpf_smtp.c
+FUZZ_SRCS    = $(filter-out src/main.c src/conf.c src/maillog_cmd.c src/io/live.c src/io/privs.c src/probe/inject.c src/probe/prober.c,$(SRCS)) $(BUILD)/bpf_smtp.c
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iinclude -Itests/fuzz $(PKG_CFLAGS)
@@ -147,7 +151,8 @@ $(FUZZ_DIR):
 	mkdir -p $@
 
 fuzz-build: $(FUZZ_DIR)/fuzz_packets $(FUZZ_DIR)/fuzz_capture $(FUZZ_DIR)/fuzz_pcapfile \
-            $(FUZZ_DIR)/fuzz_jsonrec $(FUZZ_DIR)/fuzz_smtpreply $(FUZZ_DIR)/mkseeds
+            $(FUZZ_DIR)/fuzz_jsonrec $(FUZZ_DIR)/fuzz_smtpreply $(FUZZ_DIR)/fuzz_maillog \
+            $(FUZZ_DIR)/mkseeds
 
 # `make fuzz` runs each harness FUZZ_SECONDS; check runs a short smoke run.
 fuzz: deps

@@ -10,6 +10,7 @@
 
 #include "core/track.h"
 #include "io/live.h"
+#include "maillog/parse.h"
 #include "probe/prober.h"
 #include "report/sink.h"
 #include "util/portset.h"
@@ -68,6 +69,8 @@ struct config {
 					 * privilege is dropped */
 	int no_sandbox;			/* --no-sandbox */
 	struct lookups *lookups;	/* --resolve, --dnsbl: made before the sandbox */
+	struct ml_clock log_clock;	/* --log-tz, --log-year */
+	const char *maillog;		/* read/watch --maillog; NULL: none */
 };
 
 extern const char *progname;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -24,14 +25,16 @@ static const char *const synopsis[] = {
 	"            [--scope] [--evidence] [--findings] [--window duration]\n"
 	"            [--top n] [--localtime] [--resolve] [--dnsbl zone[,zone ...]]\n"
 	"            [--dns-server addr[:port]] [--sensor name] [--html file]\n"
-	"            [-Z user] [-r file] file ...\n",
+	"            [-Z user] [--maillog log [--log-tz zone] [--log-year year]]\n"
+	"            [-r file] file ...\n",
 	"watch [-dln] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	"            [--duration sec] [--filter-file file] [-i interface]\n"
 	"            [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
 	"            [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
 	"            [--findings] [--window duration] [--top n] [--localtime]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	"            [--sensor name] [--html file]\n",
+	"            [--sensor name] [--html file]\n"
+	"            [--maillog log [--log-tz zone] [--log-year year]]\n",
 	"probe [-46ln] [--json | --csv | --summary]\n"
 	"            [--dns-server addr[:port]] [-i interface] [--max-probes n]\n"
 	"            [--mx domain] [-p ports] [--rate pps] [--retries n]\n"
@@ -54,6 +57,8 @@ static const char *const synopsis[] = {
 	"            [--dns-server addr[:port]] [--sensor name] [--html file]\n"
 	"            [-Z user] file ...\n",
 	"diff before.json after.json\n",
+	"maillog [--json] [--log-tz zone] [--log-year year]\n"
+	"            [--sensor name] [-Z user] file ...\n",
 	"-r file [read options]\n",
 	"--version\n",
 };
@@ -194,7 +199,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
 	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP, OPT_HTML,
-	OPT_NO_SANDBOX };
+	OPT_NO_SANDBOX, OPT_LOG_TZ, OPT_LOG_YEAR, OPT_MAILLOG };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -239,12 +244,15 @@ static const struct option long_opts[] = {
 	{ "line-buffered", no_argument, NULL, 'l' },
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+	{ "log-tz", required_argument, NULL, OPT_LOG_TZ },
+	{ "log-year", required_argument, NULL, OPT_LOG_YEAR },
+	{ "maillog", required_argument, NULL, OPT_MAILLOG },
 	{ NULL, 0, NULL, 0 },
 };
 
 /*
  * Every option once: the commands that take it ((r)ead, (w)atch, (p)robe,
- * (v)erify, (s)cope), the name of its value and one line of meaning.
+ * (v)erify, (s)cope, (m)aillog), the name of its value and one line of meaning.
  * conf_parse() refuses an option to a command not listed here and --help
  * prints this table, so the two cannot disagree; tests/help.sh checks that
  * every option of long_opts and of the getopt string has its line.
@@ -270,7 +278,7 @@ static const struct opt_help {
 	{ OPT_FILTER_FILE, "w", "file", "capture filter template instead of "
 	    "the built-in one" },
 	{ 'd', "w", NULL, "print the capture filter and exit" },
-	{ OPT_JSON, "rwpvs", NULL, "JSON lines: records, findings, a summary" },
+	{ OPT_JSON, "rwpvsm", NULL, "JSON lines: records, findings, a summary" },
 	{ OPT_CSV, "rwps", NULL, "CSV records, one line each" },
 	{ OPT_SUMMARY, "rwps", NULL, "the summary only, no record lines" },
 	{ OPT_TOP, "rwps", "n", "summary rows, most failures first (20; 0: all)" },
@@ -290,9 +298,9 @@ static const struct opt_help {
 	    "instead of resolv.conf's" },
 	{ OPT_LOCALTIME, "rwpvs", NULL, "times in local time (TZ), not UTC" },
 	{ 'l', "rwpvs", NULL, "line-buffered standard output (as tcpdump -l)" },
-	{ OPT_SENSOR, "rwpvs", "name", "this sensor's name in JSON (default: "
+	{ OPT_SENSOR, "rwpvsm", "name", "this sensor's name in JSON (default: "
 	    "the host name)" },
-	{ 'Z', "rwpvs", "user", "drop root to this user (default nobody)" },
+	{ 'Z', "rwpvsm", "user", "drop root to this user (default nobody)" },
 	{ OPT_MX, "p", "domain", "probe the MX hosts of this domain" },
 	{ OPT_TARGET, "p", "host", "probe this host name or address" },
 	{ OPT_SOURCE, "p", "addr", "send from this address of this host "
@@ -313,7 +321,12 @@ static const struct opt_help {
 	    "QUIT" },
 	{ OPT_HELO, "p", "name", "--greet's EHLO name (default: the host name)" },
 	{ OPT_NO_SANDBOX, "rwpvs", NULL, "no seccomp sandbox (debugging; logged)" },
-	{ 'h', "rwpvs", NULL, "this help" },
+	{ OPT_MAILLOG, "rw", "log", "join this MTA log's delivery lines to the "
+	    "packets" },
+	{ OPT_LOG_TZ, "rwm", "zone", "zone of log times without one "
+	    "(default local)" },
+	{ OPT_LOG_YEAR, "rwm", "year", "year of log lines that carry none" },
+	{ 'h', "rwpvsm", NULL, "this help" },
 };
 
 #define NOPT_HELP (sizeof opt_help / sizeof opt_help[0])
@@ -365,7 +378,7 @@ help_name(const struct opt_help *h, char *buf, size_t len)
 }
 
 static const char *const command_names[] = { "read", "watch", "probe",
-    "verify", "scope" };
+    "verify", "scope", "maillog" };
 
 void
 usage_options(FILE *out, const char *cmd)
@@ -439,6 +452,54 @@ report_option(int c, char *arg, struct config *cfg)
 		if (cfg->dns.nzones == 0)
 			die(EXIT_USAGE, "--dnsbl: no zone given");
 		return 1;
+	}
+	return 0;
+}
+
+static const char *printable(const char *s);
+
+/* --log-tz: UTC, Z, +HH:MM, -HHMM, or a zone of the tz database (set
+ * as TZ for the run); local, the default, is the host's zone. */
+static void
+parse_log_tz(const char *s, struct ml_clock *c)
+{
+	char path[512];
+	int h, m;
+
+	c->utc_offset_set = 0;
+	if (strcmp(s, "local") == 0)
+		return;
+	if (strcmp(s, "UTC") == 0 || strcmp(s, "Z") == 0) {
+		c->utc_offset_set = 1, c->utc_offset_s = 0;
+		return;
+	}
+	if ((s[0] == '+' || s[0] == '-') &&
+	    (sscanf(s + 1, "%2d:%2d", &h, &m) == 2 || sscanf(s + 1, "%2d%2d", &h, &m) == 2) &&
+	    strlen(s) <= 6 && h >= 0 && h <= 23 && m >= 0 && m <= 59) {
+		c->utc_offset_set = 1;
+		c->utc_offset_s = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+		return;
+	}
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", s);
+	if (s[0] == '\0' || s[0] == '/' || strstr(s, "..") != NULL ||
+	    access(path, R_OK) != 0)
+		die(EXIT_USAGE, "--log-tz: '%s' is not UTC, an offset (+01:00) or "
+		    "a zone of the tz database", printable(s));
+	if (setenv("TZ", s, 1) != 0)
+		die(EXIT_INTERNAL, "out of memory");
+	tzset();
+}
+
+/* The MTA log options; 0 when c is none of them. */
+static int
+log_option(int c, char *arg, struct config *cfg)
+{
+	switch (c) {
+	case OPT_LOG_TZ: parse_log_tz(arg, &cfg->log_clock); return 1;
+	case OPT_LOG_YEAR:
+		cfg->log_clock.year = (int)parse_num("--log-year", arg, 1970, 9999);
+		return 1;
+	case OPT_MAILLOG: cfg->maillog = arg; return 1;
 	}
 	return 0;
 }
@@ -640,7 +701,8 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 			    long_opts[li].name, cmd);
 		}
 		if (!report_option(c, optarg, cfg) &&
-		    !capture_option(c, optarg, cfg) && !probe_option(c, optarg, cfg))
+		    !capture_option(c, optarg, cfg) && !probe_option(c, optarg, cfg) &&
+		    !log_option(c, optarg, cfg))
 			other_option(c, argv);
 	}
 	if (cfg->no_names && cfg->dns.resolve)
@@ -680,6 +742,7 @@ conf_defaults(struct config *cfg)
 	cfg->probe.max_ttl = 30;
 	cfg->probe.max_probes = 1000;
 	cfg->top = SUMMARY_TOP_DEFAULT;
+	cfg->log_clock.now_s = (int64_t)time(NULL);
 }
 
 /* The filter template: bpf/smtp.bpf built in, or --filter-file. */

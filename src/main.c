@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "conf.h"
+#include "maillog_cmd.h"
 #include "lookups.h"
 #include "core/pipeline.h"
 #include "io/capture.h"
@@ -166,27 +167,25 @@ read_paths(int argc, char **argv, const struct config *cfg, int *n)
 	return paths;
 }
 
-/* Every file is opened first, then root is dropped (-Z, as watch does):
- * hostile captures are never parsed as root. */
+/* read's capture files, opened; dies naming the one that fails.
+ * *stdin_seen: whether one is standard input. */
 static struct capture **
-read_open(const char **paths, int n, const struct config *cfg)
+read_open(const char **paths, int n, int *stdin_seen)
 {
 	struct capture **files;
 	char err[512];
-	int i, stdin_seen = 0;
+	int i;
 
 	if ((files = calloc((size_t)n, sizeof *files)) == NULL)
 		die(EXIT_INTERNAL, "out of memory");
 	for (i = 0; i < n; i++) {
-		if (strcmp(paths[i], "-") == 0 && stdin_seen++)
+		if (strcmp(paths[i], "-") == 0 && (*stdin_seen)++)
 			die(EXIT_USAGE, "read: standard input (-) given twice");
 		if (capture_open_offline(paths[i], &files[i], err,
 		    sizeof err) != CAPTURE_OK)
 			die(EXIT_INPUT, "%s: %s",
 			    strcmp(paths[i], "-") == 0 ? "(stdin)" : paths[i], err);
 	}
-	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
-		die(EXIT_INPUT, "%s", err);
 	return files;
 }
 
@@ -257,41 +256,22 @@ sandbox_start(struct config *cfg)
 		if (mode != SANDBOX_KILL)
 			fprintf(stderr, "%s: SMTPSCOPE_SANDBOX=%s: calls outside "
 			    "the sandbox are not fatal\n", progname, env);
-		if (sandbox_enter(mode, err, sizeof err) != 0)
+		if (sandbox_enter(mode, cfg->maillog != NULL, err,
+		    sizeof err) != 0)
 			die(EXIT_INTERNAL, "%s", err);
 	}
 	sandbox_test_hook();
 }
 
+/* Reads each capture in turn into the pipeline, until the input ends, an
+ * error, a stop (Ctrl-C, -c); closes them.  The status. */
 static int
-cmd_read(int argc, char **argv, struct config *cfg)
+read_captures(struct capture **files, const char **paths, int n,
+    struct pipeline *pl, struct config *cfg)
 {
-	static char outbuf[1 << 16];
-	struct pipeline *pl;
-	struct capture **files;
-	const char **paths;
 	char err[512];
-	int i, n, rc, status = EXIT_OK;
+	int i, rc, status = EXIT_OK;
 
-	conf_parse("read", argc, argv, cfg);
-	cfg->track.corrections = 1;
-	paths = read_paths(argc, argv, cfg, &n);
-	files = read_open(paths, n, cfg);
-	if (!cfg->ports_given)
-		ports_from_files(files, n, cfg);
-	/* -l: each line as it is written, as tcpdump -l. */
-	if (cfg->line_buffered)
-		setvbuf(stdout, NULL, _IOLBF, 0);
-	else
-		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	pl = new_pipeline(cfg);
-	pipeline_set_max_records(pl, cfg->live.max_verdicts);
-	setup_sinks(pl, cfg, 0);
-	/* Ctrl-C ends the read early but still reports what was read;
-	 * SIGUSR1 asks for the summary so far, as in watch. */
-	if (signals_catch(err, sizeof err) != 0 || signals_add(SIGUSR1) != 0)
-		die(EXIT_INTERNAL, "%s", err);
-	sandbox_start(cfg);
 	for (i = 0; i < n; i++) {
 		const char *path = strcmp(paths[i], "-") == 0 ? "(stdin)" : paths[i];
 
@@ -310,11 +290,52 @@ cmd_read(int argc, char **argv, struct config *cfg)
 		fprintf(stderr, "%s: %s: %s\n", progname, path, err);
 		status = EXIT_INPUT;
 	}
+	return status;
+}
+
+static int
+cmd_read(int argc, char **argv, struct config *cfg)
+{
+	static char outbuf[1 << 16];
+	struct pipeline *pl;
+	struct capture **files;
+	const char **paths;
+	struct ml_join *join;
+	char err[512];
+	int n, stdin_seen = 0, status, logfd;
+
+	conf_parse("read", argc, argv, cfg);
+	cfg->track.corrections = 1;
+	paths = read_paths(argc, argv, cfg, &n);
+	files = read_open(paths, n, &stdin_seen);
+	logfd = maillog_open(cfg, stdin_seen);
+	/* Every file is open: root is dropped (-Z, as watch does), so
+	 * hostile captures and logs are never parsed as root. */
+	if (privs_drop(cfg->live.user, err, sizeof err) != 0)
+		die(EXIT_INPUT, "%s", err);
+	if (!cfg->ports_given)
+		ports_from_files(files, n, cfg);
+	/* -l: each line as it is written, as tcpdump -l. */
+	if (cfg->line_buffered)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	else
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	pl = new_pipeline(cfg);
+	pipeline_set_max_records(pl, cfg->live.max_verdicts);
+	setup_sinks(pl, cfg, 0);
+	join = maillog_join_read(pl, cfg, logfd);
+	/* Ctrl-C ends the read early but still reports what was read;
+	 * SIGUSR1 asks for the summary so far, as in watch. */
+	if (signals_catch(err, sizeof err) != 0 || signals_add(SIGUSR1) != 0)
+		die(EXIT_INTERNAL, "%s", err);
+	sandbox_start(cfg);
+	status = read_captures(files, paths, n, pl, cfg);
 	free(files);
 	free(paths);
 	if (status == EXIT_OK)
 		finish_run(pl, cfg);
 	pipeline_free(pl);
+	ml_join_free(join);	/* after the pipeline: its sink holds the join */
 	close_html(cfg);
 	flush_stdout();
 	return status;
@@ -341,6 +362,8 @@ run_live(struct loop *loop, struct live *lv, struct pipeline *pl,
 {
 	int failed = loop_run(loop) != 0, saved = errno;
 	int rc = live_close(lv, err, errlen);
+
+	maillog_watch_drain();	/* watch --maillog: the log's last lines */
 
 	if (failed && rc == LIVE_OK) {
 		snprintf(err, errlen, "poll: %s", strerror(saved));
@@ -380,6 +403,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	struct pipeline *pl;
 	struct live *lv;
 	struct loop *loop;
+	struct ml_join *join;
 	char err[512];
 	int rc;
 
@@ -395,6 +419,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	pipeline_set_max_records(pl, cfg->live.max_verdicts);
 	if (!cfg->live.dump_filter)
 		setup_sinks(pl, cfg, 0);
+	join = cfg->live.dump_filter ? NULL : maillog_watch_open(pl, cfg);
 	/* Open everything privileged first, then drop root, then run. */
 	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL)
 		die(EXIT_INPUT, "%s", err);
@@ -406,8 +431,11 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	}
 	loop = new_loop();
 	start_live(cfg, lv, loop);
+	maillog_watch_attach(loop);
 	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
 	pipeline_free(pl);
+	ml_join_free(join);
+	maillog_watch_close();
 	loop_free(loop);
 	close_html(cfg);
 	live_status(rc, err);
@@ -798,5 +826,7 @@ main(int argc, char **argv)
 		return cmd_scope(argc - 1, argv + 1, &cfg);
 	if (strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
+	if (strcmp(argv[1], "maillog") == 0)
+		return cmd_maillog(argc - 1, argv + 1, &cfg);
 	die(EXIT_USAGE, "unknown command '%s' (see smtpscope -h)", argv[1]);
 }

@@ -22,12 +22,14 @@ util/    util/
 core/    util/ core/
 io/      util/ core/ io/
 probe/   util/ core/ io/ probe/
+maillog/  util/ maillog/ core/record.h core/verdict.h
 findings/ util/ findings/ core/record.h core/verdict.h
-report/  util/ report/ findings/ core/record.h core/stats.h core/verdict.h core/sink.h probe/greetres.h
+report/  util/ report/ maillog/ findings/ core/record.h core/stats.h core/verdict.h core/sink.h probe/greetres.h
 verify/  util/ verify/ core/sink.h report/sink.h report/fields.h core/record.h core/verdict.h core/stats.h probe/probespec.h
 main.c   *
 conf.c   *
 lookups.c *
+maillog_cmd.c *
 '
 
 # What include/ holds at its top (folders and headers), for #include <...>.

@@ -88,6 +88,7 @@ side json-shape bash tests/json-shape.sh "$prog"
 side habits bash tests/habits.sh "$prog"
 side man-examples bash tests/man-examples.sh "$prog"
 side sandbox bash tests/sandbox.sh "$prog" "$build/smtpscope-hooks"
+side maillog bash tests/maillog.sh "$prog"
 side_done
 
 if [ "$quick" -eq 0 ]; then
@@ -111,6 +112,7 @@ if [ "$quick" -eq 0 ]; then
 	run privs-lab bash tests/lab/privs-lab.sh "$prog" "$build/smtpscope-hooks"
 	run faults-lab bash tests/lab/faults-lab.sh "$prog"
 	run clock-lab bash tests/lab/clock-lab.sh "$prog"
+	run maillog-lab bash tests/lab/maillog-lab.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 	run html-browser bash tests/html/browser.sh "$prog" "$build"
 fi

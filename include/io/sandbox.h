@@ -16,8 +16,10 @@ enum sandbox_mode {
  * none of kill, errno, log. */
 int sandbox_mode_parse(const char *s, enum sandbox_mode *mode);
 /* Loads the filter (io/syscalls.c) for this process, for good.  0, or -1
- * with a message in err. */
-int sandbox_enter(enum sandbox_mode mode, char *err, size_t errlen);
+ * with a message in err.  may_read: open() for reading stays allowed
+ * (watch --maillog reopens a rotated log; writing still kills). */
+int sandbox_enter(enum sandbox_mode mode, int may_read, char *err,
+    size_t errlen);
 /*
  * Test builds only (-DSMTPSCOPE_TEST_HOOKS, `make test-hooks`): makes the
  * call SMTPSCOPE_TEST_HOOK names (execve, packet-socket, open-write,

@@ -22,9 +22,10 @@
 static const int plain[] = {
 	/* Reading and writing descriptors already open: the capture, stdin,
 	 * the outputs, -w, the signal pipe, the sockets (writev: c-ares over
-	 * TCP; lseek: fclose() of an input stream). */
+	 * TCP; lseek: fclose() of an input stream; pread64: watch --maillog
+	 * reading the log it follows at its own offset, io/follow.c). */
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(lseek),
-	SCMP_SYS(close),
+	SCMP_SYS(pread64), SCMP_SYS(close),
 	/* stdio asks a stream what it is before its first buffer. */
 	SCMP_SYS(newfstatat),
 	/* The event loop. */
@@ -154,7 +155,7 @@ static const int sanitizer[1];
 #endif
 
 int
-syscalls_allow(scmp_filter_ctx ctx)
+syscalls_allow(scmp_filter_ctx ctx, int may_read)
 {
 	int i, rc;
 
@@ -167,5 +168,5 @@ syscalls_allow(scmp_filter_ctx ctx)
 	if ((rc = allow_socket(ctx)) != 0 || (rc = allow_memory(ctx)) != 0 ||
 	    (rc = allow_ioctl(ctx)) != 0)
 		return rc;
-	return refuse_reading(ctx, READ_OPENS);
+	return refuse_reading(ctx, may_read ? SCMP_ACT_ALLOW : READ_OPENS);
 }

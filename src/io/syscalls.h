@@ -4,7 +4,8 @@
 
 #include <seccomp.h>
 
-/* Adds every rule of the allow-list to ctx; 0, or a negative errno. */
-int syscalls_allow(scmp_filter_ctx ctx);
+/* Adds every rule of the allow-list to ctx; 0, or a negative errno.
+ * may_read: open() for reading is allowed, not refused (sandbox.h). */
+int syscalls_allow(scmp_filter_ctx ctx, int may_read);
 
 #endif

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs each fuzz harness (packets, capture, pcapfile: our pcap and pcapng readers
 # against libpcap, jsonrec: JSON records read back, smtpreply: what an SMTP
-# server sends to probe --greet) for SECONDS (seeded
+# server sends to probe --greet, maillog: MTA log lines) for SECONDS (seeded
 # from pcaps/ and the JSON lines of tests/golden/), after replaying the
 # regression inputs under tests/fuzz/regressions/HARNESS/.
 #   tests/fuzz/run.sh FUZZDIR SECONDS
@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
 work=${FUZZ_WORK:-$top/fuzz-out}
 mkdir -p "$work/seeds-packets" "$work/seeds-capture" "$work/seeds-pcapfile" \
-    "$work/seeds-jsonrec" "$work/seeds-smtpreply"
+    "$work/seeds-jsonrec" "$work/seeds-smtpreply" "$work/seeds-maillog"
 "$dir/mkseeds" "$work/seeds-packets" "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap >/dev/null
 cp "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap "$work/seeds-capture/" 2>/dev/null
 cp "$top"/pcaps/*/*.pcap "$top"/pcaps/*/*.pcapng "$top"/tests/malformed/*.pcap \
@@ -28,7 +28,12 @@ printf '\003220-mx.example.test ESMTP\r\n220 hi\r\n250-mx\r\n250-STARTTLS\r\n250
 printf '\377554 5.7.1 Service unavailable; client [192.0.2.11] blocked using zen.example\r\n' \
     >"$work/seeds-smtpreply/rbl"
 printf '\000421 4.7.0 too many connections from your IP\n' >"$work/seeds-smtpreply/rate"
-for h in packets capture pcapfile jsonrec smtpreply; do
+# maillog: bytes 0 and 1 are the piece size and the clock.
+for l in "$top"/tests/maillog/*.log; do
+	[ -f "$l" ] || continue
+	{ printf '\007\001'; cat "$l"; } >"$work/seeds-maillog/$(basename "$l")"
+done
+for h in packets capture pcapfile jsonrec smtpreply maillog; do
 	reg=$top/tests/fuzz/regressions/$h
 	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
 		if "$dir/fuzz_$h" "$reg"/* >"$work/$h-regressions.log" 2>&1; then

@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# tests/lab/maillog-lab.sh PROG — a real Postfix (Debian's postfix), then a real
+# Exim (exim4-daemon-light), delivering
+# through the lab's firewall scenarios, its own log (maillog_file) read by
+# "PROG maillog" and joined to a capture by "PROG read --maillog".
+#
+#   mta  192.0.2.10, default route via 192.0.2.1; Postfix with its own
+#        config, queue and maillog_file under the lab's scratch directory;
+#        transport_maps sends each test domain to one MX address:
+#          rst.test    -> [203.0.113.25]  nothing listening: the kernel's RST
+#          icmp.test   -> [203.0.113.26]  REJECT (icmp-port-unreachable)
+#          drop.test   -> [203.0.113.27]  DROP (smtp_connect_timeout 3 s)
+#          prohib.test -> [203.0.113.28]  REJECT --reject-with icmp-host-prohibited
+#          greet.test  -> [203.0.113.29]  greets "554 5.7.1 no mail from you"
+#          late.test   -> [203.0.113.30]  nothing listening (sent last)
+#    |   veth0 -- veth1
+#   mx   192.0.2.1, 203.0.113.25-30/32; the iptables rules above
+#
+# One message per domain with sendmail(1); then "postfix logrotate" and
+# one more to late.test; tcpdump in mta captures, and "PROG watch
+# --maillog" follows the log live (as nobody) across the rotation.  Checked: "maillog" counts each outcome on its MX
+# host as Postfix logged it (grep over the same log); "read --maillog"
+# joins every failure line to the record of its attempt, with the verdict
+# the scenario makes (RST -> refused/reset, ICMP 3/3 -> refused/port-unreach,
+# DROP -> no answer to the capture's end, ICMP 3/10 -> prohibited, 554 greeting -> accepted), no
+# failure line left without packets; watch --maillog makes the same joins,
+# the line written after the rotation included.
+# Then Exim 4.96 through the same five (see exim_setup below for how it
+# runs beside the installed postfix), its mainlog read and joined alike.
+# Needs root (and, unless exim4 is installed, apt-get download of
+# exim4-daemon-light); prints "maillog-lab: N passed, N failed"; about 40 s.
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034  # lib.sh reads it
+LAB_PREFIX=smlog-$$
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$HERE/lib.sh"
+
+[ $# -ge 1 ] || { echo "usage: $0 PROG" >&2; exit 2; }
+PROG=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+lab_require_root
+lab_require_tools ip:iproute2 iptables:iptables tcpdump:tcpdump socat:socat \
+    jq:jq postfix:postfix
+pass=0; fail=0
+ok() {		# NAME GOT WANT
+	if [ "$2" = "$3" ]; then pass=$((pass+1)); else
+		echo "FAIL $1: got '$2', want '$3'"; fail=$((fail+1)); fi
+}
+
+pf_stop() {
+	[ -n "${CONF:-}" ] && [ -n "${MTA:-}" ] &&
+	    ip netns exec "$MTA" postfix -c "$CONF" stop >/dev/null 2>&1
+	true
+}
+lab_init
+trap 'pf_stop; lab_cleanup' EXIT
+
+MTA=$(lab_nsname mta); MX=$(lab_nsname mx)
+lab_ns_add "$MTA" 0; lab_ns_add "$MX" 0
+# Two SYN retransmissions (about 7 s): Exim's connect to the DROP gives up
+# with the kernel, not after its own connect_timeout.
+lab_exec "$MTA" sysctl -qw net.ipv4.tcp_syn_retries=2
+lab_link "$MTA" "$MX" 192.0.2.10/24 192.0.2.1/24
+ip -n "$MTA" route add default via 192.0.2.1
+for a in 25 26 27 28 29 30; do ip -n "$MX" addr add "203.0.113.$a/32" dev lo; done
+lab_exec "$MX" iptables -A INPUT -d 203.0.113.26 -p tcp --dport 25 -j REJECT
+lab_exec "$MX" iptables -A INPUT -d 203.0.113.27 -p tcp --dport 25 -j DROP
+lab_exec "$MX" iptables -A INPUT -d 203.0.113.28 -p tcp --dport 25 -j REJECT \
+    --reject-with icmp-host-prohibited
+printf '554 5.7.1 no mail from you\r\n' >"$LAB_TMP/greet554"
+lab_bg "$MX" "$LAB_TMP/socat.log" socat TCP-LISTEN:25,bind=203.0.113.29,reuseaddr,fork \
+    "SYSTEM:cat $LAB_TMP/greet554; sleep 1"
+lab_wait_for "ip netns exec $MX ss -ltn | grep -q 203.0.113.29:25" 5 ||
+    lab_die "the 554 listener did not start"
+
+# Postfix: its own config, queue and log; no chroot, no listener.
+CONF=$LAB_TMP/postfix; Q=$LAB_TMP/spool; LOG=$LAB_TMP/maillog
+mkdir -p "$CONF" "$Q"
+chmod 755 "$LAB_TMP"	# Postfix's daemons run as postfix
+awk '$1 ~ /^(pickup|cleanup|qmgr|tlsmgr|rewrite|bounce|defer|trace|verify|flush|proxymap|proxywrite|smtp|relay|showq|error|retry|discard|anvil|scache|postlog)$/ && $2 != "inet" {
+	$5 = "n"; print }' /etc/postfix/master.cf >"$CONF/master.cf"
+cat >"$CONF/transport" <<'T'
+rst.test smtp:[203.0.113.25]
+icmp.test smtp:[203.0.113.26]
+drop.test smtp:[203.0.113.27]
+prohib.test smtp:[203.0.113.28]
+greet.test smtp:[203.0.113.29]
+late.test smtp:[203.0.113.30]
+T
+cat >"$CONF/main.cf" <<M
+compatibility_level = 3.6
+queue_directory = $Q
+data_directory = $LAB_TMP/data
+maillog_file = $LOG
+maillog_file_prefixes = $LAB_TMP
+myhostname = mta.lab.test
+mydestination =
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+transport_maps = texthash:$CONF/transport
+smtp_connect_timeout = 3s
+smtp_dns_support_level = disabled
+smtp_skip_5xx_greeting = no
+default_destination_concurrency_limit = 1
+queue_run_delay = 300s
+minimal_backoff_time = 300s
+M
+mkdir -p "$LAB_TMP/data"; chown postfix "$LAB_TMP/data"
+lab_capture_start "$MTA" veth0 "$LAB_TMP/cap.pcap" tcp or icmp
+lab_exec "$MTA" postfix -c "$CONF" start >"$LAB_TMP/pf-start.log" 2>&1 ||
+    { cat "$LAB_TMP/pf-start.log" "$LOG" >&2; lab_die "postfix start failed"; }
+lab_wait_for "[ -s '$LOG' ]" 5 || lab_die "Postfix wrote no log"
+# watch --maillog follows the same log live, across a rotation (postfix
+# logrotate, below), as nobody (-Z): the log must stay readable to it.
+chmod 644 "$LOG"
+lab_bg "$MTA" "$LAB_TMP/watch.err" sh -c "exec '$PROG' watch -i veth0 --json \
+    --maillog '$LOG' >'$LAB_TMP/watch.json'"
+WATCH=$LAB_LAST_PID
+lab_wait_for "grep -q 'listening on' '$LAB_TMP/watch.err'" 5 ||
+    { cat "$LAB_TMP/watch.err" >&2; lab_die "watch --maillog did not start"; }
+for d in rst icmp drop prohib greet; do
+	printf 'Subject: lab %s\n\nhello\n' "$d" |
+	    lab_exec "$MTA" sendmail -C "$CONF" -f sender@mta.lab.test "user@$d.test"
+done
+# Each domain's line written (drop.test after its 3 s connect timeout).
+lab_wait_for "[ \$(grep -c 'status=' '$LOG' 2>/dev/null) -ge 5 ]" 20 ||
+    { cat "$LOG" >&2; lab_die "Postfix logged no status for every message"; }
+# Rotated: Postfix renames its log and writes a new one.
+lab_exec "$MTA" postfix -c "$CONF" logrotate >/dev/null 2>&1 ||
+    lab_die "postfix logrotate failed"
+lab_wait_for "[ -s '$LOG' ]" 5 || lab_die "Postfix wrote no new log after logrotate"
+chmod 644 "$LOG"
+# One more, to late.test, after the DROP's line (rst.test again would not
+# do: Postfix holds a refusing destination back a while).
+printf 'Subject: lab late\n\nhello\n' |
+    lab_exec "$MTA" sendmail -C "$CONF" -f sender@mta.lab.test "user@late.test"
+lab_wait_for "grep -q 'late.test.*status=' '$LOG' 2>/dev/null" 10 ||
+    { cat "$LOG" >&2; lab_die "Postfix logged no status for the last message"; }
+lab_capture_stop 0.5
+sleep 0.5	# a follower tick after the last line
+lab_kill "$WATCH" INT
+pf_stop
+zcat -f "$LOG".* "$LOG" >"$LAB_TMP/all.log"	# the rotated one (gzip) first
+LOG=$LAB_TMP/all.log
+# MAILLOG_LAB_KEEP=DIR keeps Postfix's log and the capture there.
+[ -n "${MAILLOG_LAB_KEEP:-}" ] && cp "$LOG" "$LAB_TMP/cap.pcap" "$MAILLOG_LAB_KEEP/"
+lab_log "Postfix wrote $(wc -l <"$LOG") lines"
+
+out=$("$PROG" maillog --json "$LOG") || lab_die "maillog failed"
+host() { printf '%s\n' "$out" | jq -r --arg a "$1" "select(.type==\"maillog_host\" and .server==\$a) | .outcomes[\"$2\"]"; }
+ok rst "$(host 203.0.113.25 refused)" "$(grep -c ']: connect to 203.0.113.25\[203.0.113.25\]:25: Connection refused' "$LOG")"
+ok icmp "$(host 203.0.113.26 refused)" "$(grep -c ']: connect to 203.0.113.26\[203.0.113.26\]:25: Connection refused' "$LOG")"
+ok drop "$(host 203.0.113.27 timed-out)" "$(grep -c ']: connect to 203.0.113.27\[203.0.113.27\]:25: Connection timed out' "$LOG")"
+ok prohib "$(host 203.0.113.28 no-route)" "$(grep -c ']: connect to 203.0.113.28\[203.0.113.28\]:25: No route to host' "$LOG")"
+ok greet "$(host 203.0.113.29 greeting-5xx)" "$(grep -c '203.0.113.29\] refused to talk to me: 554' "$LOG")"
+ok deferred "$(printf '%s\n' "$out" | jq -s '[.[] | select(.type=="maillog_domain") | .deferred + .bounced] | add')" \
+    "$(grep -cE 'status=(deferred|bounced)' "$LOG")"
+
+join=$("$PROG" read --json --maillog "$LOG" "$LAB_TMP/cap.pcap") || lab_die "read --maillog failed"
+printf '%s\n' "$join" | grep maillog_join >"$LAB_TMP/join.json"
+pair() { jq -r --arg a "$1" 'select(.type=="maillog_join" and .server==$a and .missing==null) | "\(.class)/\(.reason) \(.agrees)"' "$LAB_TMP/join.json" | sort -u; }
+ok join-rst "$(pair 203.0.113.25)" "refused/reset true"
+ok join-icmp "$(pair 203.0.113.26)" "refused/port-unreach true"
+# The tracker waits out a SYN back-off (64 s) before "dropped": the
+# capture ends first, and the attempt is still open, with no answer.
+ok join-drop "$(pair 203.0.113.27)" "unresolved/capture-ended true"
+ok join-prohib "$(pair 203.0.113.28)" "prohibited/host-prohibited true"
+ok join-greet "$(pair 203.0.113.29)" "accepted/syn-ack true"
+ok lines-alone "$(jq -r 'select(.type=="maillog_join_summary") | .lines_capture_missed + .lines_outside_capture + .lines_port_not_captured' "$LAB_TMP/join.json")" 0
+ok skew "$(jq -r 'select(.type=="maillog_join_summary") | (.skew_ms | fabs) < 1500' "$LAB_TMP/join.json")" true
+# watch --maillog: the same joins, live, across the rotation.
+wpair() { jq -r --arg a "$1" 'select(.type=="maillog_join" and .server==$a and .missing==null) | "\(.class)/\(.reason) \(.agrees)"' "$LAB_TMP/watch.json" | sort -u; }
+ok watch-rst "$(wpair 203.0.113.25)" "refused/reset true"
+ok watch-greet "$(wpair 203.0.113.29)" "accepted/syn-ack true"
+ok watch-late "$(wpair 203.0.113.30)" "refused/reset true"
+ok watch-lines "$(jq -r 'select(.type=="maillog_join_summary") | "\(.lines) \(.joined)"' "$LAB_TMP/watch.json")" "6 6"
+"$PROG" maillog "$LOG" >&2
+"$PROG" read --maillog "$LOG" "$LAB_TMP/cap.pcap" | grep '^maillog' >&2
+# Exim, the same scenarios.  Debian's exim4-daemon-light conflicts with
+# postfix (both provide mail-transport-agent), so unless it is installed
+# it is run from its packages unpacked under the scratch directory
+# (apt-get download, dpkg-deb -x), in a mount namespace whose /etc/passwd
+# and /etc/group (copies) name the Debian-exim user its binary was built
+# for: nothing of the machine's is changed.
+exim_setup() {
+	EXIM=$(command -v exim4 2>/dev/null) && return 0
+	local d=$LAB_TMP/exim-pkg
+	mkdir -p "$d" && chmod 777 "$d"
+	(cd "$d" && apt-get download -q exim4-daemon-light exim4-base libidn12 \
+	    >"$LAB_TMP/exim-dl.log" 2>&1) || { cat "$LAB_TMP/exim-dl.log" >&2; return 1; }
+	for deb in "$d"/*.deb; do dpkg-deb -x "$deb" "$d/root" || return 1; done
+	EXIM=$d/root/usr/sbin/exim4
+	# Not setuid here: the loader would ignore LD_LIBRARY_PATH when Exim
+	# re-executes itself, and the lab runs it as root anyway.
+	chmod u-s "$EXIM"
+	EXIM_LIBS=$d/root/usr/lib/x86_64-linux-gnu
+}
+exim_run() {	# ARGS...: exim in mta, in its mount namespace, TZ=UTC
+	ip netns exec "$MTA" env TZ=UTC LD_LIBRARY_PATH="${EXIM_LIBS:-}" \
+	    unshare --mount sh -c 'mount --bind "$0" /etc/passwd &&
+	    mount --bind "$1" /etc/group && shift && exec "$@"' \
+	    "$EX/passwd" "$EX/group" "$EXIM" -C "$EX/exim.conf" "$@"
+}
+EX=$LAB_TMP/exim; mkdir -p "$EX/spool" "$EX/log"
+if ! exim_setup; then
+	echo "FAIL exim: could not get exim4-daemon-light"; fail=$((fail+1))
+else
+	cp /etc/passwd "$EX/passwd"; cp /etc/group "$EX/group"
+	grep -q '^Debian-exim:' "$EX/passwd" ||
+	    echo 'Debian-exim:x:65534:65534::/nonexistent:/usr/sbin/nologin' >>"$EX/passwd"
+	grep -q '^Debian-exim:' "$EX/group" || echo 'Debian-exim:x:65534:' >>"$EX/group"
+	cat >"$EX/exim.conf" <<X
+primary_hostname = mta.lab.test
+exim_path = $EXIM
+keep_environment = LD_LIBRARY_PATH : TZ
+spool_directory = $EX/spool
+log_file_path = $EX/log/%slog
+log_selector = +outgoing_interface +outgoing_port
+begin routers
+lab:
+  driver = manualroute
+  domains = *
+  transport = remote_smtp
+  route_list = rst.test 203.0.113.25 ; icmp.test 203.0.113.26 ; \\
+    drop.test 203.0.113.27 ; prohib.test 203.0.113.28 ; greet.test 203.0.113.29
+begin transports
+remote_smtp:
+  driver = smtp
+  connect_timeout = 3s
+begin retry
+* * F,1h,15m
+X
+	chown -R 65534:65534 "$EX/spool" "$EX/log"	# Debian-exim here
+	lab_capture_start "$MTA" veth0 "$LAB_TMP/exim.pcap" tcp or icmp
+	for d in rst icmp drop prohib greet; do
+		printf 'Subject: exim %s\n\nhello\n' "$d" |
+		    exim_run -odi -f sender@mta.lab.test "user@$d.test" >>"$EX/run.log" 2>&1
+	done
+	lab_capture_stop 0.5
+	ELOG=$EX/log/mainlog
+	[ -n "${MAILLOG_LAB_KEEP:-}" ] && cp "$ELOG" "$LAB_TMP/exim.pcap" "$MAILLOG_LAB_KEEP/"
+	lab_log "Exim wrote $(wc -l <"$ELOG" 2>/dev/null) lines"
+	[ -s "$ELOG" ] || { cat "$EX/run.log" >&2; lab_die "Exim wrote no log"; }
+	out=$("$PROG" maillog --json --log-tz UTC "$ELOG") || lab_die "maillog (Exim) failed"
+	# Exim 4.96 logs each host line, then the recipient line repeating it.
+	ok exim-rst "$(host 203.0.113.25 refused)" "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.25 \[203\.0\.113\.25\]:25 Connection refused' "$ELOG")"
+	ok exim-drop "$(host 203.0.113.27 timed-out)" "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.27 \[203\.0\.113\.27\]:25: .*Connection timed out' "$ELOG")"
+	ok exim-prohib "$(host 203.0.113.28 no-route)" "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.28 \[203\.0\.113\.28\]:25: .*No route to host' "$ELOG")"
+	ok exim-greet "$(host 203.0.113.29 greeting-5xx)" "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.29 \[203\.0\.113\.29\]:25: SMTP error .*initial connection: 554' "$ELOG")"
+	"$PROG" read --json --log-tz UTC --maillog "$ELOG" "$LAB_TMP/exim.pcap" |
+	    grep maillog_join >"$LAB_TMP/join.json"
+	ok exim-join-rst "$(pair 203.0.113.25)" "refused/reset true"
+	ok exim-join-icmp "$(pair 203.0.113.26)" "refused/port-unreach true"
+	ok exim-join-drop "$(pair 203.0.113.27)" "unresolved/capture-ended true"
+	ok exim-join-prohib "$(pair 203.0.113.28)" "prohibited/host-prohibited true"
+	ok exim-join-greet "$(pair 203.0.113.29)" "accepted/syn-ack true"
+	ok exim-lines-alone "$(jq -r 'select(.type=="maillog_join_summary") | .lines_capture_missed + .lines_outside_capture + .lines_port_not_captured' "$LAB_TMP/join.json")" 0
+	"$PROG" maillog --log-tz UTC "$ELOG" >&2
+	"$PROG" read --log-tz UTC --maillog "$ELOG" "$LAB_TMP/exim.pcap" | grep '^maillog' >&2
+fi
+echo "maillog-lab: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
