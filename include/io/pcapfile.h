@@ -31,6 +31,12 @@ int pcapfile_next(struct pcapfile *f, struct pcapfile_rec *r, char *err,
 /* Closes the descriptor too, unless it is standard input. */
 void pcapfile_close(struct pcapfile *f);
 
+/* read(2)s into buf[*len, cap) until need bytes are there or the file
+ * ends (*eof), waiting for a pipe with signals_wait_readable(); one read
+ * at most once need is met, so a pipe's packets are not held back.  0, or
+ * -1 with err (pcapfile.c and pcapng.c both fill their buffers so). */
+int pcapfile_read_upto(int fd, uint8_t *buf, size_t cap, size_t *len,
+    size_t need, int *eof, char *err, size_t errlen);
 /* read(2) until n bytes or end of file; returns the count, -1 on error. */
 long pcapfile_read_full(int fd, uint8_t *buf, size_t n);
 

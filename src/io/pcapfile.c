@@ -54,6 +54,29 @@ get16(const uint8_t *p, int swapped)
 	return swapped ? __builtin_bswap16(v) : v;
 }
 
+int
+pcapfile_read_upto(int fd, uint8_t *buf, size_t cap, size_t *len,
+    size_t need, int *eof, char *err, size_t errlen)
+{
+	while (*len < need && !*eof) {
+		ssize_t k;
+
+		signals_wait_readable(fd);
+		k = read(fd, buf + *len, cap - *len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			snprintf(err, errlen, "error reading dump file: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (k == 0)
+			*eof = 1;
+		*len += (size_t)k;
+	}
+	return 0;
+}
+
 long
 pcapfile_read_full(int fd, uint8_t *buf, size_t n)
 {
@@ -134,24 +157,8 @@ fill(struct pcapfile *f, size_t need, char *err, size_t errlen)
 		f->len -= f->pos;
 		f->pos = 0;
 	}
-	while (f->len < need && !f->eof) {
-		ssize_t k;
-
-		signals_wait_readable(f->fd);
-		k = read(f->fd, f->buf + f->len, BUFSIZE - f->len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			snprintf(err, errlen, "error reading dump file: %s",
-			    strerror(errno));
-			return -1;
-		}
-		if (k == 0)
-			f->eof = 1;
-		f->len += (size_t)k;
-	}
-	return 0;
+	return pcapfile_read_upto(f->fd, f->buf, BUFSIZE, &f->len, need,
+	    &f->eof, err, errlen);
 }
 
 /*

@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "core/decode.h"
+#include "io/pcapfile.h"
 #include "io/pcapng.h"
-#include "io/signals.h"
 
 #define BT_SHB		0x0a0d0d0au
 #define BT_IDB		0x00000001u
@@ -115,24 +115,8 @@ fill(struct pcapng *f, size_t need, char *err, size_t errlen)
 		f->buf = nb;
 		f->cap = need;
 	}
-	while (f->len < need && !f->eof) {
-		ssize_t k;
-
-		signals_wait_readable(f->fd);
-		k = read(f->fd, f->buf + f->len, f->cap - f->len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			snprintf(err, errlen, "error reading dump file: %s",
-			    strerror(errno));
-			return -1;
-		}
-		if (k == 0)
-			f->eof = 1;
-		f->len += (size_t)k;
-	}
-	return 0;
+	return pcapfile_read_upto(f->fd, f->buf, f->cap, &f->len, need,
+	    &f->eof, err, errlen);
 }
 
 /* libpcap's get_from_block_data(): n bytes of the body, or an error. */
