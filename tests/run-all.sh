@@ -107,7 +107,7 @@ if [ "$quick" -eq 0 ]; then
 	run dns-lab bash tests/lab/dns-lab.sh "$prog"
 	run firsthop-lab bash tests/lab/firsthop-lab.sh "$prog"
 	run trace-lab bash tests/lab/trace-lab.sh "$prog"
-	run issue20-lab bash tests/lab/issue20-lab.sh "$prog"
+	run experienced-lab bash tests/lab/experienced-lab.sh "$prog"
 	run writefile-lab bash tests/lab/writefile-lab.sh "$prog"
 	run privs-lab bash tests/lab/privs-lab.sh "$prog" "$build/smtpscope-hooks"
 	run faults-lab bash tests/lab/faults-lab.sh "$prog"

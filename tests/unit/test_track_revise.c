@@ -1,5 +1,5 @@
 /*
- * Tracker rules for what the client experienced (issue 20), each at its
+ * Tracker rules for what the client experienced, each at its
  * boundary: TCP Fast Open acknowledgements, a client retrying after a RST
  * or past the timeout, a SYN-ACK after a RST that the client takes or
  * refuses, a SYN-ACK stamped after the client's ACK, a frame stamped far

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/lab/record-issue20.sh — record the captures of issue 20's tracker
+# tests/lab/record-experienced.sh — record the captures of the tracker's
 # rules from real Linux kernels in throw-away namespaces:
 #   tfo           TCP Fast Open (net.ipv4.tcp_fastopen): a SYN without data
 #                 that gets a cookie, a SYN with data the server accepts, and
@@ -22,18 +22,18 @@
 #                 put back in place with mergecap -a)
 # The last two are post-processed real captures, said so in pcaps/README.md.
 #
-# Usage: tests/lab/record-issue20.sh [OUTDIR] (default pcaps/lab). As root.
+# Usage: tests/lab/record-experienced.sh [OUTDIR] (default pcaps/lab). As root.
 # With LAB_OBSERVER=watch and SMTPSCOPE=PROG, "PROG watch --json" observes
 # tfo, injected-rst and late-answer instead of tcpdump (OUTDIR/NAME.json,
 # OUTDIR/NAME.pcap its -w capture; LAB_WATCH_OPTS for its options), and the
-# two post-processed captures are not made (tests/lab/issue20-lab.sh).
+# two post-processed captures are not made (tests/lab/experienced-lab.sh).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 OUT=${1:-$REPO/pcaps/lab}
-HELPER="python3 $HERE/issue20-helper.py"
+HELPER="python3 $HERE/experienced-helper.py"
 
 lab_require_root
 lab_require_tools ip:iproute2 tc:iproute2 nft:nftables tcpdump:tcpdump socat:socat \
@@ -88,7 +88,7 @@ rec_tfo() {
 }
 
 # client - gateway - server; the gateway relays SYNs to port 25 itself
-# (issue20-helper.py relay-syn), DELAY s late, forging a RST if MODE is forge
+# (experienced-helper.py relay-syn), DELAY s late, forging a RST if MODE is forge
 gateway() {	# NAME DELAY MODE
     local gw=198.51.100.1
     CLI=$(lab_nsname "cli-$1") GW=$(lab_nsname "gw-$1") SRV=$(lab_nsname "srv-$1")

@@ -1,19 +1,19 @@
 #!/bin/bash
-# Live lab test of issue 20's rules under "smtpscope watch": the tfo,
-# injected-rst and late-answer scenarios of record-issue20.sh run with watch
+# Live lab test of the rules of what the client experienced, under "smtpscope watch": the tfo,
+# injected-rst and late-answer scenarios of record-experienced.sh run with watch
 # observing in the client namespace (--timeout 3).  The records must match
 # each capture's statements (pcaps/lab/NAME.expect, the final record of an
 # attempt), and watch must have written the first verdict and then a
 # correction record, marked as the man page says.
-#   tests/lab/issue20-lab.sh PROG
-# Needs root (namespaces); prints "issue20-lab: N passed, N failed".
+#   tests/lab/experienced-lab.sh PROG
+# Needs root (namespaces); prints "experienced-lab: N passed, N failed".
 set -u
 prog=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 if [ "$(id -u)" -ne 0 ]; then
-	echo "issue20-lab: needs root for network namespaces"
-	echo "issue20-lab: 0 passed, 1 failed"
+	echo "experienced-lab: needs root for network namespaces"
+	echo "experienced-lab: 0 passed, 1 failed"
 	exit 1
 fi
 out=$(mktemp -d /tmp/smtpscope-i20.XXXXXX)
@@ -24,7 +24,7 @@ ok() { pass=$((pass+1)); echo "ok   $*"; }
 bad() { fail=$((fail+1)); echo "FAIL $*"; }
 
 if LAB_OBSERVER=watch SMTPSCOPE=$prog LAB_WATCH_OPTS="--timeout 3" \
-    bash "$here/record-issue20.sh" "$out" >"$out/run.log" 2>&1; then
+    bash "$here/record-experienced.sh" "$out" >"$out/run.log" 2>&1; then
 	ok "scenarios ran under watch (uid nobody, exit 0 on SIGINT)"
 else
 	bad "scenario run:"; tail -n 25 "$out/run.log"
@@ -51,5 +51,5 @@ check_correction() {	# NAME CLASS/REASON WRITTEN FIRST
 }
 check_correction injected-rst refused/reset
 check_correction late-answer dropped/no-response
-echo "issue20-lab: $pass passed, $fail failed"
+echo "experienced-lab: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# tests/lab/issue20-helper.py — the socket programs tests/lab/record-issue20.sh
+# tests/lab/experienced-helper.py — the socket programs tests/lab/record-experienced.sh
 # runs inside its namespaces (never in the root namespace):
 #   tfo-server PORT TEXT SECS   listen with TCP_FASTOPEN, send TEXT\r\n to each
 #                               client, read what it sends, close; for SECS s
