@@ -42,6 +42,18 @@ valid() {
 	fi
 }
 # reap PID: waits for it (10 s at most), its exit status in $st.
+# execd PID: waits (at most 2 s) until the background job PID has exec'd
+# its program.  Before that it is still this shell, with its TERM trap: a
+# SIGTERM then would run lab_cleanup in the child and delete the lab.
+shell_exe=$(readlink -f "$BASH")
+execd() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(readlink "/proc/$1/exe" 2>/dev/null)" != "$shell_exe" ] && return
+		sleep 0.01
+	done
+}
+
 reap() {
 	local i
 	for ((i = 0; i < 200; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
@@ -122,7 +134,7 @@ fi
 # Start-up: read blocked opening a FIFO that no one writes.
 mkfifo "$T/fifo"
 "$prog" read "$T/fifo" >"$T/out" 2>"$T/err" &
-pid=$!; LAB_PIDS+=("$pid"); sleep 0.3; kill -TERM "$pid"
+pid=$!; LAB_PIDS+=("$pid"); execd "$pid"; sleep 0.3; kill -TERM "$pid"
 reap "$pid"
 [ "$st" -eq 143 ] && [ ! -s "$T/out" ] && ok "SIGTERM at start-up (read): status 143, no output" ||
     bad "SIGTERM at start-up (read): status $st"
@@ -131,7 +143,7 @@ reap "$pid"
 for d in 0 0.05 0.2; do
 	rm -f "$T/early.pcap"
 	ip netns exec "$cli" "$prog" watch -i c0 -w "$T/early.pcap" >"$T/out" 2>"$T/err" </dev/null &
-	pid=$!; LAB_PIDS+=("$pid"); sleep "$d"; kill -TERM "$pid"
+	pid=$!; LAB_PIDS+=("$pid"); execd "$pid"; sleep "$d"; kill -TERM "$pid"
 	reap "$pid"
 	if { [ "$st" -eq 143 ] && [ ! -s "$T/out" ]; } || { [ "$st" -eq 0 ] && grep -q '^packets: ' "$T/out"; }; then
 		ok "SIGTERM ${d}s into watch: status $st, output complete"
@@ -147,7 +159,7 @@ sleep 0.3
 phase() {	# phase NAME DELAY PATTERN ARGS...
 	local name=$1 delay=$2 pat=$3; shift 3
 	ip netns exec "$cli" "$prog" probe -w "$T/$name.pcap" "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null &
-	pid=$!; LAB_PIDS+=("$pid"); sleep "$delay"; kill -TERM "$pid"
+	pid=$!; LAB_PIDS+=("$pid"); execd "$pid"; sleep "$delay"; kill -TERM "$pid"
 	reap "$pid"
 	if [ "$st" -eq 0 ] && grep -q '^summary: ' "$T/$name.out" && grep -qE -- "$pat" "$T/$name.out"; then
 		ok "SIGTERM while $name: status 0, records and summary"
