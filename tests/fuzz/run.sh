@@ -1,9 +1,11 @@
 #!/bin/bash
 # Runs each fuzz harness (packets, capture, pcapfile: our pcap and pcapng readers
 # against libpcap, jsonrec: JSON records read back, smtpreply: what an SMTP
-# server sends to probe --greet) for SECONDS (seeded
-# from pcaps/ and the JSON lines of tests/golden/), after replaying the
-# regression inputs under tests/fuzz/regressions/HARNESS/.
+# server sends to probe --greet, expect: verify's expectations files, ports:
+# port lists and the -w pcapng comment's ports line, timefmt: the times of
+# JSON records) for SECONDS (seeded from pcaps/, the JSON lines of
+# tests/golden/ and the minimized corpus tests/fuzz/corpus/HARNESS/), after
+# replaying the regression inputs under tests/fuzz/regressions/HARNESS/.
 #   tests/fuzz/run.sh FUZZDIR SECONDS
 # Prints "fuzz: N passed, N failed" (one per harness and per regression set).
 set -u
@@ -11,8 +13,8 @@ dir=$1; secs=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
 work=${FUZZ_WORK:-$top/fuzz-out}
-mkdir -p "$work/seeds-packets" "$work/seeds-capture" "$work/seeds-pcapfile" \
-    "$work/seeds-jsonrec" "$work/seeds-smtpreply"
+harnesses="packets capture pcapfile jsonrec smtpreply expect ports timefmt"
+for h in $harnesses; do mkdir -p "$work/seeds-$h"; done
 "$dir/mkseeds" "$work/seeds-packets" "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap >/dev/null
 cp "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap "$work/seeds-capture/" 2>/dev/null
 cp "$top"/pcaps/*/*.pcap "$top"/pcaps/*/*.pcapng "$top"/tests/malformed/*.pcap \
@@ -28,7 +30,7 @@ printf '\003220-mx.example.test ESMTP\r\n220 hi\r\n250-mx\r\n250-STARTTLS\r\n250
 printf '\377554 5.7.1 Service unavailable; client [192.0.2.11] blocked using zen.example\r\n' \
     >"$work/seeds-smtpreply/rbl"
 printf '\000421 4.7.0 too many connections from your IP\n' >"$work/seeds-smtpreply/rate"
-for h in packets capture pcapfile jsonrec smtpreply; do
+for h in $harnesses; do
 	reg=$top/tests/fuzz/regressions/$h
 	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
 		if "$dir/fuzz_$h" "$reg"/* >"$work/$h-regressions.log" 2>&1; then
@@ -39,9 +41,11 @@ for h in packets capture pcapfile jsonrec smtpreply; do
 		fi
 	fi
 	mkdir -p "$work/corpus-$h"
+	kept=()
+	[ -d "$top/tests/fuzz/corpus/$h" ] && kept=("$top/tests/fuzz/corpus/$h")
 	if "$dir/fuzz_$h" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
 		-timeout=10 -print_final_stats=1 -artifact_prefix="$work/$h-" \
-		"$work/corpus-$h" "$work/seeds-$h" >"$work/$h.log" 2>&1; then
+		"$work/corpus-$h" "$work/seeds-$h" "${kept[@]}" >"$work/$h.log" 2>&1; then
 		echo "fuzz_$h: $(grep -E '^#[0-9]+.*DONE' "$work/$h.log" | tail -n1)"
 		pass=$((pass+1))
 	else
