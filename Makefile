@@ -42,7 +42,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke bench bench-scope bench-live test-hooks
+.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke sweep bench bench-scope bench-live test-hooks
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -157,6 +157,12 @@ fuzz: deps
 
 fuzz-smoke: fuzz-build
 	@bash tests/fuzz/run.sh $(FUZZ_DIR) 15
+
+# Every capture of pcaps/ and tests/malformed/ read by the ASan+UBSan build
+# with every port; see tests/sweep.sh.
+sweep:
+	@$(MAKE) --no-print-directory SANITIZE=1 all
+	@bash tests/sweep.sh build-san/smtpscope
 
 install: smtpscope
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
