@@ -148,7 +148,8 @@ $(FUZZ_DIR):
 
 fuzz-build: $(FUZZ_DIR)/fuzz_packets $(FUZZ_DIR)/fuzz_capture $(FUZZ_DIR)/fuzz_pcapfile \
             $(FUZZ_DIR)/fuzz_jsonrec $(FUZZ_DIR)/fuzz_smtpreply $(FUZZ_DIR)/mkseeds \
-            $(FUZZ_DIR)/fuzz_expect $(FUZZ_DIR)/fuzz_ports $(FUZZ_DIR)/fuzz_timefmt
+            $(FUZZ_DIR)/fuzz_expect $(FUZZ_DIR)/fuzz_ports $(FUZZ_DIR)/fuzz_timefmt \
+            $(FUZZ_DIR)/fuzz_filter
 
 # `make fuzz` runs each harness FUZZ_SECONDS; check runs a short smoke run.
 fuzz: deps

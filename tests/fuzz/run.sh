@@ -3,7 +3,7 @@
 # against libpcap, jsonrec: JSON records read back, smtpreply: what an SMTP
 # server sends to probe --greet, expect: verify's expectations files, ports:
 # port lists and the -w pcapng comment's ports line, timefmt: the times of
-# JSON records) for SECONDS (seeded from pcaps/, the JSON lines of
+# JSON records, filter: --filter-file templates) for SECONDS (seeded from pcaps/, the JSON lines of
 # tests/golden/ and the minimized corpus tests/fuzz/corpus/HARNESS/), after
 # replaying the regression inputs under tests/fuzz/regressions/HARNESS/.
 #   tests/fuzz/run.sh FUZZDIR SECONDS
@@ -13,7 +13,7 @@ dir=$1; secs=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
 work=${FUZZ_WORK:-$top/fuzz-out}
-harnesses="packets capture pcapfile jsonrec smtpreply expect ports timefmt"
+harnesses="packets capture pcapfile jsonrec smtpreply expect ports timefmt filter"
 for h in $harnesses; do mkdir -p "$work/seeds-$h"; done
 "$dir/mkseeds" "$work/seeds-packets" "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap >/dev/null
 cp "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap "$work/seeds-capture/" 2>/dev/null
