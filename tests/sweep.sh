@@ -1,13 +1,15 @@
 #!/bin/bash
 # Robustness sweep: every capture under pcaps/ (the public corpus and the lab
 # recordings) and tests/malformed/ read by a sanitizer build with every port
-# watched (`read -p 1-65535`), each within a time bound.  Each file must be
-# read cleanly (status 0, nothing on standard error), or refused with the
-# documented input error (status 3, one line "smtpscope: FILE: message");
-# no sanitizer report, no signal, no hang.
+# watched (`read -p 1-65535`), each within a time bound, three times: the
+# text records; JSON records and the HTML page; the text reports (--scope,
+# --evidence, --findings).  Each run must read the file cleanly (status 0,
+# nothing on standard error), or refuse it with the documented input error
+# (status 3, one line "smtpscope: FILE: message"); no sanitizer report, no
+# signal, no hang.
 #   tests/sweep.sh PROG          (PROG: build-san/smtpscope, `make SANITIZE=1`)
-#   SWEEP_TIMEOUT=20             seconds per file
-# Prints the counts, then "sweep: N passed, N failed" (one per file).
+#   SWEEP_TIMEOUT=20             seconds per run
+# Prints the counts, then "sweep: N passed, N failed" (one per run).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/prog.sh"
@@ -26,10 +28,13 @@ files=("$top"/pcaps/*/*.pcap "$top"/pcaps/*/*.pcapng "$top"/pcaps/*/*.cap \
     "$top"/tests/malformed/*.pcap "$top"/tests/malformed/*.pcapng)
 shopt -u nullglob
 
-# one FILE: runs it and counts its outcome; prints a line for a failure.
+# one FILE [OPTION...]: reads it and counts the outcome; prints a line for a
+# failure.
 one() {
-	local f=$1 name=${1#"$top"/} st nl
-	timeout -k 5 "$limit" "$prog" read -p 1-65535 "$f" \
+	local f=$1 name st nl
+	shift
+	name="${f#"$top"/}${1:+ ($*)}"
+	timeout -k 5 "$limit" "$prog" read -p 1-65535 "$@" "$f" \
 	    >/dev/null 2>"$tmp/err"
 	st=$?
 	nl=$(wc -l <"$tmp/err")
@@ -59,9 +64,12 @@ one() {
 }
 
 for f in "${files[@]}"; do
-	if one "$f"; then pass=$((pass+1)); else fail=$((fail+1)); fi
+	for opts in "" "--json --html $tmp/page.html" "--scope --evidence --findings"; do
+		# shellcheck disable=SC2086  # opts: words on purpose
+		if one "$f" $opts; then pass=$((pass+1)); else fail=$((fail+1)); fi
+	done
 done
-echo "sweep: ${#files[@]} files: $clean read cleanly, $refused refused" \
+echo "sweep: ${#files[@]} files, $((pass + fail)) runs: $clean read cleanly, $refused refused" \
     "(status 3, one line), $sanitizer sanitizer reports, $hangs hangs," \
     "$other other failures"
 echo "sweep: $pass passed, $fail failed"
