@@ -42,7 +42,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke bench bench-scope bench-live test-hooks
+.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke sweep bench bench-scope bench-live test-hooks
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -152,7 +152,8 @@ $(FUZZ_DIR):
 
 fuzz-build: $(FUZZ_DIR)/fuzz_packets $(FUZZ_DIR)/fuzz_capture $(FUZZ_DIR)/fuzz_pcapfile \
             $(FUZZ_DIR)/fuzz_jsonrec $(FUZZ_DIR)/fuzz_smtpreply $(FUZZ_DIR)/fuzz_maillog \
-            $(FUZZ_DIR)/mkseeds
+            $(FUZZ_DIR)/fuzz_expect $(FUZZ_DIR)/fuzz_ports $(FUZZ_DIR)/fuzz_timefmt \
+            $(FUZZ_DIR)/fuzz_filter $(FUZZ_DIR)/mkseeds
 
 # `make fuzz` runs each harness FUZZ_SECONDS; check runs a short smoke run.
 fuzz: deps
@@ -161,6 +162,12 @@ fuzz: deps
 
 fuzz-smoke: fuzz-build
 	@bash tests/fuzz/run.sh $(FUZZ_DIR) 15
+
+# Every capture of pcaps/ and tests/malformed/ read by the ASan+UBSan build
+# with every port; see tests/sweep.sh.
+sweep:
+	@$(MAKE) --no-print-directory SANITIZE=1 all
+	@bash tests/sweep.sh build-san/smtpscope
 
 install: smtpscope
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8

@@ -90,6 +90,12 @@ expect verify-port 2 "badport.expect:1:21: bad port '0'" -- verify "$tmp/badport
 expect verify-keyword 2 "badkw.expect:1:1: unknown keyword 'frm'" -- verify "$tmp/badkw.expect"
 expect verify-address 2 "badaddr.expect:1:6: bad address '192.0.2.x'" -- verify "$tmp/badaddr.expect"
 expect verify-missing 2 "nope.expect: No such file" -- verify "$tmp/nope.expect"
+# A control byte of the file is not echoed to the terminal (fuzz_expect).
+printf 'to 20\0271.0.113.25 expect accepted\n' >"$tmp/ctl.expect"
+expect verify-control-byte 2 "ctl.expect:1:4: bad address or host name '20[?]1[.]0[.]113[.]25'$" -- verify "$tmp/ctl.expect"
+# A placeholder left open on its line is not closed by the '@' of a comment.
+printf 'tcp and (@PORTS:tcp dst)\n# mail @ host\n' >"$tmp/open.bpf"
+expect filter-open-placeholder 2 "open.bpf: malformed @PORTS placeholder$" -- watch -d --filter-file "$tmp/open.bpf"
 # (in a new, empty network namespace when possible: these stop before any
 # socket, and must stay harmless if they did not)
 if unshare -n true 2>/dev/null; then ns="unshare -n"; else ns=; fi

@@ -3,8 +3,9 @@
 #   quick (`make test`): include rule, function length, unit, golden, expect,
 #     errors, json, malformed, man -- no root, no network namespace, no package
 #     installation, under a minute;
-#   full (`make check`, as root): the quick ones, then valgrind, fuzz smoke
-#     and the lab suites (network namespaces), flood.
+#   full (`make check`, as root): the quick ones, then valgrind, fuzz smoke,
+#     the sanitizer sweep of every capture, the lab suites (network
+#     namespaces), flood.
 # Each suite prints "suite: N passed, N failed"; the last line totals suites.
 # The quick suites run side by side, TEST_JOBS at a time (default: the number
 # of CPUs), and their output is printed in list order once all are done; the
@@ -99,6 +100,7 @@ if [ "$quick" -eq 0 ]; then
 		# The harnesses carry their own sanitizers: once is enough.
 		run fuzz make --no-print-directory fuzz-smoke
 	fi
+	run sweep make --no-print-directory sweep
 	run lab bash tests/lab/run-lab-tests.sh "$prog"
 	run verify-lab bash tests/lab/verify-lab.sh "$prog"
 	run findings-lab bash tests/lab/findings-lab.sh "$prog"

@@ -22,7 +22,9 @@ put(struct buf *b, const char *fmt, ...)
 		return;
 	for (;;) {
 		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		/* No buffer yet: NULL + 0 is undefined (fuzz_filter). */
+		n = vsnprintf(b->s != NULL ? b->s + b->len : NULL,
+		    b->cap - b->len, fmt, ap);
 		va_end(ap);
 		if (n < 0) {
 			b->failed = 1;
@@ -85,8 +87,10 @@ expand(const char *t, const struct portset *ports, struct buf *b)
 			continue;
 		}
 		if (strncmp(t, "@PORTS", 6) == 0 && (t[6] == ':' || t[6] == '=')) {
-			end = strchr(t + 7, '@');
-			if (end == NULL || end == t + 7)
+			/* Within its line: an '@' missing there would close
+			 * it at the next one, in a comment (fuzz_filter). */
+			end = t + 7 + strcspn(t + 7, "@\n");
+			if (*end != '@' || end == t + 7)
 				return -1;
 			port_runs(ports, b, t[6] == '=', t + 7, (size_t)(end - t - 7));
 			t = end + 1;

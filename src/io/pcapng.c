@@ -293,7 +293,8 @@ idb_options(const struct pcapng *f, struct block *b, struct ngif *i, char *err,
 }
 
 /* libpcap's linktype_to_dlt() on Linux: the four LINKTYPE_ values below
- * the range where both are the same (104 on) that name another DLT_. */
+ * the range where both are the same (104 on) that name another DLT_, and
+ * ATM_CLIP (found by fuzz_pcapfile). */
 static int
 to_dlt(uint32_t linktype)
 {
@@ -302,6 +303,7 @@ to_dlt(uint32_t linktype)
 	case LINKTYPE_RAW_: return DLT_RAW_;
 	case 102: return 15;		/* SLIP_BSDOS */
 	case 103: return 16;		/* PPP_BSDOS */
+	case 106: return 19;		/* ATM_CLIP */
 	default: return (int)linktype;
 	}
 }

@@ -26,6 +26,7 @@ static int __attribute__((format(printf, 3, 4)))
 syntax(struct parser *ps, const char *at, const char *fmt, ...)
 {
 	va_list ap;
+	char *p;
 	int n;
 
 	n = snprintf(ps->err, ps->errlen, "%s:%d:%d: ", ps->path, ps->line,
@@ -35,6 +36,11 @@ syntax(struct parser *ps, const char *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* The words quoted come from the file: no control byte reaches the
+	 * terminal (found by tests/fuzz/fuzz_expect). */
+	for (p = ps->err + n; *p != '\0'; p++)
+		if (*p != '\t' && (*p < ' ' || *p > '~'))
+			*p = '?';
 	return -1;
 }
 

@@ -1,9 +1,12 @@
 #!/bin/bash
 # Runs each fuzz harness (packets, capture, pcapfile: our pcap and pcapng readers
 # against libpcap, jsonrec: JSON records read back, smtpreply: what an SMTP
-# server sends to probe --greet, maillog: MTA log lines) for SECONDS (seeded
-# from pcaps/ and the JSON lines of tests/golden/), after replaying the
-# regression inputs under tests/fuzz/regressions/HARNESS/.
+# server sends to probe --greet, maillog: MTA log lines, expect: verify's
+# expectations files, ports: port lists and the -w pcapng comment's ports
+# line, timefmt: the times of JSON records, filter: --filter-file templates)
+# for SECONDS (seeded from pcaps/, the JSON lines of tests/golden/, the MTA
+# logs of tests/maillog/ and the minimized corpus tests/fuzz/corpus/HARNESS/),
+# after replaying the regression inputs under tests/fuzz/regressions/HARNESS/.
 #   tests/fuzz/run.sh FUZZDIR SECONDS
 # Prints "fuzz: N passed, N failed" (one per harness and per regression set).
 set -u
@@ -11,8 +14,8 @@ dir=$1; secs=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0; fail=0
 work=${FUZZ_WORK:-$top/fuzz-out}
-mkdir -p "$work/seeds-packets" "$work/seeds-capture" "$work/seeds-pcapfile" \
-    "$work/seeds-jsonrec" "$work/seeds-smtpreply" "$work/seeds-maillog"
+harnesses="packets capture pcapfile jsonrec smtpreply maillog expect ports timefmt filter"
+for h in $harnesses; do mkdir -p "$work/seeds-$h"; done
 "$dir/mkseeds" "$work/seeds-packets" "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap >/dev/null
 cp "$top"/pcaps/*/*.pcap* "$top"/pcaps/*/*.cap "$work/seeds-capture/" 2>/dev/null
 cp "$top"/pcaps/*/*.pcap "$top"/pcaps/*/*.pcapng "$top"/tests/malformed/*.pcap \
@@ -33,7 +36,7 @@ for l in "$top"/tests/maillog/*.log; do
 	[ -f "$l" ] || continue
 	{ printf '\007\001'; cat "$l"; } >"$work/seeds-maillog/$(basename "$l")"
 done
-for h in packets capture pcapfile jsonrec smtpreply maillog; do
+for h in $harnesses; do
 	reg=$top/tests/fuzz/regressions/$h
 	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
 		if "$dir/fuzz_$h" "$reg"/* >"$work/$h-regressions.log" 2>&1; then
@@ -44,9 +47,11 @@ for h in packets capture pcapfile jsonrec smtpreply maillog; do
 		fi
 	fi
 	mkdir -p "$work/corpus-$h"
+	kept=()
+	[ -d "$top/tests/fuzz/corpus/$h" ] && kept=("$top/tests/fuzz/corpus/$h")
 	if "$dir/fuzz_$h" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
 		-timeout=10 -print_final_stats=1 -artifact_prefix="$work/$h-" \
-		"$work/corpus-$h" "$work/seeds-$h" >"$work/$h.log" 2>&1; then
+		"$work/corpus-$h" "$work/seeds-$h" "${kept[@]}" >"$work/$h.log" 2>&1; then
 		echo "fuzz_$h: $(grep -E '^#[0-9]+.*DONE' "$work/$h.log" | tail -n1)"
 		pass=$((pass+1))
 	else

@@ -128,6 +128,8 @@ malformed_templates_are_refused(void **state)
 	assert_null(filter_build("tcp and @PORTS:@", &p, 1));
 	assert_null(filter_build("tcp and @PORTS:tcp src", &p, 1));
 	assert_null(filter_build("tcp and @OTHER@", &p, 1));
+	/* not closed on its line: the '@' of a later comment does not close it */
+	assert_null(filter_build("tcp and (@PORTS:tcp dst)\n# mail @ host\n", &p, 1));
 	f = filter_build("# comment @PORTS@\n@PORTS:tcp dst@", &p, 1);
 	assert_non_null(f);
 	assert_string_equal(f, "((tcp dst port 25)) or (vlan and (((tcp dst port 25)) "
