@@ -38,6 +38,14 @@ lookup_want(void *ctx, const struct addr *a, bool source)
 		resolver_add_dnsbl(lk->res, a, lk->cfg->zones[z]);
 }
 
+/* A lookup still in flight when the report's 6 seconds ended
+ * (lookups_wait) has no status of its own: it timed out. */
+static const char *
+unanswered(bool failed, const char *status)
+{
+	return failed && status[0] == '\0' ? "timeout" : status;
+}
+
 /* The resolver's answers as the report's plain data. */
 static int
 lookup_results(struct lookups *lk)
@@ -51,10 +59,12 @@ lookup_results(struct lookups *lk)
 	if (lk->names == NULL || lk->lists == NULL)
 		return -1;
 	for (i = 0; i < np; i++)
-		lk->names[i] = (struct dns_name){ p[i].a, p[i].name, p[i].status };
+		lk->names[i] = (struct dns_name){ p[i].a, p[i].name,
+		    unanswered(p[i].name[0] == '\0', p[i].status) };
 	for (i = 0; i < nb; i++)
 		lk->lists[i] = (struct dns_listing){ b[i].a, b[i].zone,
-		    b[i].listed, b[i].code, b[i].reason, b[i].status };
+		    b[i].listed, b[i].code, b[i].reason,
+		    unanswered(b[i].listed < 0, b[i].status) };
 	lk->out.names = lk->names;
 	lk->out.nnames = np;
 	lk->out.lists = lk->lists;
