@@ -42,6 +42,8 @@ enum finding_end {
 
 /* Sources listed in a finding; the counts give them all. */
 #define FINDING_MAX_LISTED 16
+/* Sources a finding's text names before "and N more". */
+#define FINDING_MAX_SHOWN 4
 
 struct finding_source {
 	struct addr a;

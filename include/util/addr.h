@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct addr {
 	uint8_t family;		/* 4 or 6; 0 = none */
@@ -22,7 +23,13 @@ struct tuple {
 #define ADDR_STRLEN 46	/* INET6_ADDRSTRLEN */
 #define ENDPOINT_STRLEN (ADDR_STRLEN + 8)	/* "[addr]:port" */
 
-bool addr_eq(const struct addr *a, const struct addr *b);
+/* Inline: every table lookup compares addresses. */
+static inline bool
+addr_eq(const struct addr *a, const struct addr *b)
+{
+	return a->family == b->family && memcmp(a->b, b->b, sizeof a->b) == 0;
+}
+
 bool tuple_eq(const struct tuple *a, const struct tuple *b);
 uint32_t tuple_hash(const struct tuple *t, uint32_t seed);
 /* An address with a number beside it (a port, a table's index). */

@@ -59,7 +59,7 @@ put_sources(struct buf *b, const struct finding_source *v, uint32_t n,
 		put(b, "none");
 		return;
 	}
-	for (i = 0; i < shown && i < 4; i++) {
+	for (i = 0; i < shown && i < FINDING_MAX_SHOWN; i++) {
 		put(b, i == 0 ? "" : ", ");
 		put_addr(b, &v[i].a);
 		if (sensors && v[i].sensor != NULL)

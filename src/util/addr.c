@@ -15,12 +15,6 @@ load64(const uint8_t *p)
 }
 
 bool
-addr_eq(const struct addr *a, const struct addr *b)
-{
-	return a->family == b->family && memcmp(a->b, b->b, sizeof a->b) == 0;
-}
-
-bool
 tuple_eq(const struct tuple *a, const struct tuple *b)
 {
 	return a->client_port == b->client_port &&
