@@ -175,5 +175,12 @@ else
 	bad "other link type: status $st; $(cat "$err")"
 fi
 
+# Sanitizer builds (SANITIZE=1): nothing reported by any run.
+if grep -lE 'runtime error|AddressSanitizer|LeakSanitizer' "$T"/*.err >/dev/null 2>&1; then
+	bad "sanitizer reports: $(grep -hE 'runtime error|Sanitizer' "$T"/*.err | head -3)"
+else
+	ok "no sanitizer report on stderr"
+fi
+
 echo "iface-lab: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
