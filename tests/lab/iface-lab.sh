@@ -75,7 +75,7 @@ stop() {
 
 # --- down, up, delete, recreate --------------------------------------
 out=$T/a.out err=$T/a.err
-start a --json -p 25,2525 --timeout 4 -w "$T/a.pcapng"
+start a --json -p 25,2525 --timeout 6 -w "$T/a.pcapng"
 connect_until "$out" 1 && ok "before: accepted record" ||
     bad "before: no accepted record ($(cat "$out"))"
 
@@ -99,11 +99,13 @@ lab_wait_for "grep -q 'capture on c0 resumed after' '$err'" 35 &&
     ok "up: resumption said on stderr" || bad "up: no resumption said ($(cat "$err"))"
 gap1=$(jq -c 'select(.type == "gap")' "$out" | head -n 1)
 secs=$(jq -r '.seconds' <<<"$gap1" 2>/dev/null)
-want_min=$(( (up - down) / 1000 - 500 ))	# ms
+# At least the time it was down, less what a loaded machine may take to
+# notice (the gap starts when watch finds out).
+want_min=$(( (up - down) / 1000 - 2000 ))	# ms
 ms=$(awk -v s="${secs:-0}" 'BEGIN { printf "%d", s * 1000 }')
 if [ "$(jq -r '"\(.interface) \(.reason) \(.resumed)"' <<<"$gap1" 2>/dev/null)" = \
     "c0 interface-down true" ] && [ "$ms" -ge "$want_min" ] &&
-    [ "$ms" -le $(( want_min + 500 + 8000 )) ]; then
+    [ "$ms" -le $(( want_min + 2000 + 8000 )) ]; then
 	ok "up: gap record, ${secs} s (down for $(( (up - down) / 1000 )) ms)"
 else
 	bad "up: gap record '$gap1' (down for $(( (up - down) / 1000 )) ms)"
