@@ -67,6 +67,14 @@ void pipeline_snapshot(struct pipeline *pl);
 /* Live capture: the kernel's counters (pcap_stats()) for the summary. */
 void pipeline_set_kernel_stats(struct pipeline *pl, int64_t received,
     int64_t dropped, int64_t if_dropped);
+/* Live capture: gaps are counted (0 until one; else -1, not applicable). */
+void pipeline_set_live(struct pipeline *pl);
+/* Live capture: the capture went blind at start (interface down or
+ * gone); the attempts waiting then are not judged by the silence
+ * (core/track.h tracker_blind()). */
+void pipeline_gap_begin(struct pipeline *pl, int64_t start_us);
+/* The gap is over (or the run ends in it): counted, handed to the sinks. */
+void pipeline_gap_end(struct pipeline *pl, const struct capture_gap *g);
 /* smtpscope scope: the counts of the JSON lines read, for the summary. */
 void pipeline_set_input_stats(struct pipeline *pl, const struct input_stats *in);
 const struct stats *pipeline_stats(const struct pipeline *pl);

@@ -6,12 +6,23 @@
 #ifndef SMTPSCOPE_CORE_SINK_H
 #define SMTPSCOPE_CORE_SINK_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/record.h"
 #include "core/stats.h"
 
 struct sink;
+
+/* Live capture: a stretch of time the capture saw nothing, its interface
+ * down or gone (io/capgap.h). */
+struct capture_gap {
+	const char *ifname;
+	int64_t start_us, end_us;	/* packet clock */
+	const char *reason;		/* "interface-down", "interface-gone" */
+	bool resumed;			/* false: the run ended in the gap */
+};
 
 struct sink_ops {
 	void (*record)(struct sink *s, const struct record *r);
@@ -25,6 +36,10 @@ struct sink_ops {
 struct sink {
 	const struct sink_ops *ops;
 	FILE *out;			/* NULL: a sink that writes nothing */
+	/* Optional (NULL: none, as calloc leaves it): a capture gap is over,
+	 * its record on the stream.  Here, not in ops, so that the sinks
+	 * with no gap record need not name it. */
+	void (*gap)(struct sink *s, const struct capture_gap *g);
 };
 
 /* A sink that is nothing but the struct: NULL when out of memory. */

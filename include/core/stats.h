@@ -32,6 +32,9 @@ struct stats {
 	} input;
 	/* live capture only (pcap_stats); -1 = not available */
 	int64_t kernel_received, kernel_dropped, if_dropped;
+	/* live capture only: gaps (interface down or gone) and their total
+	 * length; gaps -1 = not a live capture */
+	int64_t gaps, gap_us;
 };
 
 #endif

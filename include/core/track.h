@@ -64,6 +64,11 @@ void tracker_packet_time(struct tracker *t, int64_t now);
 /* A client ACK decides an attempt whose SYN-ACK was not seen only when no
  * SYN-ACK follows it within this long (capture reordering). */
 #define TRACK_REORDER_US 100000
+/* Live capture: from now on the capture sees nothing (blind: its
+ * interface went down or away) or sees again (blind 0).  An attempt
+ * waiting for its answer during a gap ends unresolved "capture-gap", not
+ * dropped, unless it sends its SYN again after the gap. */
+void tracker_blind(struct tracker *t, int64_t now, int blind);
 /* Earliest pending deadline, or INT64_MAX when none (for the live poll loop). */
 int64_t tracker_next_deadline(const struct tracker *t);
 /* End of input: every open attempt gets its final record (unresolved if unanswered). */

@@ -50,6 +50,8 @@ struct verdict verdict_reset(void);
 struct verdict verdict_no_response(void);
 struct verdict verdict_unresolved(void);
 struct verdict verdict_superseded(void);
+/* No answer, but the live capture saw nothing for part of the wait. */
+struct verdict verdict_capture_gap(void);
 /* Same class and reason? */
 bool verdict_same(struct verdict a, struct verdict b);
 

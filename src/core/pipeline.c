@@ -64,6 +64,7 @@ pipeline_new(const struct track_config *cfg, const struct portset *ports)
 		return NULL;
 	pl->ports = *ports;
 	pl->st.kernel_received = pl->st.kernel_dropped = pl->st.if_dropped = -1;
+	pl->st.gaps = -1;
 	pl->last_ts = INT64_MIN;
 	if ((pl->tr = tracker_new(cfg, &pl->st, to_sinks, pl)) == NULL) {
 		free(pl);
@@ -290,6 +291,37 @@ pipeline_set_kernel_stats(struct pipeline *pl, int64_t received,
 	pl->st.kernel_received = received;
 	pl->st.kernel_dropped = dropped;
 	pl->st.if_dropped = if_dropped;
+}
+
+void
+pipeline_set_live(struct pipeline *pl)
+{
+	if (pl->st.gaps < 0)
+		pl->st.gaps = pl->st.gap_us = 0;
+}
+
+void
+pipeline_gap_begin(struct pipeline *pl, int64_t start)
+{
+	if (start > pl->last_ts)
+		pl->last_ts = start;
+	tracker_blind(pl->tr, start, 1);
+}
+
+void
+pipeline_gap_end(struct pipeline *pl, const struct capture_gap *g)
+{
+	int i;
+
+	if (g->end_us > pl->last_ts)
+		pl->last_ts = g->end_us;
+	tracker_blind(pl->tr, g->end_us, 0);
+	pipeline_set_live(pl);
+	pl->st.gaps++;
+	pl->st.gap_us += g->end_us - g->start_us;
+	for (i = 0; i < pl->nsinks; i++)
+		if (pl->sinks[i]->gap != NULL)
+			pl->sinks[i]->gap(pl->sinks[i], g);
 }
 
 void

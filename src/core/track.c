@@ -80,6 +80,7 @@ struct attempt {
 	const struct origin *origin;	/* probe: its own SYN; NULL: captured */
 	const struct nflog_tag *nflog;	/* the NFLOG rule that logged its SYN */
 	uint8_t via_nflog;		/* its first SYN was an NFLOG copy */
+	uint8_t blind;			/* its wait overlaps a capture gap */
 };
 
 struct list {
@@ -101,6 +102,7 @@ struct tracker {
 	uint32_t fresh;			/* slots from here on were never used */
 	uint32_t seed;
 	uint8_t saw_nflog;		/* an NFLOG copy of a SYN was seen */
+	uint8_t blind;			/* in a capture gap (tracker_blind()) */
 	int64_t now;			/* latest time seen; never decreases */
 	/* A packet stamped more than TRACK_JUMP_US past now, not believed
 	 * until the next packet agrees; ahead_i is the attempt it moved. */
@@ -475,7 +477,8 @@ expire_one(struct tracker *t, uint32_t i)
 		/* Unanswered: dropped; or the soft error held becomes the
 		 * verdict, as the client's connect() reports it when it gives up. */
 		if (!a->soft)
-			a->v = verdict_no_response();
+			a->v = a->blind ? verdict_capture_gap() :
+			    verdict_no_response();
 		decide(t, i, a->last_syn_us + t->cfg.timeout_us, NULL);
 		break;
 	case ST_GREETING:
@@ -582,6 +585,7 @@ new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
 	a->icmp_type = a->icmp_code = -1;
 	a->data_acked = -1;
 	a->first_syn_us = a->last_syn_us = now;
+	a->blind = t->blind;
 	index_in(t, i, h);
 	a->state = ST_FREE;
 	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
@@ -666,6 +670,8 @@ syn(struct tracker *t, int64_t now, const struct packet *p)
 					    t->now + t->cfg.linger_us);
 			}
 			else {
+				/* A wait that starts after a gap sees it all. */
+				a->blind = t->blind;
 				a->syns++;
 				a->last_syn_us = now;
 				set_state(t, i, ST_PENDING,
@@ -1041,6 +1047,18 @@ tracker_expire(struct tracker *t, int64_t now)
 		while ((i = t->lists[s].head) != NIL &&
 		    t->pool[i].deadline <= t->now)
 			expire_one(t, i);
+}
+
+void
+tracker_blind(struct tracker *t, int64_t now, int blind)
+{
+	uint32_t i;
+
+	tracker_expire(t, now);
+	t->blind = (uint8_t)(blind != 0);
+	if (blind)
+		for (i = t->lists[ST_PENDING].head; i != NIL; i = t->pool[i].next)
+			t->pool[i].blind = 1;
 }
 
 int64_t

@@ -30,7 +30,7 @@ vclass_name(enum vclass c)
  * for each reason, which verdict_reason_known() also reads. */
 enum {
 	V_SYN_ACK, V_CLIENT_ACK, V_RESET, V_NO_RESPONSE, V_CAPTURE_ENDED,
-	V_SUPERSEDED, V_DEST_UNREACH4, V_DEST_UNREACH6, V_TTL_EXCEEDED,
+	V_SUPERSEDED, V_CAPTURE_GAP, V_DEST_UNREACH4, V_DEST_UNREACH6, V_TTL_EXCEEDED,
 	V_LOCAL_PROHIBIT, V_LOCAL_FILTER, V_LOCAL_UNREACH, V_LOCAL_NO_ROUTE,
 	V_OTHERS
 };
@@ -45,6 +45,9 @@ static const struct verdict others[V_OTHERS] = {
 	[V_CAPTURE_ENDED] = { VC_UNRESOLVED, "capture-ended", 0 },
 	/* A new SYN (new sequence number) on the same ports replaced it. */
 	[V_SUPERSEDED] = { VC_UNRESOLVED, "superseded", 0 },
+	/* No answer seen, but the capture was blind for part of the wait
+	 * (its interface down or gone): silence that proves nothing. */
+	[V_CAPTURE_GAP] = { VC_UNRESOLVED, "capture-gap", 0 },
 	/* codes past the tables below */
 	[V_DEST_UNREACH4] = { VC_UNREACHABLE, "dest-unreach", EHOSTUNREACH },
 	[V_DEST_UNREACH6] = { VC_UNREACHABLE, "dest-unreach", EPROTO },
@@ -67,6 +70,7 @@ struct verdict verdict_reset(void) { return others[V_RESET]; }
 struct verdict verdict_no_response(void) { return others[V_NO_RESPONSE]; }
 struct verdict verdict_unresolved(void) { return others[V_CAPTURE_ENDED]; }
 struct verdict verdict_superseded(void) { return others[V_SUPERSEDED]; }
+struct verdict verdict_capture_gap(void) { return others[V_CAPTURE_GAP]; }
 
 bool
 verdict_same(struct verdict a, struct verdict b)

@@ -19,6 +19,7 @@
 #include <pcap/pcap.h>
 
 #include "core/decode.h"
+#include "io/capgap.h"
 #include "io/filter.h"
 #include "io/pcapngw.h"
 #include "io/live.h"
@@ -41,6 +42,7 @@ struct live {
 	int dlt;
 	char ifname[256];
 	struct loop *loop;		/* once attached */
+	struct capgap *gap;		/* the interface down or gone */
 	int fd_id, prep_id, tick_id, end_id;
 	int sig_id[3];			/* SIGINT, SIGTERM, SIGUSR1 */
 	int rc;				/* LIVE_OK, or what stopped the run */
@@ -69,6 +71,7 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 
 	l->anchor_ts = ts;
 	l->anchor_mono = loop_now();
+	capgap_packet(l->gap, ts);
 	if (pipeline_packet(l->pl, l->dlt, ts, data, h->caplen, h->len) &&
 	    l->dump != NULL)
 		pcapngw_packet(l->dump, h->ts.tv_sec, h->ts.tv_usec, data,
@@ -239,8 +242,12 @@ on_capture(void *ctx, short revents)
 {
 	struct live *l = ctx;
 
-	(void)revents;
-	if (pcap_dispatch(l->p, -1, on_packet, (u_char *)l) == PCAP_ERROR)
+	int rc = pcap_dispatch(l->p, -1, on_packet, (u_char *)l);
+
+	/* An error condition is the interface's going down or away (the
+	 * run goes on, io/capgap.h), or fatal. */
+	if ((rc == PCAP_ERROR || (revents & (POLLERR | POLLHUP))) &&
+	    capgap_check(l->gap, rc == PCAP_ERROR) != 0)
 		stop(l, LIVE_CAPTURE_ERROR, "%s", pcap_geterr(l->p));
 	else if (l->dump != NULL && pcapngw_flush(l->dump) != 0)
 		stop(l, LIVE_CAPTURE_ERROR, "-w: cannot write the evidence file");
@@ -367,6 +374,34 @@ register_all(struct live *l, int fd)
 	return 0;
 }
 
+static int64_t
+gap_clock(void *ctx)
+{
+	return live_now(ctx);
+}
+
+static void
+gap_fatal(void *ctx, const char *msg)
+{
+	stop(ctx, LIVE_CAPTURE_ERROR, "%s", msg);
+}
+
+/* The run outlives its interface going down or away (io/capgap.h). */
+static int
+follow_interface(struct live *l, int fd)
+{
+	struct capgap_env env;
+
+	env.loop = l->loop;
+	env.pl = l->pl;
+	env.fd_id = l->fd_id;
+	env.now = gap_clock;
+	env.fatal = gap_fatal;
+	env.ctx = l;
+	pipeline_set_live(l->pl);
+	return (l->gap = capgap_new(&env, fd, l->ifname)) == NULL ? -1 : 0;
+}
+
 int
 live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 {
@@ -394,7 +429,7 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 		snprintf(err, errlen, "capture handle has no selectable fd");
 		return -1;
 	}
-	if (register_all(l, fd) != 0) {
+	if (register_all(l, fd) != 0 || follow_interface(l, fd) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -409,6 +444,7 @@ unregister_all(struct live *l)
 
 	if (l->loop == NULL)
 		return;
+	capgap_free(l->gap);
 	loop_fd_del(l->loop, l->fd_id);
 	loop_prepare_del(l->loop, l->prep_id);
 	loop_timer_del(l->loop, l->tick_id);

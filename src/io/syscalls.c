@@ -40,7 +40,9 @@ static const int plain[] = {
 	SCMP_SYS(rt_sigreturn),
 	/* Sockets: the capture's and the prober's, and the UDP and TCP ones
 	 * that c-ares, the prober's route question and --greet open
-	 * (socket() itself is checked below); bind: --greet --source. */
+	 * (socket() itself is checked below); bind: --greet --source, and
+	 * the capture following its recreated interface (io/iface.h);
+	 * getsockname: that too. */
 	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(connect), SCMP_SYS(bind),
 	SCMP_SYS(getsockname), SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
 	/* Non-blocking and close-on-exec flags (c-ares, --greet). */
@@ -105,12 +107,17 @@ refuse_reading(scmp_filter_ctx ctx, uint32_t action)
 }
 
 /*
- * ioctl(): three questions, no change.  TCGETS: stdio asking whether an
+ * ioctl(): four questions, no change.  TCGETS: stdio asking whether an
  * output is a terminal (to buffer it by line).  SIOCGIFFLAGS and
  * SIOCGIFINDEX: libpcap asking, when the capture socket reports an error,
- * whether the interface went down or disappeared (to say which).
+ * whether the interface went down or disappeared (to say which), and
+ * io/iface.c following it; SIOCGIFHWADDR: io/iface.c asking the link type
+ * of an interface recreated under the capture's name.  (Binding the
+ * capture's socket to it is bind(), above.)
  */
-static const unsigned long ioctls[] = { TCGETS, SIOCGIFFLAGS, SIOCGIFINDEX };
+static const unsigned long ioctls[] = {
+	TCGETS, SIOCGIFFLAGS, SIOCGIFINDEX, SIOCGIFHWADDR
+};
 
 static int
 allow_ioctl(scmp_filter_ctx ctx)

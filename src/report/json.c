@@ -1,8 +1,10 @@
 /* JSON lines: one object per record, absent values as null. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/fields.h"
+#include "report/jsonw.h"
 #include "report/sink.h"
 
 /* A line is built in memory and written with one fwrite: a stdio call per
@@ -206,6 +208,25 @@ json_record(struct sink *s, const struct record *r)
 	json_write_record(s->out, r, ((struct json_sink *)s)->sensor, NULL, 0);
 }
 
+/* A capture gap, as one line of its own type (smtpscope(8) names the
+ * fields). */
+static void
+json_gap(struct sink *s, const struct capture_gap *g)
+{
+	int64_t us = g->end_us - g->start_us;
+
+	jw_head(s->out, "gap", ((struct json_sink *)s)->sensor);
+	jw_str(s->out, "interface", g->ifname);
+	jw_time(s->out, "start", g->start_us);
+	jw_time(s->out, "end", g->end_us);
+	jw_key(s->out, "seconds");
+	fprintf(s->out, "%" PRId64 ".%03" PRId64, us / 1000000,
+	    us % 1000000 / 1000);
+	jw_str(s->out, "reason", g->reason);
+	jw_key(s->out, "resumed");
+	fputs(g->resumed ? "true}\n" : "false}\n", s->out);
+}
+
 static const struct sink_ops json_ops = { json_record, sink_flush, sink_free, NULL };
 
 struct sink *
@@ -217,6 +238,7 @@ sink_json_new(FILE *out, const char *sensor)
 		return NULL;
 	j->base.ops = &json_ops;
 	j->base.out = out;
+	j->base.gap = json_gap;
 	j->sensor = sensor;
 	return &j->base;
 }

@@ -221,6 +221,10 @@ summary_finish(struct sink *s, const struct stats *st, int final)
 		fprintf(out, "kernel: received %" PRId64 ", dropped %" PRId64
 		    ", interface dropped %" PRId64 "\n", st->kernel_received,
 		    st->kernel_dropped, st->if_dropped);
+	if (st->gaps >= 0)
+		fprintf(out, "capture gaps: %" PRId64 ", %" PRId64 ".%03" PRId64
+		    " s\n", st->gaps, st->gap_us / 1000000,
+		    st->gap_us % 1000000 / 1000);
 	fflush(out);
 }
 
@@ -288,6 +292,12 @@ summary_json(struct summary_sink *m, const struct stats *st, int final)
 	json_kernel(out, "kernel_received", st->kernel_received);
 	json_kernel(out, "kernel_dropped", st->kernel_dropped);
 	json_kernel(out, "kernel_if_dropped", st->if_dropped);
+	/* Live capture only (a file's gaps are not known): absent, not
+	 * null, so the summaries of files keep their shape. */
+	if (st->gaps >= 0)
+		fprintf(out, ",\"gaps\":%" PRId64 ",\"gap_seconds\":%" PRId64
+		    ".%03" PRId64, st->gaps, st->gap_us / 1000000,
+		    st->gap_us % 1000000 / 1000);
 	json_counts(out, input, nv, (int)(sizeof nv / sizeof nv[0]));
 	fputs("}\n", out);
 	fflush(out);

@@ -81,10 +81,28 @@ text_record(struct sink *s, const struct record *r)
 	putc('\n', out);
 }
 
+/* A capture gap: one line, starting with its time as records do. */
+static void
+text_gap(struct sink *s, const struct capture_gap *g)
+{
+	char start[40], end[40];
+	int64_t us = g->end_us - g->start_us;
+
+	fmt_time(start, sizeof start, g->start_us);
+	fmt_time(end, sizeof end, g->end_us);
+	fprintf(s->out, "%s capture gap on %s: %" PRId64 ".%03" PRId64 " s, %s, "
+	    "%s %s\n", start, g->ifname, us / 1000000, us % 1000000 / 1000,
+	    g->reason, g->resumed ? "resumed" : "run ended in it at", end);
+}
+
 static const struct sink_ops text_ops = { text_record, sink_flush, sink_free, NULL };
 
 struct sink *
 sink_text_new(FILE *out)
 {
-	return sink_new(&text_ops, out);
+	struct sink *s = sink_new(&text_ops, out);
+
+	if (s != NULL)
+		s->gap = text_gap;
+	return s;
 }

@@ -39,7 +39,7 @@ keep(struct sink *s)
 }
 
 static const struct sink_ops test_ops = { collect, finish, keep, NULL };
-static struct sink test_sink = { &test_ops, NULL };
+static struct sink test_sink = { &test_ops, NULL, NULL };
 
 static struct pipeline *
 mk(void)

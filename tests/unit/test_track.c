@@ -600,6 +600,42 @@ next:;
 	tracker_free(t);
 }
 
+/* A live capture's gap (interface down or gone): the attempt waiting
+ * when it began, or retransmitting only inside it, is not called dropped;
+ * one whose wait started after it, or whose SYN came again after it, is. */
+static void
+capture_gap_is_not_a_drop(void **state)
+{
+	struct tracker *t = mk(64);
+	struct packet a = syn(40000, ISN), b = syn(40001, ISN + 7),
+	    c = syn(40002, ISN + 9), d = syn(40003, ISN + 11);
+
+	(void)state;
+	tracker_syn(t, 100 * S, &a);
+	tracker_syn(t, 100 * S, &b);
+	tracker_blind(t, 101 * S, 1);		/* the gap: 101 s .. 103 s */
+	tracker_blind(t, 103 * S, 0);
+	tracker_syn(t, 104 * S, &b);		/* b tries again, seen */
+	tracker_syn(t, 105 * S, &c);		/* c starts after the gap */
+	tracker_expire(t, 110 * S);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].t.client_port, 40000);
+	assert_int_equal(recs[0].v.cls, VC_UNRESOLVED);
+	assert_string_equal(recs[0].v.reason, "capture-gap");
+	assert_int_equal(recs[0].verdict_us, 110 * S);
+	tracker_expire(t, 115 * S);
+	assert_int_equal(nrecs, 3);
+	assert_int_equal(recs[1].v.cls, VC_DROPPED);
+	assert_int_equal(recs[2].v.cls, VC_DROPPED);
+	/* An attempt whose timeout passed before the gap began is dropped. */
+	tracker_syn(t, 120 * S, &d);
+	tracker_blind(t, 131 * S, 1);
+	assert_int_equal(nrecs, 4);
+	assert_int_equal(recs[3].v.cls, VC_DROPPED);
+	tracker_blind(t, 132 * S, 0);
+	tracker_free(t);
+}
+
 int
 main(void)
 {
@@ -621,6 +657,7 @@ main(void)
 		cmocka_unit_test(soft_error_then_connect),
 		cmocka_unit_test(soft_error_is_the_verdict_at_the_timeout),
 		cmocka_unit_test(time_exceeded_soft_or_trace_hop),
+		cmocka_unit_test(capture_gap_is_not_a_drop),
 	};
 
 	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
