@@ -31,15 +31,14 @@ struct sink_ops {
 	void (*free)(struct sink *s);
 	/* Optional: time passes with no record (live capture's clock). */
 	void (*tick)(struct sink *s, int64_t now_us);
+	/* Optional: a capture gap is over, its record on the stream.  Last,
+	 * so that sinks with no gap record leave it out (NULL). */
+	void (*gap)(struct sink *s, const struct capture_gap *g);
 };
 
 struct sink {
 	const struct sink_ops *ops;
 	FILE *out;			/* NULL: a sink that writes nothing */
-	/* Optional (NULL: none, as calloc leaves it): a capture gap is over,
-	 * its record on the stream.  Here, not in ops, so that the sinks
-	 * with no gap record need not name it. */
-	void (*gap)(struct sink *s, const struct capture_gap *g);
 };
 
 /* A sink that is nothing but the struct: NULL when out of memory. */

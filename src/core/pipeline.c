@@ -320,8 +320,8 @@ pipeline_gap_end(struct pipeline *pl, const struct capture_gap *g)
 	pl->st.gaps++;
 	pl->st.gap_us += g->end_us - g->start_us;
 	for (i = 0; i < pl->nsinks; i++)
-		if (pl->sinks[i]->gap != NULL)
-			pl->sinks[i]->gap(pl->sinks[i], g);
+		if (pl->sinks[i]->ops->gap != NULL)
+			pl->sinks[i]->ops->gap(pl->sinks[i], g);
 }
 
 void

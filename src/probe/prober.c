@@ -611,7 +611,9 @@ on_finish(struct sink *s, const struct stats *st, int final)
 }
 
 static const struct sink_ops prober_sink_ops = {
-	on_record, on_finish, sink_free, NULL
+	.record = on_record,
+	.finish = on_finish,
+	.free = sink_free,
 };
 
 /* The prober's one timer: builds the probes once the names are resolved,

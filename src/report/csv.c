@@ -78,7 +78,11 @@ csv_finish(struct sink *s, const struct stats *st, int final)
 	fflush(s->out);
 }
 
-static const struct sink_ops csv_ops = { csv_record, csv_finish, sink_free, NULL };
+static const struct sink_ops csv_ops = {
+	.record = csv_record,
+	.finish = csv_finish,
+	.free = sink_free,
+};
 
 struct sink *
 sink_csv_new(FILE *out)

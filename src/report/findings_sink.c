@@ -76,7 +76,10 @@ fs_free(struct sink *s)
 }
 
 static const struct sink_ops findings_ops = {
-	fs_record, fs_finish, fs_free, fs_tick
+	.record = fs_record,
+	.finish = fs_finish,
+	.free = fs_free,
+	.tick = fs_tick,
 };
 
 struct sink *

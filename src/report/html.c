@@ -281,7 +281,9 @@ html_free(struct sink *s)
 }
 
 static const struct sink_ops html_ops = {
-	html_record, html_finish, html_free, NULL
+	.record = html_record,
+	.finish = html_finish,
+	.free = html_free,
 };
 
 struct sink *

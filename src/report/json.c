@@ -227,7 +227,12 @@ json_gap(struct sink *s, const struct capture_gap *g)
 	fputs(g->resumed ? "true}\n" : "false}\n", s->out);
 }
 
-static const struct sink_ops json_ops = { json_record, sink_flush, sink_free, NULL };
+static const struct sink_ops json_ops = {
+	.record = json_record,
+	.finish = sink_flush,
+	.free = sink_free,
+	.gap = json_gap,
+};
 
 struct sink *
 sink_json_new(FILE *out, const char *sensor)
@@ -238,7 +243,6 @@ sink_json_new(FILE *out, const char *sensor)
 		return NULL;
 	j->base.ops = &json_ops;
 	j->base.out = out;
-	j->base.gap = json_gap;
 	j->sensor = sensor;
 	return &j->base;
 }

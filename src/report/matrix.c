@@ -157,7 +157,9 @@ matrix_finish(struct sink *s, const struct stats *st, int final)
 }
 
 static const struct sink_ops matrix_ops = {
-	matrix_record, matrix_finish, sink_free, NULL
+	.record = matrix_record,
+	.finish = matrix_finish,
+	.free = sink_free,
 };
 
 struct sink *

@@ -594,7 +594,9 @@ scope_free_sink(struct sink *sk)
 }
 
 static const struct sink_ops scope_ops = {
-	scope_record, scope_finish, scope_free_sink, NULL
+	.record = scope_record,
+	.finish = scope_finish,
+	.free = scope_free_sink,
 };
 
 struct sink *

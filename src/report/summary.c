@@ -315,7 +315,9 @@ summary_end(struct sink *s, const struct stats *st, int final)
 }
 
 static const struct sink_ops summary_ops = {
-	summary_record, summary_end, sink_free, NULL
+	.record = summary_record,
+	.finish = summary_end,
+	.free = sink_free,
 };
 
 struct sink *

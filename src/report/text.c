@@ -95,14 +95,15 @@ text_gap(struct sink *s, const struct capture_gap *g)
 	    g->reason, g->resumed ? "resumed" : "run ended in it at", end);
 }
 
-static const struct sink_ops text_ops = { text_record, sink_flush, sink_free, NULL };
+static const struct sink_ops text_ops = {
+	.record = text_record,
+	.finish = sink_flush,
+	.free = sink_free,
+	.gap = text_gap,
+};
 
 struct sink *
 sink_text_new(FILE *out)
 {
-	struct sink *s = sink_new(&text_ops, out);
-
-	if (s != NULL)
-		s->gap = text_gap;
-	return s;
+	return sink_new(&text_ops, out);
 }

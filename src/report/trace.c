@@ -192,7 +192,9 @@ trace_free(struct sink *s)
 }
 
 static const struct sink_ops trace_ops = {
-	trace_record, trace_finish, trace_free, NULL
+	.record = trace_record,
+	.finish = trace_finish,
+	.free = trace_free,
 };
 
 struct sink *

@@ -207,7 +207,9 @@ verify_free(struct sink *s)
 }
 
 static const struct sink_ops verify_ops = {
-	verify_record, verify_finish, verify_free, NULL
+	.record = verify_record,
+	.finish = verify_finish,
+	.free = verify_free,
 };
 
 struct sink *

@@ -38,8 +38,12 @@ keep(struct sink *s)
 	(void)s;
 }
 
-static const struct sink_ops test_ops = { collect, finish, keep, NULL };
-static struct sink test_sink = { &test_ops, NULL, NULL };
+static const struct sink_ops test_ops = {
+	.record = collect,
+	.finish = finish,
+	.free = keep,
+};
+static struct sink test_sink = { &test_ops, NULL };
 
 static struct pipeline *
 mk(void)
