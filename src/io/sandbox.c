@@ -44,6 +44,14 @@ default_action(enum sandbox_mode mode)
 	}
 }
 
+static int write_dir = -1;
+
+void
+sandbox_allow_dir(int dirfd)
+{
+	write_dir = dirfd;
+}
+
 int
 sandbox_enter(enum sandbox_mode mode, int may_read, char *err, size_t errlen)
 {
@@ -57,7 +65,7 @@ sandbox_enter(enum sandbox_mode mode, int may_read, char *err, size_t errlen)
 	}
 	/* no_new_privs is already set (io/privs.c), or not needed: root. */
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)) == 0 &&
-	    (rc = syscalls_allow(ctx, may_read)) == 0)
+	    (rc = syscalls_allow(ctx, may_read, write_dir)) == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc != 0) {
