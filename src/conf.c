@@ -286,8 +286,8 @@ static const struct opt_help {
 	{ OPT_SCOPE, "rwps", NULL, "per destination: who failed, since when, why" },
 	{ OPT_EVIDENCE, "rwps", NULL, "a block per failing destination, for a ticket" },
 	{ OPT_HTML, "rwps", "file", "one self-contained HTML page of the run" },
-	{ OPT_METRICS_FILE, "rwp", "file", "Prometheus metrics, replaced every "
-	    "15 s and at the end" },
+	{ OPT_METRICS_FILE, "rwp", "file", "Prometheus textfile, rewritten "
+	    "every 15 s" },
 	{ OPT_FINDINGS, "rwps", NULL, "findings as they start, change and "
 	    "end" },
 	{ OPT_WINDOW, "rwps", "duration", "the window of --findings (default "

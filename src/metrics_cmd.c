@@ -89,7 +89,7 @@ metrics_setup(struct pipeline *pl, const struct config *cfg,
 	if (cfg->metrics_file == NULL)
 		return;
 	if ((mx.tf = textfile_open(cfg->metrics_file, err, sizeof err)) == NULL)
-		die(EXIT_USAGE, "--metrics-file %s", err);
+		die(EXIT_INPUT, "--metrics-file %s", err);
 	mx.path = cfg->metrics_file;
 	if ((mx.m = metrics_new(pipeline_stats(pl), findings != NULL)) == NULL ||
 	    (s = sink_metrics_new(mx.m, at_end, NULL)) == NULL)
