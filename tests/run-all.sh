@@ -90,6 +90,11 @@ side habits bash tests/habits.sh "$prog"
 side man-examples bash tests/man-examples.sh "$prog"
 side sandbox bash tests/sandbox.sh "$prog" "$build/smtpscope-hooks"
 side maillog bash tests/maillog.sh "$prog"
+# promtool (Debian: prometheus) is installed by `make check`; `make test`
+# runs the suite when it is there.
+if [ "$quick" -eq 0 ] || command -v promtool >/dev/null; then
+	side metrics bash tests/metrics.sh "$prog"
+fi
 side_done
 
 if [ "$quick" -eq 0 ]; then

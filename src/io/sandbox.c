@@ -96,6 +96,14 @@ sandbox_test_hook(void)
 		rc = open("/tmp/smtpscope-sandbox-hook", O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	else if (strcmp(h, "open-read") == 0)
 		rc = open("/etc/passwd", O_RDONLY);
+	/* --metrics-file: a rename outside its directory, and an open in it
+	 * with flags other than the textfile's. */
+	else if (strcmp(h, "rename") == 0)
+		rc = renameat(AT_FDCWD, "/tmp/smtpscope-sandbox-hook", AT_FDCWD,
+		    "/tmp/smtpscope-sandbox-hook.b");
+	else if (strcmp(h, "open-append-dir") == 0)
+		rc = openat(write_dir, "smtpscope-sandbox-hook",
+		    O_WRONLY | O_CREAT | O_APPEND, 0600);
 	else
 		return;
 	fprintf(stderr, "test hook: %s returned %d (%s)\n", h, rc,
