@@ -403,6 +403,9 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* The kernel's counters from the start (on_tick keeps them). */
+	l->stats_at = loop_now();
+	record_kernel_stats(l);
 	return 0;
 }
 
