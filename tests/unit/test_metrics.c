@@ -226,7 +226,7 @@ static void
 reason_overflow(void **state)
 {
 	struct metrics *m = metrics_new(NULL, 0);
-	static char names[METRICS_MAX_REASONS + 2][8];
+	static char names[METRICS_MAX_REASONS + 2][16];
 	struct verdict v = verdict_reset();
 	struct record r;
 	char *t;
