@@ -4,7 +4,8 @@
 # timer while the run goes on (new mtime, new counts), at once on SIGUSR1,
 # and a last time at the end, inside the sandbox, as the -Z user; it passes
 # `promtool check metrics`, carries the kernel's counters, and its
-# attempts are those watch printed as JSON.
+# attempts are those watch printed as JSON.  Then probe --metrics-file:
+# written at its end, with its verdicts.
 #
 # Two namespaces on one veth (documentation addresses): client 192.0.2.10,
 # server 203.0.113.25 greeting on 2525, nothing on 2526 (RST).
@@ -108,6 +109,16 @@ check "no temporary file left" $? "$(ls -A "$D")"
 check "written as the -Z user, not root" $? "$(stat -c %U "$M")"
 grep -q 'Bad system call\|--metrics-file' "$LAB_TMP/watch.out" && st=1 || st=0
 check "no sandbox death, no write error" $st "$(grep -v '^{' "$LAB_TMP/watch.out" | tail -3)"
+
+# probe: the textfile at the end, with the probes' verdicts.
+P=$D/probe.prom
+timeout 30 ip netns exec "$CLI" "$PROG" probe --json --source 192.0.2.10 \
+    --target 203.0.113.25 -p 2525,2526 --metrics-file "$P" >"$LAB_TMP/probe.out" 2>&1
+check "probe --metrics-file ends" $? "$(tail -3 "$LAB_TMP/probe.out")"
+[ "$(value "$P" "$acc")" = 1 ] && [ "$(value "$P" "$ref")" = 1 ]
+check "probe's textfile has its two verdicts" $? "$(grep attempts_total "$P" 2>&1 | head -3)"
+[ -n "$(value "$P" smtpscope_kernel_received_packets_total)" ]
+check "probe's textfile has the kernel's counters" $?
 
 echo "metrics-lab: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
