@@ -23,8 +23,8 @@ void metrics_setup(struct pipeline *pl, const struct config *cfg,
 /* watch, in the sandbox: the textfile written now (dies when it cannot
  * be) and then every METRICS_FILE_PERIOD_US. */
 void metrics_attach(struct loop *l);
-/* The registry, for the HTTP endpoint; NULL without one.  Freed with the
- * pipeline. */
+/* The registry, for the HTTP endpoint: NULL without one, and once the
+ * pipeline has finished (it is freed with the pipeline). */
 struct metrics *metrics_registry(void);
 
 #endif

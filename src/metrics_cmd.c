@@ -40,6 +40,8 @@ write_file(void)
 static void
 write_or_warn(void)
 {
+	if (mx.tf == NULL)
+		return;
 	if (write_file() == 0) {
 		if (mx.failing)
 			fprintf(stderr, "%s: --metrics-file %s: written again\n",
@@ -72,25 +74,20 @@ at_end(void *ctx, int final)
 	if (mx.loop != NULL)
 		loop_timer_del(mx.loop, mx.timer);
 	mx.loop = NULL;
-	if (write_file() != 0)
+	if (mx.tf != NULL && write_file() != 0)
 		die(EXIT_INTERNAL, "--metrics-file %s: %s", mx.path,
 		    strerror(errno));
 	textfile_close(mx.tf);
 	mx.tf = NULL;
+	mx.m = NULL;		/* freed with the pipeline, soon */
 }
 
-void
-metrics_setup(struct pipeline *pl, const struct config *cfg,
-    struct sink *findings)
+/* The registry and its sink, after every other sink of the pipeline. */
+static void
+registry_new(struct pipeline *pl, struct sink *findings)
 {
 	struct sink *s;
-	char err[512];
 
-	if (cfg->metrics_file == NULL)
-		return;
-	if ((mx.tf = textfile_open(cfg->metrics_file, err, sizeof err)) == NULL)
-		die(EXIT_INPUT, "--metrics-file %s", err);
-	mx.path = cfg->metrics_file;
 	if ((mx.m = metrics_new(pipeline_stats(pl), findings != NULL)) == NULL ||
 	    (s = sink_metrics_new(mx.m, at_end, NULL)) == NULL)
 		die(EXIT_INTERNAL, "out of memory");
@@ -98,7 +95,21 @@ metrics_setup(struct pipeline *pl, const struct config *cfg,
 		die(EXIT_INTERNAL, "too many outputs");
 	if (findings != NULL)
 		sink_findings_observe(findings, metrics_finding, mx.m);
+}
+
+void
+metrics_setup(struct pipeline *pl, const struct config *cfg,
+    struct sink *findings)
+{
+	char err[512];
+
+	if (cfg->metrics_file == NULL)
+		return;
+	if ((mx.tf = textfile_open(cfg->metrics_file, err, sizeof err)) == NULL)
+		die(EXIT_INPUT, "--metrics-file %s", err);
+	mx.path = cfg->metrics_file;
 	sandbox_allow_dir(textfile_dirfd(mx.tf));
+	registry_new(pl, findings);
 }
 
 void
