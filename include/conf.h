@@ -71,6 +71,7 @@ struct config {
 	struct lookups *lookups;	/* --resolve, --dnsbl: made before the sandbox */
 	struct ml_clock log_clock;	/* --log-tz, --log-year */
 	const char *maillog;		/* read/watch --maillog; NULL: none */
+	const char *metrics_file;	/* --metrics-file; NULL: none */
 };
 
 extern const char *progname;

@@ -26,14 +26,14 @@ static const char *const synopsis[] = {
 	"            [--top n] [--localtime] [--resolve] [--dnsbl zone[,zone ...]]\n"
 	"            [--dns-server addr[:port]] [--sensor name] [--html file]\n"
 	"            [-Z user] [--maillog log [--log-tz zone] [--log-year year]]\n"
-	"            [-r file] file ...\n",
+	"            [--metrics-file file] [-r file] file ...\n",
 	"watch [-dln] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	"            [--duration sec] [--filter-file file] [-i interface]\n"
 	"            [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
 	"            [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
 	"            [--findings] [--window duration] [--top n] [--localtime]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	"            [--sensor name] [--html file]\n"
+	"            [--sensor name] [--html file] [--metrics-file file]\n"
 	"            [--maillog log [--log-tz zone] [--log-year year]]\n",
 	"probe [-46ln] [--json | --csv | --summary]\n"
 	"            [--dns-server addr[:port]] [-i interface] [--max-probes n]\n"
@@ -43,7 +43,7 @@ static const char *const synopsis[] = {
 	"            [-s snaplen] [--max-attempts n] [--scope] [--evidence]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--findings]\n"
 	"            [--window duration] [--top n] [--localtime] [--sensor name]\n"
-	"            [--trace [--max-ttl n]] [--html file]\n",
+	"            [--trace [--max-ttl n]] [--html file] [--metrics-file file]\n",
 	"probe --greet [-46l] [--json] [--helo name]\n"
 	"            [--dns-server addr[:port]] [--max-probes n] [--mx domain]\n"
 	"            [-p ports] [--source addr] [--target host] [--timeout sec]\n"
@@ -199,7 +199,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
 	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP, OPT_HTML,
-	OPT_NO_SANDBOX, OPT_LOG_TZ, OPT_LOG_YEAR, OPT_MAILLOG };
+	OPT_NO_SANDBOX, OPT_LOG_TZ, OPT_LOG_YEAR, OPT_MAILLOG, OPT_METRICS_FILE };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -247,6 +247,7 @@ static const struct option long_opts[] = {
 	{ "log-tz", required_argument, NULL, OPT_LOG_TZ },
 	{ "log-year", required_argument, NULL, OPT_LOG_YEAR },
 	{ "maillog", required_argument, NULL, OPT_MAILLOG },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -285,6 +286,8 @@ static const struct opt_help {
 	{ OPT_SCOPE, "rwps", NULL, "per destination: who failed, since when, why" },
 	{ OPT_EVIDENCE, "rwps", NULL, "a block per failing destination, for a ticket" },
 	{ OPT_HTML, "rwps", "file", "one self-contained HTML page of the run" },
+	{ OPT_METRICS_FILE, "rwp", "file", "Prometheus textfile, rewritten "
+	    "every 15 s" },
 	{ OPT_FINDINGS, "rwps", NULL, "findings as they start, change and "
 	    "end" },
 	{ OPT_WINDOW, "rwps", "duration", "the window of --findings (default "
@@ -429,6 +432,7 @@ report_option(int c, char *arg, struct config *cfg)
 	case OPT_LOCALTIME: cfg->localtime = 1; return 1;
 	case 'l': cfg->line_buffered = 1; return 1;
 	case OPT_HTML: cfg->html_path = arg; return 1;
+	case OPT_METRICS_FILE: cfg->metrics_file = arg; return 1;
 	case OPT_TOP: cfg->top = (int)parse_num("--top", arg, 0, 1000000); return 1;
 	case 'r':
 		if (cfg->nread_files == CONF_MAX_READ_FILES)
@@ -714,6 +718,9 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 	check_trace(cfg);
 	if (cfg->helo != NULL && !cfg->greet)
 		die(EXIT_USAGE, "probe: --helo is an option of --greet");
+	if (cfg->metrics_file != NULL && cfg->greet)
+		die(EXIT_USAGE, "probe --greet: --metrics-file is an option of "
+		    "the SYN probe");
 	cfg->command = cmd;
 	open_html(cfg);
 	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...

@@ -18,6 +18,7 @@
 
 #include "conf.h"
 #include "maillog_cmd.h"
+#include "metrics_cmd.h"
 #include "lookups.h"
 #include "core/pipeline.h"
 #include "io/capture.h"
@@ -72,6 +73,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 {
 	FILE *report = cfg->output == OUT_JSON || cfg->output == OUT_CSV ?
 	    stderr : stdout;
+	struct sink *findings = NULL;
 
 	/* probe --trace: the traces, not a line per SYN. */
 	if (cfg->probe.trace && (cfg->output == OUT_TEXT || cfg->output == OUT_JSON))
@@ -88,7 +90,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	/* Findings as they happen: among the records (text, JSON), else
 	 * beside them. */
 	if (cfg->findings)
-		add_sink(pl, sink_findings_new(cfg->output == OUT_CSV ?
+		add_sink(pl, findings = sink_findings_new(cfg->output == OUT_CSV ?
 		    stderr : stdout, report, cfg->output == OUT_JSON, cfg->sensor,
 		    cfg->window_us));
 	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones ||
@@ -108,6 +110,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 		sink_summary_top(sum, cfg->top);
 		add_sink(pl, sum);
 	}
+	metrics_setup(pl, cfg, findings);
 }
 
 /*
@@ -432,6 +435,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	loop = new_loop();
 	start_live(cfg, lv, loop);
 	maillog_watch_attach(loop);
+	metrics_attach(loop);
 	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
 	pipeline_free(pl);
 	ml_join_free(join);

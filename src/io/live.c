@@ -44,6 +44,12 @@ struct live {
 	struct loop *loop;		/* once attached */
 	struct capgap *gap;		/* the interface down or gone */
 	int fd_id, prep_id, tick_id, end_id;
+	int64_t stats_at;		/* loop time of the last pcap_stats() */
+	/* pcap_stats()'s counters are 32 bits (u_int) and wrap, after
+	 * 2.5 days at 20,000 packets a second: widened here, from the
+	 * last values read (at least once a second). */
+	uint32_t last[3];
+	uint64_t wide[3];
 	int sig_id[3];			/* SIGINT, SIGTERM, SIGUSR1 */
 	int rc;				/* LIVE_OK, or what stopped the run */
 	char err[256];
@@ -217,10 +223,20 @@ static void
 record_kernel_stats(struct live *l)
 {
 	struct pcap_stat ps;
+	uint32_t now[3];
+	int i;
 
-	if (pcap_stats(l->p, &ps) == 0)
-		pipeline_set_kernel_stats(l->pl, ps.ps_recv, ps.ps_drop,
-		    ps.ps_ifdrop);
+	if (pcap_stats(l->p, &ps) != 0)
+		return;
+	now[0] = ps.ps_recv;
+	now[1] = ps.ps_drop;
+	now[2] = ps.ps_ifdrop;
+	for (i = 0; i < 3; i++) {
+		l->wide[i] += (uint32_t)(now[i] - l->last[i]);
+		l->last[i] = now[i];
+	}
+	pipeline_set_kernel_stats(l->pl, (int64_t)l->wide[0],
+	    (int64_t)l->wide[1], (int64_t)l->wide[2]);
 }
 
 static void __attribute__((format(printf, 3, 4)))
@@ -284,8 +300,12 @@ on_tick(void *ctx, int64_t now)
 {
 	struct live *l = ctx;
 
-	(void)now;
 	pipeline_tick(l->pl, live_now(l));
+	/* The kernel's counters a second old at most, for the metrics. */
+	if (now - l->stats_at >= 1000000) {
+		l->stats_at = now;
+		record_kernel_stats(l);
+	}
 }
 
 static void
@@ -433,6 +453,9 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* The kernel's counters from the start (on_tick keeps them). */
+	l->stats_at = loop_now();
+	record_kernel_stats(l);
 	return 0;
 }
 
