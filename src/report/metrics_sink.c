@@ -36,7 +36,9 @@ ms_free(struct sink *s)
 }
 
 static const struct sink_ops metrics_ops = {
-	ms_record, ms_finish, ms_free, NULL
+	.record = ms_record,
+	.finish = ms_finish,
+	.free = ms_free,
 };
 
 struct sink *
