@@ -187,6 +187,15 @@ put_kernel(struct buf *b, const struct stats *st)
 	put_one(b, "smtpscope_kernel_interface_dropped_packets_total",
 	    "counter", "Packets the interface or its driver dropped "
 	    "(ps_ifdrop).", (uint64_t)(st->if_dropped > 0 ? st->if_dropped : 0));
+	if (st->gaps < 0)
+		return;
+	put_one(b, "smtpscope_capture_gaps_total", "counter", "Times the "
+	    "capture interface went down or away (io/capgap.h).",
+	    (uint64_t)st->gaps);
+	header(b, "smtpscope_capture_gap_seconds_total", "counter", "Seconds "
+	    "the capture saw nothing, its interface down or gone.");
+	put(b, "smtpscope_capture_gap_seconds_total %lld.%06lld\n",
+	    (long long)(st->gap_us / 1000000), (long long)(st->gap_us % 1000000));
 }
 
 static void
