@@ -58,7 +58,7 @@ start() {
 	lab_wait_for "grep -q 'listening on' '$T/$name.err'" 10 ||
 	    lab_die "watch did not start: $(cat "$T/$name.err")"
 	lab_wait_for "grep -q '^Seccomp:.*2' /proc/$pid/status" 5 ||
-	    lab_die "watch is not in its sandbox"
+	    lab_die "watch is not in its sandbox: $(cat "$T/$name.err")"
 	# Following the interface needs no privilege: none is held.
 	[ "$(awk '/^CapEff:|^CapPrm:/ { printf "%s ", $2 }' /proc/$pid/status)" = \
 	    "0000000000000000 0000000000000000 " ] ||
@@ -75,7 +75,10 @@ stop() {
 
 # --- down, up, delete, recreate --------------------------------------
 out=$T/a.out err=$T/a.err
-start a --json -p 25,2525 --timeout 6 -w "$T/a.pcapng"
+# The metrics textfile is written after the drop to nobody: its
+# directory is nobody's.
+chmod 711 "$T" && mkdir "$T/m" && chown nobody "$T/m" || lab_die "$T/m"
+start a --json -p 25,2525 --timeout 6 -w "$T/a.pcapng" --metrics-file "$T/m/a.prom"
 connect_until "$out" 1 && ok "before: accepted record" ||
     bad "before: no accepted record ($(cat "$out"))"
 
@@ -139,6 +142,10 @@ sum=$(jq -c 'select(.type == "summary")' "$out")
 [ "$(jq -r '"\(.gaps) \(.gap_seconds > 1)"' <<<"$sum" 2>/dev/null)" = "2 true" ] &&
     ok "summary: gaps 2, gap_seconds $(jq -r .gap_seconds <<<"$sum")" ||
     bad "summary: '$sum'"
+grep -qx 'smtpscope_capture_gaps_total 2' "$T/m/a.prom" &&
+    grep -Eq '^smtpscope_capture_gap_seconds_total [1-9][0-9]*\.[0-9]{6}$' "$T/m/a.prom" &&
+    ok "metrics: $(grep -h '^smtpscope_capture_gap' "$T/m/a.prom" | paste -sd ' ')" ||
+    bad "metrics: '$(grep -h gap "$T/m/a.prom")'"
 # The -w file holds the attempts of before and after both gaps.
 n=$("$prog" read --json "$T/a.pcapng" 2>/dev/null |
     jq -c "select($accepted)" | wc -l)
