@@ -115,6 +115,7 @@ if [ "$quick" -eq 0 ]; then
 	run faults-lab bash tests/lab/faults-lab.sh "$prog"
 	run clock-lab bash tests/lab/clock-lab.sh "$prog"
 	run maillog-lab bash tests/lab/maillog-lab.sh "$prog"
+	run service bash tests/service.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 	run html-browser bash tests/html/browser.sh "$prog" "$build"
 fi
