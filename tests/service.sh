@@ -8,7 +8,9 @@
 # ambient CAP_NET_RAW and CAP_NET_ADMIN, no_new_privs, /proc with
 # subset=pid and hidepid, a read-only root but its state directory)
 # classifies an attempt, gives every capability up, and says start and
-# stop with "<6>"; without the capabilities it refuses, naming them.
+# stop with "<6>"; without the capabilities it refuses, naming them; and
+# it makes no system call the unit's SystemCallFilter= refuses (strace).
+# make install/uninstall into a DESTDIR too.
 #   tests/service.sh PROG   ("service: N passed, N failed")
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -156,7 +158,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "skip the lab part: not root"
 	finish
 fi
-lab_require_tools ip:iproute2 socat:socat jq:jq setpriv:util-linux unshare:util-linux
+lab_require_tools ip:iproute2 socat:socat jq:jq setpriv:util-linux unshare:util-linux \
+    strace:strace
 cli=$(lab_nsname cli) srv=$(lab_nsname srv)
 lab_ns_add "$cli" 0
 lab_ns_add "$srv" 0
@@ -176,10 +179,11 @@ chmod 755 "$T"
 # but the state directory, the working directory; as nobody, with CAPS
 # (setpriv's list) inheritable, ambient and bounding, and no_new_privs.
 # Its stderr names itself in JOURNAL_STREAM, as systemd's stream would.
+# With TRACE set (a file in $T/io), under strace -f -o TRACE.
 run_as_service() {
 	local out=$1 err=$2 caps=$3; shift 3
 	: >"$err"
-	lab_bg "$cli" "$T/wrap.log" env JOURNAL_STREAM="$(devino "$err")" \
+	lab_bg "$cli" "$T/wrap.log" env JOURNAL_STREAM="$(devino "$err")" TRACE="${TRACE:-}" \
 	    unshare --mount --propagation private sh -c '
 		state=$1 out=$2 err=$3 caps=$4; shift 4
 		# Open files for writing on a mount keep it from going
@@ -190,7 +194,7 @@ run_as_service() {
 		mount --bind "$state" "$state" &&
 		mount -o remount,bind,ro / &&
 		cd "$state" &&
-		exec setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		exec ${TRACE:+strace -f -qq -o "$TRACE"} setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		    --inh-caps="-all$caps" --ambient-caps="-all$caps" \
 		    --bounding-set="-all$caps" --no-new-privs \
 		    "$@"' sh "$state" "$out" "$err" "$caps" "$@"
@@ -249,5 +253,44 @@ if [ "$st" -eq 3 ] && grep -q '^<3>smtpscope: .*not permitted.*cap_net_raw' "$T/
 	ok "without the capabilities: status 3, <3> naming them"
 else
 	bad "without the capabilities: status $st: $(cat "$T/io/nocap.err")"
+fi
+
+# Every system call watch makes, from its execve to its exit (strace -f
+# of a run that ends with -c 1), is one the unit's SystemCallFilter=
+# lines allow, taken in order as systemd does: the first an allow-list,
+# "~" removing, the next adding back.
+expand() {	# expand NAME: a call, or a group's calls (recursively)
+	case $1 in
+	@*) systemd-analyze syscall-filter "$1" 2>/dev/null |
+	    awk 'NR > 1 && !/^ *#/ && NF { print $1 }' |
+	    while read -r x; do expand "$x"; done ;;
+	*) echo "$1" ;;
+	esac
+}
+: >"$T/allowed"
+while read -r v; do
+	if [ "${v#\~}" != "$v" ]; then
+		for g in ${v#\~}; do expand "$g"; done | sort -u >"$T/drop"
+		comm -23 "$T/allowed" "$T/drop" >"$T/next"
+	else
+		{ cat "$T/allowed"; for g in $v; do expand "$g"; done; } | sort -u >"$T/next"
+	fi
+	mv "$T/next" "$T/allowed"
+done < <(sed -n 's/^SystemCallFilter=//p' "$unit")
+TRACE=$T/io/strace.txt run_as_service "$T/io/traced.json" "$T/io/traced.err" \
+    ",+net_raw,+net_admin" "$prog" watch -i c0 --json -c 1
+pid=$LAB_LAST_PID
+lab_wait_for "grep -q 'watching c0' '$T/io/traced.err'" 15 || true
+lab_connect "$cli" 192.0.2.25 25 3
+lab_wait_for "! kill -0 $pid 2>/dev/null" 15 || true
+lab_kill "$pid" TERM
+awk -v p="$prog" 'index($0, "execve(\"" p "\"") { on = 1 } on' "$T/io/strace.txt" |
+    sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' | sort -u >"$T/used"
+missing=$(comm -23 "$T/used" "$T/allowed" | tr '\n' ' ')
+if grep -q '^exit_group$' "$T/used" && grep -q '^seccomp$' "$T/used" &&
+    grep -q '"class":"accepted"' "$T/io/traced.json" && [ -z "$missing" ]; then
+	ok "SystemCallFilter= allows each of watch's $(wc -l <"$T/used") system calls"
+else
+	bad "SystemCallFilter=: not allowed: '$missing'; used $(wc -l <"$T/used"), allowed $(wc -l <"$T/allowed"); $(cat "$T/io/traced.err")"
 fi
 finish
