@@ -140,6 +140,15 @@ if grep -qx '<4>smtpscope: --no-sandbox: running without the system call filter'
 else
 	bad "JOURNAL_STREAM matching stderr, warning: $(cat "$T/journal.err")"
 fi
+# A newline in a name does not make a second line (entry, level) of its own.
+: >"$T/journal.err"
+JOURNAL_STREAM=$(devino "$T/journal.err") "$prog" read "$T/a
+<0>b" 2>>"$T/journal.err"
+if [ "$(cat "$T/journal.err")" = "<3>smtpscope: $T/a?<0>b: No such file or directory" ]; then
+	ok "a newline in a file name: one line, '?'"
+else
+	bad "a newline in a file name: $(cat "$T/journal.err")"
+fi
 : >"$T/other"
 for js in "$(devino "$T/other")" "" "garbage" "$(devino "$T/other" | cut -d: -f1):"; do
 	err=$(JOURNAL_STREAM=$js "$prog" read "$T/nope.pcap" 2>&1 >/dev/null)

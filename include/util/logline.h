@@ -11,7 +11,8 @@
  * error is a journald stream (systemd sets JOURNAL_STREAM to its
  * "device:inode", and they match standard error's), the line starts with
  * the syslog priority, "<3>" for LOG_ERR, which journald takes as the
- * entry's level and removes (SyslogLevelPrefix=, on by default).
+ * entry's level and removes (SyslogLevelPrefix=, on by default).  Control
+ * characters of the message (a newline in a file name) become '?'.
  */
 void logline(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -38,14 +38,20 @@ void
 vlogline(int prio, const char *fmt, va_list ap)
 {
 	char line[1024];
-	int n, m;
+	int i, n, m, start;
 
 	n = to_journal() ? snprintf(line, sizeof line, "<%d>", prio & 7) : 0;
 	n += snprintf(line + n, sizeof line - (size_t)n, "smtpscope: ");
+	start = n;
 	m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
 	/* A longer message is cut, still one line. */
 	n = m < 0 ? n : n + m >= (int)sizeof line - 1 ? (int)sizeof line - 2 :
 	    n + m;
+	/* A name from the input holding a newline must not start a
+	 * line (a journal entry, with a level) of its own. */
+	for (i = start; i < n; i++)
+		if ((unsigned char)line[i] < 0x20 && line[i] != '\t')
+			line[i] = '?';
 	line[n++] = '\n';
 	fwrite(line, 1, (size_t)n, stderr);
 }
