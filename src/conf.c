@@ -13,8 +13,8 @@
 #include "core/record.h"
 #include "io/filter.h"
 #include "report/trace.h"
-#include "util/smtpreply.h"
 #include "util/logline.h"
+#include "util/smtpreply.h"
 #include "util/timefmt.h"
 
 const char *progname = "smtpscope";
