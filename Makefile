@@ -7,7 +7,7 @@ CC      ?= cc
 BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libjansson-dev libcmocka-dev \
              libseccomp-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool traceroute tzdata \
-             clang libclang-rt-14-dev chromium tshark postfix prometheus
+             clang libclang-rt-14-dev chromium tshark postfix prometheus systemd strace
 PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
 
 ifeq ($(SANITIZE),1)
@@ -42,7 +42,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo test check unit golden lint install clean fuzz fuzz-build fuzz-smoke sweep bench bench-scope bench-live test-hooks
+.PHONY: all deps demo test check unit golden lint install uninstall clean fuzz fuzz-build fuzz-smoke sweep bench bench-scope bench-live test-hooks
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -169,10 +169,39 @@ sweep:
 	@$(MAKE) --no-print-directory SANITIZE=1 all
 	@bash tests/sweep.sh build-san/smtpscope
 
+# The service (service/): the unit with ExecStart= at this PREFIX; the
+# example environment file unless one is there (an operator's is kept);
+# any other file of service/ (alert rules ...) to share/smtpscope.
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SVC_UNITS  := $(wildcard service/*.service)
+SVC_ENVS   := $(wildcard service/*.env)
+SVC_OTHER  := $(filter-out $(SVC_UNITS) $(SVC_ENVS),$(wildcard service/*))
+
 install: smtpscope
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/smtpscope
 	install -m 0755 smtpscope $(DESTDIR)$(PREFIX)/sbin/smtpscope
 	install -m 0644 man/smtpscope.8 $(DESTDIR)$(PREFIX)/share/man/man8/smtpscope.8
+	for u in $(SVC_UNITS); do \
+		sed 's|/usr/local/sbin/smtpscope |$(PREFIX)/sbin/smtpscope |' $$u \
+			>$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
+	for e in $(SVC_ENVS); do \
+		[ -e $(DESTDIR)$(SYSCONFDIR)/smtpscope/$${e##*/} ] || \
+			install -m 0644 $$e $(DESTDIR)$(SYSCONFDIR)/smtpscope/ || exit 1; \
+	done
+	$(if $(SVC_OTHER),install -d $(DESTDIR)$(PREFIX)/share/smtpscope && \
+		install -m 0644 $(SVC_OTHER) $(DESTDIR)$(PREFIX)/share/smtpscope/)
+
+# Leaves /etc/smtpscope: the operator's settings.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/smtpscope \
+		$(DESTDIR)$(PREFIX)/share/man/man8/smtpscope.8 \
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(SVC_UNITS))) \
+		$(addprefix $(DESTDIR)$(PREFIX)/share/smtpscope/,$(notdir $(SVC_OTHER)))
+	rmdir $(DESTDIR)$(PREFIX)/share/smtpscope 2>/dev/null || true
 
 clean:
 	rm -rf build build-san build-fuzz fuzz-out smtpscope

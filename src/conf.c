@@ -13,6 +13,7 @@
 #include "core/record.h"
 #include "io/filter.h"
 #include "report/trace.h"
+#include "util/logline.h"
 #include "util/smtpreply.h"
 #include "util/timefmt.h"
 
@@ -100,11 +101,9 @@ die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vlogline(LOG_ERR, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 

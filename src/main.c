@@ -29,6 +29,7 @@
 #include "io/privs.h"
 #include "io/sandbox.h"
 #include "io/signals.h"
+#include "util/logline.h"
 #include "util/smtpreply.h"
 #include "probe/greet.h"
 #include "probe/prober.h"
@@ -250,15 +251,15 @@ sandbox_start(struct config *cfg)
 	tzset();
 	json_object_seed(0);
 	if (cfg->no_sandbox)
-		fprintf(stderr, "%s: --no-sandbox: running without the system "
-		    "call filter\n", progname);
+		logline(LOG_WARNING, "--no-sandbox: running without the system "
+		    "call filter");
 	else if (sandbox_mode_parse(env, &mode) != 0)
 		die(EXIT_USAGE, "SMTPSCOPE_SANDBOX: '%.32s' is not kill, errno "
 		    "or log", env);
 	else {
 		if (mode != SANDBOX_KILL)
-			fprintf(stderr, "%s: SMTPSCOPE_SANDBOX=%s: calls outside "
-			    "the sandbox are not fatal\n", progname, env);
+			logline(LOG_WARNING, "SMTPSCOPE_SANDBOX=%s: calls outside "
+			    "the sandbox are not fatal", env);
 		if (sandbox_enter(mode, cfg->maillog != NULL, err,
 		    sizeof err) != 0)
 			die(EXIT_INTERNAL, "%s", err);
@@ -290,7 +291,7 @@ read_captures(struct capture **files, const char **paths, int n,
 		if (rc == CAPTURE_READ_ERROR || pipeline_stats(pl)->packets > 0)
 			finish_run(pl, cfg);
 		fflush(stdout);
-		fprintf(stderr, "%s: %s: %s\n", progname, path, err);
+		logline(LOG_ERR, "%s: %s", path, err);
 		status = EXIT_INPUT;
 	}
 	return status;
@@ -390,6 +391,38 @@ live_status(int rc, const char *err)
 	}
 }
 
+/* watch's first and last lines on standard error, for a service's log:
+ * what it watches, and at the end what it saw and what the kernel
+ * dropped. */
+static void
+say_started(const char *ifname, const struct config *cfg, long pid)
+{
+	char ports[128];
+
+	logline(LOG_INFO, "watching %s, ports %s, pid %ld", ifname,
+	    portset_format(&cfg->ports, ports, sizeof ports), pid);
+}
+
+static void
+say_stopped(const char *ifname, const struct pipeline *pl)
+{
+	const struct stats *st = pipeline_stats(pl);
+
+	if (st->kernel_received < 0)
+		logline(LOG_INFO, "stopped watching %s: packets %llu, "
+		    "attempts %llu, no kernel counters", ifname,
+		    (unsigned long long)st->packets,
+		    (unsigned long long)st->attempts);
+	else
+		logline(LOG_INFO, "stopped watching %s: packets %llu, "
+		    "attempts %llu, kernel received %lld, dropped %lld, "
+		    "dropped by the interface %lld", ifname,
+		    (unsigned long long)st->packets,
+		    (unsigned long long)st->attempts,
+		    (long long)st->kernel_received,
+		    (long long)st->kernel_dropped, (long long)st->if_dropped);
+}
+
 static struct loop *
 new_loop(void)
 {
@@ -407,7 +440,8 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	struct live *lv;
 	struct loop *loop;
 	struct ml_join *join;
-	char err[512];
+	char err[512], ifname[256];
+	long pid;
 	int rc;
 
 	conf_parse("watch", argc, argv, cfg);
@@ -433,10 +467,16 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 		return EXIT_OK;
 	}
 	loop = new_loop();
+	/* Copied: the capture (and its name) is freed when it closes; the
+	 * pid asked before the sandbox, which does not allow getpid. */
+	snprintf(ifname, sizeof ifname, "%s", live_ifname(lv));
+	pid = getpid();
 	start_live(cfg, lv, loop);
+	say_started(ifname, cfg, pid);
 	maillog_watch_attach(loop);
 	metrics_attach(loop);
 	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
+	say_stopped(ifname, pl);
 	pipeline_free(pl);
 	ml_join_free(join);
 	maillog_watch_close();
@@ -463,9 +503,9 @@ check_sources(const struct config *cfg)
 	for (i = 0; i < sp->nsources; i++) {
 		addr_str(&sp->sources[i], a);
 		if (cfg->spoofed >> i & 1) {
-			fprintf(stderr, "%s: --spoofed-source %s: its SYNs go out with "
-			    "this source whether or not it is this host's; answers "
-			    "come back only where it is routed here\n", progname, a);
+			logline(LOG_WARNING, "--spoofed-source %s: its SYNs go out "
+			    "with this source whether or not it is this host's; "
+			    "answers come back only where it is routed here", a);
 			continue;
 		}
 		if ((local = hostaddr_is_local(&sp->sources[i])) < 0)
@@ -693,10 +733,10 @@ scope_bad(void *ctx, const char *name, uint64_t line, const char *why)
 	if (run->messages++ >= SCOPE_MAX_MESSAGES)
 		return;
 	if (line > 0)
-		fprintf(stderr, "%s: %s:%llu: %s\n", progname, name,
+		logline(LOG_WARNING, "%s:%llu: %s", name,
 		    (unsigned long long)line, why);
 	else
-		fprintf(stderr, "%s: %s: %s\n", progname, name, why);
+		logline(LOG_WARNING, "%s: %s", name, why);
 }
 
 /* The inputs of scope, every one opened before root is dropped. */
@@ -757,7 +797,7 @@ cmd_scope(int argc, char **argv, struct config *cfg)
 	if (jsonfeed_run(jr, fp, names, n, &ops, &run, &in) != 0)
 		die(EXIT_INTERNAL, "out of memory");
 	if (run.messages > SCOPE_MAX_MESSAGES)
-		fprintf(stderr, "%s: %llu more bad lines not shown\n", progname,
+		logline(LOG_WARNING, "%llu more bad lines not shown",
 		    (unsigned long long)(run.messages - SCOPE_MAX_MESSAGES));
 	pipeline_set_input_stats(run.pl, &in);
 	finish_run(run.pl, cfg);

@@ -9,6 +9,7 @@
 #include "metrics_cmd.h"
 #include "io/sandbox.h"
 #include "io/textfile.h"
+#include "util/logline.h"
 #include "report/finding.h"
 
 static struct {
@@ -44,12 +45,12 @@ write_or_warn(void)
 		return;
 	if (write_file() == 0) {
 		if (mx.failing)
-			fprintf(stderr, "%s: --metrics-file %s: written again\n",
-			    progname, mx.path);
+			logline(LOG_NOTICE, "--metrics-file %s: written again",
+			    mx.path);
 		mx.failing = 0;
 	} else if (!mx.failing) {
-		fprintf(stderr, "%s: --metrics-file %s: %s (the run goes on)\n",
-		    progname, mx.path, strerror(errno));
+		logline(LOG_WARNING, "--metrics-file %s: %s (the run goes on)",
+		    mx.path, strerror(errno));
 		mx.failing = 1;
 	}
 }

@@ -122,6 +122,7 @@ if [ "$quick" -eq 0 ]; then
 	run maillog-lab bash tests/lab/maillog-lab.sh "$prog"
 	run iface-lab bash tests/lab/iface-lab.sh "$prog"
 	run metrics-lab bash tests/lab/metrics-lab.sh "$prog"
+	run service bash tests/service.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 	run html-browser bash tests/html/browser.sh "$prog" "$build"
 fi

@@ -57,5 +57,7 @@ int live_attach(struct live *lv, struct loop *l, char *err, size_t errlen);
  * flushed and closed, the handle closed, lv freed.  LIVE_OK or the error
  * that ended the run (message in err). */
 int live_close(struct live *lv, char *err, size_t errlen);
+/* The interface captured on (-i, or the one chosen without it). */
+const char *live_ifname(const struct live *lv);
 
 #endif

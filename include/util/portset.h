@@ -31,6 +31,9 @@ bool portset_empty(const struct portset *s);
 /* The first port in the set at or after from, or 0 when there is none:
  * for (p = portset_next(s, 1); p != 0; p = portset_next(s, p + 1)). */
 uint32_t portset_next(const struct portset *s, uint32_t from);
+/* The set as "25,587,2525-2530" in buf (len bytes, cut short with "..."
+ * when it does not fit); buf. */
+char *portset_format(const struct portset *s, char *buf, size_t len);
 
 /*
  * Adds one item of a list, "25" or "2525-2530" (n bytes at w, no

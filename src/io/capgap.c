@@ -8,6 +8,7 @@
 #include "io/capgap.h"
 #include "io/iface.h"
 #include "io/loop.h"
+#include "util/logline.h"
 
 #define RETRY_FIRST_US 1000000
 #define RETRY_MAX_US 30000000
@@ -49,8 +50,8 @@ begin(struct capgap *g, enum iface_state st)
 	g->gone = st != IFACE_DOWN;
 	g->start_us = g->env.now(g->env.ctx);
 	g->retry_us = RETRY_FIRST_US;
-	fprintf(stderr, "smtpscope: capture on %s stopped: the interface %s; "
-	    "retrying\n", g->ifc.name, g->gone ? "is gone" : "went down");
+	logline(LOG_WARNING, "capture on %s stopped: the interface %s; "
+	    "retrying", g->ifc.name, g->gone ? "is gone" : "went down");
 	pipeline_gap_begin(g->env.pl, g->start_us);
 	/* A socket with no interface has nothing to poll for; it is
 	 * polled again once bound. */
@@ -71,8 +72,8 @@ end(struct capgap *g, int64_t ts, int resumed)
 	g->active = 0;
 	loop_timer_at(g->env.loop, g->timer_id, LOOP_NEVER);
 	loop_fd_events(g->env.loop, g->env.fd_id, POLLIN);
-	fprintf(stderr, "smtpscope: capture on %s %s %" PRId64 ".%03" PRId64
-	    " s (%s)\n", g->ifc.name, resumed ? "resumed after" :
+	logline(resumed ? LOG_NOTICE : LOG_WARNING, "capture on %s %s %"
+	    PRId64 ".%03" PRId64 " s (%s)", g->ifc.name, resumed ? "resumed after" :
 	    "was still stopped when the run ended, for", us / 1000000,
 	    us % 1000000 / 1000, reason(g));
 	cg.ifname = g->ifc.name;

@@ -26,6 +26,7 @@
 #include "io/loop.h"
 #include "io/route.h"
 #include "io/signals.h"
+#include "util/logline.h"
 
 /* At most this long between two looks at the tracker: a packet may
  * move the live clock, and the next deadline is read from it. */
@@ -435,12 +436,12 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 	if (signals_catch(err, errlen) != 0)
 		return -1;
 	signals_ignore_pipe();
-	fprintf(stderr, "smtpscope: listening on %s, link type %s\n", l->ifname,
+	logline(LOG_INFO, "listening on %s, link type %s", l->ifname,
 	    dlt_name ? dlt_name : "unknown");
 	if (l->route == NULL)
-		fprintf(stderr, "smtpscope: no routing table (%s): answers in "
+		logline(LOG_WARNING, "no routing table (%s): answers in "
 		    "the server's name are told from the first hop's by the "
-		    "answers seen only\n", l->route_err);
+		    "answers seen only", l->route_err);
 	if (pcap_setnonblock(l->p, 1, ebuf) != 0) {
 		snprintf(err, errlen, "%s", ebuf);
 		return -1;
@@ -504,4 +505,10 @@ live_close(struct live *l, char *err, size_t errlen)
 	rc = l->rc;
 	free(l);
 	return rc;
+}
+
+const char *
+live_ifname(const struct live *l)
+{
+	return l->ifname;
 }

@@ -1,4 +1,5 @@
 /* Port sets: a bitmap of the 65536 ports. */
+#include <stdio.h>
 #include <string.h>
 
 #include "util/portset.h"
@@ -91,4 +92,33 @@ portset_parse_item(struct portset *s, const char *w, size_t n,
 		return PORTSET_EMPTY_RANGE;
 	portset_add(s, (uint16_t)lo, (uint16_t)hi);
 	return PORTSET_OK;
+}
+
+char *
+portset_format(const struct portset *s, char *buf, size_t len)
+{
+	uint32_t lo, hi;
+	size_t n = 0;
+	int w;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (lo = portset_next(s, 1); lo != 0;
+	    lo = hi < 65535 ? portset_next(s, hi + 1) : 0) {
+		for (hi = lo; hi < 65535 && portset_has(s, (uint16_t)(hi + 1));)
+			hi++;
+		w = snprintf(buf + n, len - n, hi == lo ? "%s%u" : "%s%u-%u",
+		    n == 0 ? "" : ",", lo, hi);
+		if (w < 0 || (size_t)w >= len - n) {
+			/* Cut: end with "..." where it fits. */
+			if (len >= 4)
+				memcpy(buf + (n + 4 <= len ? n : len - 4), "...", 4);
+			else
+				buf[0] = '\0';
+			return buf;
+		}
+		n += (size_t)w;
+	}
+	return buf;
 }
