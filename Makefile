@@ -5,9 +5,9 @@ CC      ?= cc
 
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libjansson-dev libcmocka-dev \
-             libseccomp-dev
+             libseccomp-dev libmicrohttpd-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool traceroute tzdata \
-             clang libclang-rt-14-dev chromium tshark postfix
+             clang libclang-rt-14-dev chromium tshark postfix prometheus
 PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
 
 ifeq ($(SANITIZE),1)
@@ -20,8 +20,8 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares jansson libseccomp 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs libpcap libcares jansson libseccomp 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares jansson libseccomp libmicrohttpd 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libpcap libcares jansson libseccomp libmicrohttpd 2>/dev/null)
 # libnet ships no .pc in bookworm: libnet-config, defines for inject.c only.
 LIBNET_DEFINES := $(shell libnet-config --defines 2>/dev/null)
 LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null)

@@ -22,6 +22,7 @@
 #include "core/pipeline.h"
 #include "io/capture.h"
 #include "io/hostaddr.h"
+#include "io/httpd.h"
 #include "io/live.h"
 #include "io/pcapngw.h"
 #include "io/loop.h"
@@ -256,8 +257,9 @@ sandbox_start(struct config *cfg)
 		if (mode != SANDBOX_KILL)
 			fprintf(stderr, "%s: SMTPSCOPE_SANDBOX=%s: calls outside "
 			    "the sandbox are not fatal\n", progname, env);
-		if (sandbox_enter(mode, cfg->maillog != NULL, err,
-		    sizeof err) != 0)
+		if (sandbox_enter(mode, (cfg->maillog != NULL ?
+		    SANDBOX_MAY_READ : 0) | (cfg->metrics_port != 0 ?
+		    SANDBOX_MAY_SERVE : 0), err, sizeof err) != 0)
 			die(EXIT_INTERNAL, "%s", err);
 	}
 	sandbox_test_hook();
@@ -397,9 +399,42 @@ new_loop(void)
 	return l;
 }
 
+/* Interim body until the metrics registry lands: the attempts so far. */
+static char *
+attempts_body(void *ctx, size_t *len)
+{
+	const struct stats *st = pipeline_stats(ctx);
+	char *text = malloc(128);
+	int n;
+
+	if (text == NULL)
+		return NULL;
+	n = snprintf(text, 128, "# TYPE smtpscope_attempts_total counter\n"
+	    "smtpscope_attempts_total %llu\n", (unsigned long long)st->attempts);
+	*len = (size_t)n;
+	return text;
+}
+
+/* --metrics-listen: its socket, opened while still privileged. */
+static struct httpd *
+open_endpoint(const struct config *cfg, httpd_body_fn body, void *ctx)
+{
+	char err[256], where[ENDPOINT_STRLEN];
+	struct httpd *h;
+
+	if (cfg->metrics_port == 0)
+		return NULL;
+	if ((h = httpd_open(&cfg->metrics_addr, cfg->metrics_port, body, ctx,
+	    err, sizeof err)) == NULL)
+		die(EXIT_INTERNAL, "--metrics-listen %s: %s", endpoint_str(
+		    &cfg->metrics_addr, cfg->metrics_port, where), err);
+	return h;
+}
+
 static int
 cmd_watch(int argc, char **argv, struct config *cfg)
 {
+	struct httpd *httpd;
 	struct pipeline *pl;
 	struct live *lv;
 	struct loop *loop;
@@ -429,10 +464,14 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 		fflush(stdout);
 		return EXIT_OK;
 	}
+	httpd = open_endpoint(cfg, attempts_body, pl);
 	loop = new_loop();
+	if (httpd != NULL && httpd_attach(httpd, loop) != 0)
+		die(EXIT_INTERNAL, "out of memory");
 	start_live(cfg, lv, loop);
 	maillog_watch_attach(loop);
 	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
+	httpd_close(httpd);
 	pipeline_free(pl);
 	ml_join_free(join);
 	maillog_watch_close();

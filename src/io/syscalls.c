@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
+#include "io/sandbox.h"
 #include "syscalls.h"
 
 static const int plain[] = {
@@ -51,6 +52,20 @@ static const int plain[] = {
 	SCMP_SYS(exit_group),
 };
 #define NPLAIN (int)(sizeof plain / sizeof plain[0])
+
+/*
+ * The metrics endpoint (--metrics-listen, io/httpd.c: libmicrohttpd in
+ * its epoll mode), found with strace(1) and SMTPSCOPE_SANDBOX=log under
+ * tests/lab/prometheus-lab.sh's scrapes and hostile clients: accepting
+ * on the socket opened before, the epoll set of the connections,
+ * sendmsg() of a response's head and body at once, shutdown() of a
+ * connection closed or cut (recvfrom, setsockopt and close are above).
+ */
+static const int serving[] = {
+	SCMP_SYS(accept4), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_ctl),
+	SCMP_SYS(sendmsg), SCMP_SYS(shutdown),
+};
+#define NSERVING (int)(sizeof serving / sizeof serving[0])
 
 /* socket(): the address families c-ares, the route question and --greet
  * use.  AF_PACKET (a second capture), AF_NETLINK and the rest are not
@@ -155,12 +170,15 @@ static const int sanitizer[1];
 #endif
 
 int
-syscalls_allow(scmp_filter_ctx ctx, int may_read)
+syscalls_allow(scmp_filter_ctx ctx, int may)
 {
 	int i, rc;
 
 	for (i = 0; i < NPLAIN; i++)
 		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, plain[i], 0)) != 0)
+			return rc;
+	for (i = 0; i < NSERVING && (may & SANDBOX_MAY_SERVE); i++)
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, serving[i], 0)) != 0)
 			return rc;
 	for (i = 0; i < NSANITIZER; i++)
 		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sanitizer[i], 0)) != 0)
@@ -168,5 +186,6 @@ syscalls_allow(scmp_filter_ctx ctx, int may_read)
 	if ((rc = allow_socket(ctx)) != 0 || (rc = allow_memory(ctx)) != 0 ||
 	    (rc = allow_ioctl(ctx)) != 0)
 		return rc;
-	return refuse_reading(ctx, may_read ? SCMP_ACT_ALLOW : READ_OPENS);
+	return refuse_reading(ctx, (may & SANDBOX_MAY_READ) ? SCMP_ACT_ALLOW :
+	    READ_OPENS);
 }

@@ -5,7 +5,7 @@
 #include <seccomp.h>
 
 /* Adds every rule of the allow-list to ctx; 0, or a negative errno.
- * may_read: open() for reading is allowed, not refused (sandbox.h). */
-int syscalls_allow(scmp_filter_ctx ctx, int may_read);
+ * may: SANDBOX_MAY_* (io/sandbox.h). */
+int syscalls_allow(scmp_filter_ctx ctx, int may);
 
 #endif
