@@ -34,7 +34,8 @@ static const char *const synopsis[] = {
 	"            [--findings] [--window duration] [--top n] [--localtime]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	"            [--sensor name] [--html file]\n"
-	"            [--maillog log [--log-tz zone] [--log-year year]]\n",
+	"            [--maillog log [--log-tz zone] [--log-year year]]\n"
+	"            [--metrics-listen addr:port]\n",
 	"probe [-46ln] [--json | --csv | --summary]\n"
 	"            [--dns-server addr[:port]] [-i interface] [--max-probes n]\n"
 	"            [--mx domain] [-p ports] [--rate pps] [--retries n]\n"
