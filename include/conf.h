@@ -73,6 +73,7 @@ struct config {
 	const char *maillog;		/* read/watch --maillog; NULL: none */
 	struct addr metrics_addr;	/* watch --metrics-listen */
 	uint16_t metrics_port;		/* 0: no endpoint */
+	const char *metrics_file;	/* --metrics-file; NULL: none */
 };
 
 extern const char *progname;

@@ -26,14 +26,14 @@ static const char *const synopsis[] = {
 	"            [--top n] [--localtime] [--resolve] [--dnsbl zone[,zone ...]]\n"
 	"            [--dns-server addr[:port]] [--sensor name] [--html file]\n"
 	"            [-Z user] [--maillog log [--log-tz zone] [--log-year year]]\n"
-	"            [-r file] file ...\n",
+	"            [--metrics-file file] [-r file] file ...\n",
 	"watch [-dln] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	"            [--duration sec] [--filter-file file] [-i interface]\n"
 	"            [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
 	"            [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
 	"            [--findings] [--window duration] [--top n] [--localtime]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	"            [--sensor name] [--html file]\n"
+	"            [--sensor name] [--html file] [--metrics-file file]\n"
 	"            [--maillog log [--log-tz zone] [--log-year year]]\n"
 	"            [--metrics-listen addr:port]\n",
 	"probe [-46ln] [--json | --csv | --summary]\n"
@@ -44,7 +44,7 @@ static const char *const synopsis[] = {
 	"            [-s snaplen] [--max-attempts n] [--scope] [--evidence]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--findings]\n"
 	"            [--window duration] [--top n] [--localtime] [--sensor name]\n"
-	"            [--trace [--max-ttl n]] [--html file]\n",
+	"            [--trace [--max-ttl n]] [--html file] [--metrics-file file]\n",
 	"probe --greet [-46l] [--json] [--helo name]\n"
 	"            [--dns-server addr[:port]] [--max-probes n] [--mx domain]\n"
 	"            [-p ports] [--source addr] [--target host] [--timeout sec]\n"
@@ -200,7 +200,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
 	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP, OPT_HTML,
-	OPT_NO_SANDBOX, OPT_LOG_TZ, OPT_LOG_YEAR, OPT_MAILLOG,
+	OPT_NO_SANDBOX, OPT_LOG_TZ, OPT_LOG_YEAR, OPT_MAILLOG, OPT_METRICS_FILE,
 	OPT_METRICS_LISTEN };
 
 static const struct option long_opts[] = {
@@ -249,6 +249,7 @@ static const struct option long_opts[] = {
 	{ "log-tz", required_argument, NULL, OPT_LOG_TZ },
 	{ "log-year", required_argument, NULL, OPT_LOG_YEAR },
 	{ "maillog", required_argument, NULL, OPT_MAILLOG },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
 	{ NULL, 0, NULL, 0 },
 };
@@ -288,6 +289,8 @@ static const struct opt_help {
 	{ OPT_SCOPE, "rwps", NULL, "per destination: who failed, since when, why" },
 	{ OPT_EVIDENCE, "rwps", NULL, "a block per failing destination, for a ticket" },
 	{ OPT_HTML, "rwps", "file", "one self-contained HTML page of the run" },
+	{ OPT_METRICS_FILE, "rwp", "file", "Prometheus textfile, rewritten "
+	    "every 15 s" },
 	{ OPT_FINDINGS, "rwps", NULL, "findings as they start, change and "
 	    "end" },
 	{ OPT_WINDOW, "rwps", "duration", "the window of --findings (default "
@@ -434,6 +437,7 @@ report_option(int c, char *arg, struct config *cfg)
 	case OPT_LOCALTIME: cfg->localtime = 1; return 1;
 	case 'l': cfg->line_buffered = 1; return 1;
 	case OPT_HTML: cfg->html_path = arg; return 1;
+	case OPT_METRICS_FILE: cfg->metrics_file = arg; return 1;
 	case OPT_TOP: cfg->top = (int)parse_num("--top", arg, 0, 1000000); return 1;
 	case 'r':
 		if (cfg->nread_files == CONF_MAX_READ_FILES)

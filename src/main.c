@@ -18,6 +18,7 @@
 
 #include "conf.h"
 #include "maillog_cmd.h"
+#include "metrics_cmd.h"
 #include "lookups.h"
 #include "core/pipeline.h"
 #include "io/capture.h"
@@ -73,6 +74,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 {
 	FILE *report = cfg->output == OUT_JSON || cfg->output == OUT_CSV ?
 	    stderr : stdout;
+	struct sink *findings = NULL;
 
 	/* probe --trace: the traces, not a line per SYN. */
 	if (cfg->probe.trace && (cfg->output == OUT_TEXT || cfg->output == OUT_JSON))
@@ -89,7 +91,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	/* Findings as they happen: among the records (text, JSON), else
 	 * beside them. */
 	if (cfg->findings)
-		add_sink(pl, sink_findings_new(cfg->output == OUT_CSV ?
+		add_sink(pl, findings = sink_findings_new(cfg->output == OUT_CSV ?
 		    stderr : stdout, report, cfg->output == OUT_JSON, cfg->sensor,
 		    cfg->window_us));
 	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones ||
@@ -109,6 +111,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 		sink_summary_top(sum, cfg->top);
 		add_sink(pl, sum);
 	}
+	metrics_setup(pl, cfg, findings);
 }
 
 /*
@@ -399,20 +402,11 @@ new_loop(void)
 	return l;
 }
 
-/* Interim body until the metrics registry lands: the attempts so far. */
+/* The endpoint's body: the registry's exposition at this moment. */
 static char *
-attempts_body(void *ctx, size_t *len)
+metrics_body(void *ctx, size_t *len)
 {
-	const struct stats *st = pipeline_stats(ctx);
-	char *text = malloc(128);
-	int n;
-
-	if (text == NULL)
-		return NULL;
-	n = snprintf(text, 128, "# TYPE smtpscope_attempts_total counter\n"
-	    "smtpscope_attempts_total %llu\n", (unsigned long long)st->attempts);
-	*len = (size_t)n;
-	return text;
+	return metrics_expose(ctx, len);
 }
 
 /* --metrics-listen: its socket, opened while still privileged. */
@@ -464,12 +458,13 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 		fflush(stdout);
 		return EXIT_OK;
 	}
-	httpd = open_endpoint(cfg, attempts_body, pl);
+	httpd = open_endpoint(cfg, metrics_body, metrics_registry());
 	loop = new_loop();
 	if (httpd != NULL && httpd_attach(httpd, loop) != 0)
 		die(EXIT_INTERNAL, "out of memory");
 	start_live(cfg, lv, loop);
 	maillog_watch_attach(loop);
+	metrics_attach(loop);
 	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
 	httpd_close(httpd);
 	pipeline_free(pl);

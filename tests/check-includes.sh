@@ -30,6 +30,7 @@ main.c   *
 conf.c   *
 lookups.c *
 maillog_cmd.c *
+metrics_cmd.c *
 '
 
 # What include/ holds at its top (folders and headers), for #include <...>.

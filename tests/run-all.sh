@@ -90,6 +90,11 @@ side habits bash tests/habits.sh "$prog"
 side man-examples bash tests/man-examples.sh "$prog"
 side sandbox bash tests/sandbox.sh "$prog" "$build/smtpscope-hooks"
 side maillog bash tests/maillog.sh "$prog"
+# promtool (Debian: prometheus) is installed by `make check`; `make test`
+# runs the suite when it is there.
+if [ "$quick" -eq 0 ] || command -v promtool >/dev/null; then
+	side metrics bash tests/metrics.sh "$prog"
+fi
 side_done
 
 if [ "$quick" -eq 0 ]; then
@@ -115,6 +120,7 @@ if [ "$quick" -eq 0 ]; then
 	run faults-lab bash tests/lab/faults-lab.sh "$prog"
 	run clock-lab bash tests/lab/clock-lab.sh "$prog"
 	run maillog-lab bash tests/lab/maillog-lab.sh "$prog"
+	run metrics-lab bash tests/lab/metrics-lab.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 	run html-browser bash tests/html/browser.sh "$prog" "$build"
 fi

@@ -60,6 +60,29 @@ for args in "read $pcap" "scope $tmp/demo.json"; do
 done
 [ ! -e "$created" ] && ok "open-write created no file" || bad "open-write created $created"
 
+# --metrics-file: the textfile is written inside the sandbox (openat of
+# its directory, renameat within it); a rename elsewhere, an open in that
+# directory with other flags and any other open that writes still die.
+# As root the run is nobody's (-Z) by then: the directory is made theirs
+# to reach and write.
+mdir=$tmp/metrics
+chmod 711 "$tmp"
+mkdir "$mdir" && chmod 1777 "$mdir"
+if "$shipped" read --metrics-file "$mdir/m.prom" "$pcap" >/dev/null 2>"$tmp/err" &&
+    grep -q '^smtpscope_attempts_total{' "$mdir/m.prom"; then
+	ok "kill --metrics-file: written in the sandbox"
+else
+	bad "kill --metrics-file: $(head -c 200 "$tmp/err")"
+fi
+for h in open-write rename open-append-dir; do
+	hook $h 159 "^test hook: $h\$" -- read --metrics-file "$mdir/m.prom" "$pcap"
+done
+[ ! -e "$created" ] && [ ! -e "$mdir/smtpscope-sandbox-hook" ] &&
+    ok "--metrics-file: the hooks created no file" ||
+    bad "--metrics-file: a hook created a file"
+[ "$(ls -A "$mdir")" = m.prom ] && ok "--metrics-file: no temporary file left" ||
+    bad "--metrics-file: the directory holds $(ls -A "$mdir")"
+
 # The run after a refused read-only open is the run without the hook.
 SMTPSCOPE_TEST_HOOK=open-read "$hooks" read "$pcap" >"$tmp/a" 2>/dev/null
 "$shipped" read "$pcap" >"$tmp/b" 2>/dev/null
@@ -71,6 +94,8 @@ mode=errno
 hook execve 0 'execve returned -1 \(Operation not permitted\)' -- read "$pcap"
 hook packet-socket 0 'packet-socket returned -1 \(Operation not permitted\)' -- read "$pcap"
 hook open-write 0 'open-write returned -1 \(Operation not permitted\)' -- read "$pcap"
+hook open-append-dir 0 'open-append-dir returned -1 \(Operation not permitted\)' \
+    -- read --metrics-file "$mdir/m.prom" "$pcap"
 grep -q '^packets: 33 read' "$tmp/out" && ok "errno mode: full summary" ||
     bad "errno mode: no summary"
 mode=

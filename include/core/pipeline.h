@@ -12,7 +12,7 @@
 #include "core/track.h"
 #include "util/portset.h"
 
-#define PIPELINE_MAX_SINKS 6
+#define PIPELINE_MAX_SINKS 8
 
 struct pipeline;
 

@@ -26,10 +26,15 @@ int sandbox_mode_parse(const char *s, enum sandbox_mode *mode);
  * with a message in err.  may: SANDBOX_MAY_* or 0. */
 int sandbox_enter(enum sandbox_mode mode, int may, char *err,
     size_t errlen);
+/* Before sandbox_enter(): the textfile of --metrics-file
+ * (io/textfile.h) may be replaced in the directory dirfd: openat() of
+ * dirfd with TEXTFILE_OPEN_FLAGS and renameat() within dirfd, nothing
+ * else that writes.  -1 (the default): no directory. */
+void sandbox_allow_dir(int dirfd);
 /*
  * Test builds only (-DSMTPSCOPE_TEST_HOOKS, `make test-hooks`): makes the
  * call SMTPSCOPE_TEST_HOOK names (execve, packet-socket, open-write,
- * open-read) as an attacker in control of the process would, and says
+ * open-read, rename, open-append-dir) as an attacker in control of the process would, and says
  * on stderr what it returned.  In the shipped binary it does nothing.
  */
 void sandbox_test_hook(void);

@@ -25,5 +25,9 @@ void finding_write_json(FILE *out, const struct finding *f, const char *sensor);
  * window_us as --window. */
 struct sink *sink_findings_new(FILE *out, FILE *report, int json,
     const char *sensor, int64_t window_us);
+/* Each finding event of s (a sink_findings_new() sink) also to fn(ctx, f)
+ * (the metrics' active findings). */
+void sink_findings_observe(struct sink *s,
+    void (*fn)(void *ctx, const struct finding *f), void *ctx);
 
 #endif

@@ -138,6 +138,7 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 	}
 	t->cfg = *cfg;
 	t->st = st;
+	st->table_size = cfg->max_attempts;
 	t->emit = emit;
 	t->ctx = ctx;
 	t->mask = nb - 1;
@@ -345,6 +346,7 @@ release(struct tracker *t, uint32_t i)
 	a->state = ST_FREE;
 	a->free_next = t->free_head;
 	t->free_head = i;
+	t->st->table_held--;
 }
 
 static void
@@ -499,6 +501,7 @@ alloc_slot(struct tracker *t)
 {
 	uint32_t i;
 
+	t->st->table_held++;
 	if (t->free_head == NIL && t->fresh < t->cfg.max_attempts)
 		return t->fresh++;
 	if (t->free_head == NIL) {

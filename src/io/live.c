@@ -42,6 +42,7 @@ struct live {
 	char ifname[256];
 	struct loop *loop;		/* once attached */
 	int fd_id, prep_id, tick_id, end_id;
+	int64_t stats_at;		/* loop time of the last pcap_stats() */
 	int sig_id[3];			/* SIGINT, SIGTERM, SIGUSR1 */
 	int rc;				/* LIVE_OK, or what stopped the run */
 	char err[256];
@@ -277,8 +278,12 @@ on_tick(void *ctx, int64_t now)
 {
 	struct live *l = ctx;
 
-	(void)now;
 	pipeline_tick(l->pl, live_now(l));
+	/* The kernel's counters a second old at most, for the metrics. */
+	if (now - l->stats_at >= 1000000) {
+		l->stats_at = now;
+		record_kernel_stats(l);
+	}
 }
 
 static void
@@ -398,6 +403,9 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* The kernel's counters from the start (on_tick keeps them). */
+	l->stats_at = loop_now();
+	record_kernel_stats(l);
 	return 0;
 }
 

@@ -44,6 +44,14 @@ default_action(enum sandbox_mode mode)
 	}
 }
 
+static int write_dir = -1;
+
+void
+sandbox_allow_dir(int dirfd)
+{
+	write_dir = dirfd;
+}
+
 int
 sandbox_enter(enum sandbox_mode mode, int may, char *err, size_t errlen)
 {
@@ -57,7 +65,7 @@ sandbox_enter(enum sandbox_mode mode, int may, char *err, size_t errlen)
 	}
 	/* no_new_privs is already set (io/privs.c), or not needed: root. */
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)) == 0 &&
-	    (rc = syscalls_allow(ctx, may)) == 0)
+	    (rc = syscalls_allow(ctx, may, write_dir)) == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc != 0) {
@@ -88,6 +96,14 @@ sandbox_test_hook(void)
 		rc = open("/tmp/smtpscope-sandbox-hook", O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	else if (strcmp(h, "open-read") == 0)
 		rc = open("/etc/passwd", O_RDONLY);
+	/* --metrics-file: a rename outside its directory, and an open in it
+	 * with flags other than the textfile's. */
+	else if (strcmp(h, "rename") == 0)
+		rc = renameat(AT_FDCWD, "/tmp/smtpscope-sandbox-hook", AT_FDCWD,
+		    "/tmp/smtpscope-sandbox-hook.b");
+	else if (strcmp(h, "open-append-dir") == 0)
+		rc = openat(write_dir, "smtpscope-sandbox-hook",
+		    O_WRONLY | O_CREAT | O_APPEND, 0600);
 	else
 		return;
 	fprintf(stderr, "test hook: %s returned %d (%s)\n", h, rc,

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "io/sandbox.h"
+#include "io/textfile.h"
 #include "syscalls.h"
 
 static const int plain[] = {
@@ -120,6 +121,31 @@ refuse_reading(scmp_filter_ctx ctx, uint32_t action)
 }
 
 /*
+ * --metrics-file (io/textfile.h): the temporary file created in the
+ * textfile's directory, opened by that directory's descriptor with the
+ * one set of flags, and renamed within it.  Seccomp cannot read a path,
+ * so the rule holds the process to that directory descriptor; every
+ * other open that writes still kills.  The descriptor is an int: only
+ * its low 32 bits are compared.
+ */
+static int
+allow_textfile(scmp_filter_ctx ctx, int dirfd)
+{
+	const scmp_datum_t fd = (scmp_datum_t)(uint32_t)dirfd;
+	int rc;
+
+	if (dirfd < 0)
+		return 0;
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 2,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, fd),
+	    SCMP_A2(SCMP_CMP_EQ, TEXTFILE_OPEN_FLAGS, 0))) != 0)
+		return rc;
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(renameat), 2,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, fd),
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, fd));
+}
+
+/*
  * ioctl(): three questions, no change.  TCGETS: stdio asking whether an
  * output is a terminal (to buffer it by line).  SIOCGIFFLAGS and
  * SIOCGIFINDEX: libpcap asking, when the capture socket reports an error,
@@ -170,7 +196,7 @@ static const int sanitizer[1];
 #endif
 
 int
-syscalls_allow(scmp_filter_ctx ctx, int may)
+syscalls_allow(scmp_filter_ctx ctx, int may, int write_dir)
 {
 	int i, rc;
 
@@ -184,7 +210,8 @@ syscalls_allow(scmp_filter_ctx ctx, int may)
 		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sanitizer[i], 0)) != 0)
 			return rc;
 	if ((rc = allow_socket(ctx)) != 0 || (rc = allow_memory(ctx)) != 0 ||
-	    (rc = allow_ioctl(ctx)) != 0)
+	    (rc = allow_ioctl(ctx)) != 0 ||
+	    (rc = allow_textfile(ctx, write_dir)) != 0)
 		return rc;
 	return refuse_reading(ctx, (may & SANDBOX_MAY_READ) ? SCMP_ACT_ALLOW :
 	    READ_OPENS);

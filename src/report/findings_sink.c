@@ -11,6 +11,8 @@ struct findings_sink {
 	int json;
 	const char *sensor;
 	FILE *report;			/* the counters at the end */
+	void (*observe)(void *ctx, const struct finding *f);
+	void *observe_ctx;
 };
 
 static void
@@ -22,6 +24,18 @@ on_finding(void *ctx, const struct finding *f)
 		finding_write_json(fs->base.out, f, fs->sensor);
 	else
 		finding_write_text(fs->base.out, f, fs->sensor);
+	if (fs->observe != NULL)
+		fs->observe(fs->observe_ctx, f);
+}
+
+void
+sink_findings_observe(struct sink *s,
+    void (*fn)(void *ctx, const struct finding *f), void *ctx)
+{
+	struct findings_sink *fs = (struct findings_sink *)s;
+
+	fs->observe = fn;
+	fs->observe_ctx = ctx;
 }
 
 static void
