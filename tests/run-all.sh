@@ -121,6 +121,7 @@ if [ "$quick" -eq 0 ]; then
 	run clock-lab bash tests/lab/clock-lab.sh "$prog"
 	run maillog-lab bash tests/lab/maillog-lab.sh "$prog"
 	run metrics-lab bash tests/lab/metrics-lab.sh "$prog"
+	run prometheus-lab bash tests/lab/prometheus-lab.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 	run html-browser bash tests/html/browser.sh "$prog" "$build"
 fi

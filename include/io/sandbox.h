@@ -34,7 +34,7 @@ void sandbox_allow_dir(int dirfd);
 /*
  * Test builds only (-DSMTPSCOPE_TEST_HOOKS, `make test-hooks`): makes the
  * call SMTPSCOPE_TEST_HOOK names (execve, packet-socket, open-write,
- * open-read, rename, open-append-dir) as an attacker in control of the process would, and says
+ * open-read, rename, open-append-dir, accept) as an attacker in control of the process would, and says
  * on stderr what it returned.  In the shipped binary it does nothing.
  */
 void sandbox_test_hook(void);

@@ -104,6 +104,9 @@ sandbox_test_hook(void)
 	else if (strcmp(h, "open-append-dir") == 0)
 		rc = openat(write_dir, "smtpscope-sandbox-hook",
 		    O_WRONLY | O_CREAT | O_APPEND, 0600);
+	/* A run without --metrics-listen accepts no connection. */
+	else if (strcmp(h, "accept") == 0)
+		rc = accept4(0, NULL, NULL, SOCK_NONBLOCK);
 	else
 		return;
 	fprintf(stderr, "test hook: %s returned %d (%s)\n", h, rc,
