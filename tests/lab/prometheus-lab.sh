@@ -157,6 +157,18 @@ check "a second watch on the same address: exit 4, one line naming the option" \
     "$([ "$rc" = 4 ] && grep -qx "smtpscope: --metrics-listen $EP: Address already in use" "$LAB_TMP/second.err"; echo $?)" \
     "status $rc: $(cat "$LAB_TMP/second.err")"
 
+# An IPv6 address, in brackets, in a namespace of its own (loopback).
+V6=$(lab_nsname v6)
+lab_ns_add "$V6" 1
+lab_bg "$V6" "$LAB_TMP/v6.log" "$PROG" watch -i lo --json --sensor lab \
+    --metrics-listen '[::1]:9464'
+V6W=$LAB_LAST_PID
+lab_wait_listen "$V6" 9464 10
+c=$(lab_exec "$V6" curl -sg -m 5 -o "$LAB_TMP/v6.txt" -w '%{http_code}' 'http://[::1]:9464/metrics')
+check "[::1]:9464 serves /metrics" \
+    "$([ "$c" = 200 ] && grep -q '^smtpscope_kernel_dropped_packets_total ' "$LAB_TMP/v6.txt"; echo $?)" "$c"
+lab_kill "$V6W" INT
+
 # Hostile clients, while more attempts are made.
 fds() { ls "/proc/$WATCH/fd" | wc -l; }
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$WATCH/status"; }
