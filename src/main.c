@@ -450,6 +450,8 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 		setup_sinks(pl, cfg, 0);
 	join = cfg->live.dump_filter ? NULL : maillog_watch_open(pl, cfg);
 	/* Open everything privileged first, then drop root, then run. */
+	httpd = cfg->live.dump_filter ? NULL : open_endpoint(cfg, metrics_body,
+	    metrics_registry());
 	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL)
 		die(EXIT_INPUT, "%s", err);
 	if (cfg->live.dump_filter) {
@@ -458,7 +460,6 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 		fflush(stdout);
 		return EXIT_OK;
 	}
-	httpd = open_endpoint(cfg, metrics_body, metrics_registry());
 	loop = new_loop();
 	if (httpd != NULL && httpd_attach(httpd, loop) != 0)
 		die(EXIT_INTERNAL, "out of memory");
