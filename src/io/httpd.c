@@ -148,8 +148,15 @@ serve(struct httpd *h, struct MHD_Connection *c)
 	return rc;
 }
 
-/* Called once the request head is read, before any body: every answer
- * is given then, so a body is never read. */
+/* *req_ctx of a request found good: its second call serves it. */
+static char good_request;
+
+/*
+ * Called first once the request head is read, before any body: a refusal
+ * is given then, so a body is never read (libmicrohttpd then closes the
+ * connection).  A good request is answered at its second call, as
+ * libmicrohttpd wants for the connection to be kept alive.
+ */
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -157,7 +164,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 {
 	(void)version;
 	(void)upload_data;
-	(void)req_ctx;
+	if (*req_ctx == &good_request)
+		return serve(cls, c);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET or HEAD "
@@ -168,7 +176,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, "/metrics") != 0)
 		return reply(c, MHD_HTTP_NOT_FOUND, "only /metrics is served "
 		    "here\n");
-	return serve(cls, c);
+	*req_ctx = &good_request;
+	return MHD_YES;
 }
 
 /* The listening socket: bound and listening, non-blocking. */

@@ -12,7 +12,8 @@
 # after the traffic, its HTTP API's sum by (class, reason) of
 # smtpscope_attempts_total equals what watch --json printed (jq);
 # promtool check metrics passes on the endpoint's output; GET/HEAD
-# /metrics 200, another path 404, POST 405, a GET with a body 413; a
+# /metrics 200 (twice on a kept-alive connection), another path 404, POST
+# 405, a GET with a body 413; a
 # second watch on the same address exits 4 naming the option.  Then
 # tests/lab/hostile-http.py (40 idle connections from 5 addresses, 8
 # from one, a 100 KiB request head, garbage bytes, a slowloris) while
@@ -149,6 +150,11 @@ c=$(code -X POST -d x=1 "http://$EP/metrics")
 check "POST /metrics: 405" "$([ "$c" = 405 ]; echo $?)" "$c"
 allow=$(lab_exec "$MON" curl -s -m 5 -o /dev/null -D - -X DELETE "http://$EP/metrics" | tr -d '\r' | grep -i '^allow:')
 check "405 says Allow: GET, HEAD" "$([ "$allow" = "Allow: GET, HEAD" ]; echo $?)" "$allow"
+ka=$(lab_exec "$MON" curl -sv -m 5 -o /dev/null -o /dev/null "http://$EP/metrics" "http://$EP/metrics" 2>&1)
+check "two GETs on one kept-alive connection" \
+    "$(printf '%s\n' "$ka" | grep -q '^\* Re-using existing connection' &&
+    [ "$(printf '%s\n' "$ka" | grep -c '^< HTTP/1.1 200')" = 2 ]; echo $?)" \
+    "$(printf '%s\n' "$ka" | grep -E '^< (HTTP|Connection)|^\* (Re-using|Closing)')"
 c=$(code -X GET -d 'a body' "http://$EP/metrics")
 check "GET with a body: 413" "$([ "$c" = 413 ]; echo $?)" "$c"
 lab_exec "$MTA" timeout 10 "$PROG" watch -i c0 --metrics-listen "$EP" >/dev/null 2>"$LAB_TMP/second.err"
