@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# lab_wait_for evaluates its condition each time: single quotes on purpose.
+# shellcheck disable=SC2016
 # tests/lab/prometheus-lab.sh PROG — watch --metrics-listen scraped by a
 # real Prometheus server, then hostile clients of the endpoint.
 #
@@ -24,7 +26,7 @@
 # /proc before, during and after); kernel drops stay 0 in the final
 # summary; watch (in its sandbox) ends with status 0 on SIGINT.
 # Needs root, prometheus (promtool), curl, jq, socat, iptables, python3;
-# prints "prometheus-lab: N passed, N failed"; about 40 s.
+# prints "prometheus-lab: N passed, N failed"; about 30 s.
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,9 +55,9 @@ lab_ns_add "$MON" 0
 lab_link "$MTA" "$SRV" 192.0.2.10/24 203.0.113.25/24 c0 s0
 ip -n "$MTA" route add 203.0.113.0/24 dev c0
 ip -n "$SRV" route add 192.0.2.0/24 dev s0
-SOURCES="198.51.100.3 198.51.100.4 198.51.100.5 198.51.100.6 198.51.100.7 198.51.100.8 198.51.100.9"
+SOURCES=(198.51.100.3 198.51.100.4 198.51.100.5 198.51.100.6 198.51.100.7 198.51.100.8 198.51.100.9)
 lab_link "$MTA" "$MON" 198.51.100.1/24 \
-    "198.51.100.2/24$(printf ',%s/24' $SOURCES)" m0 m1
+    "198.51.100.2/24$(printf ',%s/24' "${SOURCES[@]}")" m0 m1
 EP=198.51.100.1:9464
 
 lab_exec "$SRV" iptables -A INPUT -p tcp --dport 2525 -j REJECT --reject-with icmp-port-unreachable
@@ -176,11 +178,11 @@ check "[::1]:9464 serves /metrics" \
 lab_kill "$V6W" INT
 
 # Hostile clients, while more attempts are made.
-fds() { ls "/proc/$WATCH/fd" | wc -l; }
+fds() { find "/proc/$WATCH/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$WATCH/status"; }
 drops() { grep -E '^smtpscope_kernel_dropped_packets_total ' "$LAB_TMP/metrics.txt" | awk '{print $2}'; }
 fd0=$(fds) rss0=$(rss) drop0=$(drops)
-lab_exec "$MON" timeout 60 python3 "$HERE/hostile-http.py" 198.51.100.1 9464 $SOURCES \
+lab_exec "$MON" timeout 60 python3 "$HERE/hostile-http.py" 198.51.100.1 9464 "${SOURCES[@]}" \
     >"$LAB_TMP/hostile.json" 2>"$LAB_TMP/hostile.err" &
 HOSTILE=$!
 LAB_PIDS+=("$HOSTILE")
@@ -209,14 +211,14 @@ check "a 100 KiB request head: 431" \
 check "garbage bytes: 400 or closed" \
     "$(j .garbage | grep -qE '^HTTP/1.1 400|^closed$'; echo $?)" "$(j .garbage)"
 s=$(j .slowloris)
-check "the slowloris is cut within 10-13 s" \
-    "$(awk -v s="$s" 'BEGIN { exit !(s != "null" && s >= 9 && s <= 13) }'; echo $?)" "$s s"
+check "the slowloris is cut at 10 s (9-15 s allowed under load)" \
+    "$(awk -v s="$s" 'BEGIN { exit !(s != "null" && s >= 9 && s <= 15) }'; echo $?)" "$s s"
 c=$(code "http://$EP/metrics")
 check "a normal GET is answered afterwards" "$([ "$c" = 200 ]; echo $?)" "$c"
 lab_wait_for '[ "$(attempts)" -ge 13 ]' 20
 check "the attempts made during the attack are all recorded" \
     "$([ "$(attempts)" = 13 ]; echo $?)" "$(attempts) of 13"
-lab_wait_for "[ \$(ls /proc/$WATCH/fd | wc -l) -le $((fd0 + 1)) ]" 10
+lab_wait_for '[ "$(fds)" -le $((fd0 + 1)) ]' 10
 fd1=$(fds) rss1=$(rss)
 echo "     (after: fds $fd1, RSS $rss1 KiB)"
 check "open fds back to where they were" "$([ "$fd1" -le $((fd0 + 1)) ]; echo $?)" "$fd0 -> $fd1"
