@@ -11,8 +11,12 @@ in time, then prints one JSON object of what each saw:
   garbage:   4 KiB of random bytes: the status line answered (or "closed")
   slowloris: a request whose head trickles a line a second, never ending:
              the seconds until the server closed it (or null after 20 s)
+  scrapes:   3000 GETs of /metrics, 100 per kept-alive connection: how
+             many were answered 200 with a body (a leak per request shows
+             in the RSS the caller reads after)
 Nothing but the endpoint is contacted; every socket is closed on exit.
 """
+import http.client
 import json
 import os
 import socket
@@ -116,6 +120,24 @@ def slowloris():
     s.close()
 
 
+def scrapes():
+    ok = 0
+    for _ in range(30):
+        c = http.client.HTTPConnection(HOST, PORT, timeout=5,
+                                       source_address=(SOURCES[-1], 0))
+        try:
+            for _ in range(100):
+                c.request("GET", "/metrics")
+                r = c.getresponse()
+                body = r.read()
+                if r.status == 200 and body.startswith(b"# HELP"):
+                    ok += 1
+        except (OSError, http.client.HTTPException):
+            pass
+        c.close()
+    out["scrapes"] = ok
+
+
 jobs = [
     threading.Thread(target=slowloris),
     threading.Thread(target=hold, args=("idle", SOURCES[:5], 8)),
@@ -129,4 +151,5 @@ for j in jobs:
 hold("per_ip", SOURCES[:1], 8)
 status_line("big", b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 102400 + b"\r\n\r\n")
 status_line("garbage", os.urandom(4096) + b"\r\n\r\n")
+scrapes()
 print(json.dumps(out, sort_keys=True))

@@ -18,7 +18,8 @@
 # 405, a GET with a body 413; a
 # second watch on the same address exits 4 naming the option.  Then
 # tests/lab/hostile-http.py (40 idle connections from 5 addresses, 8
-# from one, a 100 KiB request head, garbage bytes, a slowloris) while
+# from one, a 100 KiB request head, garbage bytes, a slowloris, then 3000
+# scrapes) while
 # more SMTP attempts are made: the endpoint serves at most 16 connections
 # (its open fds) and 4 per address, answers 431 and 400, cuts the slowloris within its
 # 10 s, the attempts made meanwhile are all recorded, then a normal GET
@@ -213,6 +214,8 @@ check "garbage bytes: 400 or closed" \
 s=$(j .slowloris)
 check "the slowloris is cut at 10 s (9-15 s allowed under load)" \
     "$(awk -v s="$s" 'BEGIN { exit !(s != "null" && s >= 9 && s <= 15) }'; echo $?)" "$s s"
+check "3000 scrapes on kept-alive connections all answered" \
+    "$([ "$(j .scrapes)" = 3000 ]; echo $?)" "$(j .scrapes)"
 c=$(code "http://$EP/metrics")
 check "a normal GET is answered afterwards" "$([ "$c" = 200 ]; echo $?)" "$c"
 lab_wait_for '[ "$(attempts)" -ge 13 ]' 20
