@@ -14,17 +14,18 @@
 
 #define METRICS_FILE_PERIOD_US (15 * 1000000LL)
 
-/* With --metrics-file or --metrics-listen: the registry and its sink, added last (after the
- * --findings sink, findings, whose events it counts; NULL: none); the
- * textfile's directory (if any) opened and allowed to the sandbox.  Dies naming the
- * option when the directory cannot be opened.  Nothing without. */
+/* With --metrics-file or --metrics-listen: the registry and its sink,
+ * added last (after the --findings sink, findings, whose events it
+ * counts; NULL: none); the textfile's directory (--metrics-file) opened
+ * and allowed to the sandbox.  Dies naming the option when the directory
+ * cannot be opened.  Nothing without either. */
 void metrics_setup(struct pipeline *pl, const struct config *cfg,
     struct sink *findings);
 /* watch, in the sandbox: the textfile written now (dies when it cannot
  * be) and then every METRICS_FILE_PERIOD_US. */
 void metrics_attach(struct loop *l);
-/* The registry, for the HTTP endpoint; NULL without one.  Freed with the
- * pipeline. */
+/* The registry, for the HTTP endpoint: NULL without one, and once the
+ * pipeline has finished (it is freed with the pipeline). */
 struct metrics *metrics_registry(void);
 
 #endif

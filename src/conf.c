@@ -743,6 +743,9 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 	check_trace(cfg);
 	if (cfg->helo != NULL && !cfg->greet)
 		die(EXIT_USAGE, "probe: --helo is an option of --greet");
+	if (cfg->metrics_file != NULL && cfg->greet)
+		die(EXIT_USAGE, "probe --greet: --metrics-file is an option of "
+		    "the SYN probe");
 	cfg->command = cmd;
 	open_html(cfg);
 	/* Long enough to absorb a Linux client's whole SYN back-off (1, 2, 4 ...

@@ -402,11 +402,15 @@ new_loop(void)
 	return l;
 }
 
-/* The endpoint's body: the registry's exposition at this moment. */
+/* The endpoint's body: the registry's exposition at this moment (NULL,
+ * a 500, once the pipeline has finished: the loop serves none then). */
 static char *
 metrics_body(void *ctx, size_t *len)
 {
-	return metrics_expose(ctx, len);
+	struct metrics *m = metrics_registry();
+
+	(void)ctx;
+	return m != NULL ? metrics_expose(m, len) : NULL;
 }
 
 /* --metrics-listen: its socket, opened while still privileged. */
@@ -451,7 +455,7 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	join = cfg->live.dump_filter ? NULL : maillog_watch_open(pl, cfg);
 	/* Open everything privileged first, then drop root, then run. */
 	httpd = cfg->live.dump_filter ? NULL : open_endpoint(cfg, metrics_body,
-	    metrics_registry());
+	    NULL);
 	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL)
 		die(EXIT_INPUT, "%s", err);
 	if (cfg->live.dump_filter) {

@@ -40,6 +40,8 @@ write_file(void)
 static void
 write_or_warn(void)
 {
+	if (mx.tf == NULL)
+		return;
 	if (write_file() == 0) {
 		if (mx.failing)
 			fprintf(stderr, "%s: --metrics-file %s: written again\n",
@@ -66,42 +68,52 @@ at_end(void *ctx, int final)
 {
 	(void)ctx;
 	if (!final) {
-		write_or_warn();
+		if (mx.tf != NULL)	/* else only --metrics-listen */
+			write_or_warn();
 		return;
 	}
 	if (mx.loop != NULL)
 		loop_timer_del(mx.loop, mx.timer);
 	mx.loop = NULL;
-	if (write_file() != 0)
+	if (mx.tf != NULL && write_file() != 0)
 		die(EXIT_INTERNAL, "--metrics-file %s: %s", mx.path,
 		    strerror(errno));
 	textfile_close(mx.tf);
 	mx.tf = NULL;
+	mx.m = NULL;		/* freed with the pipeline, soon */
+}
+
+/* The registry and its sink, after every other sink of the pipeline. */
+static void
+registry_new(struct pipeline *pl, struct sink *findings)
+{
+	struct sink *s;
+
+	if ((mx.m = metrics_new(pipeline_stats(pl), findings != NULL)) == NULL ||
+	    (s = sink_metrics_new(mx.m, at_end, NULL)) == NULL)
+		die(EXIT_INTERNAL, "out of memory");
+	if (pipeline_add_sink(pl, s) != 0)
+		die(EXIT_INTERNAL, "too many outputs");
+	if (findings != NULL)
+		sink_findings_observe(findings, metrics_finding, mx.m);
 }
 
 void
 metrics_setup(struct pipeline *pl, const struct config *cfg,
     struct sink *findings)
 {
-	struct sink *s;
 	char err[512];
 
 	if (cfg->metrics_file == NULL && cfg->metrics_port == 0)
 		return;
-	if (cfg->metrics_file != NULL &&
-	    (mx.tf = textfile_open(cfg->metrics_file, err, sizeof err)) == NULL)
-		die(EXIT_INPUT, "--metrics-file %s", err);
-	mx.path = cfg->metrics_file;
-	if ((mx.m = metrics_new(pipeline_stats(pl), findings != NULL)) == NULL ||
-	    (s = sink_metrics_new(mx.m, mx.tf != NULL ? at_end :
-	    NULL, NULL)) == NULL)
-		die(EXIT_INTERNAL, "out of memory");
-	if (pipeline_add_sink(pl, s) != 0)
-		die(EXIT_INTERNAL, "too many outputs");
-	if (findings != NULL)
-		sink_findings_observe(findings, metrics_finding, mx.m);
-	if (mx.tf != NULL)
+	if (cfg->metrics_file != NULL) {
+		if ((mx.tf = textfile_open(cfg->metrics_file, err,
+		    sizeof err)) == NULL)
+			die(EXIT_INPUT, "--metrics-file %s", err);
+		mx.path = cfg->metrics_file;
 		sandbox_allow_dir(textfile_dirfd(mx.tf));
+	}
+	registry_new(pl, findings);
 }
 
 void

@@ -189,6 +189,8 @@ expect html-no-dir 3 "^smtpscope: --html $tmp/nodir/r.html: No such file or dire
 expect html-full 4 "^smtpscope: --html /dev/full: cannot write the page$" -- read --html /dev/full "$good"
 expect html-verify 2 "verify: --html is not an option of verify" -- verify --html "$tmp/v.html" "$good"
 expect html-greet 2 "probe --greet: --html is an option of the SYN probe" -- probe --greet --html "$tmp/g.html" --target 203.0.113.1
+expect metrics-greet 2 "probe --greet: --metrics-file is an option of the SYN probe" -- probe --greet --metrics-file "$tmp/g.prom" --target 203.0.113.1
+expect metrics-no-dir 3 "--metrics-file /nonexistent-smtpscope: No such file or directory" -- read --metrics-file /nonexistent-smtpscope/m.prom "$good"
 if [ ! -e "$tmp/g.html" ]; then pass=$((pass+1)); else
 	echo "FAIL html-greet: the page was created"; fail=$((fail+1)); fi
 if "$prog" read --scope "$good" >"$tmp/plain.out" 2>&1 &&

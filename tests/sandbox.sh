@@ -5,7 +5,9 @@
 # socket, opening a file for writing) and must die of SIGSYS; reading a file
 # fails with EACCES and the run goes on; SMTPSCOPE_SANDBOX=errno turns the
 # deaths into EPERM; --no-sandbox lets the same execve through (the control:
-# the hook is real).  The shipped binary has no hook.
+# the hook is real).  With --metrics-file the textfile is written in the
+# sandbox, and a rename or an append open outside that rule still die.
+# The shipped binary has no hook.
 #   tests/sandbox.sh PROG HOOKS_PROG
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)

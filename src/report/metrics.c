@@ -42,17 +42,21 @@ metrics_free(struct metrics *m)
 	free(m);
 }
 
+#define MX_SOURCE_SLOTS (2 * METRICS_MAX_SOURCES)
+
 static int
 source_index(struct metrics *m, const struct addr *a)
 {
-	int i;
+	uint32_t i = addr_hash(a, 0, 0x6d78) & (MX_SOURCE_SLOTS - 1);
+	int k;
 
-	for (i = 0; i < m->nsources; i++)
-		if (addr_eq(&m->sources[i], a))
-			return i;
+	for (; (k = m->source_slot[i]) != 0; i = (i + 1) & (MX_SOURCE_SLOTS - 1))
+		if (addr_eq(&m->sources[k - 1], a))
+			return k - 1;
 	if (m->nsources == METRICS_MAX_SOURCES)
 		return MX_OTHER_SOURCE;
 	m->sources[m->nsources] = *a;
+	m->source_slot[i] = (uint8_t)(m->nsources + 1);
 	return m->nsources++;
 }
 
@@ -79,7 +83,10 @@ reason_index(struct metrics *m, const char *reason)
 	if (reason == NULL)
 		reason = "none";
 	for (i = 0; i < m->nreasons; i++)
-		if (m->reasons[i] == reason || strcmp(m->reasons[i], reason) == 0)
+		if (m->reasons[i] == reason)
+			return i;
+	for (i = 0; i < m->nreasons; i++)
+		if (strcmp(m->reasons[i], reason) == 0)
 			return i;
 	if (m->nreasons == METRICS_MAX_REASONS)
 		return MX_OTHER_REASON;

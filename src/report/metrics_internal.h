@@ -39,6 +39,9 @@ struct metrics {
 	int64_t start_us;		/* wall clock at metrics_new() */
 	struct addr sources[METRICS_MAX_SOURCES];
 	int nsources;
+	/* sources by hash: index + 1, 0 empty; at most half full, so a
+	 * source past the named ones costs a probe or two, not 64 compares */
+	uint8_t source_slot[2 * METRICS_MAX_SOURCES];
 	uint16_t ports[METRICS_MAX_PORTS];
 	int nports;
 	const char *reasons[METRICS_MAX_REASONS];	/* static strings */

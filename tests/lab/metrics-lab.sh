@@ -4,7 +4,9 @@
 # timer while the run goes on (new mtime, new counts), at once on SIGUSR1,
 # and a last time at the end, inside the sandbox, as the -Z user; it passes
 # `promtool check metrics`, carries the kernel's counters, and its
-# attempts are those watch printed as JSON.
+# attempts are those watch printed as JSON.  A failed write is said once
+# and the run goes on.  Then probe --metrics-file:
+# written at its end, with its verdicts.
 #
 # Two namespaces on one veth (documentation addresses): client 192.0.2.10,
 # server 203.0.113.25 greeting on 2525, nothing on 2526 (RST).
@@ -89,6 +91,23 @@ kill -USR1 "$WATCH"
 lab_wait_for "[ \"\$(value '$M' smtpscope_metrics_timestamp_seconds)\" != '$ts1' ]" 5
 check "SIGUSR1 rewrites it at once" $?
 
+# A write that fails (the directory made read-only) is said once and the
+# run goes on; when one works again, that is said too.  SIGUSR1 makes the
+# writes, so no timer is waited for.
+chmod 555 "$D"
+kill -USR1 "$WATCH"
+lab_wait_for "grep -q 'metrics-file .*Permission denied (the run goes on)' '$LAB_TMP/watch.out'" 5
+check "a failed write is said" $? "$(grep -v '^{' "$LAB_TMP/watch.out" | tail -2)"
+kill -USR1 "$WATCH"
+sleep 1
+n=$(grep -c 'the run goes on' "$LAB_TMP/watch.out")
+kill -0 "$WATCH" 2>/dev/null && [ "$n" = 1 ]
+check "said once, and the run goes on" $? "$n lines"
+chmod 1777 "$D"
+kill -USR1 "$WATCH"
+lab_wait_for "grep -q 'metrics-file .*: written again' '$LAB_TMP/watch.out'" 5
+check "a write that works again is said" $?
+
 # The end: the last write, then the records printed are the counts.
 lab_kill "$WATCH" INT
 grep '^{' "$LAB_TMP/watch.out" | jq -s -r '
@@ -106,8 +125,18 @@ check "promtool check metrics (the last write)" $? "$(head -3 "$LAB_TMP/lint")"
 check "no temporary file left" $? "$(ls -A "$D")"
 [ "$(stat -c %U "$M")" = nobody ]
 check "written as the -Z user, not root" $? "$(stat -c %U "$M")"
-grep -q 'Bad system call\|--metrics-file' "$LAB_TMP/watch.out" && st=1 || st=0
-check "no sandbox death, no write error" $st "$(grep -v '^{' "$LAB_TMP/watch.out" | tail -3)"
+grep -q 'Bad system call' "$LAB_TMP/watch.out" && st=1 || st=0
+check "no sandbox death" $st "$(grep -v '^{' "$LAB_TMP/watch.out" | tail -3)"
+
+# probe: the textfile at the end, with the probes' verdicts.
+P=$D/probe.prom
+timeout 30 ip netns exec "$CLI" "$PROG" probe --json --source 192.0.2.10 \
+    --target 203.0.113.25 -p 2525,2526 --metrics-file "$P" >"$LAB_TMP/probe.out" 2>&1
+check "probe --metrics-file ends" $? "$(tail -3 "$LAB_TMP/probe.out")"
+[ "$(value "$P" "$acc")" = 1 ] && [ "$(value "$P" "$ref")" = 1 ]
+check "probe's textfile has its two verdicts" $? "$(grep attempts_total "$P" 2>&1 | head -3)"
+[ -n "$(value "$P" smtpscope_kernel_received_packets_total)" ]
+check "probe's textfile has the kernel's counters" $?
 
 echo "metrics-lab: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

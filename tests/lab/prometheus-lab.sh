@@ -233,6 +233,13 @@ got=$(scraped)
 check "Prometheus's counts still equal watch's after the attack" \
     "$([ "$got" = "$want" ]; echo $?)" "prometheus $got, watch $want"
 
+# SIGUSR1's snapshot (the summary so far) with an endpoint and no textfile.
+kill -USR1 "$WATCH"
+lab_wait_for "[ \$(grep -c '\"type\":\"summary\"' '$LAB_TMP/watch.json') -ge 1 ]" 10
+c=$(code "http://$EP/metrics")
+check "after SIGUSR1's snapshot watch runs on and serves" \
+    "$(kill -0 "$WATCH" && [ "$c" = 200 ]; echo $?)" "$c"
+
 lab_kill "$PROM" TERM
 kill -INT "$WATCH"
 wrc=0
