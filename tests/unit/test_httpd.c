@@ -26,20 +26,29 @@
 
 static const char body_text[] = "# TYPE t_total counter\nt_total 14\n";
 static int bodies;	/* body callbacks made */
+static size_t big;	/* nonzero: a body of this many bytes instead */
 
 static char *
 body(void *ctx, size_t *len)
 {
+	char *b;
+
 	(void)ctx;
 	bodies++;
-	*len = sizeof body_text - 1;
-	return strdup(body_text);
+	if (big == 0) {
+		*len = sizeof body_text - 1;
+		return strdup(body_text);
+	}
+	if ((b = malloc(big)) != NULL)
+		memset(b, 'x', big);
+	*len = big;
+	return b;
 }
 
 struct client {
 	struct loop *loop;
 	int fd;
-	char buf[8192];
+	char buf[4 << 20];	/* a big body fits */
 	size_t n;
 };
 
@@ -178,6 +187,24 @@ refusals(void **state)
 	assert_int_equal(bodies, 0);	/* no refusal asked for the body */
 }
 
+/* A body many times the socket buffers: sent whole, by later rounds of
+ * the loop (libmicrohttpd's epoll fd ready again for writing). */
+static void
+big_body(void **state)
+{
+	size_t want = 3 << 20;
+	char *r, *b;
+
+	(void)state;
+	big = want;
+	r = request("GET", "/metrics", "");
+	big = 0;
+	assert_true(strncmp(r, "HTTP/1.1 200 ", 13) == 0);
+	assert_non_null(b = strstr(r, "\r\n\r\n"));
+	assert_int_equal(strlen(b + 4), want);
+	assert_int_equal(strspn(b + 4, "x"), want);
+}
+
 /* A request head larger than the connection's memory: 431. */
 static void
 huge_head(void **state)
@@ -203,6 +230,7 @@ main(void)
 		cmocka_unit_test(head_metrics),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(huge_head),
+		cmocka_unit_test(big_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
