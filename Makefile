@@ -136,7 +136,7 @@ lint:
 # libFuzzer harnesses (clang), with ASan and UBSan; see tests/fuzz/.
 FUZZ_DIR     = build-fuzz
 FUZZ_SECONDS ?= 900
-FUZZ_SRCS    = $(filter-out src/main.c src/conf.c src/maillog_cmd.c src/io/live.c src/io/privs.c src/probe/inject.c src/probe/prober.c,$(SRCS)) $(BUILD)/bpf_smtp.c
+FUZZ_SRCS    = $(filter-out src/main.c src/conf.c src/maillog_cmd.c src/metrics_cmd.c src/io/live.c src/io/privs.c src/probe/inject.c src/probe/prober.c,$(SRCS)) $(BUILD)/bpf_smtp.c
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iinclude -Itests/fuzz $(PKG_CFLAGS)
