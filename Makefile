@@ -5,9 +5,9 @@ CC      ?= cc
 
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libjansson-dev libcmocka-dev \
-             libseccomp-dev
+             libseccomp-dev libmicrohttpd-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool traceroute tzdata \
-             clang libclang-rt-14-dev chromium tshark postfix prometheus systemd strace
+             clang libclang-rt-14-dev chromium tshark postfix prometheus systemd strace curl python3
 PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
 
 ifeq ($(SANITIZE),1)
@@ -20,8 +20,8 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares jansson libseccomp 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs libpcap libcares jansson libseccomp 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares jansson libseccomp libmicrohttpd 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libpcap libcares jansson libseccomp libmicrohttpd 2>/dev/null)
 # libnet ships no .pc in bookworm: libnet-config, defines for inject.c only.
 LIBNET_DEFINES := $(shell libnet-config --defines 2>/dev/null)
 LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null)
@@ -136,7 +136,7 @@ lint:
 # libFuzzer harnesses (clang), with ASan and UBSan; see tests/fuzz/.
 FUZZ_DIR     = build-fuzz
 FUZZ_SECONDS ?= 900
-FUZZ_SRCS    = $(filter-out src/main.c src/conf.c src/maillog_cmd.c src/io/live.c src/io/privs.c src/probe/inject.c src/probe/prober.c,$(SRCS)) $(BUILD)/bpf_smtp.c
+FUZZ_SRCS    = $(filter-out src/main.c src/conf.c src/maillog_cmd.c src/metrics_cmd.c src/io/live.c src/io/privs.c src/probe/inject.c src/probe/prober.c,$(SRCS)) $(BUILD)/bpf_smtp.c
 FUZZ_FLAGS   = -std=c11 -D_DEFAULT_SOURCE -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Iinclude -Itests/fuzz $(PKG_CFLAGS)

@@ -71,6 +71,8 @@ struct config {
 	struct lookups *lookups;	/* --resolve, --dnsbl: made before the sandbox */
 	struct ml_clock log_clock;	/* --log-tz, --log-year */
 	const char *maillog;		/* read/watch --maillog; NULL: none */
+	struct addr metrics_addr;	/* watch --metrics-listen */
+	uint16_t metrics_port;		/* 0: no endpoint */
 	const char *metrics_file;	/* --metrics-file; NULL: none */
 };
 

@@ -14,10 +14,11 @@
 
 #define METRICS_FILE_PERIOD_US (15 * 1000000LL)
 
-/* With --metrics-file: the registry and its sink, added last (after the
- * --findings sink, findings, whose events it counts; NULL: none); the
- * textfile's directory opened and allowed to the sandbox.  Dies naming the
- * option when the directory cannot be opened.  Nothing without. */
+/* With --metrics-file or --metrics-listen: the registry and its sink,
+ * added last (after the --findings sink, findings, whose events it
+ * counts; NULL: none); the textfile's directory (--metrics-file) opened
+ * and allowed to the sandbox.  Dies naming the option when the directory
+ * cannot be opened.  Nothing without either. */
 void metrics_setup(struct pipeline *pl, const struct config *cfg,
     struct sink *findings);
 /* watch, in the sandbox: the textfile written now (dies when it cannot

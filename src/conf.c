@@ -35,7 +35,8 @@ static const char *const synopsis[] = {
 	"            [--findings] [--window duration] [--top n] [--localtime]\n"
 	"            [--resolve] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
 	"            [--sensor name] [--html file] [--metrics-file file]\n"
-	"            [--maillog log [--log-tz zone] [--log-year year]]\n",
+	"            [--maillog log [--log-tz zone] [--log-year year]]\n"
+	"            [--metrics-listen addr:port]\n",
 	"probe [-46ln] [--json | --csv | --summary]\n"
 	"            [--dns-server addr[:port]] [-i interface] [--max-probes n]\n"
 	"            [--mx domain] [-p ports] [--rate pps] [--retries n]\n"
@@ -198,7 +199,8 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_MAX_PROBES, OPT_SCOPE, OPT_EVIDENCE, OPT_DNSBL, OPT_FINDINGS,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
 	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP, OPT_HTML,
-	OPT_NO_SANDBOX, OPT_LOG_TZ, OPT_LOG_YEAR, OPT_MAILLOG, OPT_METRICS_FILE };
+	OPT_NO_SANDBOX, OPT_LOG_TZ, OPT_LOG_YEAR, OPT_MAILLOG, OPT_METRICS_FILE,
+	OPT_METRICS_LISTEN };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -247,6 +249,7 @@ static const struct option long_opts[] = {
 	{ "log-year", required_argument, NULL, OPT_LOG_YEAR },
 	{ "maillog", required_argument, NULL, OPT_MAILLOG },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -328,6 +331,8 @@ static const struct opt_help {
 	{ OPT_LOG_TZ, "rwm", "zone", "zone of log times without one "
 	    "(default local)" },
 	{ OPT_LOG_YEAR, "rwm", "year", "year of log lines that carry none" },
+	{ OPT_METRICS_LISTEN, "w", "addr:port", "serve GET /metrics (Prometheus) "
+	    "on this address" },
 	{ 'h', "rwpvsm", NULL, "this help" },
 };
 
@@ -507,6 +512,25 @@ log_option(int c, char *arg, struct config *cfg)
 	return 0;
 }
 
+/* --metrics-listen ADDR:PORT, an address literal: no DNS at start. */
+static void
+parse_listen(const char *s, struct config *cfg)
+{
+	static const char *const why[] = {
+		[ENDPOINT_NO_PORT] = "no :port after the address",
+		[ENDPOINT_BAD_PORT] = "the port is not a number in 1-65535",
+		[ENDPOINT_BAD_ADDR] = "not an IPv4 or [IPv6] address (no host "
+		    "names)",
+		[ENDPOINT_UNBRACKETED] = "an IPv6 address goes in brackets: "
+		    "[::1]:9464",
+	};
+	enum endpoint_err e = endpoint_parse(s, &cfg->metrics_addr,
+	    &cfg->metrics_port);
+
+	if (e != ENDPOINT_OK)
+		die(EXIT_USAGE, "--metrics-listen: '%s': %s", printable(s), why[e]);
+}
+
 /* Capture and tracking options; 0 when c is none of them. */
 static int
 capture_option(int c, char *arg, struct config *cfg)
@@ -542,6 +566,7 @@ capture_option(int c, char *arg, struct config *cfg)
 	case OPT_FILTER_FILE: cfg->filter_file = arg; return 1;
 	case 'd': cfg->live.dump_filter = 1; return 1;
 	case OPT_NO_SANDBOX: cfg->no_sandbox = 1; return 1;
+	case OPT_METRICS_LISTEN: parse_listen(arg, cfg); return 1;
 	}
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "core/pipeline.h"
 #include "io/capture.h"
 #include "io/hostaddr.h"
+#include "io/httpd.h"
 #include "io/live.h"
 #include "io/pcapngw.h"
 #include "io/loop.h"
@@ -260,8 +261,9 @@ sandbox_start(struct config *cfg)
 		if (mode != SANDBOX_KILL)
 			logline(LOG_WARNING, "SMTPSCOPE_SANDBOX=%s: calls outside "
 			    "the sandbox are not fatal", env);
-		if (sandbox_enter(mode, cfg->maillog != NULL, err,
-		    sizeof err) != 0)
+		if (sandbox_enter(mode, (cfg->maillog != NULL ?
+		    SANDBOX_MAY_READ : 0) | (cfg->metrics_port != 0 ?
+		    SANDBOX_MAY_SERVE : 0), err, sizeof err) != 0)
 			die(EXIT_INTERNAL, "%s", err);
 	}
 	sandbox_test_hook();
@@ -433,9 +435,37 @@ new_loop(void)
 	return l;
 }
 
+/* The endpoint's body: the registry's exposition at this moment (NULL,
+ * a 500, once the pipeline has finished: the loop serves none then). */
+static char *
+metrics_body(void *ctx, size_t *len)
+{
+	struct metrics *m = metrics_registry();
+
+	(void)ctx;
+	return m != NULL ? metrics_expose(m, len) : NULL;
+}
+
+/* --metrics-listen: its socket, opened while still privileged. */
+static struct httpd *
+open_endpoint(const struct config *cfg, httpd_body_fn body, void *ctx)
+{
+	char err[256], where[ENDPOINT_STRLEN];
+	struct httpd *h;
+
+	if (cfg->metrics_port == 0)
+		return NULL;
+	if ((h = httpd_open(&cfg->metrics_addr, cfg->metrics_port, body, ctx,
+	    err, sizeof err)) == NULL)
+		die(EXIT_INTERNAL, "--metrics-listen %s: %s", endpoint_str(
+		    &cfg->metrics_addr, cfg->metrics_port, where), err);
+	return h;
+}
+
 static int
 cmd_watch(int argc, char **argv, struct config *cfg)
 {
+	struct httpd *httpd;
 	struct pipeline *pl;
 	struct live *lv;
 	struct loop *loop;
@@ -458,6 +488,8 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 		setup_sinks(pl, cfg, 0);
 	join = cfg->live.dump_filter ? NULL : maillog_watch_open(pl, cfg);
 	/* Open everything privileged first, then drop root, then run. */
+	httpd = cfg->live.dump_filter ? NULL : open_endpoint(cfg, metrics_body,
+	    NULL);
 	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL)
 		die(EXIT_INPUT, "%s", err);
 	if (cfg->live.dump_filter) {
@@ -471,11 +503,14 @@ cmd_watch(int argc, char **argv, struct config *cfg)
 	 * pid asked before the sandbox, which does not allow getpid. */
 	snprintf(ifname, sizeof ifname, "%s", live_ifname(lv));
 	pid = getpid();
+	if (httpd != NULL && httpd_attach(httpd, loop) != 0)
+		die(EXIT_INTERNAL, "out of memory");
 	start_live(cfg, lv, loop);
 	say_started(ifname, cfg, pid);
 	maillog_watch_attach(loop);
 	metrics_attach(loop);
 	rc = run_live(loop, lv, pl, cfg, err, sizeof err);
+	httpd_close(httpd);
 	say_stopped(ifname, pl);
 	pipeline_free(pl);
 	ml_join_free(join);

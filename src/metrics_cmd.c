@@ -69,7 +69,8 @@ at_end(void *ctx, int final)
 {
 	(void)ctx;
 	if (!final) {
-		write_or_warn();
+		if (mx.tf != NULL)	/* else only --metrics-listen */
+			write_or_warn();
 		return;
 	}
 	if (mx.loop != NULL)
@@ -104,12 +105,15 @@ metrics_setup(struct pipeline *pl, const struct config *cfg,
 {
 	char err[512];
 
-	if (cfg->metrics_file == NULL)
+	if (cfg->metrics_file == NULL && cfg->metrics_port == 0)
 		return;
-	if ((mx.tf = textfile_open(cfg->metrics_file, err, sizeof err)) == NULL)
-		die(EXIT_INPUT, "--metrics-file %s", err);
-	mx.path = cfg->metrics_file;
-	sandbox_allow_dir(textfile_dirfd(mx.tf));
+	if (cfg->metrics_file != NULL) {
+		if ((mx.tf = textfile_open(cfg->metrics_file, err,
+		    sizeof err)) == NULL)
+			die(EXIT_INPUT, "--metrics-file %s", err);
+		mx.path = cfg->metrics_file;
+		sandbox_allow_dir(textfile_dirfd(mx.tf));
+	}
 	registry_new(pl, findings);
 }
 

@@ -69,6 +69,15 @@ expect bad-window-zero 2 "^smtpscope: --window: '0' is not above 0 and within 7 
 expect bad-window-long 2 "^smtpscope: --window: '8d' is not above 0" -- read --findings --window 8d "$good"
 expect bad-window-unit 2 "^smtpscope: --window: '1x' is not a duration" -- read --findings --window 1x "$good"
 expect window-not-for-verify 2 "^smtpscope: " -- verify --window 1h "$good"
+# --metrics-listen: an address literal and a port, checked before anything is opened.
+expect listen-no-port 2 "^smtpscope: --metrics-listen: '127.0.0.1': no :port after the address$" -- watch --metrics-listen 127.0.0.1
+expect listen-bad-port 2 "^smtpscope: --metrics-listen: '127.0.0.1:0': the port is not a number in 1-65535$" -- watch --metrics-listen 127.0.0.1:0
+expect listen-big-port 2 "^smtpscope: --metrics-listen: '127.0.0.1:70000': the port" -- watch --metrics-listen 127.0.0.1:70000
+expect listen-name 2 "^smtpscope: --metrics-listen: 'localhost:9464': not an IPv4 or \\[IPv6\\] address \\(no host names\\)$" -- watch --metrics-listen localhost:9464
+expect listen-v6-bare 2 "^smtpscope: --metrics-listen: '::1:9464': an IPv6 address goes in brackets" -- watch --metrics-listen ::1:9464
+expect listen-v4-brackets 2 "^smtpscope: --metrics-listen: '\\[127.0.0.1\\]:9464': not an IPv4" -- watch --metrics-listen '[127.0.0.1]:9464'
+expect listen-control 2 "^smtpscope: --metrics-listen: '1\\?2:9': not an IPv4" -- watch --metrics-listen "$(printf '1\n2:9')"
+expect listen-not-for-read 2 "^smtpscope: read: --metrics-listen is not an option of read$" -- read --metrics-listen 127.0.0.1:9464 "$good"
 expect bad-option 2 "unknown option .--frobnicate." -- read --frobnicate "$good"
 expect bad-command 2 "unknown command 'frob'" -- frob
 expect stdin-twice 2 "standard input \(-\) given twice" -- read - - <"$good"

@@ -123,6 +123,7 @@ if [ "$quick" -eq 0 ]; then
 	run iface-lab bash tests/lab/iface-lab.sh "$prog"
 	run metrics-lab bash tests/lab/metrics-lab.sh "$prog"
 	run service bash tests/service.sh "$prog"
+	run prometheus-lab bash tests/lab/prometheus-lab.sh "$prog"
 	run flood bash tests/bench/flood.sh "$prog"
 	run html-browser bash tests/html/browser.sh "$prog" "$build"
 fi

@@ -15,10 +15,16 @@ enum sandbox_mode {
 /* SMTPSCOPE_SANDBOX's value (NULL or "" is the default); -1 when it is
  * none of kill, errno, log. */
 int sandbox_mode_parse(const char *s, enum sandbox_mode *mode);
+/* What a run needs beyond the steady state of every run. */
+#define SANDBOX_MAY_READ	1	/* open() for reading stays allowed
+					 * (watch --maillog reopens a rotated
+					 * log; writing still kills) */
+#define SANDBOX_MAY_SERVE	2	/* accepting and serving TCP
+					 * connections (--metrics-listen) */
+
 /* Loads the filter (io/syscalls.c) for this process, for good.  0, or -1
- * with a message in err.  may_read: open() for reading stays allowed
- * (watch --maillog reopens a rotated log; writing still kills). */
-int sandbox_enter(enum sandbox_mode mode, int may_read, char *err,
+ * with a message in err.  may: SANDBOX_MAY_* or 0. */
+int sandbox_enter(enum sandbox_mode mode, int may, char *err,
     size_t errlen);
 /* Before sandbox_enter(): the textfile of --metrics-file
  * (io/textfile.h) may be replaced in the directory dirfd: openat() of
@@ -28,7 +34,7 @@ void sandbox_allow_dir(int dirfd);
 /*
  * Test builds only (-DSMTPSCOPE_TEST_HOOKS, `make test-hooks`): makes the
  * call SMTPSCOPE_TEST_HOOK names (execve, packet-socket, open-write,
- * open-read, rename, open-append-dir) as an attacker in control of the process would, and says
+ * open-read, rename, open-append-dir, accept) as an attacker in control of the process would, and says
  * on stderr what it returned.  In the shipped binary it does nothing.
  */
 void sandbox_test_hook(void);

@@ -42,4 +42,19 @@ const char *endpoint_str(const struct addr *a, uint16_t port,
 /* Parses an IPv4 or IPv6 literal; returns false when it is neither. */
 bool addr_parse(const char *s, struct addr *out);
 
+/* endpoint_parse()'s outcomes. */
+enum endpoint_err {
+	ENDPOINT_OK,
+	ENDPOINT_NO_PORT,	/* no ":port" after the address */
+	ENDPOINT_BAD_PORT,	/* not a number in 1-65535 */
+	ENDPOINT_BAD_ADDR,	/* not an IPv4 or IPv6 literal (names too) */
+	ENDPOINT_UNBRACKETED,	/* an IPv6 address without [ ] */
+};
+
+/* "192.0.2.1:9464" or "[2001:db8::1]:9464" (endpoint_str's forms): an
+ * address literal and a port.  Host names are refused: a listening
+ * address is named by its number, with no DNS at start. */
+enum endpoint_err endpoint_parse(const char *s, struct addr *a,
+    uint16_t *port);
+
 #endif

@@ -53,7 +53,7 @@ sandbox_allow_dir(int dirfd)
 }
 
 int
-sandbox_enter(enum sandbox_mode mode, int may_read, char *err, size_t errlen)
+sandbox_enter(enum sandbox_mode mode, int may, char *err, size_t errlen)
 {
 	scmp_filter_ctx ctx;
 	int rc;
@@ -65,7 +65,7 @@ sandbox_enter(enum sandbox_mode mode, int may_read, char *err, size_t errlen)
 	}
 	/* no_new_privs is already set (io/privs.c), or not needed: root. */
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)) == 0 &&
-	    (rc = syscalls_allow(ctx, may_read, write_dir)) == 0)
+	    (rc = syscalls_allow(ctx, may, write_dir)) == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc != 0) {
@@ -104,6 +104,9 @@ sandbox_test_hook(void)
 	else if (strcmp(h, "open-append-dir") == 0)
 		rc = openat(write_dir, "smtpscope-sandbox-hook",
 		    O_WRONLY | O_CREAT | O_APPEND, 0600);
+	/* A run without --metrics-listen accepts no connection. */
+	else if (strcmp(h, "accept") == 0)
+		rc = accept4(0, NULL, NULL, SOCK_NONBLOCK);
 	else
 		return;
 	fprintf(stderr, "test hook: %s returned %d (%s)\n", h, rc,

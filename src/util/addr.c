@@ -170,3 +170,57 @@ addr_parse(const char *s, struct addr *out)
 	memset(out, 0, sizeof *out);
 	return false;
 }
+
+/* "1" to "65535", digits only (no sign, space or 0x). */
+static bool
+port_parse(const char *s, uint16_t *port)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9' && i < 6; i++)
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	if (i == 0 || s[i] != '\0' || v < 1 || v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+enum endpoint_err
+endpoint_parse(const char *s, struct addr *a, uint16_t *port)
+{
+	char host[ADDR_STRLEN];
+	const char *colon, *h = s;
+	size_t n;
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL)
+			return ENDPOINT_BAD_ADDR;
+		h = s + 1;
+		n = (size_t)(close - h);
+		colon = close + 1;
+		if (*colon != ':')
+			return ENDPOINT_NO_PORT;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return ENDPOINT_NO_PORT;
+		if (strchr(s, ':') != colon)
+			return addr_parse(s, a) ? ENDPOINT_UNBRACKETED :
+			    ENDPOINT_BAD_ADDR;
+		n = (size_t)(colon - s);
+	}
+	if (n == 0 || n >= sizeof host)
+		return ENDPOINT_BAD_ADDR;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	/* "[192.0.2.1]" is not a form anybody writes: brackets are IPv6's. */
+	if (!addr_parse(host, a) || (s[0] == '[') != (a->family == 6)) {
+		memset(a, 0, sizeof *a);
+		return ENDPOINT_BAD_ADDR;
+	}
+	if (!port_parse(colon + 1, port))
+		return ENDPOINT_BAD_PORT;
+	return ENDPOINT_OK;
+}

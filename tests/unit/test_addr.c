@@ -98,6 +98,95 @@ no_address(void **state)
 	assert_string_equal(addr_str(&a, buf), "-");
 }
 
+/* --metrics-listen's ADDR:PORT: each form and each way to get it wrong. */
+static void
+endpoint_forms(void **state)
+{
+	static const struct {
+		const char *in;
+		enum endpoint_err want;
+		const char *canon;	/* endpoint_str of the result */
+	} cases[] = {
+		{ "127.0.0.1:9464", ENDPOINT_OK, "127.0.0.1:9464" },
+		{ "[::1]:9464", ENDPOINT_OK, "[::1]:9464" },
+		{ "[2001:db8:0::1]:1", ENDPOINT_OK, "[2001:db8::1]:1" },
+		{ "0.0.0.0:65535", ENDPOINT_OK, "0.0.0.0:65535" },
+		{ "127.0.0.1", ENDPOINT_NO_PORT, NULL },
+		{ "[::1]", ENDPOINT_NO_PORT, NULL },
+		{ "[::1]9464", ENDPOINT_NO_PORT, NULL },
+		{ "127.0.0.1:", ENDPOINT_BAD_PORT, NULL },
+		{ "127.0.0.1:0", ENDPOINT_BAD_PORT, NULL },
+		{ "127.0.0.1:65536", ENDPOINT_BAD_PORT, NULL },
+		{ "127.0.0.1:+80", ENDPOINT_BAD_PORT, NULL },
+		{ "127.0.0.1: 80", ENDPOINT_BAD_PORT, NULL },
+		{ "127.0.0.1:80x", ENDPOINT_BAD_PORT, NULL },
+		{ "127.0.0.1:0000009464", ENDPOINT_BAD_PORT, NULL },
+		{ "localhost:9464", ENDPOINT_BAD_ADDR, NULL },
+		{ ":9464", ENDPOINT_BAD_ADDR, NULL },
+		{ "[]:9464", ENDPOINT_BAD_ADDR, NULL },
+		{ "[127.0.0.1]:9464", ENDPOINT_BAD_ADDR, NULL },
+		{ "[::1:9464", ENDPOINT_BAD_ADDR, NULL },
+		{ "[fe80::1%eth0]:9464", ENDPOINT_BAD_ADDR, NULL },
+		{ "::1", ENDPOINT_UNBRACKETED, NULL },
+		{ "2001:db8::1:9464", ENDPOINT_UNBRACKETED, NULL },
+		{ "", ENDPOINT_NO_PORT, NULL },
+	};
+	char buf[ENDPOINT_STRLEN];
+	struct addr a;
+	uint16_t port;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		enum endpoint_err e = endpoint_parse(cases[i].in, &a, &port);
+
+		if (e != cases[i].want)
+			fail_msg("'%s': %d, not %d", cases[i].in, e, cases[i].want);
+		if (cases[i].canon != NULL)
+			assert_string_equal(endpoint_str(&a, port, buf),
+			    cases[i].canon);
+	}
+}
+
+/* Every address and port endpoint_str() writes reads back the same, and
+ * random strings of the characters the forms use never read out of
+ * bounds and, when taken, are written back the way they were read. */
+static void
+endpoint_round_trip(void **state)
+{
+	static const char alphabet[] = "0123456789abcdef:.[]%x ";
+	char buf[ENDPOINT_STRLEN], in[64];
+	struct addr a, b;
+	uint16_t port, p2;
+	unsigned seed = 14, i, j;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		memset(&a, 0, sizeof a);
+		a.family = i % 2 ? 6 : 4;
+		for (j = 0; j < (a.family == 4 ? 4u : 16u); j++)
+			a.b[j] = (uint8_t)(rand_r(&seed) % 3 == 0 ? 0 : rand_r(&seed));
+		port = (uint16_t)(1 + rand_r(&seed) % 65535);
+		assert_int_equal(endpoint_parse(endpoint_str(&a, port, buf), &b,
+		    &p2), ENDPOINT_OK);
+		assert_true(addr_eq(&a, &b));
+		assert_int_equal(port, p2);
+	}
+	for (i = 0; i < 200000; i++) {
+		size_t n = (size_t)rand_r(&seed) % (sizeof in - 1);
+
+		for (j = 0; j < n; j++)
+			in[j] = alphabet[rand_r(&seed) % (sizeof alphabet - 1)];
+		in[n] = '\0';
+		if (endpoint_parse(in, &b, &p2) != ENDPOINT_OK)
+			continue;
+		assert_true(p2 >= 1);
+		assert_int_equal(endpoint_parse(endpoint_str(&b, p2, buf), &a,
+		    &port), ENDPOINT_OK);
+		assert_true(addr_eq(&a, &b));
+	}
+}
+
 int
 main(void)
 {
@@ -106,6 +195,8 @@ main(void)
 		cmocka_unit_test(ipv6_with_ipv4_inside),
 		cmocka_unit_test(ipv4_every_octet_width),
 		cmocka_unit_test(no_address),
+		cmocka_unit_test(endpoint_forms),
+		cmocka_unit_test(endpoint_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
