@@ -65,7 +65,7 @@ maillog_join_read(struct pipeline *pl, const struct config *cfg, int fd)
 	if (fd < 0)
 		return NULL;
 	if ((j = ml_join_new(&cfg->ports)) == NULL || (s = sink_maillog_join_new(stdout,
-	    cfg->output == OUT_JSON, cfg->sensor, j)) == NULL)
+	    cfg->output == OUT_JSON, cfg->sensor, j, false)) == NULL)
 		die(EXIT_INTERNAL, "out of memory");
 	if (pipeline_add_sink(pl, s) != 0)
 		die(EXIT_INTERNAL, "too many outputs");
@@ -113,9 +113,11 @@ maillog_read_fd(int fd, const char *name, const struct config *cfg,
 	counts_add(total, &p.n);
 }
 
-/* watch --maillog: the followed log's parser and follower. */
+/* watch --maillog: the followed log's parser and follower, and the
+ * sink that writes the joins as they are decided. */
 static struct ml_parser live_parser;
 static struct follow *live_follow;
+static struct sink *live_sink;
 
 static void
 live_bytes(void *ctx, const char *buf, size_t n)
@@ -124,6 +126,7 @@ live_bytes(void *ctx, const char *buf, size_t n)
 	ml_feed(&live_parser, buf, n);
 	if (scope_oom)
 		die(EXIT_INTERNAL, "out of memory");
+	sink_maillog_join_poll(live_sink);
 }
 
 struct ml_join *
@@ -137,10 +140,16 @@ maillog_watch_open(struct pipeline *pl, const struct config *cfg)
 		return NULL;
 	if ((j = ml_join_new(&cfg->ports)) == NULL ||
 	    (s = sink_maillog_join_new(stdout, cfg->output == OUT_JSON,
-	    cfg->sensor, j)) == NULL)
+	    cfg->sensor, j, true)) == NULL)
 		die(EXIT_INTERNAL, "out of memory");
 	if (pipeline_add_sink(pl, s) != 0)
 		die(EXIT_INTERNAL, "too many outputs");
+	/* A verdict comes at the latest a SYN back-off, the timeout and the
+	 * greeting wait after the first SYN; a line waits that long (and a
+	 * second more) for one before it is written alone. */
+	ml_join_set_wait(j, cfg->track.linger_us + cfg->track.timeout_us +
+	    cfg->track.greet_wait_us + 1000000);
+	live_sink = s;
 	ml_parser_init(&live_parser, &cfg->log_clock, to_join, j);
 	if ((live_follow = follow_open(cfg->maillog, live_bytes, NULL, err,
 	    sizeof err)) == NULL)

@@ -126,6 +126,13 @@ done
 # Each domain's line written (drop.test after its 3 s connect timeout).
 lab_wait_for "[ \$(grep -c 'status=' '$LOG' 2>/dev/null) -ge 5 ]" 20 ||
     { cat "$LOG" >&2; lab_die "Postfix logged no status for every message"; }
+# watch writes each join as soon as it is decided, while it runs: a
+# refusal's about 2 s after Postfix logged it (polled below, after the
+# rotation: checked here, nothing would write the new log).
+joined_live() {	# SERVER: watch has written the join of a line on SERVER
+	grep -E "\"type\":\"maillog_join\".*\"server\":\"$1\".*\"missing\":null" \
+	    "$LAB_TMP/watch.json" >/dev/null 2>&1
+}
 # Rotated: Postfix renames its log and writes a new one.
 lab_exec "$MTA" postfix -c "$CONF" logrotate >/dev/null 2>&1 ||
     lab_die "postfix logrotate failed"
@@ -137,6 +144,9 @@ printf 'Subject: lab late\n\nhello\n' |
     lab_exec "$MTA" sendmail -C "$CONF" -f sender@mta.lab.test "user@late.test"
 lab_wait_for "grep -q 'late.test.*status=' '$LOG' 2>/dev/null" 10 ||
     { cat "$LOG" >&2; lab_die "Postfix logged no status for the last message"; }
+lab_wait_for "joined_live 203.0.113.30" 15; ok watch-live-late $? 0
+lab_wait_for "joined_live 203.0.113.25" 15; ok watch-live-rst $? 0
+lab_wait_for "joined_live 203.0.113.28" 15; ok watch-live-prohib $? 0
 lab_capture_stop 0.5
 sleep 0.5	# a follower tick after the last line
 lab_kill "$WATCH" INT
