@@ -20,7 +20,9 @@
 #include "maillog/scope.h"
 #include "maillog_cmd.h"
 #include "report/maillog.h"
+#include "report/finding.h"
 #include "report/maillog_join.h"
+#include "report/scope.h"
 
 static int scope_oom;
 
@@ -31,11 +33,32 @@ to_scope(void *ctx, const struct ml_event *e)
 		scope_oom = 1;
 }
 
+/* read and watch --maillog: each line to the join, and to the findings
+ * (--findings, --scope), which take what the log adds. */
+static struct log_takers {
+	struct ml_join *j;
+	struct sink *findings, *scope;
+} takers;
+
 static void
 to_join(void *ctx, const struct ml_event *e)
 {
-	if (ml_join_event(ctx, e) != 0)
+	struct log_takers *t = ctx;
+
+	if (ml_join_event(t->j, e) != 0)
 		scope_oom = 1;
+	if (t->findings != NULL)
+		sink_findings_log(t->findings, e);
+	if (t->scope != NULL)
+		sink_scope_log(t->scope, e);
+}
+
+static void
+takers_set(const struct config *cfg, struct ml_join *j)
+{
+	takers.j = j;
+	takers.findings = cfg->findings_sink;
+	takers.scope = cfg->scope_sink;
 }
 
 int
@@ -70,8 +93,9 @@ maillog_join_read(struct pipeline *pl, const struct config *cfg, int fd)
 	if (pipeline_add_sink(pl, s) != 0)
 		die(EXIT_INTERNAL, "too many outputs");
 	memset(&n, 0, sizeof n);
+	takers_set(cfg, j);
 	maillog_read_fd(fd, strcmp(cfg->maillog, "-") == 0 ? "(stdin)" :
-	    cfg->maillog, cfg, to_join, j, &n);
+	    cfg->maillog, cfg, to_join, &takers, &n);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return j;
@@ -150,7 +174,8 @@ maillog_watch_open(struct pipeline *pl, const struct config *cfg)
 	ml_join_set_wait(j, cfg->track.linger_us + cfg->track.timeout_us +
 	    cfg->track.greet_wait_us + 1000000);
 	live_sink = s;
-	ml_parser_init(&live_parser, &cfg->log_clock, to_join, j);
+	takers_set(cfg, j);
+	ml_parser_init(&live_parser, &cfg->log_clock, to_join, &takers);
 	if ((live_follow = follow_open(cfg->maillog, live_bytes, NULL, err,
 	    sizeof err)) == NULL)
 		die(EXIT_INPUT, "--maillog %s", err);

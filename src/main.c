@@ -88,7 +88,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	/* Findings as they happen: among the records (text, JSON), else
 	 * beside them. */
 	if (cfg->findings)
-		add_sink(pl, sink_findings_new(cfg->output == OUT_CSV ?
+		add_sink(pl, cfg->findings_sink = sink_findings_new(cfg->output == OUT_CSV ?
 		    stderr : stdout, report, cfg->output == OUT_JSON, cfg->sensor,
 		    cfg->window_us));
 	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones ||

@@ -30,6 +30,12 @@ fs_record(struct sink *s, const struct record *r)
 	stream_add(((struct findings_sink *)s)->st, r);
 }
 
+void
+sink_findings_log(struct sink *s, const struct ml_event *e)
+{
+	stream_add_log(((struct findings_sink *)s)->st, e);
+}
+
 static void
 fs_tick(struct sink *s, int64_t now)
 {

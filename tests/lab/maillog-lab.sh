@@ -115,7 +115,7 @@ lab_wait_for "[ -s '$LOG' ]" 5 || lab_die "Postfix wrote no log"
 # logrotate, below), as nobody (-Z): the log must stay readable to it.
 chmod 644 "$LOG"
 lab_bg "$MTA" "$LAB_TMP/watch.err" sh -c "exec '$PROG' watch -i veth0 --json \
-    --maillog '$LOG' >'$LAB_TMP/watch.json'"
+    --findings --maillog '$LOG' >'$LAB_TMP/watch.json'"
 WATCH=$LAB_LAST_PID
 lab_wait_for "grep -q 'listening on' '$LAB_TMP/watch.err'" 5 ||
     { cat "$LAB_TMP/watch.err" >&2; lab_die "watch --maillog did not start"; }
@@ -147,6 +147,10 @@ lab_wait_for "grep -q 'late.test.*status=' '$LOG' 2>/dev/null" 10 ||
 lab_wait_for "joined_live 203.0.113.30" 15; ok watch-live-late $? 0
 lab_wait_for "joined_live 203.0.113.25" 15; ok watch-live-rst $? 0
 lab_wait_for "joined_live 203.0.113.28" 15; ok watch-live-prohib $? 0
+# --findings takes what the log adds: the refused MX's finding changes, as
+# soon as Postfix's line is read, to name the recipient domain.
+lab_wait_for "grep -E '\"type\":\"finding\".*\"server\":\"203.0.113.30\".*\"log_domain\":\"late.test\"' '$LAB_TMP/watch.json'" 15
+ok watch-finding-log $? 0
 lab_capture_stop 0.5
 sleep 0.5	# a follower tick after the last line
 lab_kill "$WATCH" INT
@@ -154,7 +158,7 @@ pf_stop
 zcat -f "$LOG".* "$LOG" >"$LAB_TMP/all.log"	# the rotated one (gzip) first
 LOG=$LAB_TMP/all.log
 # MAILLOG_LAB_KEEP=DIR keeps Postfix's log and the capture there.
-[ -n "${MAILLOG_LAB_KEEP:-}" ] && cp "$LOG" "$LAB_TMP/cap.pcap" "$MAILLOG_LAB_KEEP/"
+[ -n "${MAILLOG_LAB_KEEP:-}" ] && cp "$LOG" "$LAB_TMP/cap.pcap" "$LAB_TMP/watch.json" "$MAILLOG_LAB_KEEP/"
 lab_log "Postfix wrote $(wc -l <"$LOG") lines"
 
 out=$("$PROG" maillog --json "$LOG") || lab_die "maillog failed"
@@ -185,6 +189,22 @@ ok watch-rst "$(wpair 203.0.113.25)" "refused/reset true"
 ok watch-greet "$(wpair 203.0.113.29)" "accepted/syn-ack true"
 ok watch-late "$(wpair 203.0.113.30)" "refused/reset true"
 ok watch-lines "$(jq -r 'select(.type=="maillog_join_summary") | "\(.lines) \(.joined)"' "$LAB_TMP/watch.json")" "6 6"
+# The findings, whole run and windowed, with what the log adds.
+"$PROG" read --json --scope --findings --maillog "$LOG" "$LAB_TMP/cap.pcap" |
+    jq -c 'select(.type=="finding")' >"$LAB_TMP/findings.json"
+flog() {	# SERVER STATE: its finding's log fields
+	jq -r --arg a "$1" --arg s "$2" 'select(.server==$a and .state==$s) |
+	    "\(.log_mta) \(.log_attempts) \(.log_recipients) \(.log_messages) \(.log_domain) \(.log_text)"' \
+	    "$LAB_TMP/findings.json" | tail -n 1
+}
+ok scope-log-rst "$(flog 203.0.113.25 final)" \
+    "postfix 1 1 1 rst.test connect to 203.0.113.25[203.0.113.25]:25: Connection refused"
+ok scope-log-prohib "$(flog 203.0.113.28 final)" \
+    "postfix 1 1 1 prohib.test connect to 203.0.113.28[203.0.113.28]:25: No route to host"
+ok findings-log-icmp "$(flog 203.0.113.26 started)" \
+    "postfix 1 1 1 icmp.test connect to 203.0.113.26[203.0.113.26]:25: Connection refused"
+ok scope-text-log "$("$PROG" read --scope --maillog "$LOG" "$LAB_TMP/cap.pcap" 2>&1 |
+    grep -c '^      log: postfix logged 1 failed attempt since .* for 1 recipient of 1 message to rst.test')" 1
 "$PROG" maillog "$LOG" >&2
 "$PROG" read --maillog "$LOG" "$LAB_TMP/cap.pcap" | grep '^maillog' >&2
 # Exim, the same scenarios.  Debian's exim4-daemon-light conflicts with
