@@ -4,7 +4,8 @@
  * same server address and port (any port when the line logs none; the
  * client address too when the line logs the sending address) whose first
  * SYN is the latest one at most ML_JOIN_BEFORE before the line and at
- * most ML_JOIN_AFTER after it: the MTA logs a failure when connect(2)
+ * most ML_JOIN_AFTER after it (the latest whose verdict agrees with the
+ * line, when one does: two attempts in the second a log stamps): the MTA logs a failure when connect(2)
  * gives up, which is right after a RST or an ICMP error, or up to its
  * connect timeout after the SYN (Postfix's smtp_connect_timeout is 30 s,
  * Exim's connect_timeout 5 min).  Each record is joined at most once.

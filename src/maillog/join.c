@@ -11,6 +11,7 @@ struct held_rec {
 
 struct held_ev {
 	struct ml_event e;
+	uint64_t seq;			/* lines of one second keep their order */
 	bool done;
 };
 
@@ -27,6 +28,7 @@ struct ml_join {
 	struct ml_join_counts n;	/* so far; skew_us filled on demand */
 	int64_t *skew;
 	uint32_t nskew, capskew;
+	uint64_t seq;
 };
 
 struct ml_join *
@@ -116,6 +118,7 @@ ml_join_event(struct ml_join *j, const struct ml_event *e)
 	if (grow((void **)&j->ev, j->nev, &j->capev, sizeof *j->ev) != 0)
 		return -1;
 	j->ev[j->nev].e = *e;
+	j->ev[j->nev].seq = j->seq++;
 	j->ev[j->nev++].done = false;
 	j->ev_sorted = false;
 	j->n.lines++;
@@ -151,10 +154,11 @@ rec_order(const void *a, const void *b)
 static int
 ev_order(const void *a, const void *b)
 {
-	const struct ml_event *x = &((const struct held_ev *)a)->e;
-	const struct ml_event *y = &((const struct held_ev *)b)->e;
+	const struct held_ev *x = a, *y = b;
 
-	return x->ts_us < y->ts_us ? -1 : x->ts_us > y->ts_us;
+	if (x->e.ts_us != y->e.ts_us)
+		return x->e.ts_us < y->e.ts_us ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* The first record of server with a first SYN at or after t. */
@@ -175,12 +179,15 @@ lower_bound(const struct ml_join *j, const struct addr *server, int64_t t)
 	return lo;
 }
 
-/* The unused record for e: the latest first SYN within the window. */
+/* The unused record for e: the latest first SYN within the window whose
+ * verdict agrees with the line, else the latest.  (A log that stamps
+ * whole seconds can put two attempts on one server in one second: the
+ * delivery and the refusal each get their own.) */
 static struct held_rec *
 partner(struct ml_join *j, const struct ml_event *e)
 {
 	uint32_t i = lower_bound(j, &e->server, e->ts_us - ML_JOIN_AFTER);
-	struct held_rec *best = NULL;
+	struct held_rec *best = NULL, *agree = NULL;
 	uint32_t k;
 
 	for (k = i; k < j->nrec && addr_eq(&j->rec[k].r.t.server, &e->server) &&
@@ -191,8 +198,10 @@ partner(struct ml_join *j, const struct ml_event *e)
 		    (e->source.family != 0 && !addr_eq(&e->source, &r->t.client)))
 			continue;
 		best = &j->rec[k];
+		if (ml_join_agrees(e->outcome, r))
+			agree = best;
 	}
-	return best;
+	return agree != NULL ? agree : best;
 }
 
 bool

@@ -177,6 +177,37 @@ settles_as_the_clock_moves(void **state)
 	ml_join_free(j);
 }
 
+/* A delivery and a refusal to one server in the second the log stamps
+ * (the lab's rate limit): each line gets the record that agrees with it,
+ * though the refusal's is the latest for both. */
+static void
+one_second_two_attempts(void **state)
+{
+	struct addr c = v4(192, 0, 2, 10), mx = v4(203, 0, 113, 33);
+	struct record ok = attempt(c, mx, 25, 19 * S + 234000, 19 * S + 234000,
+	    verdict_syn_ack());
+	struct record rst = attempt(c, mx, 25, 19 * S + 306000, 19 * S + 306000,
+	    verdict_reset());
+	struct ml_join_counts n;
+	struct ml_join *j;
+	struct ml_event sent = line(19 * S, mx, 25, ML_DELIVERED);
+	struct ml_event refused = line(19 * S, mx, 25, ML_REFUSED);
+
+	(void)state;
+	assert_non_null(j = ml_join_new(NULL));
+	assert_int_equal(ml_join_record(j, &ok), 0);
+	assert_int_equal(ml_join_record(j, &rst), 0);
+	assert_int_equal(ml_join_event(j, &sent), 0);
+	assert_int_equal(ml_join_event(j, &refused), 0);
+	npairs = nalone = 0;
+	ml_join_run(j, take, NULL, &n);
+	assert_int_equal(n.joined, 2);
+	assert_int_equal(n.agree, 2);
+	assert_int_equal(pair_of[0]->v.cls, VC_ACCEPTED);
+	assert_int_equal(pair_of[1]->v.cls, VC_REFUSED);
+	ml_join_free(j);
+}
+
 static void
 agreement(void **state)
 {
@@ -200,6 +231,7 @@ main(void)
 		cmocka_unit_test(pairs_and_skew),
 		cmocka_unit_test(source_logged),
 		cmocka_unit_test(settles_as_the_clock_moves),
+		cmocka_unit_test(one_second_two_attempts),
 		cmocka_unit_test(agreement),
 	};
 
