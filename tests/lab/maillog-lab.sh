@@ -17,12 +17,16 @@
 #                                         POSTROUTING SNATs to 192.0.2.11
 #          rate.test   -> [203.0.113.33]  smtp-sink behind a hashlimit of one
 #                                         SYN a minute, beyond it a RST (REJECT)
+#          tls.test    -> [203.0.113.34]  offers STARTTLS, answers the
+#                                         handshake with text (TLS required)
+#          busy.test   -> [203.0.113.35]  greets "421 4.3.2 All screening
+#                                         ports are busy"
 #          late.test   -> [203.0.113.30]  nothing listening (sent last)
 #    |   veth0 -- veth1
 #   rtr  192.0.2.1 | 198.51.100.1; forwarding; FORWARD: 203.0.113.31 tcp 25
 #        REJECT --reject-with tcp-reset (a gateway forging the server's RST)
 #    |   veth2 -- veth3
-#   mx   198.51.100.2, 203.0.113.25-33/32; the INPUT rules above
+#   mx   198.51.100.2, 203.0.113.25-35/32; the INPUT rules above
 #
 # One message per domain with sendmail(1) (two to rate.test); then
 # "postfix logrotate" and one more to late.test; tcpdump in mta captures,
@@ -82,7 +86,7 @@ lab_forwarding "$RTR"
 ip -n "$MTA" route add default via 192.0.2.1 src 192.0.2.10
 ip -n "$RTR" route add 203.0.113.0/24 via 198.51.100.2
 ip -n "$MX" route add default via 198.51.100.1
-for a in 25 26 27 28 29 30 31 32 33; do ip -n "$MX" addr add "203.0.113.$a/32" dev lo; done
+for a in 25 26 27 28 29 30 31 32 33 34 35; do ip -n "$MX" addr add "203.0.113.$a/32" dev lo; done
 lab_exec "$RTR" iptables -A FORWARD -d 203.0.113.31 -p tcp --dport 25 -j REJECT \
     --reject-with tcp-reset
 lab_exec "$MTA" iptables -t nat -A POSTROUTING -d 203.0.113.32 -p tcp --dport 25 \
@@ -103,6 +107,21 @@ lab_wait_for "ip netns exec $MX ss -ltn | grep -q 203.0.113.29:25" 5 ||
     lab_die "the 554 listener did not start"
 lab_wait_for "ip netns exec $MX ss -ltn | grep -q 203.0.113.33:25" 5 ||
     lab_die "smtp-sink did not start"
+printf '421 4.3.2 All screening ports are busy\r\n' >"$LAB_TMP/greet421"
+lab_bg "$MX" "$LAB_TMP/socat421.log" socat TCP-LISTEN:25,bind=203.0.113.35,reuseaddr,fork \
+    "SYSTEM:cat $LAB_TMP/greet421; sleep 1"
+# A server that offers STARTTLS and then speaks no TLS.
+cat >"$LAB_TMP/notls.sh" <<'S'
+printf '220 tls.test ESMTP\r\n'; read -r _
+printf '250-tls.test\r\n250 STARTTLS\r\n'; read -r _
+printf '220 2.0.0 Ready to start TLS\r\n'; sleep 0.2
+printf 'this is no TLS record\r\n'; sleep 1
+S
+lab_bg "$MX" "$LAB_TMP/socattls.log" socat TCP-LISTEN:25,bind=203.0.113.34,reuseaddr,fork \
+    "SYSTEM:sh $LAB_TMP/notls.sh"
+lab_wait_for "ip netns exec $MX ss -ltn | grep -q 203.0.113.35:25" 5 &&
+    lab_wait_for "ip netns exec $MX ss -ltn | grep -q 203.0.113.34:25" 5 ||
+    lab_die "the 421 or the STARTTLS listener did not start"
 
 # Postfix: its own config, queue and log; no chroot, no listener.
 CONF=$LAB_TMP/postfix; Q=$LAB_TMP/spool; LOG=$LAB_TMP/maillog
@@ -120,7 +139,10 @@ late.test smtp:[203.0.113.30]
 forge.test smtp:[203.0.113.31]
 nat.test smtp:[203.0.113.32]
 rate.test smtp:[203.0.113.33]
+tls.test smtp:[203.0.113.34]
+busy.test smtp:[203.0.113.35]
 T
+printf '[203.0.113.34] encrypt\n' >"$CONF/tls_policy"
 cat >"$CONF/main.cf" <<M
 compatibility_level = 3.6
 queue_directory = $Q
@@ -139,6 +161,7 @@ default_destination_concurrency_limit = 1
 queue_run_delay = 300s
 minimal_backoff_time = 300s
 smtp_connection_cache_on_demand = no
+smtp_tls_policy_maps = texthash:$CONF/tls_policy
 M
 mkdir -p "$LAB_TMP/data"; chown postfix "$LAB_TMP/data"
 lab_capture_start "$MTA" veth0 "$LAB_TMP/cap.pcap" tcp or icmp
@@ -162,11 +185,11 @@ lab_wait_for "[ \$(grep -c 'status=' '$LOG' 2>/dev/null) -ge 5 ]" 20 ||
     { cat "$LOG" >&2; lab_die "Postfix logged no status for every message"; }
 # After them (so that read has seen answers through the router before the
 # forged RST): the forged RST, the NAT, the rate limit's two.
-for d in forge nat rate rate; do
+for d in forge nat rate rate tls busy; do
 	printf 'Subject: lab %s\n\nhello\n' "$d" |
 	    lab_exec "$MTA" sendmail -C "$CONF" -f sender@mta.lab.test "user@$d.test"
 done
-lab_wait_for "[ \$(grep -c 'status=' '$LOG' 2>/dev/null) -ge 9 ]" 20 ||
+lab_wait_for "[ \$(grep -c 'status=' '$LOG' 2>/dev/null) -ge 11 ]" 20 ||
     { cat "$LOG" >&2; lab_die "Postfix logged no status for every message"; }
 # watch writes each join as soon as it is decided, while it runs: a
 # refusal's about 2 s after Postfix logged it (polled below, after the
@@ -239,6 +262,11 @@ ok join-nat-client "$(jq -r 'select(.type=="maillog_join" and .server=="203.0.11
 # other refused by its RST.
 ok rate-log "$(host 203.0.113.33 delivered) $(host 203.0.113.33 refused)" "1 1"
 ok join-rate "$(pair 203.0.113.33)" "refused/reset true"
+# A TLS failure and a 421 greeting: connected, so accepted on the wire.
+ok tls-log "$(host 203.0.113.34 tls-failed)" "$(grep -c 'SSL_connect error to 203\.0\.113\.34\[203\.0\.113\.34\]:25' "$LOG")"
+ok join-tls "$(pair 203.0.113.34)" "accepted/syn-ack true"
+ok busy-log "$(host 203.0.113.35 greeting-4xx)" "$(grep -c '203\.0\.113\.35\] refused to talk to me: 421' "$LOG")"
+ok join-busy "$(pair 203.0.113.35)" "accepted/syn-ack true"
 ok lines-alone "$(jq -r 'select(.type=="maillog_join_summary") | .lines_capture_missed + .lines_outside_capture + .lines_port_not_captured' "$LAB_TMP/join.json")" 0
 ok skew "$(jq -r 'select(.type=="maillog_join_summary") | (.skew_ms | fabs) < 1500' "$LAB_TMP/join.json")" true
 # watch --maillog: the same joins, live, across the rotation.
@@ -249,8 +277,9 @@ ok watch-late "$(wpair 203.0.113.30)" "refused/reset true"
 ok watch-forge-hop "$(hop1 "$LAB_TMP/watch.json" 203.0.113.31)" "203.0.113.31 0 true"
 ok watch-nat "$(wpair 203.0.113.32)" "refused/reset true"
 ok watch-rate "$(wpair 203.0.113.33)" "refused/reset true"
-# 7 failures, the 554 greeting, the rate limit's delivery: all joined.
-ok watch-lines "$(jq -r 'select(.type=="maillog_join_summary") | "\(.lines) \(.joined)"' "$LAB_TMP/watch.json")" "10 10"
+# 7 failures, the 554 and 421 greetings, the TLS failure, the rate
+# limit's delivery: all joined.
+ok watch-lines "$(jq -r 'select(.type=="maillog_join_summary") | "\(.lines) \(.joined)"' "$LAB_TMP/watch.json")" "12 12"
 # The findings, whole run and windowed, with what the log adds.
 "$PROG" read --json --scope --findings --maillog "$LOG" "$LAB_TMP/cap.pcap" |
     jq -c 'select(.type=="finding")' >"$LAB_TMP/findings.json"
