@@ -56,7 +56,7 @@ fs_finish(struct sink *s, const struct stats *st, int final)
 		fprintf(fs->report, "findings: %llu started, %llu changed, "
 		    "%llu ended, %llu in force; destinations held %llu (peak "
 		    "%llu), expired %llu, evicted %llu; attempts from sources "
-		    "past the limit %llu; memory peak %.1f MiB\n",
+		    "past the limit %llu; memory peak %.1f MiB",
 		    (unsigned long long)ss.events[FS_STARTED],
 		    (unsigned long long)ss.events[FS_CHANGED],
 		    (unsigned long long)ss.events[FS_ENDED],
@@ -67,6 +67,10 @@ fs_finish(struct sink *s, const struct stats *st, int final)
 		    (unsigned long long)ss.evicted,
 		    (unsigned long long)ss.other_sources,
 		    ss.bytes_peak / 1048576.0);
+		if (ss.log_early > 0)
+			fprintf(fs->report, "; log lines counted before their "
+			    "time %llu", (unsigned long long)ss.log_early);
+		fputc('\n', fs->report);
 	}
 	fflush(s->out);
 	fflush(fs->report);

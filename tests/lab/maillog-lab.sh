@@ -224,7 +224,7 @@ pf_stop
 zcat -f "$LOG".* "$LOG" >"$LAB_TMP/all.log"	# the rotated one (gzip) first
 LOG=$LAB_TMP/all.log
 # MAILLOG_LAB_KEEP=DIR keeps Postfix's log and the capture there.
-[ -n "${MAILLOG_LAB_KEEP:-}" ] && cp "$LOG" "$LAB_TMP/cap.pcap" "$LAB_TMP/watch.json" "$MAILLOG_LAB_KEEP/"
+[ -n "${MAILLOG_LAB_KEEP:-}" ] && cp "$LOG" "$LAB_TMP/cap.pcap" "$LAB_TMP/watch.json" "$LAB_TMP/watch.err" "$MAILLOG_LAB_KEEP/"
 lab_log "Postfix wrote $(wc -l <"$LOG") lines"
 
 out=$("$PROG" maillog --json "$LOG") || lab_die "maillog failed"

@@ -213,6 +213,26 @@ stream_takes_the_log(void **state)
 	stream_free(st);
 }
 
+/* Past STREAM_LOG_QUEUE lines ahead of the records, a line counts at
+ * once, and the stream says how many did. */
+static void
+stream_log_queue_bounded(void **state)
+{
+	struct stream_config c = { 3600 * S, 0, 7 };
+	struct stream *st = stream_new(&c, collect, NULL);
+	struct ml_event e = line(500, 25, ML_REFUSED, ML_ST_NONE, "", "", "x");
+	struct stream_stats ss;
+	int i;
+
+	(void)state;
+	for (i = 0; i < STREAM_LOG_QUEUE + 3; i++)
+		stream_add_log(st, &e);
+	stream_stats(st, &ss);
+	assert_int_equal(ss.log_early, 3);
+	stream_flush(st);
+	stream_free(st);
+}
+
 int
 main(void)
 {
@@ -221,6 +241,7 @@ main(void)
 		cmocka_unit_test(quiet_and_limit),
 		cmocka_unit_test(scope_takes_the_log),
 		cmocka_unit_test(stream_takes_the_log),
+		cmocka_unit_test(stream_log_queue_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
