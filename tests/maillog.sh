@@ -93,14 +93,21 @@ ok pp-counts "$(q 'select(.type=="maillog_summary") | "\(.attempts) \(.not_deliv
 # initial connection: Connection timed out".
 elab=$top/tests/maillog/exim-lab.log
 run "$elab" >"$tmp/out"
+# (A TLS failure is logged on the recipient line alone: an attempt too.)
 ok elab-attempts "$(q 'select(.type=="maillog_summary") | .attempts')" \
-    "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=' "$elab")"
+    "$(( $(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=' "$elab") + $(grep -c ' == .*: TLS session' "$elab") ))"
 ok elab-timedout "$(q 'select(.type=="maillog_host" and .server=="203.0.113.27") | .outcomes["timed-out"]')" \
     "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.27 .*Connection timed out' "$elab")"
 ok elab-noroute "$(q 'select(.type=="maillog_host" and .server=="203.0.113.28") | .outcomes["no-route"]')" \
     "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.28 .*No route to host' "$elab")"
 ok elab-deferred "$(jq -s '[.[] | select(.type=="maillog_domain") | .deferred] | add' "$tmp/out")" \
     "$(grep -c ' == ' "$elab")"
+# A 421 greeting; a TLS handshake that failed, logged on the recipient
+# line alone.
+ok elab-greet421 "$(q 'select(.type=="maillog_host" and .server=="203.0.113.35") | .outcomes["greeting-4xx"]')" \
+    "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.35 .*: 421 ' "$elab")"
+ok elab-tls "$(q 'select(.type=="maillog_host" and .server=="203.0.113.34") | .outcomes["tls-failed"]')" \
+    "$(grep -c 'H=203\.0\.113\.34 \[203\.0\.113\.34\]:25: TLS session: (gnutls_handshake)' "$elab")"
 
 # The Postfix lines again in ISO 8601 (Debian 12 rsyslog), RFC 5424 and
 # journalctl -o json: the same domains and hosts.

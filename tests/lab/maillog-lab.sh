@@ -43,8 +43,8 @@
 # its acceptance to a delivery; watch --maillog makes the same joins
 # while it runs, the line written after the rotation included, and its
 # --findings take the recipient domain from the log.
-# Then Exim 4.96 through the same five, the forged RST and the NAT (see
-# exim_setup below for how it
+# Then Exim 4.96 through the same five, the forged RST, the NAT, the 421
+# greeting and the STARTTLS with no TLS (see exim_setup below for how it
 # runs beside the installed postfix), its mainlog read and joined alike.
 # Needs root (and, unless exim4 is installed, apt-get download of
 # exim4-daemon-light); prints "maillog-lab: N passed, N failed"; about 50 s.
@@ -339,23 +339,32 @@ spool_directory = $EX/spool
 log_file_path = $EX/log/%slog
 log_selector = +outgoing_interface +outgoing_port
 begin routers
+tls:
+  driver = manualroute
+  domains = tls.test
+  transport = tls_smtp
+  route_list = * 203.0.113.34
 lab:
   driver = manualroute
   domains = *
   transport = remote_smtp
   route_list = rst.test 203.0.113.25 ; icmp.test 203.0.113.26 ; \\
     drop.test 203.0.113.27 ; prohib.test 203.0.113.28 ; greet.test 203.0.113.29 ; \\
-    forge.test 203.0.113.31 ; nat.test 203.0.113.32
+    forge.test 203.0.113.31 ; nat.test 203.0.113.32 ; busy.test 203.0.113.35
 begin transports
 remote_smtp:
   driver = smtp
   connect_timeout = 3s
+tls_smtp:
+  driver = smtp
+  connect_timeout = 3s
+  hosts_require_tls = *
 begin retry
 * * F,1h,15m
 X
 	chown -R 65534:65534 "$EX/spool" "$EX/log"	# Debian-exim here
 	lab_capture_start "$MTA" veth0 "$LAB_TMP/exim.pcap" tcp or icmp
-	for d in rst icmp drop prohib greet forge nat; do
+	for d in rst icmp drop prohib greet forge nat busy tls; do
 		printf 'Subject: exim %s\n\nhello\n' "$d" |
 		    exim_run -odi -f sender@mta.lab.test "user@$d.test" >>"$EX/run.log" 2>&1
 	done
@@ -380,6 +389,11 @@ X
 	ok exim-join-forge-hop "$(hop1 "$LAB_TMP/join.json" 203.0.113.31)" "203.0.113.31 0 true"
 	ok exim-join-nat "$(pair 203.0.113.32)" "refused/reset true"
 	ok exim-join-nat-client "$(jq -r 'select(.type=="maillog_join" and .server=="203.0.113.32") | .client' "$LAB_TMP/join.json" | sort -u)" 192.0.2.11
+	# The 421 greeting; STARTTLS required (hosts_require_tls) and no TLS.
+	ok exim-busy "$(host 203.0.113.35 greeting-4xx)" "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.35 .*initial connection: 421' "$ELOG")"
+	ok exim-tls "$(host 203.0.113.34 tls-failed)" "$(grep -cE ' == [^ ]+ .*H=203\.0\.113\.34 \[203\.0\.113\.34\]:25: TLS session' "$ELOG")"
+	ok exim-join-busy "$(pair 203.0.113.35)" "accepted/syn-ack true"
+	ok exim-join-tls "$(pair 203.0.113.34)" "accepted/syn-ack true"
 	ok exim-lines-alone "$(jq -r 'select(.type=="maillog_join_summary") | .lines_capture_missed + .lines_outside_capture + .lines_port_not_captured' "$LAB_TMP/join.json")" 0
 	"$PROG" maillog --log-tz UTC "$ELOG" >&2
 	"$PROG" read --log-tz UTC --maillog "$ELOG" "$LAB_TMP/exim.pcap" | grep '^maillog' >&2
