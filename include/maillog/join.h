@@ -74,7 +74,8 @@ int ml_join_event(struct ml_join *j, const struct ml_event *e);
 /* How long after a line's window a verdict may still come (the tracker's
  * longest: SYN back-off, timeout, greeting wait); ML_JOIN_WAIT unless set. */
 void ml_join_set_wait(struct ml_join *j, int64_t wait_us);
-/* Decides what the capture's clock now allows (INT64_MAX: everything),
+/* Decides what the capture's clock now allows (INT64_MAX: everything;
+ * INT64_MIN, no clock yet: nothing),
  * calls fn for each pair and each one left alone (lines in time order,
  * then records) and forgets them. */
 void ml_join_settle(struct ml_join *j, int64_t now, ml_join_fn fn, void *ctx);

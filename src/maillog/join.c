@@ -317,6 +317,10 @@ settle_records(struct ml_join *j, int64_t now, ml_join_fn fn, void *ctx)
 void
 ml_join_settle(struct ml_join *j, int64_t now, ml_join_fn fn, void *ctx)
 {
+	/* Packet times are held within 2^40 s (core/pipeline.h ts_us), so
+	 * the windows below cannot overflow; before any, nothing is due. */
+	if (now < -((int64_t)1 << 61))
+		return;
 	if (!j->rec_sorted)
 		qsort(j->rec, j->nrec, sizeof *j->rec, rec_order);
 	if (!j->ev_sorted)
