@@ -42,6 +42,7 @@ struct live {
 	char ifname[256];
 	struct loop *loop;		/* once attached */
 	int fd_id, prep_id, tick_id, end_id;
+	int64_t tick_at;		/* the tick armed for (loop time); 0: none */
 	int sig_id[3];			/* SIGINT, SIGTERM, SIGUSR1 */
 	int rc;				/* LIVE_OK, or what stopped the run */
 	char err[256];
@@ -269,7 +270,14 @@ prepare(void *ctx)
 	d = pipeline_next_deadline(l->pl);
 	if (d != INT64_MAX && d - live_now(l) < wait)
 		wait = d - live_now(l);
-	loop_timer_at(l->loop, l->tick_id, loop_now() + (wait > 0 ? wait : 0));
+	/* An armed tick due sooner stays: pushed back at every poll, it
+	 * would never fire while another timer (--maillog's follower)
+	 * wakes the loop more often than once a second. */
+	d = loop_now() + (wait > 0 ? wait : 0);
+	if (l->tick_at != 0 && l->tick_at <= d)
+		return;
+	l->tick_at = d;
+	loop_timer_at(l->loop, l->tick_id, d);
 }
 
 static void
@@ -278,6 +286,7 @@ on_tick(void *ctx, int64_t now)
 	struct live *l = ctx;
 
 	(void)now;
+	l->tick_at = 0;
 	pipeline_tick(l->pl, live_now(l));
 }
 

@@ -210,7 +210,9 @@ lab_wait_for "[ -s '$LOG' ]" 15 || lab_die "Postfix wrote no new log after logro
 chmod 644 "$LOG"	# for watch's follower, which runs as nobody
 lab_wait_for "grep -q 'late.test.*status=' '$LOG' 2>/dev/null" 15 ||
     { cat "$LOG"* >&2; lab_die "Postfix logged no status for the last message"; }
+t0=$(date +%s.%N)
 lab_wait_for "joined_live 203.0.113.30" 15; ok watch-live-late $? 0
+lab_log "watch wrote the join $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s after the status line was seen"
 lab_wait_for "joined_live 203.0.113.25" 15; ok watch-live-rst $? 0
 lab_wait_for "joined_live 203.0.113.28" 15; ok watch-live-prohib $? 0
 # --findings takes what the log adds: the refused MX's finding changes, as
@@ -298,6 +300,24 @@ ok scope-text-log "$("$PROG" read --scope --maillog "$LOG" "$LAB_TMP/cap.pcap" 2
     grep -c '^      log: postfix logged 1 failed attempt since .* for 1 recipient of 1 message to rst.test')" 1
 "$PROG" maillog "$LOG" >&2
 "$PROG" read --maillog "$LOG" "$LAB_TMP/cap.pcap" | grep '^maillog' >&2
+# An idle link: one refused attempt on mx's loopback, one line of ours in
+# Postfix's words, then nothing but the follower's timer waking the loop.
+# The join must come from the capture's clock ticking on (it came only at
+# the end while that timer pushed the tick back at every poll).
+: >"$LAB_TMP/idle.log"; chmod 644 "$LAB_TMP/idle.log"
+lab_bg "$MX" "$LAB_TMP/idle.err" sh -c "exec '$PROG' watch -i lo --json \
+    --maillog '$LAB_TMP/idle.log' >'$LAB_TMP/idle.json'"
+IDLE=$LAB_LAST_PID
+lab_wait_for "grep -q 'listening on' '$LAB_TMP/idle.err'" 5 || lab_die "watch on lo did not start"
+lab_exec "$MX" bash -c 'exec 3<>/dev/tcp/203.0.113.25/25' 2>/dev/null
+lab_wait_for "grep -q '\"type\":\"attempt\"' '$LAB_TMP/idle.json'" 5
+echo "$(LC_ALL=C date '+%b %e %H:%M:%S') mx postfix/smtp[4242]: connect to" \
+    "203.0.113.25[203.0.113.25]:25: Connection refused" >>"$LAB_TMP/idle.log"
+t0=$(date +%s.%N)
+lab_wait_for "grep -q '\"type\":\"maillog_join\".*\"class\":\"refused\"' '$LAB_TMP/idle.json'" 10
+ok watch-idle-join $? 0
+lab_log "watch on an idle link wrote the join $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s after the line"
+lab_kill "$IDLE" INT
 # Exim, the same scenarios.  Debian's exim4-daemon-light conflicts with
 # postfix (both provide mail-transport-agent), so unless it is installed
 # it is run from its packages unpacked under the scratch directory
