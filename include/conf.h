@@ -57,6 +57,7 @@ struct config {
 	int greet;			/* probe --greet: SMTP conversations */
 	const char *helo;		/* --helo, else the host name */
 	struct sink *scope_sink;	/* set by setup_sinks; NULL: none */
+	struct sink *findings_sink;	/* --findings, the same way */
 	const char *read_files[CONF_MAX_READ_FILES];	/* read -r FILE */
 	int nread_files;
 	int no_names;			/* -n: the default, said */

@@ -20,7 +20,9 @@
 #include "maillog/scope.h"
 #include "maillog_cmd.h"
 #include "report/maillog.h"
+#include "report/finding.h"
 #include "report/maillog_join.h"
+#include "report/scope.h"
 
 static int scope_oom;
 
@@ -31,11 +33,32 @@ to_scope(void *ctx, const struct ml_event *e)
 		scope_oom = 1;
 }
 
+/* read and watch --maillog: each line to the join, and to the findings
+ * (--findings, --scope), which take what the log adds. */
+static struct log_takers {
+	struct ml_join *j;
+	struct sink *findings, *scope;
+} takers;
+
 static void
 to_join(void *ctx, const struct ml_event *e)
 {
-	if (ml_join_event(ctx, e) != 0)
+	struct log_takers *t = ctx;
+
+	if (ml_join_event(t->j, e) != 0)
 		scope_oom = 1;
+	if (t->findings != NULL)
+		sink_findings_log(t->findings, e);
+	if (t->scope != NULL)
+		sink_scope_log(t->scope, e);
+}
+
+static void
+takers_set(const struct config *cfg, struct ml_join *j)
+{
+	takers.j = j;
+	takers.findings = cfg->findings_sink;
+	takers.scope = cfg->scope_sink;
 }
 
 int
@@ -65,13 +88,14 @@ maillog_join_read(struct pipeline *pl, const struct config *cfg, int fd)
 	if (fd < 0)
 		return NULL;
 	if ((j = ml_join_new(&cfg->ports)) == NULL || (s = sink_maillog_join_new(stdout,
-	    cfg->output == OUT_JSON, cfg->sensor, j)) == NULL)
+	    cfg->output == OUT_JSON, cfg->sensor, j, false)) == NULL)
 		die(EXIT_INTERNAL, "out of memory");
 	if (pipeline_add_sink(pl, s) != 0)
 		die(EXIT_INTERNAL, "too many outputs");
 	memset(&n, 0, sizeof n);
+	takers_set(cfg, j);
 	maillog_read_fd(fd, strcmp(cfg->maillog, "-") == 0 ? "(stdin)" :
-	    cfg->maillog, cfg, to_join, j, &n);
+	    cfg->maillog, cfg, to_join, &takers, &n);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return j;
@@ -113,9 +137,11 @@ maillog_read_fd(int fd, const char *name, const struct config *cfg,
 	counts_add(total, &p.n);
 }
 
-/* watch --maillog: the followed log's parser and follower. */
+/* watch --maillog: the followed log's parser and follower, and the
+ * sink that writes the joins as they are decided. */
 static struct ml_parser live_parser;
 static struct follow *live_follow;
+static struct sink *live_sink;
 
 static void
 live_bytes(void *ctx, const char *buf, size_t n)
@@ -124,6 +150,7 @@ live_bytes(void *ctx, const char *buf, size_t n)
 	ml_feed(&live_parser, buf, n);
 	if (scope_oom)
 		die(EXIT_INTERNAL, "out of memory");
+	sink_maillog_join_poll(live_sink);
 }
 
 struct ml_join *
@@ -137,11 +164,18 @@ maillog_watch_open(struct pipeline *pl, const struct config *cfg)
 		return NULL;
 	if ((j = ml_join_new(&cfg->ports)) == NULL ||
 	    (s = sink_maillog_join_new(stdout, cfg->output == OUT_JSON,
-	    cfg->sensor, j)) == NULL)
+	    cfg->sensor, j, true)) == NULL)
 		die(EXIT_INTERNAL, "out of memory");
 	if (pipeline_add_sink(pl, s) != 0)
 		die(EXIT_INTERNAL, "too many outputs");
-	ml_parser_init(&live_parser, &cfg->log_clock, to_join, j);
+	/* A verdict comes at the latest a SYN back-off, the timeout and the
+	 * greeting wait after the first SYN; a line waits that long (and a
+	 * second more) for one before it is written alone. */
+	ml_join_set_wait(j, cfg->track.linger_us + cfg->track.timeout_us +
+	    cfg->track.greet_wait_us + 1000000);
+	live_sink = s;
+	takers_set(cfg, j);
+	ml_parser_init(&live_parser, &cfg->log_clock, to_join, &takers);
 	if ((live_follow = follow_open(cfg->maillog, live_bytes, NULL, err,
 	    sizeof err)) == NULL)
 		die(EXIT_INPUT, "--maillog %s", err);

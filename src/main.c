@@ -75,7 +75,6 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 {
 	FILE *report = cfg->output == OUT_JSON || cfg->output == OUT_CSV ?
 	    stderr : stdout;
-	struct sink *findings = NULL;
 
 	/* probe --trace: the traces, not a line per SYN. */
 	if (cfg->probe.trace && (cfg->output == OUT_TEXT || cfg->output == OUT_JSON))
@@ -92,7 +91,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 	/* Findings as they happen: among the records (text, JSON), else
 	 * beside them. */
 	if (cfg->findings)
-		add_sink(pl, findings = sink_findings_new(cfg->output == OUT_CSV ?
+		add_sink(pl, cfg->findings_sink = sink_findings_new(cfg->output == OUT_CSV ?
 		    stderr : stdout, report, cfg->output == OUT_JSON, cfg->sensor,
 		    cfg->window_us));
 	if (cfg->scope || cfg->evidence || cfg->dns.resolve || cfg->dns.nzones ||
@@ -112,7 +111,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 		sink_summary_top(sum, cfg->top);
 		add_sink(pl, sum);
 	}
-	metrics_setup(pl, cfg, findings);
+	metrics_setup(pl, cfg, cfg->findings_sink);
 }
 
 /*

@@ -23,7 +23,7 @@ core/    util/ core/
 io/      util/ core/ io/
 probe/   util/ core/ io/ probe/
 maillog/  util/ maillog/ core/record.h core/verdict.h
-findings/ util/ findings/ core/record.h core/verdict.h
+findings/ util/ findings/ core/record.h core/verdict.h maillog/event.h
 report/  util/ report/ maillog/ findings/ core/record.h core/stats.h core/verdict.h core/sink.h probe/greetres.h
 verify/  util/ verify/ core/sink.h report/sink.h report/fields.h core/record.h core/verdict.h core/stats.h probe/probespec.h
 main.c   *

@@ -67,20 +67,47 @@ ok lab-refused "$(jq -s '[.[] | select(.type=="maillog_host") | .outcomes.refuse
     "$(grep -c ']: connect to .*: Connection refused$' "$lab")"
 ok lab-bounced "$(q 'select(.type=="maillog_domain" and .domain=="greet.test") | .bounced')" \
     "$(grep -c 'to=<user@greet.test>.*status=bounced' "$lab")"
+# A STARTTLS answered with no TLS ("SSL_connect error to ...: -1", then
+# the status line "Cannot start TLS"): one TLS failure; a 421 greeting.
+ok lab-tls "$(q 'select(.type=="maillog_host" and .server=="203.0.113.34") | .outcomes["tls-failed"]')" \
+    "$(grep -c 'SSL_connect error to 203\.0\.113\.34\[203\.0\.113\.34\]:25' "$lab")"
+ok lab-greet421 "$(q 'select(.type=="maillog_host" and .server=="203.0.113.35") | .outcomes["greeting-4xx"]')" \
+    "$(grep -c '203\.0\.113\.35\] refused to talk to me: 421' "$lab")"
+
+# msimerson/postfix-parser's lines: a 421 greeting, a 554 one, a greeting
+# timeout, a network unreachable, a 450 after RCPT; TLS lines with no
+# server, or with an address that is none (64.200.28.300, anonymised),
+# are no delivery.
+pp=$top/tests/maillog/postfix-parser.log
+run "$pp" >"$tmp/out"
+ok pp-greet421 "$(q 'select(.type=="maillog_host" and .server=="67.231.154.163") | .outcomes["greeting-4xx"]')" \
+    "$(grep -c 'mx1-us1.ppe-hosted.com\[67.231.154.163\] refused to talk to me: 421' "$pp")"
+ok pp-greet554 "$(q 'select(.type=="maillog_host" and .server=="159.127.185.42") | .outcomes["greeting-5xx"]')" 1
+ok pp-lostgreet "$(q 'select(.type=="maillog_host" and .server=="199.91.36.34") | .outcomes["lost-before-greeting"]')" 1
+ok pp-netunreach "$(q 'select(.type=="maillog_host" and .mx=="gmail-smtp-in.l.google.com") | .outcomes["net-unreachable"]')" 1
+ok pp-rejected "$(q 'select(.type=="maillog_host" and .server=="216.200.106.61") | .outcomes.rejected')" 1
+ok pp-counts "$(q 'select(.type=="maillog_summary") | "\(.attempts) \(.not_delivery)"')" "5 4"
 
 # Debian's Exim 4.96 in the lab: the recipient line repeating its host
 # line is no second attempt; a DROP's line says "SMTP timeout after
 # initial connection: Connection timed out".
 elab=$top/tests/maillog/exim-lab.log
 run "$elab" >"$tmp/out"
+# (A TLS failure is logged on the recipient line alone: an attempt too.)
 ok elab-attempts "$(q 'select(.type=="maillog_summary") | .attempts')" \
-    "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=' "$elab")"
+    "$(( $(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=' "$elab") + $(grep -c ' == .*: TLS session' "$elab") ))"
 ok elab-timedout "$(q 'select(.type=="maillog_host" and .server=="203.0.113.27") | .outcomes["timed-out"]')" \
     "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.27 .*Connection timed out' "$elab")"
 ok elab-noroute "$(q 'select(.type=="maillog_host" and .server=="203.0.113.28") | .outcomes["no-route"]')" \
     "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.28 .*No route to host' "$elab")"
 ok elab-deferred "$(jq -s '[.[] | select(.type=="maillog_domain") | .deferred] | add' "$tmp/out")" \
     "$(grep -c ' == ' "$elab")"
+# A 421 greeting; a TLS handshake that failed, logged on the recipient
+# line alone.
+ok elab-greet421 "$(q 'select(.type=="maillog_host" and .server=="203.0.113.35") | .outcomes["greeting-4xx"]')" \
+    "$(grep -cE '^[^ ]+ [^ ]+ [^ ]+ H=203\.0\.113\.35 .*: 421 ' "$elab")"
+ok elab-tls "$(q 'select(.type=="maillog_host" and .server=="203.0.113.34") | .outcomes["tls-failed"]')" \
+    "$(grep -c 'H=203\.0\.113\.34 \[203\.0\.113\.34\]:25: TLS session: (gnutls_handshake)' "$elab")"
 
 # The Postfix lines again in ISO 8601 (Debian 12 rsyslog), RFC 5424 and
 # journalctl -o json: the same domains and hosts.

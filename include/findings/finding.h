@@ -94,6 +94,18 @@ struct finding {
 	bool not_recipient;
 	/* Only one source address seen for the destination. */
 	bool one_source;
+
+	/* What the MTA's log says of the server (findings/logfacts.h): its
+	 * failure lines, the connection attempts among them, the distinct
+	 * messages, recipients and recipient domains they concern
+	 * (log_at_least: more than could be told apart), a recipient
+	 * domain, the MTA and its last words.  log_first INT64_MIN: the log
+	 * says nothing of it (or none is read). */
+	uint64_t log_attempts;
+	int64_t log_first, log_last;	/* of those lines */
+	uint32_t log_messages, log_recipients, log_domains;
+	bool log_at_least;
+	const char *log_domain, *log_text, *log_mta;	/* NULL: none */
 };
 
 /* f emptied for a finding of kind k, in state s at ts (started: ts too,

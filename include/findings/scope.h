@@ -18,6 +18,7 @@
 #include "core/record.h"
 #include "core/verdict.h"
 #include "findings/finding.h"
+#include "maillog/event.h"
 
 /* The budget (smtpscope(8), Limits). */
 #define SCOPE_MAX_DESTS 100000		/* destinations */
@@ -182,6 +183,10 @@ void scope_free(struct scope *s);
 
 /* Counts one record.  Never fails: what does not fit is counted as such. */
 void scope_add(struct scope *s, const struct record *r);
+
+/* A line of the MTA's log (findings/logfacts.h), over the whole run: its
+ * failures' counts and words go on the findings about its server. */
+void scope_add_log(struct scope *s, const struct ml_event *e);
 
 /* Destinations in the order of their first records. */
 uint32_t scope_ndests(const struct scope *s);

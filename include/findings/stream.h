@@ -21,11 +21,13 @@
 
 #include "core/record.h"
 #include "findings/finding.h"
+#include "maillog/event.h"
 
 #define STREAM_WINDOW_US (3600 * (int64_t)1000000)	/* default --window */
 #define STREAM_MEM_MAX ((size_t)256 << 20)		/* bytes */
 #define STREAM_MAX_SOURCES 1024		/* sources of one destination */
 #define STREAM_MAX_SENSORS 1024		/* distinct sensors told apart */
+#define STREAM_LOG_QUEUE 16384		/* log lines held until their time */
 
 struct stream_config {
 	int64_t window_us;
@@ -41,6 +43,8 @@ struct stream_stats {
 	uint64_t other_sources;		/* attempts from sources past the limit */
 	uint64_t active;		/* findings in force now */
 	uint64_t events[3];		/* started, changed, ended */
+	uint64_t log_early;		/* log lines applied before their time:
+					 * past STREAM_LOG_QUEUE held */
 	size_t bytes, bytes_peak;	/* memory held */
 };
 
@@ -54,6 +58,13 @@ struct stream *stream_new(const struct stream_config *c, stream_emit_fn emit,
 void stream_free(struct stream *st);
 /* Counts one record; may emit findings. */
 void stream_add(struct stream *st, const struct record *r);
+/* A line of the MTA's log (findings/logfacts.h): when the stream's time
+ * reaches the line's (held until then, as read takes the whole log before
+ * the captures), its failure's counts and words go on the findings about
+ * its server; a finding in force is changed when the log first names a
+ * recipient domain of it.  Lines are not records: they start and end
+ * nothing. */
+void stream_add_log(struct stream *st, const struct ml_event *e);
 /* Time passes with no record (microseconds since the epoch): idle
  * destinations end; may emit findings. */
 void stream_tick(struct stream *st, int64_t now);

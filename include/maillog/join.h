@@ -4,7 +4,8 @@
  * same server address and port (any port when the line logs none; the
  * client address too when the line logs the sending address) whose first
  * SYN is the latest one at most ML_JOIN_BEFORE before the line and at
- * most ML_JOIN_AFTER after it: the MTA logs a failure when connect(2)
+ * most ML_JOIN_AFTER after it (the latest whose verdict agrees with the
+ * line, when one does: two attempts in the second a log stamps): the MTA logs a failure when connect(2)
  * gives up, which is right after a RST or an ICMP error, or up to its
  * connect timeout after the SYN (Postfix's smtp_connect_timeout is 30 s,
  * Exim's connect_timeout 5 min).  Each record is joined at most once.
@@ -14,6 +15,13 @@
  * the line's time minus the verdict's.  An attempt still open when the
  * capture ended (no answer to its end) is joined too: a line that says
  * timed out agrees with it as with a drop.
+ *
+ * Live (watch), ml_join_settle() decides as the capture's clock moves: a
+ * line once every SYN of its window is seen (ML_JOIN_BEFORE after it) and
+ * its partner is there, or alone once the wait for a late verdict is over
+ * too; a record alone once no line can take it any more.  Decided lines
+ * and records are dropped, so what is held is the last few minutes.  At
+ * the end (and in read, which settles once) everything is decided.
  */
 #ifndef SMTPSCOPE_MAILLOG_JOIN_H
 #define SMTPSCOPE_MAILLOG_JOIN_H
@@ -28,6 +36,7 @@
 #define ML_JOIN_BEFORE 2000000LL	/* us: a line before the SYN */
 #define ML_JOIN_AFTER 330000000LL	/* us: a line after the SYN */
 #define ML_JOIN_MAX 200000		/* records and lines kept, each */
+#define ML_JOIN_WAIT 80000000LL	/* us: default wait for a late verdict */
 
 /* Why a line has no packets, or packets no line. */
 enum ml_miss {
@@ -62,8 +71,17 @@ void ml_join_free(struct ml_join *j);
 /* 0, or -1 when out of memory. */
 int ml_join_record(struct ml_join *j, const struct record *r);
 int ml_join_event(struct ml_join *j, const struct ml_event *e);
-/* Joins what it holds, calls fn for each pair and each one left alone
- * (lines in time order, then records), fills *n. */
+/* How long after a line's window a verdict may still come (the tracker's
+ * longest: SYN back-off, timeout, greeting wait); ML_JOIN_WAIT unless set. */
+void ml_join_set_wait(struct ml_join *j, int64_t wait_us);
+/* Decides what the capture's clock now allows (INT64_MAX: everything;
+ * INT64_MIN, no clock yet: nothing),
+ * calls fn for each pair and each one left alone (lines in time order,
+ * then records) and forgets them. */
+void ml_join_settle(struct ml_join *j, int64_t now, ml_join_fn fn, void *ctx);
+/* The counts so far, with the clock skew over the pairs so far. */
+void ml_join_counts(struct ml_join *j, struct ml_join_counts *n);
+/* ml_join_settle(INT64_MAX), then ml_join_counts. */
 void ml_join_run(struct ml_join *j, ml_join_fn fn, void *ctx,
     struct ml_join_counts *n);
 /* Does the line's outcome say what the verdict says? */

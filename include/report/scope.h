@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "maillog/event.h"
 #include "report/sink.h"
 #include "util/addr.h"
 
@@ -52,6 +53,9 @@ struct sink *sink_scope_new(FILE *out, int scope, int evidence,
 /* --scope with --json: the findings as JSON lines to out (sensor: this
  * one's name) instead of the text block. */
 void sink_scope_json(struct sink *s, FILE *out, const char *sensor);
+/* A line of the MTA's log for the whole run's findings (findings/scope.h
+ * scope_add_log). */
+void sink_scope_log(struct sink *s, const struct ml_event *e);
 
 /* Calls fn for each address the report names, in report order: each
  * destination's server (source false), then its sources (source true),

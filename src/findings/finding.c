@@ -55,4 +55,5 @@ finding_init(struct finding *f, enum finding_kind k, enum finding_state s,
 	f->first_fail = f->last_fail = f->last_ok = INT64_MIN;
 	f->hops = f->synack_hops = -1;
 	f->not_recipient = finding_kind_not_recipient(k);
+	f->log_first = f->log_last = INT64_MIN;
 }

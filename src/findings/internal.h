@@ -3,6 +3,7 @@
 #ifndef SMTPSCOPE_FINDINGS_INTERNAL_H
 #define SMTPSCOPE_FINDINGS_INTERNAL_H
 
+#include "findings/logfacts.h"
 #include "findings/scope.h"
 #include "util/hindex.h"
 
@@ -32,6 +33,7 @@ struct scope {
 	const char **sensor;
 	uint32_t *mark;
 	uint32_t nsensors, capsensors, stamp, mark0;
+	struct logfacts *log;		/* the MTA's log; NULL until a line */
 };
 
 static inline struct scope_dest *

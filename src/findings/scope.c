@@ -56,6 +56,7 @@ scope_free(struct scope *s)
 	hindex_free(&s->by_sensor);
 	free(s->sensor);
 	free(s->mark);
+	logfacts_free(s->log);
 	free(s);
 }
 
@@ -515,6 +516,14 @@ uncount(struct scope_dest *d, struct scope_source *src,
 		src->first_fail = src->last_fail = SCOPE_NONE;
 		src->nfail = 0;
 	}
+}
+
+void
+scope_add_log(struct scope *s, const struct ml_event *e)
+{
+	if (s->log == NULL && (s->log = logfacts_new(INT64_MAX)) == NULL)
+		return;
+	logfacts_add(s->log, e);
 }
 
 void

@@ -91,6 +91,8 @@ stream_free(struct stream *st)
 	free(st->bucket);
 	free(st->synack);
 	free(st->dom);
+	free(st->logq);
+	logfacts_free(st->log);
 	free(st);
 }
 
@@ -537,6 +539,61 @@ dest_of(struct stream *st, const struct record *r)
 	return dest_new(st, slot, r);
 }
 
+static void
+log_apply(struct stream *st, const struct ml_event *e)
+{
+	struct sdest *d;
+
+	if (st->log == NULL && (st->log = logfacts_new(st->cfg.window_us)) == NULL)
+		return;
+	logfacts_add(st->log, e);
+	if (!ml_failed(e) || e->server.family == 0)
+		return;
+	/* Its destination's findings say so (changed) when they first can. */
+	for (d = st->oldest; d != NULL && e->port == 0; d = d->newer)
+		if (addr_eq(&d->server, &e->server))
+			stream_evaluate(st, d);
+	if (e->port != 0 && (d = *slot_of(st, &e->server, e->port)) != NULL)
+		stream_evaluate(st, d);
+}
+
+/* The lines whose time the stream has reached (all: at the end). */
+static void
+log_due(struct stream *st, bool all)
+{
+	while (st->logq_head < st->logq_n &&
+	    (all || st->logq[st->logq_head].ts_us <= st->now))
+		log_apply(st, &st->logq[st->logq_head++]);
+	if (st->logq_head == st->logq_n)
+		st->logq_head = st->logq_n = 0;
+}
+
+void
+stream_add_log(struct stream *st, const struct ml_event *e)
+{
+	struct ml_event *q;
+	uint32_t c;
+
+	if (!ml_failed(e) || e->server.family == 0)
+		return;
+	if (st->now != NONE && e->ts_us <= st->now && st->logq_n == 0) {
+		log_apply(st, e);
+		return;
+	}
+	if (st->logq_n == st->logq_cap) {
+		c = st->logq_cap ? st->logq_cap * 2 : 64;
+		if (c > STREAM_LOG_QUEUE || (q = realloc(st->logq,
+		    c * sizeof *q)) == NULL) {
+			st->stats.log_early++;	/* counted now, not at its time */
+			log_apply(st, e);
+			return;
+		}
+		stream_account(st, (ptrdiff_t)((c - st->logq_cap) * sizeof *q));
+		st->logq = q, st->logq_cap = c;
+	}
+	st->logq[st->logq_n++] = *e;
+}
+
 void
 stream_add(struct stream *st, const struct record *r)
 {
@@ -548,6 +605,7 @@ stream_add(struct stream *st, const struct record *r)
 		return;
 	if (r->verdict_us > st->now)
 		st->now = r->verdict_us;
+	log_due(st, false);
 	if ((d = dest_of(st, r)) == NULL)
 		return;
 	d->last_seen = st->now;
@@ -581,6 +639,7 @@ stream_tick(struct stream *st, int64_t now)
 {
 	if (now > st->now)
 		st->now = now;
+	log_due(st, false);
 	expire(st, NULL);
 }
 
@@ -590,6 +649,7 @@ stream_flush(struct stream *st)
 	struct sdest *d;
 	int k;
 
+	log_due(st, true);
 	for (d = st->oldest; d != NULL; d = d->newer)
 		for (k = 0; k < FK_COUNT; k++)
 			if (d->act[k] != NULL && d->act[k]->pending) {

@@ -103,6 +103,7 @@ base(const struct stream *st, const struct sdest *d, enum finding_kind k,
 	    d->domain, d->mx_pref);
 	f->nsources = d->nsrc;
 	f->one_source = d->nsrc == 1 && d->other_sources == 0;
+	logfacts_fill(st->log, f);
 }
 
 static void
@@ -300,6 +301,10 @@ differs(const struct finding *a, const struct finding *b)
 	if (a->nfailed != b->nfailed || a->cls != b->cls ||
 	    a->reason != b->reason || !addr_eq(&a->responder, &b->responder))
 		return true;
+	/* The MTA's log first names a recipient domain of it (more lines
+	 * change nothing). */
+	if ((a->log_domain == NULL) != (b->log_domain == NULL))
+		return true;
 	for (i = 0; i < n; i++)
 		if (!addr_eq(&a->failed[i].a, &b->failed[i].a))
 			return true;
@@ -378,7 +383,7 @@ static void
 hold(struct stream *st, struct sdest *d, int k, struct finding *c)
 {
 	struct held *h = d->act[k];
-	bool changed;
+	bool changed, logged;
 
 	if (h == NULL) {
 		if ((h = malloc(sizeof *h)) == NULL)
@@ -393,10 +398,14 @@ hold(struct stream *st, struct sdest *d, int k, struct finding *c)
 		return;
 	}
 	changed = h->pending || differs(&h->f, c);
+	/* The MTA's log first naming its recipients happens once: not held
+	 * back. */
+	logged = (h->f.log_domain == NULL) != (c->log_domain == NULL);
 	c->started = h->f.started;
 	c->state = changed ? FS_CHANGED : h->f.state;
 	h->f = *c;
-	h->pending = changed && st->now - h->emitted < change_interval(st);
+	h->pending = changed && !logged &&
+	    st->now - h->emitted < change_interval(st);
 	if (changed && !h->pending) {
 		h->emitted = st->now;
 		emit(st, &h->f);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "findings/logfacts.h"
 #include "findings/stream.h"
 
 #define NONE INT64_MIN
@@ -107,6 +108,11 @@ struct stream {
 	uint16_t last_sensor;		/* the last one looked up */
 	struct synack_seen *synack;
 	struct domain_ok *dom;
+	struct logfacts *log;		/* the MTA's log; NULL until a line */
+	/* Log lines ahead of the records' time (read takes the log first),
+	 * applied when the stream reaches theirs. */
+	struct ml_event *logq;
+	uint32_t logq_head, logq_n, logq_cap;
 	struct stream_stats stats;
 };
 

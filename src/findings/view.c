@@ -257,6 +257,7 @@ view_head(const struct scope *s, const struct scope_dest *d,
 	    d->port, d->mx, d->domain, d->mx_pref);
 	out->nsources = d->nsrc;
 	out->one_source = scope_one_source(d);
+	logfacts_fill(s->log, out);
 }
 
 

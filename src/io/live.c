@@ -51,6 +51,7 @@ struct live {
 	 * last values read (at least once a second). */
 	uint32_t last[3];
 	uint64_t wide[3];
+	int64_t tick_at;		/* the tick armed for (loop time); 0: none */
 	int sig_id[3];			/* SIGINT, SIGTERM, SIGUSR1 */
 	int rc;				/* LIVE_OK, or what stopped the run */
 	char err[256];
@@ -293,7 +294,14 @@ prepare(void *ctx)
 	d = pipeline_next_deadline(l->pl);
 	if (d != INT64_MAX && d - live_now(l) < wait)
 		wait = d - live_now(l);
-	loop_timer_at(l->loop, l->tick_id, loop_now() + (wait > 0 ? wait : 0));
+	/* An armed tick due sooner stays: pushed back at every poll, it
+	 * would never fire while another timer (--maillog's follower)
+	 * wakes the loop more often than once a second. */
+	d = loop_now() + (wait > 0 ? wait : 0);
+	if (l->tick_at != 0 && l->tick_at <= d)
+		return;
+	l->tick_at = d;
+	loop_timer_at(l->loop, l->tick_id, d);
 }
 
 static void
@@ -301,6 +309,7 @@ on_tick(void *ctx, int64_t now)
 {
 	struct live *l = ctx;
 
+	l->tick_at = 0;
 	pipeline_tick(l->pl, live_now(l));
 	/* The kernel's counters a second old at most, for the metrics. */
 	if (now - l->stats_at >= 1000000) {

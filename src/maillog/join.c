@@ -4,14 +4,31 @@
 
 #include "maillog/join.h"
 
+struct held_rec {
+	struct record r;
+	bool used;			/* joined, or written alone: to drop */
+};
+
+struct held_ev {
+	struct ml_event e;
+	uint64_t seq;			/* lines of one second keep their order */
+	bool done;
+};
+
 struct ml_join {
-	struct record *rec;
-	struct ml_event *ev;
-	bool *rec_used;
+	struct held_rec *rec;
+	struct held_ev *ev;
 	uint32_t nrec, caprec, nev, capev;
+	bool rec_sorted, ev_sorted;
 	struct portset ports;
 	bool all_ports;
-	uint64_t dropped;
+	int64_t wait_us;
+	/* Spans of all records' first SYNs and all lines, ever taken. */
+	int64_t rlo, rhi, elo, ehi;
+	struct ml_join_counts n;	/* so far; skew_us filled on demand */
+	int64_t *skew;
+	uint32_t nskew, capskew;
+	uint64_t seq;
 };
 
 struct ml_join *
@@ -24,7 +41,15 @@ ml_join_new(const struct portset *ports)
 	if (ports != NULL)
 		j->ports = *ports;
 	j->all_ports = ports == NULL;
+	j->rlo = j->elo = INT64_MAX, j->rhi = j->ehi = INT64_MIN;
+	j->wait_us = ML_JOIN_WAIT;
 	return j;
+}
+
+void
+ml_join_set_wait(struct ml_join *j, int64_t wait_us)
+{
+	j->wait_us = wait_us;
 }
 
 void
@@ -34,7 +59,7 @@ ml_join_free(struct ml_join *j)
 		return;
 	free(j->rec);
 	free(j->ev);
-	free(j->rec_used);
+	free(j->skew);
 	free(j);
 }
 
@@ -57,18 +82,27 @@ grow(void **v, uint32_t n, uint32_t *cap, size_t sz)
 int
 ml_join_record(struct ml_join *j, const struct record *r)
 {
+	struct held_rec *h;
+
 	if (r->origin != NULL)
 		return 0;	/* a probe is not the MTA */
 	if (j->nrec == ML_JOIN_MAX) {
-		j->dropped++;
+		j->n.dropped++;
 		return 0;
 	}
 	if (grow((void **)&j->rec, j->nrec, &j->caprec, sizeof *j->rec) != 0)
 		return -1;
-	j->rec[j->nrec] = *r;
-	j->rec[j->nrec].origin = NULL;
-	j->rec[j->nrec].sensor = NULL;
-	j->nrec++;
+	h = &j->rec[j->nrec++];
+	h->r = *r;
+	h->r.origin = NULL;
+	h->r.sensor = NULL;
+	h->used = false;
+	j->rec_sorted = false;
+	j->n.records++;
+	if (r->first_syn_us < j->rlo)
+		j->rlo = r->first_syn_us;
+	if (r->first_syn_us > j->rhi)
+		j->rhi = r->first_syn_us;
 	return 0;
 }
 
@@ -78,12 +112,20 @@ ml_join_event(struct ml_join *j, const struct ml_event *e)
 	if (!e->attempt)
 		return 0;	/* a recipient line repeating an attempt */
 	if (j->nev == ML_JOIN_MAX) {
-		j->dropped++;
+		j->n.dropped++;
 		return 0;
 	}
 	if (grow((void **)&j->ev, j->nev, &j->capev, sizeof *j->ev) != 0)
 		return -1;
-	j->ev[j->nev++] = *e;
+	j->ev[j->nev].e = *e;
+	j->ev[j->nev].seq = j->seq++;
+	j->ev[j->nev++].done = false;
+	j->ev_sorted = false;
+	j->n.lines++;
+	if (e->ts_us < j->elo)
+		j->elo = e->ts_us;
+	if (e->ts_us > j->ehi)
+		j->ehi = e->ts_us;
 	return 0;
 }
 
@@ -99,7 +141,8 @@ addr_cmp(const struct addr *a, const struct addr *b)
 static int
 rec_order(const void *a, const void *b)
 {
-	const struct record *x = a, *y = b;
+	const struct record *x = &((const struct held_rec *)a)->r;
+	const struct record *y = &((const struct held_rec *)b)->r;
 	int c = addr_cmp(&x->t.server, &y->t.server);
 
 	if (c != 0)
@@ -111,9 +154,11 @@ rec_order(const void *a, const void *b)
 static int
 ev_order(const void *a, const void *b)
 {
-	const struct ml_event *x = a, *y = b;
+	const struct held_ev *x = a, *y = b;
 
-	return x->ts_us < y->ts_us ? -1 : x->ts_us > y->ts_us;
+	if (x->e.ts_us != y->e.ts_us)
+		return x->e.ts_us < y->e.ts_us ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* The first record of server with a first SYN at or after t. */
@@ -125,8 +170,8 @@ lower_bound(const struct ml_join *j, const struct addr *server, int64_t t)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		c = addr_cmp(&j->rec[mid].t.server, server);
-		if (c < 0 || (c == 0 && j->rec[mid].first_syn_us < t))
+		c = addr_cmp(&j->rec[mid].r.t.server, server);
+		if (c < 0 || (c == 0 && j->rec[mid].r.first_syn_us < t))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -134,27 +179,29 @@ lower_bound(const struct ml_join *j, const struct addr *server, int64_t t)
 	return lo;
 }
 
-/* The unused record for e: the latest first SYN within the window. */
-static const struct record *
+/* The unused record for e: the latest first SYN within the window whose
+ * verdict agrees with the line, else the latest.  (A log that stamps
+ * whole seconds can put two attempts on one server in one second: the
+ * delivery and the refusal each get their own.) */
+static struct held_rec *
 partner(struct ml_join *j, const struct ml_event *e)
 {
 	uint32_t i = lower_bound(j, &e->server, e->ts_us - ML_JOIN_AFTER);
-	int64_t best = -1;
+	struct held_rec *best = NULL, *agree = NULL;
 	uint32_t k;
 
-	for (k = i; k < j->nrec && addr_eq(&j->rec[k].t.server, &e->server) &&
-	    j->rec[k].first_syn_us <= e->ts_us + ML_JOIN_BEFORE; k++) {
-		const struct record *r = &j->rec[k];
+	for (k = i; k < j->nrec && addr_eq(&j->rec[k].r.t.server, &e->server) &&
+	    j->rec[k].r.first_syn_us <= e->ts_us + ML_JOIN_BEFORE; k++) {
+		const struct record *r = &j->rec[k].r;
 
-		if (j->rec_used[k] || (e->port != 0 && r->t.server_port != e->port) ||
+		if (j->rec[k].used || (e->port != 0 && r->t.server_port != e->port) ||
 		    (e->source.family != 0 && !addr_eq(&e->source, &r->t.client)))
 			continue;
-		best = k;
+		best = &j->rec[k];
+		if (ml_join_agrees(e->outcome, r))
+			agree = best;
 	}
-	if (best < 0)
-		return NULL;
-	j->rec_used[best] = true;
-	return &j->rec[best];
+	return agree != NULL ? agree : best;
 }
 
 bool
@@ -185,29 +232,113 @@ cmp_i64(const void *a, const void *b)
 
 /* Why a line found no record. */
 static enum ml_miss
-line_miss(const struct ml_join *j, const struct ml_event *e, int64_t lo,
-    int64_t hi)
+line_miss(const struct ml_join *j, const struct ml_event *e)
 {
 	if (e->port != 0 && !j->all_ports && !portset_has(&j->ports, e->port))
 		return ML_MISS_PORT;
-	if (j->nrec == 0 || e->ts_us < lo - ML_JOIN_BEFORE ||
-	    e->ts_us > hi + ML_JOIN_AFTER)
+	if (j->n.records == 0 || e->ts_us < j->rlo - ML_JOIN_BEFORE ||
+	    e->ts_us > j->rhi + ML_JOIN_AFTER)
 		return ML_MISS_OUTSIDE;
 	return ML_MISS_CAPTURE;
 }
 
-/* The first and last first SYN of the records. */
 static void
-span(const struct ml_join *j, int64_t *lo, int64_t *hi)
+pair(struct ml_join *j, struct held_ev *h, struct held_rec *p, ml_join_fn fn,
+    void *ctx)
 {
-	uint32_t k;
+	const struct record *r = &p->r;
 
-	*lo = INT64_MAX, *hi = INT64_MIN;
-	for (k = 0; k < j->nrec; k++) {
-		if (j->rec[k].first_syn_us < *lo)
-			*lo = j->rec[k].first_syn_us;
-		if (j->rec[k].first_syn_us > *hi)
-			*hi = j->rec[k].first_syn_us;
+	p->used = h->done = true;
+	j->n.joined++;
+	j->n.agree += ml_join_agrees(h->e.outcome, r);
+	if (r->v.cls != VC_DROPPED && r->v.cls != VC_UNRESOLVED &&
+	    j->nskew < ML_JOIN_MAX && grow((void **)&j->skew, j->nskew,
+	    &j->capskew, sizeof *j->skew) == 0)
+		j->skew[j->nskew++] = h->e.ts_us - r->verdict_us;
+	fn(ctx, &h->e, r, ML_MISS_NONE);
+}
+
+/* Lines in time order: joined once every SYN of their window is seen,
+ * alone once the wait for a late verdict is over too. */
+static void
+settle_lines(struct ml_join *j, int64_t now, ml_join_fn fn, void *ctx)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < j->nev; i++) {
+		struct held_ev *h = &j->ev[i];
+		struct held_rec *p;
+
+		if (now != INT64_MAX && now - ML_JOIN_BEFORE < h->e.ts_us)
+			break;	/* sorted: so are the rest */
+		if ((p = partner(j, &h->e)) != NULL) {
+			pair(j, h, p, fn, ctx);
+		} else if (now == INT64_MAX ||
+		    now - ML_JOIN_BEFORE - j->wait_us >= h->e.ts_us) {
+			enum ml_miss why = line_miss(j, &h->e);
+
+			h->done = true;
+			j->n.lines_alone[why]++;
+			fn(ctx, &h->e, NULL, why);
+		}
+	}
+	for (i = k = 0; i < j->nev; i++)
+		if (!j->ev[i].done)
+			j->ev[k++] = j->ev[i];
+	j->nev = k;
+}
+
+/* Records no line can take any more: alone. */
+static void
+settle_records(struct ml_join *j, int64_t now, ml_join_fn fn, void *ctx)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < j->nrec; i++) {
+		struct held_rec *h = &j->rec[i];
+		enum ml_miss why;
+
+		if (h->used || (now != INT64_MAX && now - ML_JOIN_AFTER -
+		    ML_JOIN_BEFORE - j->wait_us < h->r.first_syn_us))
+			continue;
+		why = j->n.lines == 0 || h->r.first_syn_us > j->ehi + ML_JOIN_BEFORE ||
+		    h->r.first_syn_us < j->elo - ML_JOIN_AFTER ?
+		    ML_MISS_OUTSIDE : ML_MISS_NOT_LOGGED;
+		h->used = true;
+		j->n.records_alone[why]++;
+		fn(ctx, NULL, &h->r, why);
+	}
+	for (i = k = 0; i < j->nrec; i++)
+		if (!j->rec[i].used)
+			j->rec[k++] = j->rec[i];
+	j->nrec = k;
+}
+
+void
+ml_join_settle(struct ml_join *j, int64_t now, ml_join_fn fn, void *ctx)
+{
+	/* Packet times are held within 2^40 s (core/pipeline.h ts_us), so
+	 * the windows below cannot overflow; before any, nothing is due. */
+	if (now < -((int64_t)1 << 61))
+		return;
+	if (!j->rec_sorted)
+		qsort(j->rec, j->nrec, sizeof *j->rec, rec_order);
+	if (!j->ev_sorted)
+		qsort(j->ev, j->nev, sizeof *j->ev, ev_order);
+	j->rec_sorted = j->ev_sorted = true;
+	settle_lines(j, now, fn, ctx);
+	settle_records(j, now, fn, ctx);
+}
+
+void
+ml_join_counts(struct ml_join *j, struct ml_join_counts *n)
+{
+	*n = j->n;
+	n->skew_pairs = j->nskew;
+	n->skew_us = 0;
+	if (j->nskew > 0) {
+		qsort(j->skew, j->nskew, sizeof *j->skew, cmp_i64);
+		n->skew_us = j->skew[j->nskew / 2];
 	}
 }
 
@@ -215,54 +346,6 @@ void
 ml_join_run(struct ml_join *j, ml_join_fn fn, void *ctx,
     struct ml_join_counts *n)
 {
-	int64_t *skew = NULL, lo, hi, elo = INT64_MAX, ehi = INT64_MIN;
-	const struct record *r;
-	uint32_t i;
-
-	memset(n, 0, sizeof *n);
-	n->lines = j->nev, n->records = j->nrec, n->dropped = j->dropped;
-	qsort(j->rec, j->nrec, sizeof *j->rec, rec_order);
-	qsort(j->ev, j->nev, sizeof *j->ev, ev_order);
-	free(j->rec_used);
-	j->rec_used = calloc(j->nrec + 1, sizeof *j->rec_used);
-	skew = malloc((j->nev + 1) * sizeof *skew);
-	if (j->rec_used == NULL || skew == NULL) {
-		free(skew);
-		return;		/* out of memory: nothing joined, all counted */
-	}
-	span(j, &lo, &hi);
-	for (i = 0; i < j->nev; i++) {
-		const struct ml_event *e = &j->ev[i];
-
-		elo = e->ts_us < elo ? e->ts_us : elo;
-		ehi = e->ts_us > ehi ? e->ts_us : ehi;
-		if ((r = partner(j, e)) == NULL) {
-			enum ml_miss why = line_miss(j, e, lo, hi);
-
-			n->lines_alone[why]++;
-			fn(ctx, e, NULL, why);
-			continue;
-		}
-		n->joined++;
-		n->agree += ml_join_agrees(e->outcome, r);
-		if (r->v.cls != VC_DROPPED && r->v.cls != VC_UNRESOLVED)
-			skew[n->skew_pairs++] = e->ts_us - r->verdict_us;
-		fn(ctx, e, r, ML_MISS_NONE);
-	}
-	for (i = 0; i < j->nrec; i++) {
-		enum ml_miss why;
-
-		if (j->rec_used[i])
-			continue;
-		why = j->nev == 0 || j->rec[i].first_syn_us > ehi + ML_JOIN_BEFORE ||
-		    j->rec[i].first_syn_us < elo - ML_JOIN_AFTER ?
-		    ML_MISS_OUTSIDE : ML_MISS_NOT_LOGGED;
-		n->records_alone[why]++;
-		fn(ctx, NULL, &j->rec[i], why);
-	}
-	if (n->skew_pairs > 0) {
-		qsort(skew, n->skew_pairs, sizeof *skew, cmp_i64);
-		n->skew_us = skew[n->skew_pairs / 2];
-	}
-	free(skew);
+	ml_join_settle(j, INT64_MAX, fn, ctx);
+	ml_join_counts(j, n);
 }

@@ -76,6 +76,13 @@ connection_text(const char *s, struct ml_event *e)
 	if ((r = ml_skip(s, "lost connection with ")) != NULL ||
 	    (r = ml_skip(s, "conversation with ")) != NULL)
 		return lost(r, e);
+	/* "SSL_connect error to HOST[ADDR]:PORT: lost connection" */
+	if ((r = ml_skip(s, "SSL_connect error to ")) != NULL) {
+		if (ml_host_addr(r, e, 1) == NULL)
+			return 0;
+		e->outcome = ML_TLS;
+		return 1;
+	}
 	if (strstr(s, "TLS") != NULL || strstr(s, "SSL_connect") != NULL) {
 		e->outcome = ML_TLS;
 		return 1;

@@ -65,6 +65,26 @@ counts(FILE *out, const struct finding *f, const char *sensor)
 	    f->sensors_failed, f->sensors_seen);
 }
 
+/* What the MTA's log adds (findings/logfacts.h); all null when it says
+ * nothing of the server. */
+static void
+log_fields(FILE *out, const struct finding *f)
+{
+	bool known = f->log_first != INT64_MIN;
+
+	jw_str(out, "log_mta", known ? f->log_mta : NULL);
+	jw_int(out, "log_attempts", (int64_t)f->log_attempts, known);
+	jw_int(out, "log_messages", f->log_messages, known);
+	jw_int(out, "log_recipients", f->log_recipients, known);
+	jw_int(out, "log_domains", f->log_domains, known);
+	jw_key(out, "log_at_least");
+	fputs(!known ? "null" : f->log_at_least ? "true" : "false", out);
+	jw_str(out, "log_domain", known ? f->log_domain : NULL);
+	jw_time(out, "log_first", known ? f->log_first : INT64_MIN);
+	jw_time(out, "log_last", known ? f->log_last : INT64_MIN);
+	jw_str(out, "log_text", known ? f->log_text : NULL);
+}
+
 void
 finding_write_json(FILE *out, const struct finding *f, const char *sensor)
 {
@@ -84,6 +104,7 @@ finding_write_json(FILE *out, const struct finding *f, const char *sensor)
 	    f->kind == FK_MX_DOWN);
 	fprintf(out, ",\"not_recipient\":%s,\"one_source\":%s",
 	    f->not_recipient ? "true" : "false", f->one_source ? "true" : "false");
+	log_fields(out, f);
 	finding_sentence(f, sensor, text, sizeof text);
 	jw_str(out, "text", text);
 	fputs("}\n", out);

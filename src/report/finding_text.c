@@ -183,6 +183,33 @@ one_source(struct buf *b, const struct finding *f)
 	    "at it from an outage");
 }
 
+/* What the MTA's log adds: how many recipients, messages and domains its
+ * failure lines concern, and its own words. */
+static void
+log_words(struct buf *b, const struct finding *f)
+{
+	const char *more = f->log_at_least ? "at least " : "";
+
+	if (f->log_first == INT64_MIN)
+		return;
+	put(b, "%s logged %llu failed attempt%s since ", f->log_mta,
+	    (unsigned long long)f->log_attempts, f->log_attempts == 1 ? "" : "s");
+	put_time(b, f->log_first);
+	if (f->log_recipients > 0)
+		put(b, " for %s%u recipient%s", more, f->log_recipients,
+		    f->log_recipients == 1 ? "" : "s");
+	if (f->log_messages > 0)
+		put(b, " of %s%u message%s", more, f->log_messages,
+		    f->log_messages == 1 ? "" : "s");
+	if (f->log_domain != NULL)
+		put(b, " to %s", f->log_domain);
+	if (f->log_domains > 1)
+		put(b, " and %u more domain%s", f->log_domains - 1,
+		    f->log_domains == 2 ? "" : "s");
+	if (f->log_text != NULL)
+		put(b, ", last: \"%s\"", f->log_text);
+}
+
 static const char *
 end_words(enum finding_end e)
 {
@@ -215,8 +242,22 @@ finding_sentence(const struct finding *f, const char *sensor, char *buf,
 	if (f->kind == FK_MX_DOWN)
 		mx_down(&b, f);
 	one_source(&b, f);
+	if (f->log_first != INT64_MIN)
+		put(&b, "; ");
+	log_words(&b, f);
 	if (f->state == FS_ENDED && end_words(f->end) != NULL)
 		put(&b, " (ended: %s)", end_words(f->end));
+}
+
+void
+finding_log_words(const struct finding *f, char *buf, size_t len)
+{
+	struct buf b = { buf, len, 0 };
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	log_words(&b, f);
 }
 
 void

@@ -44,6 +44,12 @@ fs_record(struct sink *s, const struct record *r)
 	stream_add(((struct findings_sink *)s)->st, r);
 }
 
+void
+sink_findings_log(struct sink *s, const struct ml_event *e)
+{
+	stream_add_log(((struct findings_sink *)s)->st, e);
+}
+
 static void
 fs_tick(struct sink *s, int64_t now)
 {
@@ -64,7 +70,7 @@ fs_finish(struct sink *s, const struct stats *st, int final)
 		fprintf(fs->report, "findings: %llu started, %llu changed, "
 		    "%llu ended, %llu in force; destinations held %llu (peak "
 		    "%llu), expired %llu, evicted %llu; attempts from sources "
-		    "past the limit %llu; memory peak %.1f MiB\n",
+		    "past the limit %llu; memory peak %.1f MiB",
 		    (unsigned long long)ss.events[FS_STARTED],
 		    (unsigned long long)ss.events[FS_CHANGED],
 		    (unsigned long long)ss.events[FS_ENDED],
@@ -75,6 +81,10 @@ fs_finish(struct sink *s, const struct stats *st, int final)
 		    (unsigned long long)ss.evicted,
 		    (unsigned long long)ss.other_sources,
 		    ss.bytes_peak / 1048576.0);
+		if (ss.log_early > 0)
+			fprintf(fs->report, "; log lines counted before their "
+			    "time %llu", (unsigned long long)ss.log_early);
+		fputc('\n', fs->report);
 	}
 	fflush(s->out);
 	fflush(fs->report);

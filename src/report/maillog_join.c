@@ -11,6 +11,8 @@ struct join_sink {
 	struct ml_join *j;
 	int json;
 	const char *sensor;
+	bool live;			/* watch: joins written as decided */
+	int64_t now;			/* the capture's clock, live */
 };
 
 static const char *
@@ -196,6 +198,28 @@ join_record(struct sink *s, const struct record *r)
 	struct join_sink *js = (struct join_sink *)s;
 
 	(void)ml_join_record(js->j, r);	/* out of memory: counted as not kept */
+	if (r->verdict_us > js->now)
+		js->now = r->verdict_us;
+}
+
+/* Live: what the clock now decides is written at once. */
+static void
+join_tick(struct sink *s, int64_t now_us)
+{
+	struct join_sink *js = (struct join_sink *)s;
+
+	if (now_us > js->now)
+		js->now = now_us;
+	if (!js->live)
+		return;
+	ml_join_settle(js->j, js->now, each, js);
+	fflush(s->out);
+}
+
+void
+sink_maillog_join_poll(struct sink *s)
+{
+	join_tick(s, INT64_MIN);
 }
 
 static void
@@ -216,16 +240,19 @@ static const struct sink_ops join_ops = {
 	.record = join_record,
 	.finish = join_finish,
 	.free = sink_free,
+	.tick = join_tick,
 };
 
 struct sink *
 sink_maillog_join_new(FILE *out, int json, const char *sensor,
-    struct ml_join *j)
+    struct ml_join *j, bool live)
 {
 	struct join_sink *js = calloc(1, sizeof *js);
 
 	if (js == NULL)
 		return NULL;
+	js->live = live;
+	js->now = INT64_MIN;
 	js->base.ops = &join_ops;
 	js->base.out = out;
 	js->j = j;

@@ -256,6 +256,20 @@ put_finding(FILE *out, const struct scope *agg, const struct scope_finding *f,
 	}
 }
 
+/* What the MTA's log says of the finding's server, on a line of its own. */
+static void
+put_log(FILE *out, struct scope *agg, const struct scope_finding *f,
+    const char *lead)
+{
+	struct finding v;
+	char words[512];
+
+	scope_finding_view(agg, f, &v);
+	finding_log_words(&v, words, sizeof words);
+	if (words[0] != '\0')
+		fprintf(out, "%slog: %s\n", lead, words);
+}
+
 static void
 put_dest_head(FILE *out, const struct scope_dest *d)
 {
@@ -298,8 +312,10 @@ print_scope(FILE *out, const struct scope_sink *s)
 	for (i = 0; i < scope_ndests(agg); i++) {
 		put_dest_head(out, scope_dest(agg, i));
 		n = scope_findings(agg, i, s->f);
-		for (k = 0; k < n; k++)
+		for (k = 0; k < n; k++) {
 			put_finding(out, agg, &s->f[k], "    finding: ");
+			put_log(out, agg, &s->f[k], "      ");
+		}
 	}
 	if (scope_other_dests(agg))
 		fprintf(out, "  (%" PRIu64 " attempts to further destinations not "
@@ -465,6 +481,7 @@ put_grounds(FILE *out, const struct scope_sink *s, uint32_t i)
 	}
 	for (k = 0; k < n; k++) {
 		put_finding(out, s->agg, &s->f[k], "  Finding: ");
+		put_log(out, s->agg, &s->f[k], "    ");
 		scope_finding_view(s->agg, &s->f[k], &v);
 		if (v.not_recipient)
 			put_not_recipient(out, &s->f[k], away == n);
@@ -636,6 +653,12 @@ sink_scope_json(struct sink *sk, FILE *out, const char *sensor)
 {
 	((struct scope_sink *)sk)->json = out;
 	((struct scope_sink *)sk)->sensor = sensor;
+}
+
+void
+sink_scope_log(struct sink *sk, const struct ml_event *e)
+{
+	scope_add_log(((struct scope_sink *)sk)->agg, e);
 }
 
 void

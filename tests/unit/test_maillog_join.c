@@ -128,6 +128,87 @@ source_logged(void **state)
 	ml_join_free(j);
 }
 
+/* Live: a pair is written once the clock is 2 s past its line, not
+ * before; a line with no record once the wait is over too; a record no
+ * line took once no line can take it; then nothing is left for the end. */
+static void
+settles_as_the_clock_moves(void **state)
+{
+	struct addr c = v4(192, 0, 2, 10), mx = v4(203, 0, 113, 25);
+	struct record rst = attempt(c, mx, 25, 100 * S, 100 * S + 20000,
+	    verdict_reset());
+	struct record lone = attempt(c, mx, 25, 110 * S, 110 * S, verdict_reset());
+	struct ml_join_counts n;
+	struct ml_join *j;
+	struct ml_event e = line(100 * S + 500000, mx, 25, ML_REFUSED);
+	struct ml_event nobody = line(120 * S, v4(203, 0, 113, 99), 25,
+	    ML_REFUSED);
+
+	(void)state;
+	assert_non_null(j = ml_join_new(NULL));
+	ml_join_set_wait(j, 10 * S);
+	assert_int_equal(ml_join_record(j, &rst), 0);
+	assert_int_equal(ml_join_event(j, &e), 0);
+	assert_int_equal(ml_join_event(j, &nobody), 0);
+	npairs = nalone = 0;
+	ml_join_settle(j, INT64_MIN, take, NULL);	/* no clock yet */
+	ml_join_settle(j, 102 * S, take, NULL);
+	assert_int_equal(npairs + nalone, 0);
+	ml_join_settle(j, 102 * S + 600000, take, NULL);
+	assert_int_equal(npairs, 1);
+	assert_int_equal(pair_of[0]->first_syn_us, 100 * S);
+	ml_join_settle(j, 131 * S, take, NULL);
+	assert_int_equal(nalone, 0);
+	ml_join_settle(j, 132 * S, take, NULL);
+	assert_int_equal(nalone, 1);	/* the line on .99 */
+	assert_int_equal(ml_join_record(j, &lone), 0);
+	ml_join_settle(j, (110 + 332 + 10) * S - 1, take, NULL);
+	assert_int_equal(nalone, 1);
+	ml_join_settle(j, (110 + 332 + 10) * S, take, NULL);
+	assert_int_equal(nalone, 2);	/* the record no line took */
+	ml_join_run(j, take, NULL, &n);
+	assert_int_equal(npairs + nalone, 3);
+	assert_int_equal(n.lines, 2);
+	assert_int_equal(n.records, 2);
+	assert_int_equal(n.joined, 1);
+	assert_int_equal(n.lines_alone[ML_MISS_CAPTURE], 1);
+	assert_int_equal(n.records_alone[ML_MISS_NOT_LOGGED], 1);
+	assert_int_equal(n.skew_pairs, 1);
+	assert_int_equal(n.skew_us, 480000);
+	ml_join_free(j);
+}
+
+/* A delivery and a refusal to one server in the second the log stamps
+ * (the lab's rate limit): each line gets the record that agrees with it,
+ * though the refusal's is the latest for both. */
+static void
+one_second_two_attempts(void **state)
+{
+	struct addr c = v4(192, 0, 2, 10), mx = v4(203, 0, 113, 33);
+	struct record ok = attempt(c, mx, 25, 19 * S + 234000, 19 * S + 234000,
+	    verdict_syn_ack());
+	struct record rst = attempt(c, mx, 25, 19 * S + 306000, 19 * S + 306000,
+	    verdict_reset());
+	struct ml_join_counts n;
+	struct ml_join *j;
+	struct ml_event sent = line(19 * S, mx, 25, ML_DELIVERED);
+	struct ml_event refused = line(19 * S, mx, 25, ML_REFUSED);
+
+	(void)state;
+	assert_non_null(j = ml_join_new(NULL));
+	assert_int_equal(ml_join_record(j, &ok), 0);
+	assert_int_equal(ml_join_record(j, &rst), 0);
+	assert_int_equal(ml_join_event(j, &sent), 0);
+	assert_int_equal(ml_join_event(j, &refused), 0);
+	npairs = nalone = 0;
+	ml_join_run(j, take, NULL, &n);
+	assert_int_equal(n.joined, 2);
+	assert_int_equal(n.agree, 2);
+	assert_int_equal(pair_of[0]->v.cls, VC_ACCEPTED);
+	assert_int_equal(pair_of[1]->v.cls, VC_REFUSED);
+	ml_join_free(j);
+}
+
 static void
 agreement(void **state)
 {
@@ -150,6 +231,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pairs_and_skew),
 		cmocka_unit_test(source_logged),
+		cmocka_unit_test(settles_as_the_clock_moves),
+		cmocka_unit_test(one_second_two_attempts),
 		cmocka_unit_test(agreement),
 	};
 
