@@ -187,6 +187,8 @@ void scope_add(struct scope *s, const struct record *r);
 /* A line of the MTA's log (findings/logfacts.h), over the whole run: its
  * failures' counts and words go on the findings about its server. */
 void scope_add_log(struct scope *s, const struct ml_event *e);
+/* Has any line of the log been added? */
+bool scope_has_log(const struct scope *s);
 
 /* Destinations in the order of their first records. */
 uint32_t scope_ndests(const struct scope *s);

@@ -526,6 +526,12 @@ scope_add_log(struct scope *s, const struct ml_event *e)
 	logfacts_add(s->log, e);
 }
 
+bool
+scope_has_log(const struct scope *s)
+{
+	return s->log != NULL;
+}
+
 void
 scope_add(struct scope *s, const struct record *r)
 {
