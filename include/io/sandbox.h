@@ -15,10 +15,18 @@ enum sandbox_mode {
 /* SMTPSCOPE_SANDBOX's value (NULL or "" is the default); -1 when it is
  * none of kill, errno, log. */
 int sandbox_mode_parse(const char *s, enum sandbox_mode *mode);
+/* What a run may do beyond the steady state (sandbox_enter()'s may). */
+enum {
+	SANDBOX_MAY_READ = 1,	/* open() for reading (watch --maillog
+				 * reopens a rotated log; writing still kills) */
+	SANDBOX_MAY_CREATE = 2,	/* create a new file, O_CREAT|O_EXCL only
+				 * (-w's next file: -C, -G, SIGHUP) */
+	SANDBOX_MAY_UNLINK = 4,	/* unlink() (-C -W: the ring's oldest file) */
+};
+
 /* Loads the filter (io/syscalls.c) for this process, for good.  0, or -1
- * with a message in err.  may_read: open() for reading stays allowed
- * (watch --maillog reopens a rotated log; writing still kills). */
-int sandbox_enter(enum sandbox_mode mode, int may_read, char *err,
+ * with a message in err.  may: SANDBOX_MAY_ bits. */
+int sandbox_enter(enum sandbox_mode mode, int may, char *err,
     size_t errlen);
 /*
  * Test builds only (-DSMTPSCOPE_TEST_HOOKS, `make test-hooks`): makes the

@@ -45,7 +45,7 @@ default_action(enum sandbox_mode mode)
 }
 
 int
-sandbox_enter(enum sandbox_mode mode, int may_read, char *err, size_t errlen)
+sandbox_enter(enum sandbox_mode mode, int may, char *err, size_t errlen)
 {
 	scmp_filter_ctx ctx;
 	int rc;
@@ -57,7 +57,7 @@ sandbox_enter(enum sandbox_mode mode, int may_read, char *err, size_t errlen)
 	}
 	/* no_new_privs is already set (io/privs.c), or not needed: root. */
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)) == 0 &&
-	    (rc = syscalls_allow(ctx, may_read)) == 0)
+	    (rc = syscalls_allow(ctx, may)) == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc != 0) {
@@ -86,6 +86,9 @@ sandbox_test_hook(void)
 		rc = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
 	else if (strcmp(h, "open-write") == 0)
 		rc = open("/tmp/smtpscope-sandbox-hook", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	else if (strcmp(h, "open-excl") == 0)
+		rc = open("/tmp/smtpscope-sandbox-hook", O_WRONLY | O_CREAT |
+		    O_EXCL | O_CLOEXEC, 0600);
 	else if (strcmp(h, "open-read") == 0)
 		rc = open("/etc/passwd", O_RDONLY);
 	else

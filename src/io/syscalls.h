@@ -5,7 +5,8 @@
 #include <seccomp.h>
 
 /* Adds every rule of the allow-list to ctx; 0, or a negative errno.
- * may_read: open() for reading is allowed, not refused (sandbox.h). */
-int syscalls_allow(scmp_filter_ctx ctx, int may_read);
+ * may: io/sandbox.h's SANDBOX_MAY_ bits (reading allowed, not refused;
+ * creating new files; unlink). */
+int syscalls_allow(scmp_filter_ctx ctx, int may);
 
 #endif
