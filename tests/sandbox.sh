@@ -55,6 +55,8 @@ for args in "read $pcap" "scope $tmp/demo.json"; do
 	hook execve 159 '^test hook: execve$' -- $args
 	hook packet-socket 159 '^test hook: packet-socket$' -- $args
 	hook open-write 159 '^test hook: open-write$' -- $args
+	# Without -w nothing may create a file, even with O_EXCL.
+	hook open-excl 159 '^test hook: open-excl$' -- $args
 	hook open-read 0 "$read_open" -- $args
 	}
 done

@@ -63,8 +63,9 @@ next_name(const struct rotate *r, unsigned seq, char *buf, size_t len)
 		return -1;
 	if (r->cfg.size == 0 || (seq == 0 && width == 0))
 		n = snprintf(buf, len, "%s", base);
-	else if (r->cfg.count > 0 && r->cfg.interval_us == 0)
-		n = snprintf(buf, len, "%s%0*u", base, width, seq);
+	else if (r->ring != NULL)
+		n = snprintf(buf, len, "%s%0*u", base, width,
+		    seq % (unsigned)r->cfg.count);
 	else
 		n = snprintf(buf, len, "%s%u", base, seq);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
