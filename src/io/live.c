@@ -347,8 +347,11 @@ on_rotate(void *ctx, int64_t now)
 	(void)now;
 	if ((rc = rotate_next(l->dump, ROTATE_TIME, err, sizeof err)) < 0)
 		stop(l, LIVE_CAPTURE_ERROR, "%s", err);
-	else if (rc == ROTATE_DONE)
+	else if (rc == ROTATE_DONE) {
+		fprintf(stderr, "smtpscope: -G -W: the last of %d files is "
+		    "written\n", l->cfg->rotate_count);
 		loop_stop(l->loop);
+	}
 	else {
 		said_file(l);
 		l->rot_due += l->cfg->rotate_interval_us;
@@ -487,6 +490,9 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 	if (signals_catch(err, errlen) != 0)
 		return -1;
 	signals_ignore_pipe();
+	if (l->cfg->write_file != NULL && rotates(l->cfg) &&
+	    open_dump(l->cfg, l, err, errlen) != 0)
+		return -1;
 	fprintf(stderr, "smtpscope: listening on %s, link type %s\n", l->ifname,
 	    dlt_name ? dlt_name : "unknown");
 	if (l->route == NULL)
@@ -501,9 +507,6 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 		snprintf(err, errlen, "capture handle has no selectable fd");
 		return -1;
 	}
-	if (l->cfg->write_file != NULL && rotates(l->cfg) &&
-	    open_dump(l->cfg, l, err, errlen) != 0)
-		return -1;
 	if (register_all(l, fd) != 0 || register_outputs(l) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

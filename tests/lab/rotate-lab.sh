@@ -127,6 +127,8 @@ check "-G 2 -W 3: ended by itself after three files" "$rc"
 wait "$WATCH"; rc=$?
 lab_forget_pid "$WATCH"
 check "-G 2 -W 3: exit status 0" "$rc" "$(cat "$LAB_TMP/g.err")"
+grep -q '^smtpscope: -G -W: the last of 3 files is written$' "$LAB_TMP/g.err"
+check "-G 2 -W 3: says why it ended" $? "$(cat "$LAB_TMP/g.err")"
 lab_capture_stop
 mapfile -t gfiles < <(ls "$D"/g-*.pcapng 2>/dev/null)
 check "-G 2 -W 3: three files" "$([ "${#gfiles[@]}" = 3 ]; echo $?)" \
