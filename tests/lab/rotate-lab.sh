@@ -151,8 +151,12 @@ check "-G 2 -W 3: the final summary" $?
 # --- -C 0.02 -W 3: a ring --------------------------------------------------
 lab_capture_start "$CLI" c0 "$LAB_TMP/c.pcap" tcp port 2525
 watch_start "$LAB_TMP/c.out" "$LAB_TMP/c.err" -C 0.02 -W 3 -w "$D/ring.pcapng"
+fds0=$(ls "/proc/$WATCH/fd" | wc -l)
 gen 600 15
 sleep 0.5
+fds1=$(ls "/proc/$WATCH/fd" | wc -l)
+check "-C -W: open files after the rotations as at the start ($fds0, $fds1)" \
+    "$([ "$fds0" = "$fds1" ]; echo $?)"
 watch_end; rc=$?
 check "-C -W: exit status 0" "$rc" "$(cat "$LAB_TMP/c.err")"
 lab_capture_stop

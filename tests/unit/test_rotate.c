@@ -197,6 +197,29 @@ a_previous_file_is_kept(void **state)
 	assert_int_equal(count("old.1", NULL), 2);
 }
 
+/* A restart with a ring: the previous run's ring is left whole; this
+ * run's files take suffixes and its own oldest is the one removed. */
+static void
+a_ring_keeps_a_previous_ring(void **state)
+{
+	struct rotate *r = start("rr", 1000, 0, 2);
+	int before[2];
+
+	(void)state;
+	packets(r, 15);
+	assert_int_equal(rotate_close(r), 0);
+	before[0] = count("rr0", NULL);
+	before[1] = count("rr1", NULL);
+	r = start("rr", 1000, 0, 2);
+	assert_string_equal(rotate_name(r), path("rr0.1"));
+	packets(r, 40);
+	assert_int_equal(rotate_close(r), 0);
+	assert_int_equal(count("rr0", NULL), before[0]);
+	assert_int_equal(count("rr1", NULL), before[1]);
+	assert_true(exists("rr0.1") && exists("rr1.1"));
+	assert_false(exists("rr0.2") || exists("rr1.2") || exists("rr2"));
+}
+
 static void
 a_symbolic_link_is_not_followed(void **state)
 {
@@ -273,6 +296,7 @@ main(void)
 		cmocka_unit_test(ring_keeps_the_newest),
 		cmocka_unit_test(ring_names_are_padded),
 		cmocka_unit_test(a_previous_file_is_kept),
+		cmocka_unit_test(a_ring_keeps_a_previous_ring),
 		cmocka_unit_test(a_symbolic_link_is_not_followed),
 		cmocka_unit_test(reopen_after_a_move),
 		cmocka_unit_test(time_names_and_count),
