@@ -9,6 +9,8 @@
  * No file is ever overwritten unless this run made it (a ring's slot):
  * each is created with O_CREAT|O_EXCL, and when its name is taken (a
  * previous run's file) the first free NAME.1, NAME.2 ... is used instead.
+ * A FIFO or a character device at the name is written as it is, without
+ * -C and -G, and never reopened.
  */
 #ifndef SMTPSCOPE_ROTATE_H
 #define SMTPSCOPE_ROTATE_H

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@ struct rotate {
 	char name[PATH_MAX];		/* the current file */
 	char wanted[PATH_MAX];		/* its name before a suffix */
 	int suffixed;
+	int special;			/* a FIFO or device: never reopened */
 };
 
 /* Digits of count-1: the width of a ring's numbers (0 for -W 1). */
@@ -71,11 +73,30 @@ next_name(const struct rotate *r, unsigned seq, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/*
+ * A FIFO or a device at the name (a pipe to a reader, /dev/null) is no
+ * file to clobber: without -C and -G it is written as it is, opened
+ * before the sandbox (which lets no open write what exists).
+ */
+static int
+open_special(const struct rotate *r, const char *name)
+{
+	struct stat st;
+
+	if (r->files > 0 || r->cfg.size > 0 || r->cfg.interval_us > 0 ||
+	    lstat(name, &st) != 0 || !(S_ISFIFO(st.st_mode) ||
+	    S_ISCHR(st.st_mode))) {
+		errno = EEXIST;
+		return -1;
+	}
+	return open(name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 /* Creates want, or the first free want.N; the fd, or -1 with errno set.
  * O_EXCL: never a file that exists, nor through a symbolic link; 0600:
  * it holds mail traffic. */
 static int
-create(const char *want, char *got, size_t len)
+create(struct rotate *r, const char *want, char *got, size_t len)
 {
 	int i, fd;
 
@@ -89,6 +110,10 @@ create(const char *want, char *got, size_t len)
 		    O_CLOEXEC, 0600);
 		if (fd >= 0 || errno != EEXIST)
 			return fd;
+		if (i == 0 && (fd = open_special(r, got)) >= 0) {
+			r->special = 1;
+			return fd;
+		}
 	}
 	return -1;
 }
@@ -131,7 +156,7 @@ open_file(struct rotate *r, unsigned seq, char *err, size_t errlen)
 		    "file: %s", want, strerror(errno));
 		return NULL;
 	}
-	if ((fd = create(want, got, sizeof got)) < 0 ||
+	if ((fd = create(r, want, got, sizeof got)) < 0 ||
 	    (fp = fdopen(fd, "wb")) == NULL) {
 		snprintf(err, errlen, "-w %s: %s", want, strerror(errno));
 		if (fd >= 0)
@@ -196,6 +221,11 @@ rotate_next(struct rotate *r, enum rotate_why why, char *err, size_t errlen)
 			snprintf(err, errlen, "-w %s: cannot write the evidence "
 			    "file", r->name);
 		return rc != 0 ? -1 : ROTATE_DONE;
+	}
+	if (r->special) {
+		snprintf(err, errlen, "-w %s: not a regular file, not reopened",
+		    r->name);
+		return -1;
 	}
 	if (why == ROTATE_TIME || r->cfg.size == 0)
 		seq = 0;

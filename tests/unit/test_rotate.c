@@ -277,6 +277,31 @@ time_names_and_count(void **state)
 	assert_int_equal(rotate_close(r), 0);
 }
 
+/* A device (or a FIFO) at the name is written as it is, never reopened;
+ * with -C or -G it is a name taken like any other. */
+static void
+a_device_is_written_not_reopened(void **state)
+{
+	struct rotate_config c = { "/dev/null", 0, 0, 0 };
+	char err[256];
+	struct rotate *r = rotate_open(&c, &info, err, sizeof err);
+
+	(void)state;
+	assert_non_null(r);
+	assert_string_equal(rotate_name(r), "/dev/null");
+	assert_null(rotate_take_wanted(r));
+	packets(r, 3);
+	assert_int_equal(rotate_next(r, ROTATE_REOPEN, err, sizeof err), -1);
+	assert_string_equal(err, "-w /dev/null: not a regular file, not reopened");
+	assert_string_equal(rotate_name(r), "/dev/null");
+	packets(r, 1);
+	assert_int_equal(rotate_close(r), 0);
+	assert_int_equal(mkfifo(path("fifo"), 0600), 0);
+	r = start("fifo", 1000, 0, 0);
+	assert_string_equal(rotate_name(r), path("fifo.1"));
+	assert_int_equal(rotate_close(r), 0);
+}
+
 static void
 an_unwritable_directory_is_an_error(void **state)
 {
@@ -300,6 +325,7 @@ main(void)
 		cmocka_unit_test(a_symbolic_link_is_not_followed),
 		cmocka_unit_test(reopen_after_a_move),
 		cmocka_unit_test(time_names_and_count),
+		cmocka_unit_test(a_device_is_written_not_reopened),
 		cmocka_unit_test(an_unwritable_directory_is_an_error),
 	};
 
