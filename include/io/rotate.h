@@ -35,6 +35,8 @@ enum rotate_why {
 };
 
 #define ROTATE_DONE 1		/* -G -W: count files made, the run ends */
+#define ROTATE_CLOSE_FAILED (-2)	/* the next file is in use, the last
+					 * was not written whole */
 
 struct rotate;
 
@@ -48,9 +50,10 @@ int rotate_packet(struct rotate *r, int64_t sec, int64_t usec,
     const uint8_t *data, uint32_t caplen, uint32_t len, char *err,
     size_t errlen);
 /* Closes the current file and opens the next.  The next is made first,
- * so that a reopen that fails (ROTATE_REOPEN) leaves the current file in
- * use.  0; ROTATE_DONE when -G -W's count is reached (the current file
- * closed, none opened); -1 with err set. */
+ * so that when it cannot be made the current file stays in use.  0;
+ * ROTATE_DONE when -G -W's count is reached (the current file closed,
+ * none opened); -1 with err set (nothing changed); ROTATE_CLOSE_FAILED
+ * with err set (a full disk). */
 int rotate_next(struct rotate *r, enum rotate_why why, char *err,
     size_t errlen);
 /* The file being written. */

@@ -351,8 +351,7 @@ on_rotate(void *ctx, int64_t now)
 		fprintf(stderr, "smtpscope: -G -W: the last of %d files is "
 		    "written\n", l->cfg->rotate_count);
 		loop_stop(l->loop);
-	}
-	else {
+	} else {
 		said_file(l);
 		l->rot_due += l->cfg->rotate_interval_us;
 		loop_timer_at(l->loop, l->rot_id, l->rot_due);
@@ -366,9 +365,13 @@ on_reopen(void *ctx, int sig)
 {
 	struct live *l = ctx;
 	char err[PATH_MAX + 64];
+	int rc;
 
 	(void)sig;
-	if (rotate_next(l->dump, ROTATE_REOPEN, err, sizeof err) != 0)
+	if ((rc = rotate_next(l->dump, ROTATE_REOPEN, err, sizeof err)) ==
+	    ROTATE_CLOSE_FAILED)
+		stop(l, LIVE_CAPTURE_ERROR, "%s", err);
+	else if (rc != 0)
 		fprintf(stderr, "smtpscope: SIGHUP: %s; still writing %s\n", err,
 		    rotate_name(l->dump));
 	else {

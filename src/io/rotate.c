@@ -209,6 +209,7 @@ rotate_open(const struct rotate_config *cfg, const struct pcapngw_info *info,
 int
 rotate_next(struct rotate *r, enum rotate_why why, char *err, size_t errlen)
 {
+	char old[PATH_MAX];
 	struct pcapngw *w;
 	unsigned seq = r->seq + 1;
 	int rc = 0;
@@ -229,15 +230,16 @@ rotate_next(struct rotate *r, enum rotate_why why, char *err, size_t errlen)
 	}
 	if (why == ROTATE_TIME || r->cfg.size == 0)
 		seq = 0;
-	/* A reopen is not one of -G -W's files. */
+	memcpy(old, r->name, sizeof old);
 	if ((w = open_file(r, seq, err, errlen)) == NULL)
 		return -1;
+	/* A reopen is not one of -G -W's files. */
 	if (why == ROTATE_REOPEN && r->cfg.interval_us > 0)
 		r->files--;
 	if (pcapngw_close(r->w) != 0) {
-		snprintf(err, errlen, "-w: cannot write the evidence file closed "
-		    "for %s", r->name);
-		rc = -1;
+		snprintf(err, errlen, "-w %s: cannot write the evidence file",
+		    old);
+		rc = ROTATE_CLOSE_FAILED;
 	}
 	r->w = w;
 	r->packets = 0;
