@@ -336,6 +336,17 @@ on_snapshot(void *ctx, int sig)
 	pipeline_snapshot(l->pl);
 }
 
+/* The next time of a periodic timer due at due: the schedule kept (no
+ * drift), the times a stalled loop missed skipped (no burst). */
+static int64_t
+next_due(int64_t due, int64_t every, int64_t now)
+{
+	due += every;
+	if (due <= now)
+		due += (now - due) / every * every + every;
+	return due;
+}
+
 /* -G: the next file, or the end of the run after -W files. */
 static void
 on_rotate(void *ctx, int64_t now)
@@ -344,7 +355,6 @@ on_rotate(void *ctx, int64_t now)
 	char err[PATH_MAX + 64];
 	int rc;
 
-	(void)now;
 	if ((rc = rotate_next(l->dump, ROTATE_TIME, err, sizeof err)) < 0)
 		stop(l, LIVE_CAPTURE_ERROR, "%s", err);
 	else if (rc == ROTATE_DONE) {
@@ -353,7 +363,7 @@ on_rotate(void *ctx, int64_t now)
 		loop_stop(l->loop);
 	} else {
 		said_file(l);
-		l->rot_due += l->cfg->rotate_interval_us;
+		l->rot_due = next_due(l->rot_due, l->cfg->rotate_interval_us, now);
 		loop_timer_at(l->loop, l->rot_id, l->rot_due);
 	}
 }
@@ -387,11 +397,10 @@ on_stats(void *ctx, int64_t now)
 {
 	struct live *l = ctx;
 
-	(void)now;
 	pipeline_tick(l->pl, live_now(l));
 	record_kernel_stats(l);
 	pipeline_pulse(l->pl);
-	l->stats_due += l->cfg->stats_interval_us;
+	l->stats_due = next_due(l->stats_due, l->cfg->stats_interval_us, now);
 	loop_timer_at(l->loop, l->stats_id, l->stats_due);
 }
 
