@@ -8,7 +8,7 @@
 # time) makes the attempts; a tcpdump in the client namespace captures the
 # same packets beside watch, and the packets of watch's files (tcpdump -r,
 # printed without time stamps: the client ports tell the packets apart)
-# are compared with it.  watch runs as nobody (-Z) and in its sandbox, so
+# are compared with it (tcpdump -t -S).  watch runs as nobody (-Z) and in its sandbox, so
 # every later file is made under both.  Checked:
 #   -G 2 -W 3: the run ends by itself after three files, each read by
 #     tcpdump, which together hold every packet of the parallel capture
@@ -22,13 +22,15 @@
 #   SIGHUP after the file was moved away (logrotate) opens FILE again, a
 #     second SIGHUP FILE.1; across them every packet is written once;
 #     SIGHUP when the directory is not writable keeps the current file;
+#     logrotate with the man page's rule (nocreate, SIGHUP in postrotate)
+#     leaves FILE.1 and FILE, every packet in one of them;
 #   --stats-interval 1 --json: summaries with "interval":true, attempts
 #     that grow and the kernel's drop counter; in text, "pulse:" lines.
 # With HOOKS (the test-hooks build, make test-hooks): in watch -w's
 # sandbox, a new file with O_EXCL may be made and a truncating open still
 # kills (io/syscalls.c).
 #   tests/lab/rotate-lab.sh PROG [HOOKS]
-# Needs root, tcpdump, jq; prints "rotate-lab: N passed, N failed"; ~40 s.
+# Needs root, tcpdump, jq, logrotate; prints "rotate-lab: N passed, N failed"; ~40 s.
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,7 +50,7 @@ check() {	# NAME CONDITION-STATUS [DETAIL]
 
 lab_require_root
 lab_require_tools ip:iproute2 tcpdump:tcpdump jq:jq timeout:coreutils \
-    sha256sum:coreutils
+    sha256sum:coreutils logrotate:logrotate
 lab_init
 CLI=$(lab_nsname cli) SRV=$(lab_nsname srv)
 lab_ns_add "$CLI" 0
@@ -96,10 +98,12 @@ watch_end() {
 	return "$rc"
 }
 
-# packets FILE...: the packets, one line each, without time stamps.
+# packets FILE...: the packets, one line each, without time stamps and
+# with absolute sequence numbers (-S: tcpdump's relative ones depend on
+# what came before in the same file, and a client port may come back).
 packets() {
 	local f
-	for f in "$@"; do tcpdump -nn -t -r "$f" 2>/dev/null; done
+	for f in "$@"; do tcpdump -nn -t -S -r "$f" 2>/dev/null; done
 }
 
 # same_packets NAME WANT-FILE GOT-FILE: the two lists hold the same
@@ -228,6 +232,28 @@ done
 packets "$LAB_TMP/h.pcap" >"$LAB_TMP/h.want"
 packets "$D/hup.pcapng.old" "$D/hup.pcapng" "$D/hup.pcapng.1" >"$LAB_TMP/h.got"
 same_packets "SIGHUP" "$LAB_TMP/h.want" "$LAB_TMP/h.got"
+
+# logrotate itself, with the rule of the man page's EXAMPLES (nocreate,
+# SIGHUP in postrotate).
+lab_capture_start "$CLI" c0 "$LAB_TMP/lr.pcap" tcp port 2525
+watch_start "$LAB_TMP/lr.out" "$LAB_TMP/lr.err" -w "$D/lr.pcapng"
+printf '%s {\n\trotate 3\n\tnocreate\n\tmissingok\n\tsu nobody nogroup\n\tpostrotate\n\t\tkill -HUP %s\n\tendscript\n}\n' \
+    "$D/lr.pcapng" "$WATCH" >"$LAB_TMP/lr.conf"
+gen 30 5
+logrotate -f -s "$LAB_TMP/lr.state" "$LAB_TMP/lr.conf" 2>"$LAB_TMP/lr.log"
+check "logrotate ran" $? "$(cat "$LAB_TMP/lr.log")"
+lab_wait_for "grep -q 'SIGHUP: writing $D/lr.pcapng\$' '$LAB_TMP/lr.err'" 5
+check "logrotate: watch made lr.pcapng again" $? "$(cat "$LAB_TMP/lr.err")"
+gen 30 5
+sleep 0.3
+watch_end
+lab_capture_stop
+packets "$LAB_TMP/lr.pcap" >"$LAB_TMP/lr.want"
+packets "$D/lr.pcapng.1" "$D/lr.pcapng" >"$LAB_TMP/lr.got"
+n1=$(packets "$D/lr.pcapng.1" | wc -l) n2=$(packets "$D/lr.pcapng" | wc -l)
+check "logrotate: lr.pcapng.1 and lr.pcapng hold packets ($n1, $n2)" \
+    "$([ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] && [ ! -e "$D/lr.pcapng.1.1" ]; echo $?)"
+same_packets "logrotate" "$LAB_TMP/lr.want" "$LAB_TMP/lr.got"
 
 # SIGHUP in a directory nobody may not write: the current file is kept.
 mkdir "$LAB_TMP/ro"
