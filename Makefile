@@ -7,7 +7,7 @@ CC      ?= cc
 BUILD_PKGS = gcc make pkg-config libpcap-dev libnet1-dev libc-ares-dev libjansson-dev libcmocka-dev \
              libseccomp-dev libmicrohttpd-dev
 TEST_PKGS  = iproute2 iptables nftables tcpdump socat jq mandoc valgrind dnsmasq-base ethtool traceroute tzdata \
-             clang libclang-rt-14-dev chromium tshark postfix prometheus systemd strace curl python3
+             clang libclang-rt-14-dev chromium tshark postfix prometheus systemd strace curl python3 logrotate
 PKGS       = $(BUILD_PKGS) $(TEST_PKGS)
 
 ifeq ($(SANITIZE),1)

@@ -31,12 +31,13 @@ static const char *const synopsis[] = {
 	"watch [-dln] [--json | --csv | --summary] [-B kib] [-c count]\n"
 	"            [--duration sec] [--filter-file file] [-i interface]\n"
 	"            [-p ports] [-s snaplen] [--timeout sec] [--greet-wait sec]\n"
-	"            [--max-attempts n] [-w file] [-Z user] [--scope] [--evidence]\n"
-	"            [--findings] [--window duration] [--top n] [--localtime]\n"
-	"            [--resolve] [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
-	"            [--sensor name] [--html file] [--metrics-file file]\n"
-	"            [--maillog log [--log-tz zone] [--log-year year]]\n"
-	"            [--metrics-listen addr:port]\n",
+	"            [--max-attempts n] [-w file [-C size] [-G sec] [-W count]]\n"
+	"            [-Z user] [--scope] [--evidence] [--findings]\n"
+	"            [--window duration] [--top n] [--localtime] [--resolve]\n"
+	"            [--dnsbl zone[,zone ...]] [--dns-server addr[:port]]\n"
+	"            [--sensor name] [--html file] [--stats-interval sec]\n"
+	"            [--metrics-file file] [--metrics-listen addr:port]\n"
+	"            [--maillog log [--log-tz zone] [--log-year year]]\n",
 	"probe [-46ln] [--json | --csv | --summary]\n"
 	"            [--dns-server addr[:port]] [-i interface] [--max-probes n]\n"
 	"            [--mx domain] [-p ports] [--rate pps] [--retries n]\n"
@@ -140,6 +141,23 @@ parse_seconds(const char *opt, const char *s, double max)
 	return (int64_t)(v * 1e6 + 0.5);
 }
 
+/* -C: millions of bytes, as tcpdump's (a fraction allowed: 0.5 is
+ * 500000 bytes), up to a terabyte; in bytes. */
+static uint64_t
+parse_size(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno == ERANGE || !(v >= 0.001) ||
+	    v > 1e6)
+		die(EXIT_USAGE, "-C: '%s' is not a size in millions of bytes "
+		    "(0.001 to 1000000)", s);
+	return (uint64_t)(v * 1e6 + 0.5);
+}
+
 /* --window: seconds, or a number with s, m, h or d; up to 7 days. */
 static int64_t
 parse_window(const char *s)
@@ -200,7 +218,7 @@ enum { OPT_JSON = 256, OPT_CSV, OPT_SUMMARY, OPT_TIMEOUT, OPT_GREET,
 	OPT_WINDOW, OPT_SENSOR, OPT_SPOOFED_SOURCE, OPT_TRACE, OPT_MAX_TTL,
 	OPT_GREET_SMTP, OPT_HELO, OPT_RESOLVE, OPT_LOCALTIME, OPT_TOP, OPT_HTML,
 	OPT_NO_SANDBOX, OPT_LOG_TZ, OPT_LOG_YEAR, OPT_MAILLOG, OPT_METRICS_FILE,
-	OPT_METRICS_LISTEN };
+	OPT_METRICS_LISTEN, OPT_STATS_INTERVAL };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -250,6 +268,7 @@ static const struct option long_opts[] = {
 	{ "maillog", required_argument, NULL, OPT_MAILLOG },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -276,6 +295,11 @@ static const struct opt_help {
 	{ OPT_DURATION, "w", "sec", "stop after this long" },
 	{ 'i', "wpv", "interface", "capture on this interface (any: all)" },
 	{ 'w', "wpv", "file", "write the packets behind the verdicts" },
+	{ 'C', "w", "size", "-w: a new file before one passes size million "
+	    "bytes" },
+	{ 'G', "w", "sec", "-w: a new file every sec seconds (strftime name)" },
+	{ 'W', "w", "count", "-C: a ring of count files; -G: stop after count" },
+	{ OPT_STATS_INTERVAL, "w", "sec", "a summary line every sec seconds" },
 	{ 'B', "wpv", "kib", "kernel capture buffer size (default 8192)" },
 	{ 's', "wpv", "snaplen", "bytes kept of each packet (default 4096)" },
 	{ OPT_FILTER_FILE, "w", "file", "capture filter template instead of "
@@ -556,6 +580,20 @@ capture_option(int c, char *arg, struct config *cfg)
 		    365 * 86400.0);
 		return 1;
 	case 'w': cfg->live.write_file = arg; return 1;
+	case 'C':
+		cfg->live.rotate_size = parse_size(arg);
+		return 1;
+	case 'G':
+		cfg->live.rotate_interval_us = 1000000LL *
+		    parse_num("-G", arg, 1, 365 * 86400);
+		return 1;
+	case 'W':
+		cfg->live.rotate_count = (int)parse_num("-W", arg, 1, 100000);
+		return 1;
+	case OPT_STATS_INTERVAL:
+		cfg->live.stats_interval_us = parse_seconds("--stats-interval",
+		    arg, 86400);
+		return 1;
 	case 'Z': cfg->live.user = arg; return 1;
 	case 'B':
 		cfg->live.buffer_kib = (int)parse_num("-B", arg, 1, 4 << 20);
@@ -661,6 +699,23 @@ check_trace(const struct config *cfg)
 		die(EXIT_USAGE, "--trace: --csv is not an output of --trace");
 }
 
+/* -C, -G and -W go with -w, and -W with one of -C and -G (tcpdump
+ * ignores -W given with both; smtpscope says so). */
+static void
+check_rotation(const struct live_config *lc)
+{
+	if (lc->write_file == NULL && lc->rotate_size > 0)
+		die(EXIT_USAGE, "-C: only with -w file");
+	if (lc->write_file == NULL && lc->rotate_interval_us > 0)
+		die(EXIT_USAGE, "-G: only with -w file");
+	if (lc->rotate_count > 0 && lc->rotate_size == 0 &&
+	    lc->rotate_interval_us == 0)
+		die(EXIT_USAGE, "-W: only with -C or -G");
+	if (lc->rotate_count > 0 && lc->rotate_size > 0 &&
+	    lc->rotate_interval_us > 0)
+		die(EXIT_USAGE, "-W: with -C or with -G, not both");
+}
+
 /* What getopt_long could not take: -h, a missing value, an unknown option. */
 static void
 other_option(int c, char **argv)
@@ -710,7 +765,7 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 	cfg->live.argc = argc;		/* for the -w file's comment */
 	cfg->live.argv = argv;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hp:i:c:w:Z:B:s:d46r:nl", long_opts,
+	while ((c = getopt_long(argc, argv, ":hp:i:c:w:C:G:W:Z:B:s:d46r:nl", long_opts,
 	    &li)) != -1) {
 		/* -r was PTR lookups before it read files, as tcpdump's does. */
 		if (c == 'r' && cmd[0] != 'r')
@@ -740,6 +795,7 @@ conf_parse(const char *cmd, int argc, char **argv, struct config *cfg)
 		cfg->sensor = host_sensor();
 	timefmt_set_local(cfg->localtime);
 	check_trace(cfg);
+	check_rotation(&cfg->live);
 	if (cfg->helo != NULL && !cfg->greet)
 		die(EXIT_USAGE, "probe: --helo is an option of --greet");
 	if (cfg->metrics_file != NULL && cfg->greet)

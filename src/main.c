@@ -75,6 +75,7 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 {
 	FILE *report = cfg->output == OUT_JSON || cfg->output == OUT_CSV ?
 	    stderr : stdout;
+	struct sink *sum;
 
 	/* probe --trace: the traces, not a line per SYN. */
 	if (cfg->probe.trace && (cfg->output == OUT_TEXT || cfg->output == OUT_JSON))
@@ -104,14 +105,14 @@ setup_sinks(struct pipeline *pl, struct config *cfg, int matrix)
 		add_sink(pl, sink_html_new(cfg->html, cfg->scope_sink, cfg->command,
 		    cfg->sensor));
 	if (cfg->output == OUT_JSON)
-		add_sink(pl, sink_summary_json_new(stdout, cfg->sensor));
+		add_sink(pl, sum = sink_summary_json_new(stdout, cfg->sensor));
 	else {
-		struct sink *sum = sink_summary_new(report);
-
+		sum = sink_summary_new(report);
 		sink_summary_top(sum, cfg->top);
 		add_sink(pl, sum);
 	}
 	metrics_setup(pl, cfg, cfg->findings_sink);
+	pipeline_set_pulse(pl, sink_summary_pulse, sum);	/* --stats-interval */
 }
 
 /*
@@ -231,6 +232,20 @@ flush_stdout(void)
 	die(EXIT_INTERNAL, "write error on standard output: %s", strerror(errno));
 }
 
+/* What the run does beyond the steady state (io/sandbox.h): --maillog
+ * reopens its log, -w makes new files (SIGHUP, -C, -G), a -C -W ring
+ * removes its oldest. */
+static int
+sandbox_may(const struct config *cfg)
+{
+	const struct live_config *lc = &cfg->live;
+
+	return (cfg->maillog != NULL ? SANDBOX_MAY_READ : 0) |
+	    (cfg->metrics_port != 0 ? SANDBOX_MAY_SERVE : 0) |
+	    (lc->write_file != NULL ? SANDBOX_MAY_CREATE : 0) |
+	    (lc->rotate_size > 0 && lc->rotate_count > 0 ? SANDBOX_MAY_UNLINK : 0);
+}
+
 /*
  * Everything is open and root is dropped: the resolver of --resolve and --dnsbl
  * is made (c-ares reads /etc/resolv.conf), then
@@ -260,9 +275,7 @@ sandbox_start(struct config *cfg)
 		if (mode != SANDBOX_KILL)
 			logline(LOG_WARNING, "SMTPSCOPE_SANDBOX=%s: calls outside "
 			    "the sandbox are not fatal", env);
-		if (sandbox_enter(mode, (cfg->maillog != NULL ?
-		    SANDBOX_MAY_READ : 0) | (cfg->metrics_port != 0 ?
-		    SANDBOX_MAY_SERVE : 0), err, sizeof err) != 0)
+		if (sandbox_enter(mode, sandbox_may(cfg), err, sizeof err) != 0)
 			die(EXIT_INTERNAL, "%s", err);
 	}
 	sandbox_test_hook();

@@ -124,6 +124,17 @@ expect greet-helo-crlf 2 "--helo: .* is not a domain name" -- probe --greet --he
 expect helo-without-greet 2 "--helo is an option of --greet" -- probe --helo mta.example.test --target 203.0.113.1
 expect greet-csv 2 "probe --greet: text or --json only" -- probe --greet --csv --target 203.0.113.1
 expect greet-write 2 "are options of the SYN probe" -- probe --greet -w "$tmp/x.pcap" --target 203.0.113.1
+# -w rotation (tcpdump's -C, -G, -W) and --stats-interval.
+expect rot-C-zero 2 "^smtpscope: -C: '0' is not a size in millions of bytes" -- watch -C 0 -w "$tmp/x.pcapng"
+expect rot-G-negative 2 "^smtpscope: -G: -1 is out of range" -- watch -G -1 -w "$tmp/x.pcapng"
+expect rot-W-word 2 "^smtpscope: -W: 'x' is not a number" -- watch -C 1 -W x -w "$tmp/x.pcapng"
+expect rot-W-alone 2 "^smtpscope: -W: only with -C or -G$" -- watch -W 3 -w "$tmp/x.pcapng"
+expect rot-W-both 2 "^smtpscope: -W: with -C or with -G, not both$" -- watch -C 1 -G 60 -W 3 -w "$tmp/x.pcapng"
+expect rot-C-no-w 2 "^smtpscope: -C: only with -w file$" -- watch -C 1
+expect rot-G-no-w 2 "^smtpscope: -G: only with -w file$" -- watch -G 60
+expect rot-C-read 2 "^smtpscope: read: -C is not an option of read$" -- read -C 1 "$good"
+expect stats-zero 2 "^smtpscope: --stats-interval: '0' is not a number of seconds" -- watch --stats-interval 0
+expect stats-probe 2 "^smtpscope: probe: --stats-interval is not an option of probe$" -- probe --stats-interval 1 --target 203.0.113.1
 expect greet-not-verify 2 "--greet is not an option of verify" -- verify --greet "$tmp/bad.expect"
 # A source that is not the host's is refused before any connection: only in
 # an empty namespace, where no address is the host's and nothing could leave.

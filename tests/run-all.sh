@@ -116,6 +116,7 @@ if [ "$quick" -eq 0 ]; then
 	run trace-lab bash tests/lab/trace-lab.sh "$prog"
 	run experienced-lab bash tests/lab/experienced-lab.sh "$prog"
 	run writefile-lab bash tests/lab/writefile-lab.sh "$prog"
+	run rotate-lab bash tests/lab/rotate-lab.sh "$prog" "$build/smtpscope-hooks"
 	run privs-lab bash tests/lab/privs-lab.sh "$prog" "$build/smtpscope-hooks"
 	run faults-lab bash tests/lab/faults-lab.sh "$prog"
 	run clock-lab bash tests/lab/clock-lab.sh "$prog"

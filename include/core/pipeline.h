@@ -63,6 +63,12 @@ void pipeline_drain(struct pipeline *pl);
 void pipeline_report(struct pipeline *pl);
 void pipeline_finish(struct pipeline *pl);
 void pipeline_snapshot(struct pipeline *pl);
+/* --stats-interval: fn(s, counters) is the pulse (the summary so far, on
+ * one line), pipeline_pulse() calls it. */
+typedef void (*pipeline_pulse_fn)(struct sink *s, const struct stats *st);
+void pipeline_set_pulse(struct pipeline *pl, pipeline_pulse_fn fn,
+    struct sink *s);
+void pipeline_pulse(struct pipeline *pl);
 
 /* Live capture: the kernel's counters (pcap_stats()) for the summary. */
 void pipeline_set_kernel_stats(struct pipeline *pl, int64_t received,

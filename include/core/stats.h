@@ -21,8 +21,8 @@ struct stats {
 	uint64_t time_backwards;	/* packets stamped over a second before the latest */
 	uint64_t evicted;		/* attempts dropped because the table was full */
 	uint64_t attempts;		/* attempts given a verdict (unresolved included) */
-	uint64_t table_held;		/* attempts in the table now (finished ones kept included) */
-	uint64_t table_size;		/* its capacity */
+	uint64_t table_used;		/* attempts in the table now */
+	uint64_t table_size;		/* its size (--max-attempts) */
 	/* smtpscope scope: the JSON lines read, and what they were */
 	struct input_stats {
 		uint64_t files;		/* files read (0: not scope) */

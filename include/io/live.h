@@ -1,8 +1,8 @@
 /*
  * Live capture on the run's event loop (io/loop.h): the capture handle's
  * selectable fd is a watcher, the tracker's next deadline a timer, and
- * --duration, SIGINT/SIGTERM (stop) and SIGUSR1 (snapshot) are the loop's
- * too.  Whatever else the run does (probe's sends, DNS) registers on the
+ * --duration, -G, --stats-interval, SIGINT/SIGTERM (stop), SIGUSR1
+ * (snapshot) and SIGHUP (a new -w file) are the loop's too.  Whatever else the run does (probe's sends, DNS) registers on the
  * same loop.  Phases, as the caller orders them: live_open() while still
  * privileged, then drop privileges, then live_attach() and loop_run(),
  * then live_close().
@@ -25,6 +25,10 @@ struct live_config {
 	const char *filter_template;	/* bpf/smtp.bpf or --filter-file */
 	const struct portset *ports;	/* server ports */
 	const char *write_file;		/* -w: evidence pcapng, or NULL */
+	uint64_t rotate_size;		/* -C in bytes, 0: none (io/rotate.h) */
+	int64_t rotate_interval_us;	/* -G, 0: none */
+	int rotate_count;		/* -W, 0: none */
+	int64_t stats_interval_us;	/* --stats-interval, 0: none */
 	int argc;			/* the command line, for -w's comment */
 	char *const *argv;
 	const char *user;		/* -Z */
@@ -42,8 +46,9 @@ enum {
 struct live;
 
 /*
- * The privileged part: the capture handle, its filter and the -w file.
- * With dump_filter, prints the compiled filter instead and opens no -w
+ * The privileged part: the capture handle, its filter and the -w file
+ * (with -C or -G, as tcpdump does, the first file is made by live_attach(),
+ * after privileges are dropped, as every later one is).  With dump_filter, prints the compiled filter instead and opens no -w
  * file.  NULL with err set when nothing can be captured (bad interface,
  * no permission).  Packets go to pl once attached.
  */

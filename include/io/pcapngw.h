@@ -34,6 +34,10 @@ struct pcapngw *pcapngw_open(FILE *fp, const struct pcapngw_info *info);
  * which sticks. */
 int pcapngw_packet(struct pcapngw *w, int64_t sec, int64_t usec,
     const uint8_t *data, uint32_t caplen, uint32_t len);
+/* Bytes written so far (buffered included): the file's size. */
+uint64_t pcapngw_bytes(const struct pcapngw *w);
+/* What pcapngw_packet() adds to the file for caplen bytes. */
+uint32_t pcapngw_packet_bytes(uint32_t caplen);
 /* fflush(); -1 once any write failed. */
 int pcapngw_flush(struct pcapngw *w);
 /* Flushes and closes; -1 if any write failed. */

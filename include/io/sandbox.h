@@ -15,15 +15,19 @@ enum sandbox_mode {
 /* SMTPSCOPE_SANDBOX's value (NULL or "" is the default); -1 when it is
  * none of kill, errno, log. */
 int sandbox_mode_parse(const char *s, enum sandbox_mode *mode);
-/* What a run needs beyond the steady state of every run. */
-#define SANDBOX_MAY_READ	1	/* open() for reading stays allowed
-					 * (watch --maillog reopens a rotated
-					 * log; writing still kills) */
-#define SANDBOX_MAY_SERVE	2	/* accepting and serving TCP
-					 * connections (--metrics-listen) */
+/* What a run may do beyond the steady state (sandbox_enter()'s may). */
+enum {
+	SANDBOX_MAY_READ = 1,	/* open() for reading (watch --maillog
+				 * reopens a rotated log; writing still kills) */
+	SANDBOX_MAY_SERVE = 2,	/* accepting and serving TCP connections
+				 * (--metrics-listen) */
+	SANDBOX_MAY_CREATE = 4,	/* create a new file, O_CREAT|O_EXCL only
+				 * (-w's next file: -C, -G, SIGHUP) */
+	SANDBOX_MAY_UNLINK = 8,	/* unlink() (-C -W: the ring's oldest file) */
+};
 
 /* Loads the filter (io/syscalls.c) for this process, for good.  0, or -1
- * with a message in err.  may: SANDBOX_MAY_* or 0. */
+ * with a message in err.  may: SANDBOX_MAY_ bits. */
 int sandbox_enter(enum sandbox_mode mode, int may, char *err,
     size_t errlen);
 /* Before sandbox_enter(): the textfile of --metrics-file

@@ -17,6 +17,9 @@ struct sink *sink_summary_new(FILE *out);
 void sink_summary_top(struct sink *s, int top);
 /* The summary as one JSON line ("type":"summary"), for --json. */
 struct sink *sink_summary_json_new(FILE *out, const char *sensor);
+/* --stats-interval: the JSON summary so far ("final":false,
+ * "interval":true), or one "pulse:" line of text. */
+void sink_summary_pulse(struct sink *s, const struct stats *st);
 struct sink *sink_matrix_new(FILE *out);	/* probe: source x target */
 /* probe --trace: a hop table and a statement per trace (report/trace.h),
  * or with json one "type":"trace" line each. */

@@ -17,6 +17,8 @@ struct pipeline {
 	uint64_t records;		/* handed to the sinks so far */
 	int origin_only;		/* probe: records with an origin only */
 	struct nflog_tags nflog;	/* the NFLOG rules that logged SYNs */
+	pipeline_pulse_fn pulse;	/* --stats-interval */
+	struct sink *pulse_sink;
 };
 
 int
@@ -242,6 +244,20 @@ void
 pipeline_snapshot(struct pipeline *pl)
 {
 	finish_sinks(pl, 0);
+}
+
+void
+pipeline_set_pulse(struct pipeline *pl, pipeline_pulse_fn fn, struct sink *s)
+{
+	pl->pulse = fn;
+	pl->pulse_sink = s;
+}
+
+void
+pipeline_pulse(struct pipeline *pl)
+{
+	if (pl->pulse != NULL)
+		pl->pulse(pl->pulse_sink, &pl->st);
 }
 
 struct sink *

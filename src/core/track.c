@@ -348,7 +348,7 @@ release(struct tracker *t, uint32_t i)
 	a->state = ST_FREE;
 	a->free_next = t->free_head;
 	t->free_head = i;
-	t->st->table_held--;
+	t->st->table_used--;
 }
 
 static void
@@ -504,7 +504,7 @@ alloc_slot(struct tracker *t)
 {
 	uint32_t i;
 
-	t->st->table_held++;
+	t->st->table_used++;
 	if (t->free_head == NIL && t->fresh < t->cfg.max_attempts)
 		return t->fresh++;
 	if (t->free_head == NIL) {

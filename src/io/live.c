@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,9 +22,9 @@
 #include "core/decode.h"
 #include "io/capgap.h"
 #include "io/filter.h"
-#include "io/pcapngw.h"
 #include "io/live.h"
 #include "io/loop.h"
+#include "io/rotate.h"
 #include "io/route.h"
 #include "io/signals.h"
 #include "util/logline.h"
@@ -36,7 +37,8 @@ struct live {
 	const struct live_config *cfg;
 	struct pipeline *pl;
 	pcap_t *p;
-	struct pcapngw *dump;		/* -w */
+	struct rotate *dump;		/* -w */
+	struct pcapngw_info info;	/* what each -w file's header says */
 	char *filter;			/* the capture filter expression */
 	struct route *route;		/* NULL: no routing table to ask */
 	char route_err[128];		/* why not */
@@ -52,7 +54,9 @@ struct live {
 	uint32_t last[3];
 	uint64_t wide[3];
 	int64_t tick_at;		/* the tick armed for (loop time); 0: none */
-	int sig_id[3];			/* SIGINT, SIGTERM, SIGUSR1 */
+	int rot_id, stats_id;		/* -G, --stats-interval */
+	int64_t rot_due, stats_due;	/* their next times (loop_now()) */
+	int sig_id[4];			/* SIGINT, SIGTERM, SIGUSR1, SIGHUP */
 	int rc;				/* LIVE_OK, or what stopped the run */
 	char err[256];
 	int64_t anchor_ts;		/* the live clock: the last packet's time, */
@@ -71,19 +75,50 @@ live_now(const struct live *l)
 	return l->anchor_ts + (loop_now() - l->anchor_mono);
 }
 
+static void __attribute__((format(printf, 3, 4)))
+stop(struct live *l, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->rc == LIVE_OK) {
+		l->rc = rc;
+		va_start(ap, fmt);
+		vsnprintf(l->err, sizeof l->err, fmt, ap);
+		va_end(ap);
+	}
+	loop_stop(l->loop);
+}
+
+/* A file whose name was taken by a previous run's is said, once. */
+static void
+said_file(struct live *l)
+{
+	const char *want = rotate_take_wanted(l->dump);
+
+	if (want != NULL)
+		fprintf(stderr, "smtpscope: -w %s exists: writing %s\n", want,
+		    rotate_name(l->dump));
+}
+
 static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct live *l = (struct live *)user;
 	int64_t ts = ts_us(h->ts.tv_sec, h->ts.tv_usec);
+	char err[PATH_MAX + 64];
 
 	l->anchor_ts = ts;
 	l->anchor_mono = loop_now();
 	capgap_packet(l->gap, ts);
 	if (pipeline_packet(l->pl, l->dlt, ts, data, h->caplen, h->len) &&
-	    l->dump != NULL)
-		pcapngw_packet(l->dump, h->ts.tv_sec, h->ts.tv_usec, data,
-		    h->caplen, h->len);
+	    l->dump != NULL && l->rc == LIVE_OK) {
+		if (rotate_packet(l->dump, h->ts.tv_sec, h->ts.tv_usec, data,
+		    h->caplen, h->len, err, sizeof err) != 0) {
+			stop(l, LIVE_CAPTURE_ERROR, "%s", err);
+			pcap_breakloop(l->p);
+		} else
+			said_file(l);
+	}
 }
 
 /* The first interface that is up, running and not loopback. */
@@ -183,42 +218,46 @@ set_filter(const struct live_config *cfg, struct live *l, char *err,
 }
 
 /*
- * The -w file, opened while still root: O_NOFOLLOW so a symlink planted in
- * its place is not followed, mode 0600 (it holds mail traffic headers).
- * pcapng, whose comment names the ports and the command (io/pcapngw.h).
+ * The -w file (io/rotate.h): pcapng, whose comment names the ports and the
+ * command (io/pcapngw.h).  Created, never truncated: a file a previous run
+ * left is kept and the next free NAME.N written instead.
  */
 static int
 open_dump(const struct live_config *cfg, struct live *l, char *err,
     size_t errlen)
 {
-	int fd = open(cfg->write_file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	struct pcapngw_info info;
-	FILE *fp;
+	struct rotate_config rc;
 
-	if (fd < 0 || (fp = fdopen(fd, "wb")) == NULL) {
-		snprintf(err, errlen, "-w %s: %s", cfg->write_file, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	rc.name = cfg->write_file;
+	rc.size = cfg->rotate_size;
+	rc.interval_us = cfg->rotate_interval_us;
+	rc.count = cfg->rotate_count;
+	if ((l->dump = rotate_open(&rc, &l->info, err, errlen)) == NULL)
 		return -1;
-	}
-	info.dlt = l->dlt;
-	info.snaplen = (uint32_t)pcap_snapshot(l->p);
-	info.ifname = l->ifname;
-	info.filter = l->filter;
-	info.argc = cfg->argc;
-	info.argv = cfg->argv;
-	info.ports = cfg->ports;
-	/* pcapngw_open() writes the header and flushes it: a run killed
-	 * before its first packet (SIGTERM during start-up) leaves a valid,
-	 * empty capture. */
-	errno = 0;
-	if ((l->dump = pcapngw_open(fp, &info)) == NULL) {
-		snprintf(err, errlen, "-w %s: %s", cfg->write_file, errno != 0 ?
-		    strerror(errno) : "cannot write the evidence file");
-		return -1;
-	}
+	said_file(l);
 	return 0;
+}
+
+/* What every -w file's header says. */
+static void
+dump_info(const struct live_config *cfg, struct live *l)
+{
+	l->info.dlt = l->dlt;
+	l->info.snaplen = (uint32_t)pcap_snapshot(l->p);
+	l->info.ifname = l->ifname;
+	l->info.filter = l->filter;
+	l->info.argc = cfg->argc;
+	l->info.argv = cfg->argv;
+	l->info.ports = cfg->ports;
+}
+
+/* With -C or -G the files are made by the user the run drops to, the
+ * first as every later one (as tcpdump does), so that a directory it
+ * cannot write fails now, not at the first rotation. */
+static int
+rotates(const struct live_config *cfg)
+{
+	return cfg->rotate_size > 0 || cfg->rotate_interval_us > 0;
 }
 
 static void
@@ -241,20 +280,6 @@ record_kernel_stats(struct live *l)
 	    (int64_t)l->wide[1], (int64_t)l->wide[2]);
 }
 
-static void __attribute__((format(printf, 3, 4)))
-stop(struct live *l, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (l->rc == LIVE_OK) {
-		l->rc = rc;
-		va_start(ap, fmt);
-		vsnprintf(l->err, sizeof l->err, fmt, ap);
-		va_end(ap);
-	}
-	loop_stop(l->loop);
-}
-
 static void
 on_capture(void *ctx, short revents)
 {
@@ -267,8 +292,9 @@ on_capture(void *ctx, short revents)
 	if ((rc == PCAP_ERROR || (revents & (POLLERR | POLLHUP))) &&
 	    capgap_check(l->gap, rc == PCAP_ERROR) != 0)
 		stop(l, LIVE_CAPTURE_ERROR, "%s", pcap_geterr(l->p));
-	else if (l->dump != NULL && pcapngw_flush(l->dump) != 0)
-		stop(l, LIVE_CAPTURE_ERROR, "-w: cannot write the evidence file");
+	else if (l->dump != NULL && rotate_flush(l->dump) != 0)
+		stop(l, LIVE_CAPTURE_ERROR, "-w %s: cannot write the evidence file",
+		    rotate_name(l->dump));
 }
 
 /* Before each poll: -c reached, a failed output, and the tracker's next
@@ -347,6 +373,74 @@ on_snapshot(void *ctx, int sig)
 	pipeline_snapshot(l->pl);
 }
 
+/* The next time of a periodic timer due at due: the schedule kept (no
+ * drift), the times a stalled loop missed skipped (no burst). */
+static int64_t
+next_due(int64_t due, int64_t every, int64_t now)
+{
+	due += every;
+	if (due <= now)
+		due += (now - due) / every * every + every;
+	return due;
+}
+
+/* -G: the next file, or the end of the run after -W files. */
+static void
+on_rotate(void *ctx, int64_t now)
+{
+	struct live *l = ctx;
+	char err[PATH_MAX + 64];
+	int rc;
+
+	if ((rc = rotate_next(l->dump, ROTATE_TIME, err, sizeof err)) < 0)
+		stop(l, LIVE_CAPTURE_ERROR, "%s", err);
+	else if (rc == ROTATE_DONE) {
+		fprintf(stderr, "smtpscope: -G -W: the last of %d files is "
+		    "written\n", l->cfg->rotate_count);
+		loop_stop(l->loop);
+	} else {
+		said_file(l);
+		l->rot_due = next_due(l->rot_due, l->cfg->rotate_interval_us, now);
+		loop_timer_at(l->loop, l->rot_id, l->rot_due);
+	}
+}
+
+/* SIGHUP, for logrotate: a new -w file.  When it cannot be made, the
+ * current one is kept, and said. */
+static void
+on_reopen(void *ctx, int sig)
+{
+	struct live *l = ctx;
+	char err[PATH_MAX + 64];
+	int rc;
+
+	(void)sig;
+	if ((rc = rotate_next(l->dump, ROTATE_REOPEN, err, sizeof err)) ==
+	    ROTATE_CLOSE_FAILED)
+		stop(l, LIVE_CAPTURE_ERROR, "%s", err);
+	else if (rc != 0)
+		fprintf(stderr, "smtpscope: SIGHUP: %s; still writing %s\n", err,
+		    rotate_name(l->dump));
+	else {
+		said_file(l);
+		fprintf(stderr, "smtpscope: SIGHUP: writing %s\n",
+		    rotate_name(l->dump));
+	}
+}
+
+/* --stats-interval: the pulse, with the kernel's counters. */
+static void
+on_stats(void *ctx, int64_t now)
+{
+	struct live *l = ctx;
+
+	pipeline_tick(l->pl, live_now(l));
+	record_kernel_stats(l);
+	pipeline_pulse(l->pl);
+	l->stats_due = next_due(l->stats_due, l->cfg->stats_interval_us, now);
+	loop_timer_at(l->loop, l->stats_id, l->stats_due);
+}
+
 struct live *
 live_open(const struct live_config *cfg, struct pipeline *pl, char *err,
     size_t errlen)
@@ -361,7 +455,8 @@ live_open(const struct live_config *cfg, struct pipeline *pl, char *err,
 	l->cfg = cfg;
 	l->pl = pl;
 	l->fd_id = l->prep_id = l->tick_id = l->end_id = -1;
-	l->sig_id[0] = l->sig_id[1] = l->sig_id[2] = -1;
+	l->rot_id = l->stats_id = -1;
+	l->sig_id[0] = l->sig_id[1] = l->sig_id[2] = l->sig_id[3] = -1;
 	if (ifname == NULL) {
 		if (default_interface(l->ifname, sizeof l->ifname, err, errlen) == NULL)
 			goto fail;
@@ -371,7 +466,8 @@ live_open(const struct live_config *cfg, struct pipeline *pl, char *err,
 	if (open_handle(cfg, l->ifname, l, err, errlen) != 0 ||
 	    set_filter(cfg, l, err, errlen) != 0)
 		goto fail;
-	if (!cfg->dump_filter && cfg->write_file != NULL &&
+	dump_info(cfg, l);
+	if (!cfg->dump_filter && cfg->write_file != NULL && !rotates(cfg) &&
 	    open_dump(cfg, l, err, errlen) != 0)
 		goto fail;
 	/* The routing table, for the first-hop attribution; without it
@@ -432,6 +528,32 @@ follow_interface(struct live *l, int fd)
 	return (l->gap = capgap_new(&env, fd, l->ifname)) == NULL ? -1 : 0;
 }
 
+/* -G's and --stats-interval's timers and SIGHUP (with -w only: else it
+ * keeps its default action and ends the run). */
+static int
+register_outputs(struct live *l)
+{
+	struct loop *lp = l->loop;
+	const struct live_config *cfg = l->cfg;
+
+	if (l->dump != NULL &&
+	    (l->sig_id[3] = loop_signal(lp, SIGHUP, on_reopen, l)) < 0)
+		return -1;
+	if (l->dump != NULL && cfg->rotate_interval_us > 0) {
+		if ((l->rot_id = loop_timer_add(lp, on_rotate, l)) < 0)
+			return -1;
+		l->rot_due = loop_now() + cfg->rotate_interval_us;
+		loop_timer_at(lp, l->rot_id, l->rot_due);
+	}
+	if (cfg->stats_interval_us > 0) {
+		if ((l->stats_id = loop_timer_add(lp, on_stats, l)) < 0)
+			return -1;
+		l->stats_due = loop_now() + cfg->stats_interval_us;
+		loop_timer_at(lp, l->stats_id, l->stats_due);
+	}
+	return 0;
+}
+
 int
 live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 {
@@ -445,6 +567,9 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 	if (signals_catch(err, errlen) != 0)
 		return -1;
 	signals_ignore_pipe();
+	if (l->cfg->write_file != NULL && rotates(l->cfg) &&
+	    open_dump(l->cfg, l, err, errlen) != 0)
+		return -1;
 	logline(LOG_INFO, "listening on %s, link type %s", l->ifname,
 	    dlt_name ? dlt_name : "unknown");
 	if (l->route == NULL)
@@ -459,7 +584,8 @@ live_attach(struct live *l, struct loop *lp, char *err, size_t errlen)
 		snprintf(err, errlen, "capture handle has no selectable fd");
 		return -1;
 	}
-	if (register_all(l, fd) != 0 || follow_interface(l, fd) != 0) {
+	if (register_all(l, fd) != 0 || follow_interface(l, fd) != 0 ||
+	    register_outputs(l) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -482,7 +608,9 @@ unregister_all(struct live *l)
 	loop_prepare_del(l->loop, l->prep_id);
 	loop_timer_del(l->loop, l->tick_id);
 	loop_timer_del(l->loop, l->end_id);
-	for (i = 0; i < 3; i++)
+	loop_timer_del(l->loop, l->rot_id);
+	loop_timer_del(l->loop, l->stats_id);
+	for (i = 0; i < 4; i++)
 		loop_signal_del(l->loop, l->sig_id[i]);
 }
 
@@ -497,10 +625,14 @@ live_close(struct live *l, char *err, size_t errlen)
 	if (l->p != NULL && l->loop != NULL)
 		record_kernel_stats(l);
 	/* A full disk must not leave a short evidence file unsaid. */
-	if (l->dump != NULL && pcapngw_close(l->dump) != 0 && l->rc == LIVE_OK) {
+	if (l->dump != NULL && l->rc == LIVE_OK && rotate_flush(l->dump) != 0) {
 		l->rc = LIVE_CAPTURE_ERROR;
 		snprintf(l->err, sizeof l->err,
-		    "-w %s: cannot write the evidence file", l->cfg->write_file);
+		    "-w %s: cannot write the evidence file", rotate_name(l->dump));
+	}
+	if (rotate_close(l->dump) != 0 && l->rc == LIVE_OK) {
+		l->rc = LIVE_CAPTURE_ERROR;
+		snprintf(l->err, sizeof l->err, "-w: cannot write the evidence file");
 	}
 	free(l->filter);
 	if (l->p != NULL)

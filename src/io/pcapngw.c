@@ -6,8 +6,8 @@
  * microseconds.  The comment's first line,
  *   smtpscope ports: 25,587,2525-2530
  * names the server ports, so that `read` of the file needs no -p; the
- * second, "smtpscope command: ...", the command line.  Kept small and
- * apart from the capture, so that rotation can be added here.
+ * second, "smtpscope command: ...", the command line.  Each file of a
+ * rotation (io/rotate.h) is one such file, with the same comment.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,6 +21,7 @@
 
 struct pcapngw {
 	FILE *fp;
+	uint64_t bytes;			/* written so far, for -C */
 	int failed;
 };
 
@@ -98,6 +99,7 @@ w32(struct pcapngw *w, uint32_t v)
 {
 	if (fwrite(&v, 4, 1, w->fp) != 1)
 		w->failed = 1;
+	w->bytes += 4;
 }
 
 static void
@@ -105,6 +107,7 @@ w16(struct pcapngw *w, uint16_t v)
 {
 	if (fwrite(&v, 2, 1, w->fp) != 1)
 		w->failed = 1;
+	w->bytes += 2;
 }
 
 /* n bytes, then zeros to a multiple of 4. */
@@ -116,6 +119,7 @@ padded(struct pcapngw *w, const void *p, size_t n)
 	if ((n > 0 && fwrite(p, 1, n, w->fp) != n) ||
 	    fwrite(zero, 1, (4 - n % 4) % 4, w->fp) != (4 - n % 4) % 4)
 		w->failed = 1;
+	w->bytes += n + (4 - n % 4) % 4;
 }
 
 static uint32_t
@@ -213,7 +217,7 @@ pcapngw_packet(struct pcapngw *w, int64_t sec, int64_t usec,
     const uint8_t *data, uint32_t caplen, uint32_t len)
 {
 	uint64_t t = (uint64_t)sec * 1000000u + (uint64_t)usec;
-	uint32_t total = 32 + (caplen + 3) / 4 * 4;
+	uint32_t total = pcapngw_packet_bytes(caplen);
 
 	w32(w, 6);
 	w32(w, total);
@@ -225,6 +229,18 @@ pcapngw_packet(struct pcapngw *w, int64_t sec, int64_t usec,
 	padded(w, data, caplen);
 	w32(w, total);
 	return w->failed ? -1 : 0;
+}
+
+uint64_t
+pcapngw_bytes(const struct pcapngw *w)
+{
+	return w->bytes;
+}
+
+uint32_t
+pcapngw_packet_bytes(uint32_t caplen)
+{
+	return 32 + (caplen + 3) / 4 * 4;
 }
 
 int

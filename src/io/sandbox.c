@@ -94,6 +94,9 @@ sandbox_test_hook(void)
 		rc = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
 	else if (strcmp(h, "open-write") == 0)
 		rc = open("/tmp/smtpscope-sandbox-hook", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	else if (strcmp(h, "open-excl") == 0)
+		rc = open("/tmp/smtpscope-sandbox-hook", O_WRONLY | O_CREAT |
+		    O_EXCL | O_CLOEXEC, 0600);
 	else if (strcmp(h, "open-read") == 0)
 		rc = open("/etc/passwd", O_RDONLY);
 	/* --metrics-file: a rename outside its directory, and an open in it

@@ -148,6 +148,31 @@ allow_textfile(scmp_filter_ctx ctx, int dirfd)
 }
 
 /*
+ * -w's next file (-C, -G, SIGHUP; io/rotate.c): openat() that creates a
+ * new file for writing with O_EXCL, which opens no file that exists (nor
+ * through a symbolic link), so nothing already on disk can be truncated
+ * or written.  With a -C -W ring, unlink() of its oldest file too (the
+ * only calls here that take a path; seccomp cannot see the path).
+ */
+static int
+allow_create(scmp_filter_ctx ctx, int may)
+{
+	int rc = 0;
+
+	if ((may & SANDBOX_MAY_CREATE) &&
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, OPEN_WRITES | O_EXCL,
+	    O_WRONLY | O_CREAT | O_EXCL))) != 0)
+		return rc;
+	if ((may & SANDBOX_MAY_UNLINK) &&
+	    ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(unlink),
+	    0)) != 0 || (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+	    SCMP_SYS(unlinkat), 1, SCMP_A2(SCMP_CMP_EQ, 0, 0))) != 0))
+		return rc;
+	return rc;
+}
+
+/*
  * ioctl(): four questions, no change.  TCGETS: stdio asking whether an
  * output is a terminal (to buffer it by line).  SIOCGIFFLAGS and
  * SIOCGIFINDEX: libpcap asking, when the capture socket reports an error,
@@ -221,7 +246,7 @@ syscalls_allow(scmp_filter_ctx ctx, int may, int write_dir)
 		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sanitizer[i], 0)) != 0)
 			return rc;
 	if ((rc = allow_socket(ctx)) != 0 || (rc = allow_memory(ctx)) != 0 ||
-	    (rc = allow_ioctl(ctx)) != 0 ||
+	    (rc = allow_ioctl(ctx)) != 0 || (rc = allow_create(ctx, may)) != 0 ||
 	    (rc = allow_textfile(ctx, write_dir)) != 0)
 		return rc;
 	return refuse_reading(ctx, (may & SANDBOX_MAY_READ) ? SCMP_ACT_ALLOW :

@@ -205,7 +205,7 @@ put_stats(struct buf *b, const struct stats *st)
 	put_kernel(b, st);
 	put_one(b, "smtpscope_attempt_table_entries", "gauge", "Attempts "
 	    "held in the table now (finished ones kept a moment included).",
-	    st->table_held);
+	    st->table_used);
 	put_one(b, "smtpscope_attempt_table_capacity", "gauge", "Attempts "
 	    "the table holds at most (--max-attempts).", st->table_size);
 	put_one(b, "smtpscope_attempt_table_evictions_total", "counter",

@@ -248,9 +248,12 @@ json_kernel(FILE *out, const char *name, int64_t v)
 		fprintf(out, ",\"%s\":null", name);
 }
 
-/* The summary as one line; the names are smtpscope(8)'s. */
+/* The summary as one line; the names are smtpscope(8)'s.  interval:
+ * --stats-interval's pulse (final is 0), which adds "interval":true and
+ * the attempt table's occupancy; the other summaries keep their shape. */
 static void
-summary_json(struct summary_sink *m, const struct stats *st, int final)
+summary_json(struct summary_sink *m, const struct stats *st, int final,
+    int interval)
 {
 	static const char *const frames[] = { "frames_tcp",
 	    "frames_icmp_error", "frames_not_ip", "frames_other_proto",
@@ -282,8 +285,8 @@ summary_json(struct summary_sink *m, const struct stats *st, int final)
 		json_put_string(out, m->sensor);
 	else
 		fputs("null", out);
-	fprintf(out, ",\"final\":%s,\"attempts\":%" PRIu64,
-	    final ? "true" : "false", total);
+	fprintf(out, ",\"final\":%s,%s\"attempts\":%" PRIu64,
+	    final ? "true" : "false", interval ? "\"interval\":true," : "", total);
 	for (c = 0; c < VC_COUNT; c++)
 		fprintf(out, ",\"%s\":%" PRIu64, vclass_name(c), m->total[c]);
 	fprintf(out, ",\"packets\":%" PRIu64, st->packets);
@@ -298,6 +301,9 @@ summary_json(struct summary_sink *m, const struct stats *st, int final)
 		fprintf(out, ",\"gaps\":%" PRId64 ",\"gap_seconds\":%" PRId64
 		    ".%03" PRId64, st->gaps, st->gap_us / 1000000,
 		    st->gap_us % 1000000 / 1000);
+	if (interval)
+		fprintf(out, ",\"table_used\":%" PRIu64 ",\"table_size\":%"
+		    PRIu64, st->table_used, st->table_size);
 	json_counts(out, input, nv, (int)(sizeof nv / sizeof nv[0]));
 	fputs("}\n", out);
 	fflush(out);
@@ -309,9 +315,37 @@ summary_end(struct sink *s, const struct stats *st, int final)
 	struct summary_sink *m = (struct summary_sink *)s;
 
 	if (m->json)
-		summary_json(m, st, final);
+		summary_json(m, st, final, 0);
 	else
 		summary_finish(s, st, final);
+}
+
+void
+sink_summary_pulse(struct sink *s, const struct stats *st)
+{
+	struct summary_sink *m = (struct summary_sink *)s;
+	FILE *out = s->out;
+	uint64_t total = 0;
+	int c;
+
+	if (m->json) {
+		summary_json(m, st, 0, 1);
+		return;
+	}
+	for (c = 0; c < VC_COUNT; c++)
+		total += m->total[c];
+	fprintf(out, "pulse: %" PRIu64 " attempts", total);
+	for (c = 0; c < VC_COUNT; c++)
+		fprintf(out, ", %s %" PRIu64, vclass_name(c), m->total[c]);
+	fprintf(out, "; packets %" PRIu64 "; table %" PRIu64 "/%" PRIu64
+	    ", evicted %" PRIu64, st->packets, st->table_used, st->table_size,
+	    st->evicted);
+	if (st->kernel_received >= 0)
+		fprintf(out, "; kernel received %" PRId64 ", dropped %" PRId64
+		    ", interface dropped %" PRId64, st->kernel_received,
+		    st->kernel_dropped, st->if_dropped);
+	putc('\n', out);
+	fflush(out);
 }
 
 static const struct sink_ops summary_ops = {

@@ -284,7 +284,7 @@ stats_metrics(void **state)
 	(void)state;
 	memset(&st, 0, sizeof st);
 	st.kernel_received = st.kernel_dropped = st.if_dropped = -1;
-	st.table_held = 12;
+	st.table_used = 12;
 	st.table_size = 100;
 	st.evicted = 3;
 	st.frames.tcp = 40;
