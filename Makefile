@@ -42,7 +42,7 @@ else
 PROG = smtpscope
 endif
 
-.PHONY: all deps demo test check unit golden lint install uninstall clean fuzz fuzz-build fuzz-smoke sweep bench bench-scope bench-live test-hooks
+.PHONY: all deps demo test check unit golden lint install uninstall clean fuzz fuzz-build fuzz-smoke sweep bench bench-scope bench-live soak test-hooks
 all: $(PROG)
 
 $(PROG): $(OBJS)
@@ -225,3 +225,9 @@ bench-scope: all
 bench-live: all
 	@$(MAKE) --no-print-directory deps PKGS="tcpreplay tcpdump" || true
 	bash tests/bench/live.sh ./smtpscope
+
+# The service's options for SOAK_SECONDS (1800) under a replay at
+# SOAK_RATE attempts/s: RSS, fds, kernel drops, rotated files.  Root.
+soak: all
+	@$(MAKE) --no-print-directory deps PKGS="tcpreplay tcpdump curl jq" || true
+	bash tests/bench/soak.sh ./smtpscope

@@ -1,83 +1,43 @@
 /* Expands the capture filter template for the chosen server ports. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/filter.h"
-
-struct buf {
-	char *s;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-put(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->failed)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		/* No buffer yet: NULL + 0 is undefined (fuzz_filter). */
-		n = vsnprintf(b->s != NULL ? b->s + b->len : NULL,
-		    b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = 1;
-			return;
-		}
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		{
-			size_t ncap = (b->cap + (size_t)n + 1) * 2;
-			char *ns = realloc(b->s, ncap);
-
-			if (ns == NULL) {
-				b->failed = 1;
-				return;
-			}
-			b->s = ns;
-			b->cap = ncap;
-		}
-	}
-}
+#include "util/strbuf.h"
 
 /* The ports as runs of consecutive ports [lo, hi], in BPF words. */
 static void
-port_runs(const struct portset *set, struct buf *b, int eq, const char *what,
+port_runs(const struct portset *set, struct strbuf *b, int eq, const char *what,
     size_t wlen)
 {
 	uint32_t lo, p;
 	int first = 1;
 
-	put(b, "(");
+	strbuf_printf(b, "(");
 	for (lo = portset_next(set, 1); lo != 0; lo = portset_next(set, p + 1)) {
 		for (p = lo; p + 1 < 65536 && portset_has(set, (uint16_t)(p + 1)); p++)
 			;
-		put(b, "%s", first ? "" : " or ");
+		strbuf_printf(b, "%s", first ? "" : " or ");
 		first = 0;
 		if (eq && lo == p)
-			put(b, "%.*s == %u", (int)wlen, what, lo);
+			strbuf_printf(b, "%.*s == %u", (int)wlen, what, lo);
 		else if (eq)
-			put(b, "(%.*s >= %u and %.*s <= %u)", (int)wlen, what, lo,
+			strbuf_printf(b, "(%.*s >= %u and %.*s <= %u)",
+			    (int)wlen, what, lo,
 			    (int)wlen, what, p);
 		else if (lo == p)
-			put(b, "%.*s port %u", (int)wlen, what, lo);
+			strbuf_printf(b, "%.*s port %u", (int)wlen, what, lo);
 		else
-			put(b, "%.*s portrange %u-%u", (int)wlen, what, lo, p);
+			strbuf_printf(b, "%.*s portrange %u-%u", (int)wlen, what,
+			    lo, p);
 	}
-	put(b, ")");
+	strbuf_printf(b, ")");
 }
 
 /* The template without comments, placeholders expanded; 0 or -1. */
 static int
-expand(const char *t, const struct portset *ports, struct buf *b)
+expand(const char *t, const struct portset *ports, struct strbuf *b)
 {
 	const char *end;
 
@@ -102,9 +62,9 @@ expand(const char *t, const struct portset *ports, struct buf *b)
 		if (*t == '\n' || *t == '\t' || *t == ' ') {
 			if (b->len > 0 && b->s[b->len - 1] != ' ' &&
 			    b->s[b->len - 1] != '(')
-				put(b, " ");
+				strbuf_printf(b, " ");
 		} else
-			put(b, "%c", *t);
+			strbuf_printf(b, "%c", *t);
 		t++;
 	}
 	return 0;
@@ -113,9 +73,9 @@ expand(const char *t, const struct portset *ports, struct buf *b)
 char *
 filter_build(const char *tmpl, const struct portset *ports, int with_vlan)
 {
-	struct buf base = { NULL, 0, 0, 0 }, out = { NULL, 0, 0, 0 };
+	struct strbuf base = { NULL, 0, 0, 0 }, out = { NULL, 0, 0, 0 };
 
-	put(&base, "%s", "");
+	strbuf_printf(&base, "%s", "");
 	if (expand(tmpl, ports, &base) != 0 || base.failed) {
 		free(base.s);
 		return NULL;
@@ -123,8 +83,8 @@ filter_build(const char *tmpl, const struct portset *ports, int with_vlan)
 	if (!with_vlan)
 		return base.s;
 	/* Untagged, then one, two and three tags (802.1Q, 802.1ad, 0x9100). */
-	put(&out, "(%s) or (vlan and ((%s) or (vlan and ((%s) or (vlan and (%s))))))",
-	    base.s, base.s, base.s, base.s);
+	strbuf_printf(&out, "(%s) or (vlan and ((%s) or (vlan and ((%s) or "
+	    "(vlan and (%s))))))", base.s, base.s, base.s, base.s);
 	free(base.s);
 	if (out.failed) {
 		free(out.s);

@@ -5,82 +5,43 @@
  * Prometheus conventions: smtpscope_ prefix, base units, counters end in
  * _total.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "metrics_internal.h"
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	int failed;		/* out of memory: the exposition is dropped */
-};
-
-static void __attribute__((format(printf, 2, 3)))
-put(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	size_t want;
-	char *np;
-	int n;
-
-	if (b->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = 1;
-		return;
-	}
-	if ((size_t)n < b->cap - b->len) {
-		b->len += (size_t)n;
-		return;
-	}
-	for (want = b->cap * 2; want <= b->len + (size_t)n; want *= 2)
-		;
-	if ((np = realloc(b->p, want)) == NULL) {
-		b->failed = 1;
-		return;
-	}
-	b->p = np;
-	b->cap = want;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
+#include "util/strbuf.h"
 
 /* A label value, escaped as the format asks. */
 static void
-put_value(struct buf *b, const char *s)
+put_value(struct strbuf *b, const char *s)
 {
 	for (; *s != '\0'; s++)
 		if (*s == '\\')
-			put(b, "\\\\");
+			strbuf_printf(b, "\\\\");
 		else if (*s == '"')
-			put(b, "\\\"");
+			strbuf_printf(b, "\\\"");
 		else if (*s == '\n')
-			put(b, "\\n");
+			strbuf_printf(b, "\\n");
 		else
-			put(b, "%c", *s);
+			strbuf_printf(b, "%c", *s);
 }
 
 static void
-put_label(struct buf *b, const char *sep, const char *name, const char *value)
+put_label(struct strbuf *b, const char *sep, const char *name,
+    const char *value)
 {
-	put(b, "%s%s=\"", sep, name);
+	strbuf_printf(b, "%s%s=\"", sep, name);
 	put_value(b, value);
-	put(b, "\"");
+	strbuf_printf(b, "\"");
 }
 
 static void
-header(struct buf *b, const char *name, const char *type, const char *help)
+header(struct strbuf *b, const char *name, const char *type, const char *help)
 {
-	put(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	strbuf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
 }
 
 static const char *
@@ -90,7 +51,7 @@ reason_name(const struct metrics *m, int i)
 }
 
 static void
-put_attempt(struct buf *b, const struct metrics *m, uint32_t k, uint64_t n)
+put_attempt(struct strbuf *b, const struct metrics *m, uint32_t k, uint64_t n)
 {
 	char a[ADDR_STRLEN], port[8];
 	int pi = (int)MX_PORT(k), si = (int)MX_SOURCE(k);
@@ -99,27 +60,28 @@ put_attempt(struct buf *b, const struct metrics *m, uint32_t k, uint64_t n)
 		snprintf(port, sizeof port, "%u", m->ports[pi]);
 	else
 		strcpy(port, "other");
-	put(b, "smtpscope_attempts_total");
+	strbuf_printf(b, "smtpscope_attempts_total");
 	put_label(b, "{", "class", vclass_name((enum vclass)MX_CLASS(k)));
 	put_label(b, ",", "reason", reason_name(m, (int)MX_REASON(k)));
 	put_label(b, ",", "port", port);
 	put_label(b, ",", "source", si < m->nsources ?
 	    addr_str(&m->sources[si], a) : "other");
-	put(b, "} %llu\n", (unsigned long long)n);
+	strbuf_printf(b, "} %llu\n", (unsigned long long)n);
 }
 
 static void
-put_correction(struct buf *b, const struct metrics *m, uint32_t k, uint64_t n)
+put_correction(struct strbuf *b, const struct metrics *m, uint32_t k,
+    uint64_t n)
 {
-	put(b, "smtpscope_attempt_corrections_total");
+	strbuf_printf(b, "smtpscope_attempt_corrections_total");
 	put_label(b, "{", "from_class", vclass_name((enum vclass)MX_FROM(k)));
 	put_label(b, ",", "class", vclass_name((enum vclass)MX_CLASS(k)));
 	put_label(b, ",", "reason", reason_name(m, (int)MX_REASON(k)));
-	put(b, "} %llu\n", (unsigned long long)n);
+	strbuf_printf(b, "} %llu\n", (unsigned long long)n);
 }
 
 static void
-put_series(struct buf *b, const struct metrics *m)
+put_series(struct strbuf *b, const struct metrics *m)
 {
 	const struct mx_series *s;
 	uint32_t i;
@@ -140,15 +102,15 @@ put_series(struct buf *b, const struct metrics *m)
 }
 
 static void
-put_one(struct buf *b, const char *name, const char *type, const char *help,
+put_one(struct strbuf *b, const char *name, const char *type, const char *help,
     uint64_t v)
 {
 	header(b, name, type, help);
-	put(b, "%s %llu\n", name, (unsigned long long)v);
+	strbuf_printf(b, "%s %llu\n", name, (unsigned long long)v);
 }
 
 static void
-put_frames(struct buf *b, const struct stats *st)
+put_frames(struct strbuf *b, const struct stats *st)
 {
 	static const char *const kind[] = { "tcp", "icmp_error", "not_ip",
 	    "other_proto", "fragment", "truncated", "malformed" };
@@ -160,11 +122,12 @@ put_frames(struct buf *b, const struct stats *st)
 	header(b, "smtpscope_frames_total", "counter", "Frames read, by what "
 	    "the decoder made of them.");
 	for (i = 0; i < sizeof n / sizeof n[0]; i++)
-		put(b, "smtpscope_frames_total{kind=\"%s\"} %llu\n", kind[i],
-		    (unsigned long long)n[i]);
+		strbuf_printf(b, "smtpscope_frames_total{kind=\"%s\"} %llu\n",
+		    kind[i], (unsigned long long)n[i]);
 	header(b, "smtpscope_unmatched_answers_total", "counter", "Answers "
 	    "that match no SYN seen: SYN-ACKs, RSTs, ICMP errors.");
-	put(b, "smtpscope_unmatched_answers_total{kind=\"syn_ack\"} %llu\n"
+	strbuf_printf(b,
+	    "smtpscope_unmatched_answers_total{kind=\"syn_ack\"} %llu\n"
 	    "smtpscope_unmatched_answers_total{kind=\"rst\"} %llu\n"
 	    "smtpscope_unmatched_answers_total{kind=\"icmp\"} %llu\n",
 	    (unsigned long long)st->unmatched_synack,
@@ -174,7 +137,7 @@ put_frames(struct buf *b, const struct stats *st)
 
 /* pcap_stats(): live capture only (-1 when reading files). */
 static void
-put_kernel(struct buf *b, const struct stats *st)
+put_kernel(struct strbuf *b, const struct stats *st)
 {
 	if (st->kernel_received < 0)
 		return;
@@ -186,7 +149,8 @@ put_kernel(struct buf *b, const struct stats *st)
 	    (uint64_t)(st->kernel_dropped > 0 ? st->kernel_dropped : 0));
 	put_one(b, "smtpscope_kernel_interface_dropped_packets_total",
 	    "counter", "Packets the interface or its driver dropped "
-	    "(ps_ifdrop).", (uint64_t)(st->if_dropped > 0 ? st->if_dropped : 0));
+	    "(ps_ifdrop).",
+	    (uint64_t)(st->if_dropped > 0 ? st->if_dropped : 0));
 	if (st->gaps < 0)
 		return;
 	put_one(b, "smtpscope_capture_gaps_total", "counter", "Times the "
@@ -194,12 +158,13 @@ put_kernel(struct buf *b, const struct stats *st)
 	    (uint64_t)st->gaps);
 	header(b, "smtpscope_capture_gap_seconds_total", "counter", "Seconds "
 	    "the capture saw nothing, its interface down or gone.");
-	put(b, "smtpscope_capture_gap_seconds_total %lld.%06lld\n",
-	    (long long)(st->gap_us / 1000000), (long long)(st->gap_us % 1000000));
+	strbuf_printf(b, "smtpscope_capture_gap_seconds_total %lld.%06lld\n",
+	    (long long)(st->gap_us / 1000000),
+	    (long long)(st->gap_us % 1000000));
 }
 
 static void
-put_stats(struct buf *b, const struct stats *st)
+put_stats(struct strbuf *b, const struct stats *st)
 {
 	put_frames(b, st);
 	put_kernel(b, st);
@@ -213,48 +178,49 @@ put_stats(struct buf *b, const struct stats *st)
 }
 
 static void
-put_findings(struct buf *b, const struct metrics *m)
+put_findings(struct strbuf *b, const struct metrics *m)
 {
 	int k;
 
 	header(b, "smtpscope_findings_active", "gauge", "Findings in force now "
 	    "(--findings), by kind.");
 	for (k = 0; k < FK_COUNT; k++)
-		put(b, "smtpscope_findings_active{kind=\"%s\"} %llu\n",
+		strbuf_printf(b,
+		    "smtpscope_findings_active{kind=\"%s\"} %llu\n",
 		    finding_kind_name((enum finding_kind)k),
 		    (unsigned long long)m->active[k]);
 	header(b, "smtpscope_findings_started_total", "counter", "Findings "
 	    "started (--findings), by kind.");
 	for (k = 0; k < FK_COUNT; k++)
-		put(b, "smtpscope_findings_started_total{kind=\"%s\"} %llu\n",
+		strbuf_printf(b,
+		    "smtpscope_findings_started_total{kind=\"%s\"} %llu\n",
 		    finding_kind_name((enum finding_kind)k),
 		    (unsigned long long)m->started[k]);
 }
 
 static void
-put_times(struct buf *b, const struct metrics *m)
+put_times(struct strbuf *b, const struct metrics *m)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	header(b, "smtpscope_start_time_seconds", "gauge", "When this run "
 	    "started, in seconds since the epoch.");
-	put(b, "smtpscope_start_time_seconds %.6f\n", m->start_us / 1e6);
+	strbuf_printf(b, "smtpscope_start_time_seconds %.6f\n",
+	    m->start_us / 1e6);
 	header(b, "smtpscope_metrics_timestamp_seconds", "gauge", "When these "
 	    "metrics were written, in seconds since the epoch (the run's "
 	    "pulse).");
-	put(b, "smtpscope_metrics_timestamp_seconds %.6f\n",
+	strbuf_printf(b, "smtpscope_metrics_timestamp_seconds %.6f\n",
 	    (double)ts.tv_sec + ts.tv_nsec / 1e9);
 }
 
 char *
 metrics_expose(struct metrics *m, size_t *len)
 {
-	struct buf b = { malloc(4096), 0, 4096, 0 };
+	struct strbuf b = { NULL, 0, 0, 0 };
 
-	if (b.p == NULL)
-		return NULL;
-	b.p[0] = '\0';
+	strbuf_printf(&b, "%s", "");
 	put_series(&b, m);
 	if (m->st != NULL)
 		put_stats(&b, m->st);
@@ -262,9 +228,9 @@ metrics_expose(struct metrics *m, size_t *len)
 		put_findings(&b, m);
 	put_times(&b, m);
 	if (b.failed) {
-		free(b.p);
+		free(b.s);
 		return NULL;
 	}
 	*len = b.len;
-	return b.p;
+	return b.s;
 }

@@ -10,16 +10,18 @@
 #
 #   tests/bench/soak.sh PROG           (make soak; root)
 #
-# Environment: SOAK_SECONDS (1800), SOAK_RATE (5000), SOAK_SAMPLE (60),
-# SOAK_ROTATE (300, -G seconds), BENCH_SEED (1).
+# Environment: SOAK_SECONDS (1800), SOAK_RATE (10000), SOAK_SAMPLE (60),
+# SOAK_ROTATE (300, -G seconds), SOAK_FILE (60, seconds of attempts in
+# the replayed file), BENCH_SEED (1).
 set -u
 p=${1:-./smtpscope}
 prog=$(cd "$(dirname "$p")" && pwd)/$(basename "$p")
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${SOAK_SECONDS:-1800}
-rate=${SOAK_RATE:-5000}
+rate=${SOAK_RATE:-10000}
 sample=${SOAK_SAMPLE:-60}
 rotate=${SOAK_ROTATE:-300}
+filesec=${SOAK_FILE:-60}
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 LAB_PREFIX=ssk-$$
@@ -29,9 +31,10 @@ lab_require_root
 lab_require_tools ip:iproute2 tcpreplay:tcpreplay tcpdump:tcpdump curl:curl jq:jq
 lab_init
 
-# Ten seconds of attempts at the rate, then the generator's 15 s of DNS:
-# tcpreplay loops it, so the pace averages about 40% of the rate.
-gen_capture soak --attempts $((rate * 10)) --rate "$rate"
+# SOAK_FILE seconds of attempts at the rate, then the generator's 15 s of
+# DNS; tcpreplay loops it.  Each attempt has a client port of its own in
+# the file, so a tuple comes back once a loop, long after its verdict.
+gen_capture soak --attempts $((rate * filesec)) --rate "$rate"
 cap=$out/soak.pcap
 
 snd=$(lab_nsname snd) rcv=$(lab_nsname rcv)
@@ -40,7 +43,10 @@ lab_ns_add "$rcv" 0
 lab_link "$snd" "$rcv" - - v0 v1
 lab_exec "$rcv" ip link set lo up
 
+# -Z nobody makes the -G files and rewrites the metrics file: its own
+# directory, reachable through the lab's.
 dir=$LAB_TMP/w
+chmod 711 "$LAB_TMP"
 mkdir -p "$dir"
 chown nobody "$dir"
 lab_bg "$rcv" "$LAB_TMP/watch.err" sh -c "exec '$prog' watch -i v1 --json \
