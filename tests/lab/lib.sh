@@ -181,6 +181,32 @@ lab_wait_listen() {
         || lab_die "nothing listening on ${4:-tcp} port $2 in $1 after ${3:-5} s"
 }
 
+# lab_cli_srv — the two-host lab: namespaces $CLI (192.0.2.10/24 on c0)
+# and $SRV (203.0.113.25/24 on s0), one veth between them, each routing
+# the other's /24 over it.  Sets CLI and SRV.
+lab_cli_srv() {
+    CLI=$(lab_nsname cli) SRV=$(lab_nsname srv)
+    lab_ns_add "$CLI" 0
+    lab_ns_add "$SRV" 0
+    lab_link "$CLI" "$SRV" 192.0.2.10/24 203.0.113.25/24 c0 s0
+    ip -n "$CLI" route add 203.0.113.0/24 dev c0 || lab_die "route in $CLI"
+    ip -n "$SRV" route add 192.0.2.0/24 dev s0 || lab_die "route in $SRV"
+}
+
+# lab_greeter NS PORT [GREETING] — an SMTP server's greeting on TCP PORT in
+# NS for every connection (socat), which then waits up to 3 s for a line;
+# returns once the port listens.  GREETING: "220 mx.example.test ESMTP lab".
+lab_greeter() {
+    local ns=$1 port=$2 text=${3:-220 mx.example.test ESMTP lab}
+    printf '%s\r\n' "$text" >"$LAB_TMP/greet-$port.txt"
+    printf '#!/bin/bash\ncat %q\nIFS= read -r -t 3 _ || true\n' \
+        "$LAB_TMP/greet-$port.txt" >"$LAB_TMP/greet-$port.sh"
+    chmod 0755 "$LAB_TMP/greet-$port.sh"
+    lab_bg "$ns" "$LAB_TMP/socat-$port.log" socat \
+        "TCP4-LISTEN:$port,fork,reuseaddr" "EXEC:$LAB_TMP/greet-$port.sh"
+    lab_wait_listen "$ns" "$port" 5
+}
+
 # lab_capture_start NS IFACE FILE [FILTER...] — tcpdump -U -w FILE in NS; wait until it listens.
 lab_capture_start() {
     local ns=$1 ifc=$2 file=$3; shift 3

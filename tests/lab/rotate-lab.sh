@@ -52,12 +52,7 @@ lab_require_root
 lab_require_tools ip:iproute2 tcpdump:tcpdump jq:jq timeout:coreutils \
     sha256sum:coreutils logrotate:logrotate
 lab_init
-CLI=$(lab_nsname cli) SRV=$(lab_nsname srv)
-lab_ns_add "$CLI" 0
-lab_ns_add "$SRV" 0
-lab_link "$CLI" "$SRV" 192.0.2.10/24 203.0.113.25/24 c0 s0
-ip -n "$CLI" route add 203.0.113.0/24 dev c0
-ip -n "$SRV" route add 192.0.2.0/24 dev s0
+lab_cli_srv
 # watch drops to nobody: the files' directory is its.
 chmod 0711 "$LAB_TMP"
 D=$LAB_TMP/files

@@ -35,20 +35,9 @@ lab_require_root
 lab_require_tools ip:iproute2 ss:iproute2 tcpdump:tcpdump capinfos:tshark \
     tshark:tshark socat:socat jq:jq timeout:coreutils nft:nftables
 lab_init
-CLI=$(lab_nsname cli) SRV=$(lab_nsname srv)
-lab_ns_add "$CLI" 0
-lab_ns_add "$SRV" 0
-lab_link "$CLI" "$SRV" 192.0.2.10/24 203.0.113.25/24 c0 s0
-ip -n "$CLI" route add 203.0.113.0/24 dev c0
-ip -n "$SRV" route add 192.0.2.0/24 dev s0
+lab_cli_srv
 
-printf '220 mx.example.test ESMTP lab\r\n' >"$LAB_TMP/greet.txt"
-printf '#!/bin/bash\ncat %q\nIFS= read -r -t 3 _ || true\n' "$LAB_TMP/greet.txt" \
-    >"$LAB_TMP/greet.sh"
-chmod 0755 "$LAB_TMP/greet.sh"
-lab_bg "$SRV" "$LAB_TMP/socat.log" socat TCP4-LISTEN:2525,fork,reuseaddr \
-    "EXEC:$LAB_TMP/greet.sh"
-lab_wait_listen "$SRV" 2525 5
+lab_greeter "$SRV" 2525
 
 F=$LAB_TMP/evidence.pcapng
 lab_bg "$CLI" "$LAB_TMP/watch.json" "$PROG" watch -i c0 -p 2525 -w "$F" --json \
