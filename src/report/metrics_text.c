@@ -177,25 +177,27 @@ put_stats(struct strbuf *b, const struct stats *st)
 	    "Unanswered attempts dropped from the full table.", st->evicted);
 }
 
+/* One sample per finding kind, after the metric's HELP and TYPE. */
 static void
-put_findings(struct strbuf *b, const struct metrics *m)
+put_by_kind(struct strbuf *b, const char *name, const char *type,
+    const char *help, const uint64_t v[FK_COUNT])
 {
 	int k;
 
-	header(b, "smtpscope_findings_active", "gauge", "Findings in force now "
-	    "(--findings), by kind.");
+	header(b, name, type, help);
 	for (k = 0; k < FK_COUNT; k++)
-		strbuf_printf(b,
-		    "smtpscope_findings_active{kind=\"%s\"} %llu\n",
+		strbuf_printf(b, "%s{kind=\"%s\"} %llu\n", name,
 		    finding_kind_name((enum finding_kind)k),
-		    (unsigned long long)m->active[k]);
-	header(b, "smtpscope_findings_started_total", "counter", "Findings "
-	    "started (--findings), by kind.");
-	for (k = 0; k < FK_COUNT; k++)
-		strbuf_printf(b,
-		    "smtpscope_findings_started_total{kind=\"%s\"} %llu\n",
-		    finding_kind_name((enum finding_kind)k),
-		    (unsigned long long)m->started[k]);
+		    (unsigned long long)v[k]);
+}
+
+static void
+put_findings(struct strbuf *b, const struct metrics *m)
+{
+	put_by_kind(b, "smtpscope_findings_active", "gauge", "Findings in "
+	    "force now (--findings), by kind.", m->active);
+	put_by_kind(b, "smtpscope_findings_started_total", "counter",
+	    "Findings started (--findings), by kind.", m->started);
 }
 
 static void
