@@ -92,8 +92,6 @@ void usage(FILE *out);
 /* Each option of cmd ("read" ...; NULL: every command) with its line of
  * meaning, from the option table. */
 void usage_options(FILE *out, const char *cmd);
-/* -h after a command: its synopsis lines and its options. */
-void usage_command(FILE *out, const char *cmd);
 /* "smtpscope: message" on stderr, then exit(status). */
 void die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));

@@ -91,7 +91,8 @@ usage(FILE *out)
 	print_synopsis(out, NULL);
 }
 
-void
+/* -h after a command: its synopsis lines and its options. */
+static void
 usage_command(FILE *out, const char *cmd)
 {
 	print_synopsis(out, cmd);

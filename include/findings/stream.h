@@ -71,10 +71,6 @@ void stream_tick(struct stream *st, int64_t now);
 /* The end of the input: writes the changes held back (see "changed"
  * in smtpscope(8)). */
 void stream_flush(struct stream *st);
-/* Calls fn with each finding in force now (state FS_STARTED or
- * FS_CHANGED, as last emitted). */
-void stream_each_active(const struct stream *st, stream_emit_fn fn,
-    void *ctx);
 void stream_stats(const struct stream *st, struct stream_stats *out);
 
 #endif

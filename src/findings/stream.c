@@ -661,18 +661,6 @@ stream_flush(struct stream *st)
 }
 
 void
-stream_each_active(const struct stream *st, stream_emit_fn fn, void *ctx)
-{
-	const struct sdest *d;
-	int k;
-
-	for (d = st->oldest; d != NULL; d = d->newer)
-		for (k = 0; k < FK_COUNT; k++)
-			if (d->act[k] != NULL)
-				fn(ctx, &d->act[k]->f);
-}
-
-void
 stream_stats(const struct stream *st, struct stream_stats *out)
 {
 	*out = st->stats;
