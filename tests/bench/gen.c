@@ -2,7 +2,8 @@
  * gen: a deterministic synthetic SMTP capture for the benchmark and the flood
  * test, with the verdicts smtpscope(8) must give for it ("truth").
  *
- *   gen [--seed N] (--packets N | --attempts N) [--rate R] --out F --truth T
+ *   gen [--seed N] (--packets N | --attempts N) [--rate R] [--mix heavy]
+ *       [--servers N] [--max-attempts M] --out F --truth T
  *   gen [--seed N] --flood N --max-attempts M [--rate R] --out F --truth T
  *   gen [--seed N] --scope N [--dests D] [--sources S] [--duration SEC]
  *       [--cap-sources K] --out F --truth T
@@ -27,6 +28,17 @@
  *   unreachable for a late answer).  Every attempt has a client address and
  *   port of its own.  The file ends with 15 s of DNS only, so that every
  *   unanswered attempt reaches its 10 s timeout inside the file.
+ *   --servers N: the servers drawn from (default 250), each with an IPv4
+ *   address (203.0.113.1-250, then 198.18.0.0/15) and an IPv6 one
+ *   (2001:db8:25::N).  The truth holds for a table of --max-attempts M
+ *   (default 100000) only while fewer than M attempts start within any
+ *   27 s (see mixed()): gen warns, or with --max-attempts fails, if not.
+ *
+ * --mix heavy: the same, heavier on attempts: about 9 packets each with
+ *   the background instead of 14 (fewer complete sessions; 421s, 554s
+ *   and tarpits that never greet), half of them failed (RST, ICMP, no
+ *   answer), 10% IPv6, 10% 802.1Q, at 1550 attempts a second by
+ *   default: with smtpscope's 64 s linger about 100000 in its table.
  *
  * Flood (--flood N, for a table of --max-attempts M, which the prediction
  * depends on):
@@ -60,8 +72,9 @@
  * key: "verdict CLASS/REASON", "greeting CODE|none" (accepted records),
  * "family 4|6", "server_port P", "syns N", "icmp TYPE/CODE", "records N",
  * and the summary counters "summary KEY N" with the key spelt as in the
- * summary's "packets:" and "ignored:" lines, spaces as underscores; a flood
- * adds "server ADDR:PORT COLUMN N" for rows of the "by server" table.
+ * summary's "packets:" and "ignored:" lines, spaces as underscores,
+ * "servers N" (distinct server addresses); a flood adds "server ADDR:PORT
+ * COLUMN N" for rows of the "by server" table.
  */
 #define _DEFAULT_SOURCE
 #include <getopt.h>
@@ -316,7 +329,7 @@ v4(int a, int b, int c, int d)
 
 /* 2001:db8:NET::HOST */
 static struct ep
-v6(int net, int host)
+v6(int net, uint32_t host)
 {
 	struct ep e;
 
@@ -324,6 +337,7 @@ v6(int net, int host)
 	e.fam = 6;
 	e.a[0] = 0x20, e.a[1] = 0x01, e.a[2] = 0x0d, e.a[3] = 0xb8;
 	e.a[4] = (uint8_t)(net >> 8), e.a[5] = (uint8_t)net;
+	e.a[12] = (uint8_t)(host >> 24), e.a[13] = (uint8_t)(host >> 16);
 	e.a[14] = (uint8_t)(host >> 8), e.a[15] = (uint8_t)host;
 	return e;
 }
@@ -331,13 +345,14 @@ v6(int net, int host)
 #define NCLIENT4 506	/* 192.0.2.1-253, 198.51.100.1-253 */
 #define NCLIENT6 1024	/* 2001:db8:c1::1-400 */
 #define NSERVER 250	/* 203.0.113.1-250, 2001:db8:25::1-fa */
+#define NBENCH4 131072	/* 198.18.0.0/15 (RFC 2544): servers past 250 */
 #define PORTS 28232	/* 32768-60999, Linux's ephemeral range */
 
 static struct ep
 client_addr(int fam, uint32_t i)
 {
 	if (fam == 6)
-		return v6(0xc1, (int)i + 1);
+		return v6(0xc1, i + 1);
 	return i < 253 ? v4(192, 0, 2, (int)i + 1) :
 	    v4(198, 51, 100, (int)i - 253 + 1);
 }
@@ -359,11 +374,14 @@ new_client(int fam, struct ep *c, uint16_t *port)
 	*port = (uint16_t)(32768 + (start + k / n) % PORTS);
 }
 
-/* Busy MX hosts get more attempts: a skewed pick among NSERVER. */
+/* Servers the mixed capture draws from (--servers). */
+static uint32_t nservers = NSERVER;
+
+/* Busy MX hosts get more attempts: a skewed pick among nservers. */
 static int
 pick_server(void)
 {
-	uint32_t a = rndn(NSERVER), b = rndn(NSERVER);
+	uint32_t a = rndn(nservers), b = rndn(nservers);
 
 	return (int)(a < b ? a : b);
 }
@@ -371,7 +389,12 @@ pick_server(void)
 static struct ep
 server_addr(int fam, int i)
 {
-	return fam == 6 ? v6(0x25, i + 1) : v4(203, 0, 113, i + 1);
+	uint32_t j = (uint32_t)i - NSERVER;
+
+	if (fam == 6)
+		return v6(0x25, (uint32_t)i + 1);
+	return i < NSERVER ? v4(203, 0, 113, i + 1) :
+	    v4(198, 18 + (int)(j >> 16), (int)(j >> 8 & 255), (int)(j & 255));
 }
 
 /* Hop distance from the capture point to server i, stable per server. */
@@ -379,6 +402,50 @@ static int
 server_hops(int i)
 {
 	return 3 + (i * 7) % 17;
+}
+
+/* The distinct server addresses of the attempts ("servers N"): an open
+ * addressing set of family and address, family 0 an empty slot. */
+static uint8_t (*srvset)[17];
+static size_t nsrvset, capsrvset;
+
+static void
+srvset_add(const uint8_t *key)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < 17; i++)
+		h = (h ^ key[i]) * 16777619u;
+	for (i = h & (capsrvset - 1); srvset[i][0] != 0;
+	    i = (i + 1) & (capsrvset - 1))
+		if (memcmp(srvset[i], key, 17) == 0)
+			return;
+	memcpy(srvset[i], key, 17);
+	nsrvset++;
+}
+
+static void
+note_server(const struct ep *s)
+{
+	uint8_t key[17], (*old)[17] = srvset;
+	size_t j, oldcap = capsrvset;
+
+	if (nsrvset * 2 >= capsrvset) {
+		capsrvset = capsrvset ? capsrvset * 2 : 1024;
+		if ((srvset = calloc(capsrvset, sizeof *srvset)) == NULL) {
+			fprintf(stderr, "gen: out of memory\n");
+			exit(1);
+		}
+		nsrvset = 0;
+		for (j = 0; j < oldcap; j++)
+			if (old[j][0] != 0)
+				srvset_add(old[j]);
+		free(old);
+	}
+	key[0] = s->fam;
+	memcpy(key + 1, s->a, 16);
+	srvset_add(key);
 }
 
 /* ---- packets ---- */
@@ -604,14 +671,28 @@ quote_len(const uint8_t *syn_ip, size_t len, int fam, int short_quote)
 
 enum kind {
 	K_FULL, K_SHORT, K_421, K_554, K_RST, K_PORT, K_HOSTPROHIB, K_ADMIN,
-	K_UNREACH, K_DROP, K_NKINDS
+	K_UNREACH, K_DROP, K_NOGREET, K_NKINDS
 };
 
-static const unsigned mix[K_NKINDS] = {	/* per mille */
+static const unsigned mix_default[K_NKINDS] = {	/* per mille */
 	[K_FULL] = 300, [K_SHORT] = 170, [K_421] = 20, [K_554] = 20,
 	[K_RST] = 140, [K_PORT] = 80, [K_HOSTPROHIB] = 50, [K_ADMIN] = 60,
 	[K_UNREACH] = 20, [K_DROP] = 140,
 };
+
+/* --mix heavy: half the attempts fail, the sessions are short or never
+ * greeted (K_NOGREET), about 9 packets an attempt with the background. */
+static const unsigned mix_heavy[K_NKINDS] = {
+	[K_FULL] = 60, [K_SHORT] = 160, [K_421] = 100, [K_554] = 60,
+	[K_NOGREET] = 120,
+	[K_RST] = 180, [K_PORT] = 70, [K_HOSTPROHIB] = 40, [K_ADMIN] = 50,
+	[K_UNREACH] = 30, [K_DROP] = 130,
+};
+
+static const unsigned *mix = mix_default;
+/* per mille: SMTP attempts over IPv6, background flows over IPv6, frames
+ * 802.1Q-tagged */
+static unsigned smtp_v6_pm = 200, bg_v6_pm = 150, vlan_pm = 150;
 
 static uint64_t smtp_pkts, bg_pkts;	/* scheduled, by category */
 static uint64_t next_bgport;
@@ -658,12 +739,13 @@ smtp_attempt(int64_t t, enum kind kd, int fam, int port)
 	uint64_t before = s_tcp;
 	const char *mx = mx_names[srv % 6];
 
-	new_conn(&k, fam, t, 150, 1);
+	new_conn(&k, fam, t, vlan_pm, 1);
 	k.s = server_addr(fam, srv);
 	k.sport = (uint16_t)port;
 	k.sttl = 64 - hops;
 	router = fam == 4 ? v4(198, 51, 100, 254) : v6(0xff, 1);
 	nattempts++;
+	note_server(&k.s);
 
 	tcp_send(&k, 0, 0, SYN, NULL, 0);
 	memcpy(syn, last_ip, last_iplen);
@@ -728,6 +810,11 @@ smtp_attempt(int64_t t, enum kind kd, int fam, int port)
 		tcp_send(&k, rtt, 0, FIN | ACK, NULL, 0);
 		tcp_send(&k, rtt, 1, ACK, NULL, 0);
 		break;
+	case K_NOGREET:
+		/* a tarpit: the handshake, then nothing within --greet-wait */
+		tcp_send(&k, rtt, 1, SYN | ACK, NULL, 0);
+		tcp_send(&k, rndr(30, 200), 0, ACK, NULL, 0);
+		break;
 	case K_RST:
 		tcp_send(&k, rtt, 1, RST | ACK, NULL, 0);
 		break;
@@ -791,6 +878,10 @@ smtp_attempt(int64_t t, enum kind kd, int fam, int port)
 		s_midstream += (s_tcp - before) - 3;
 		expect("accepted/syn-ack", fam, port, syns, -1, -1, gcode);
 		break;
+	case K_NOGREET:
+		s_midstream++;		/* the client's ACK */
+		expect("accepted/syn-ack", fam, port, syns, -1, -1, -1);
+		break;
 	case K_RST:
 		expect("refused/reset", fam, port, syns, -1, -1, -2);
 		break;
@@ -847,7 +938,7 @@ dns_pair(int64_t t, int fam)
 	size_t n, qn, an;
 	int64_t rtt = rndr(300, 30 * MS);
 	char name[64];
-	int i, vlan = chance(150) ? 100 : 0;
+	int i, vlan = chance(vlan_pm) ? 100 : 0;
 
 	c = client_addr(fam, rndn(fam == 4 ? 253 : 64));
 	cport = (uint16_t)(10000 + next_bgport++ % 20000);
@@ -920,8 +1011,9 @@ https_flow(int64_t t, int fam)
 	int srv = pick_server();
 
 	memset(data, 0x17, sizeof data);
-	new_conn(&k, fam, t, 150, 0);
-	k.s = fam == 4 ? v4(203, 0, 113, 100 + srv % 100) : v6(0x443, srv + 1);
+	new_conn(&k, fam, t, vlan_pm, 0);
+	k.s = fam == 4 ? v4(203, 0, 113, 100 + srv % 100) :
+	    v6(0x443, (uint32_t)srv + 1);
 	k.sport = 443;
 	k.sttl = 50;
 	tcp_send(&k, 0, 0, SYN, NULL, 0);
@@ -946,7 +1038,7 @@ https_flow(int64_t t, int fam)
 static void
 background(int64_t t)
 {
-	int fam = chance(150) ? 6 : 4;
+	int fam = chance(bg_v6_pm) ? 6 : 4;
 
 	if (rndn(3) < 2)
 		dns_pair(t, fam);
@@ -992,11 +1084,26 @@ gap(double rate)	/* exponential, mean 1/rate s, at least 1 us */
 	return x < 1 ? 1 : (int64_t)x;
 }
 
-static void
-mixed(uint64_t max_packets, uint64_t max_attempts, double rate)
+/*
+ * The truth holds only if smtpscope's table (--max-attempts M) never
+ * gives up an attempt that has packets to come.  Every attempt here is
+ * decided within 13 s of its first SYN (the last retransmission at +3 s,
+ * then the 10 s timeout) and sends nothing after that.  When the table is
+ * full smtpscope reuses the finished attempt decided first, and evicts an
+ * unanswered one only when none is finished.  So if fewer than M attempts
+ * start within any SPAN_US, a full table holds one started longer ago,
+ * decided over 13 s ago: that one or an older one is reused, never
+ * an attempt still in progress.  Returns the most that start within
+ * SPAN_US (at most M).
+ */
+#define SPAN_US		(27 * SEC)
+
+static uint64_t
+mixed(uint64_t max_packets, uint64_t max_attempts, double rate, uint64_t m)
 {
-	int64_t t = 0, prev = 0;
+	int64_t t = 0, prev = 0, *ring = xmalloc(m * sizeof *ring);
 	const uint64_t tail_pkts = 3100;	/* 15 s of DNS, roughly */
+	uint64_t head = 0, live = 0, peak = 0;
 
 	for (;;) {
 		enum kind kd;
@@ -1011,15 +1118,22 @@ mixed(uint64_t max_packets, uint64_t max_attempts, double rate)
 		while (bg_pkts * 2 < smtp_pkts)
 			background(prev + (int64_t)rndn((uint32_t)(t - prev)));
 		kd = pick_kind();
-		fam = kd != K_HOSTPROHIB && chance(200) ? 6 : 4;
+		fam = kd != K_HOSTPROHIB && chance(smtp_v6_pm) ? 6 : 4;
 		port = chance(150) ? 587 : 25;
 		smtp_attempt(t, kd, fam, port);
 		flush_until(t);
 		prev = t;
+		for (; live > 0 && ring[head] <= t - SPAN_US; live--)
+			head = (head + 1) % m;
+		if (live < m)
+			ring[(head + live++) % m] = t;
+		peak = live > peak ? live : peak;
 	}
 	/* 15 s of DNS only after the last attempt: every SYN times out */
 	dns_ticks(t + 5 * MS, t + 15 * SEC);
 	flush_until(INT64_MAX);
+	free(ring);
+	return peak;
 }
 
 static void
@@ -1044,6 +1158,7 @@ flood(uint64_t n, uint64_t m, double rate)
 		new_conn(&k, 4, t, 0, 1);
 		nattempts++;
 		k.s = v4(203, 0, 113, 100 + (int)(i % 50));
+		note_server(&k.s);
 		k.sport = 25;
 		k.sttl = 64 - server_hops((int)(i % 50));
 		tcp_send(&k, 0, 0, SYN, NULL, 0);
@@ -1063,6 +1178,7 @@ flood(uint64_t n, uint64_t m, double rate)
 		new_conn(&k, 4, t, 0, 1);
 		nattempts++;
 		k.s = v4(203, 0, 113, 251);
+		note_server(&k.s);
 		k.sport = 25;
 		k.sttl = 50;
 		tcp_send(&k, 0, 0, SYN, NULL, 0);
@@ -1090,6 +1206,8 @@ flood(uint64_t n, uint64_t m, double rate)
 			dns_pair(dns, 4);
 		new_client(4, &c, &cport);
 		nattempts++;
+		if (i >= n - m)		/* the others are evicted: no record */
+			note_server(&s);
 		memset(seg, 0, sizeof seg);
 		be16(seg, cport);
 		be16(seg + 2, 25);
@@ -1204,13 +1322,9 @@ scope_outcome(const struct scopemix *m, uint32_t d, uint32_t s, int64_t t)
 static struct ep
 scope_server(const struct scopemix *m, uint32_t d)
 {
-	struct ep e;
-
 	if (d < m->ndest4)
 		return v4(203, 0, 113, (int)d + 1);
-	e = v6(0x25, 0);
-	be32(e.a + 12, d + 1);
-	return e;
+	return v6(0x25, d + 1);
 }
 
 /* What the scope should hold: pairs, sources listed, failures. */
@@ -1257,6 +1371,7 @@ scope_attempt(struct scopemix *m, int64_t t, uint32_t d, uint32_t s)
 	k.cport = m->port[s];
 	m->port[s] = (uint16_t)(k.cport == 32768 + PORTS - 1 ? 32768 : k.cport + 1);
 	k.s = scope_server(m, d);
+	note_server(&k.s);
 	k.sport = 25;
 	k.cttl = 64;
 	k.sttl = 64 - hops;
@@ -1389,6 +1504,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: gen [--seed N] (--packets N | --attempts N) [--rate R] "
+	    "[--mix mixed|heavy]\n"
+	    "           [--servers N] [--max-attempts M] "
 	    "--out FILE --truth FILE\n"
 	    "       gen [--seed N] --flood N --max-attempts M [--rate R] "
 	    "--out FILE --truth FILE\n"
@@ -1414,12 +1531,14 @@ main(int argc, char **argv)
 		{ "sources", required_argument, NULL, 'C' },
 		{ "duration", required_argument, NULL, 'T' },
 		{ "cap-sources", required_argument, NULL, 'K' },
+		{ "mix", required_argument, NULL, 'X' },
+		{ "servers", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t seed = 1, packets = 0, attempts = 0, fl = 0, maxatt = 0;
 	uint64_t sc = 0, dests = 100000, sources = 1000, duration = 7200;
-	uint64_t cap = 1024;
-	double rate = 0;
+	uint64_t cap = 1024, nsrv = NSERVER, peak = 0;
+	double rate = 0, rate0 = 2000;
 	const char *outpath = NULL, *truthpath = NULL;
 	FILE *tf;
 	int c, i;
@@ -1439,6 +1558,15 @@ main(int argc, char **argv)
 		case 'C': sources = strtoull(optarg, NULL, 10); break;
 		case 'T': duration = strtoull(optarg, NULL, 10); break;
 		case 'K': cap = strtoull(optarg, NULL, 10); break;
+		case 'N': nsrv = strtoull(optarg, NULL, 10); break;
+		case 'X':
+			if (strcmp(optarg, "heavy") == 0) {
+				mix = mix_heavy;
+				smtp_v6_pm = bg_v6_pm = vlan_pm = 100;
+				rate0 = 1550;
+			} else if (strcmp(optarg, "mixed") != 0)
+				usage();
+			break;
 		default: usage();
 		}
 	}
@@ -1447,8 +1575,10 @@ main(int argc, char **argv)
 	    (fl != 0 && (packets || attempts || sc || maxatt == 0)) ||
 	    (sc != 0 && (packets || attempts)) ||
 	    dests > UINT32_MAX || sources > UINT32_MAX || duration > 1000000 ||
-	    cap > UINT32_MAX)
+	    cap > UINT32_MAX || nsrv < 1 || nsrv > NSERVER + NBENCH4 ||
+	    maxatt > 100000000)
 		usage();
+	nservers = (uint32_t)nsrv;
 	rng = seed * 0x2545f4914f6cdd1dULL + 1;
 	if ((out = fopen(outpath, "wb")) == NULL) {
 		perror(outpath);
@@ -1467,7 +1597,8 @@ main(int argc, char **argv)
 		scope_mix(sc, (uint32_t)dests, (uint32_t)sources, (uint32_t)cap,
 		    (int64_t)duration);
 	else
-		mixed(packets, attempts, rate > 0 ? rate : 2000);
+		peak = mixed(packets, attempts, rate > 0 ? rate : rate0,
+		    maxatt ? maxatt : 100000);
 	if (fclose(out) != 0) {
 		perror(outpath);
 		return 1;
@@ -1490,6 +1621,7 @@ main(int argc, char **argv)
 	tally("summary after_verdict", s_after_verdict);
 	tally("summary time_went_back", 0);
 	tally("summary evicted", s_evicted);
+	tally("servers", nsrvset);
 	if ((tf = fopen(truthpath, "w")) == NULL) {
 		perror(truthpath);
 		return 1;
@@ -1504,5 +1636,14 @@ main(int argc, char **argv)
 	fprintf(stderr, "gen: %s: %" PRIu64 " packets, %" PRIu64
 	    " SMTP attempts, %.1f s\n", outpath, written,
 	    nattempts, (double)last_written / 1e6);
+	if (peak >= (maxatt ? maxatt : 100000)) {
+		fprintf(stderr, "gen: %s %" PRIu64 " attempts start within %d s: "
+		    "the truth may be wrong for --max-attempts %" PRIu64
+		    " (see mixed(); lower --rate)\n", maxatt ? "error:" :
+		    "warning: at least", peak, (int)(SPAN_US / SEC),
+		    maxatt ? maxatt : 100000);
+		if (maxatt)
+			return 1;
+	}
 	return 0;
 }

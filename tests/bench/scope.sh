@@ -70,19 +70,6 @@ rm -f "$out/scope.report"
 findings=0
 "$prog" read -h 2>&1 | grep -q -e '--findings' && findings=1
 
-# timed LOG LABEL CMD...: one run of CMD, its output thrown away; appends
-# "LABEL WALL-S PEAK-RSS-KIB CPU-S" to LOG.
-timed() {
-	local log=$1 label=$2 t0 t1 st; shift 2
-	t0=$EPOCHREALTIME
-	"$out/maxrss" -c "$out/scope.rss" "$@" >/dev/null 2>&1
-	st=$?
-	t1=$EPOCHREALTIME
-	[ $st -eq 0 ] || echo "bench: $label: exit status $st" >&2
-	echo "$label $t0 $t1 $(cat "$out/scope.rss" 2>/dev/null || echo 0 0)" |
-	    awk '{ printf "%s %.6f %s %s\n", $1, $3 - $2, $4, $5 }' >>"$log"
-}
-
 # summarise LOG: per label, the median wall and CPU times, the highest peak
 # RSS, and the medians (and ranges) over rounds of wall(label) / wall(base)
 # and cpu(label) / cpu(base) in the same round, the base being read --json
