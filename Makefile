@@ -208,10 +208,10 @@ clean:
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
 
-# Benchmark against tcpdump, a bare libpcap loop, tshark and argus on a
-# synthetic capture (tests/bench/), then the findings engine's time and
-# memory (bench-scope); fails only on counts that differ from the
-# generator's truth, never on a time.
+# Benchmark against tcpdump and a bare libpcap loop on four synthetic
+# mixes (tests/bench/; tshark and argus on one), then the findings
+# engine's time and memory (bench-scope); fails only on counts that
+# differ from the generator's truth, never on a time.
 bench: all
 	@$(MAKE) --no-print-directory deps PKGS="hyperfine time tshark jq" || true
 	bash tests/bench/run.sh ./smtpscope
@@ -223,7 +223,7 @@ bench-scope: all
 
 # The live half: replay into a veth at top speed, compare kernel drops.
 bench-live: all
-	@$(MAKE) --no-print-directory deps PKGS="tcpreplay tcpdump" || true
+	@$(MAKE) --no-print-directory deps PKGS="tcpreplay tcpdump curl jq" || true
 	bash tests/bench/live.sh ./smtpscope
 
 # The service's options for SOAK_SECONDS (1800) under a replay at
