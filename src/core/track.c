@@ -104,6 +104,9 @@ struct tracker {
 	uint8_t saw_nflog;		/* an NFLOG copy of a SYN was seen */
 	uint8_t blind;			/* in a capture gap (tracker_blind()) */
 	int64_t now;			/* latest time seen; never decreases */
+	/* No deadline comes before this (at most the earliest of the list
+	 * heads'): until now reaches it, expiry has nothing to look at. */
+	int64_t wake;
 	/* A packet stamped more than TRACK_JUMP_US past now, not believed
 	 * until the next packet agrees; ahead_i is the attempt it moved. */
 	int64_t ahead;
@@ -154,6 +157,7 @@ tracker_new(const struct track_config *cfg, struct stats *st, record_fn emit,
 		t->lists[i].head = t->lists[i].tail = NIL;
 	t->seed = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)t;
 	t->now = NO_TIME;	/* before any clamped timestamp, with room below */
+	t->wake = INT64_MAX;
 	t->touched = NIL;
 	return t;
 }
@@ -247,8 +251,13 @@ list_unlink(struct tracker *t, uint32_t i)
 
 	if (a->prev != NIL)
 		t->pool[a->prev].next = a->next;
-	else
+	else {
+		/* A list of several timeouts is not sorted: the new head's
+		 * deadline may come before the old one's. */
 		l->head = a->next;
+		if (a->next != NIL && t->pool[a->next].deadline < t->wake)
+			t->wake = t->pool[a->next].deadline;
+	}
 	if (a->next != NIL)
 		t->pool[a->next].prev = a->prev;
 	else
@@ -268,6 +277,8 @@ set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 	wait_count(t, a, s, 1);
 	a->state = (uint8_t)s;
 	a->deadline = deadline;
+	if (deadline < t->wake)
+		t->wake = deadline;
 	t->touched = i;
 	a->next = NIL;
 	a->prev = l->tail;
@@ -523,22 +534,45 @@ alloc_slot(struct tracker *t)
 	return i;
 }
 
-/* A clock step back, not the usual reordering of packets from several
- * interfaces or a packet stamped just before a live timer tick. */
-#define STEP_BACK_US 1000000
-
-/* Packet time, clamped so that a capture whose clock steps back cannot
- * reorder deadlines; such steps are counted. */
+/* Ends every attempt whose deadline has passed; wake becomes the earliest
+ * deadline left at a list head. */
 static void
-advance(struct tracker *t, int64_t now)
+expire_due(struct tracker *t)
 {
-	if (now < t->now - STEP_BACK_US)
-		t->st->time_backwards++;
-	tracker_packet_time(t, now);
+	int s;
+	uint32_t i;
+
+	t->wake = INT64_MAX;
+	for (s = ST_PENDING; s < ST_NLISTS; s++) {
+		while ((i = t->lists[s].head) != NIL &&
+		    t->pool[i].deadline <= t->now)
+			expire_one(t, i);
+	}
+	for (s = ST_PENDING; s < ST_NLISTS; s++)
+		if ((i = t->lists[s].head) != NIL && t->pool[i].deadline < t->wake)
+			t->wake = t->pool[i].deadline;
 }
 
-void
-tracker_packet_time(struct tracker *t, int64_t now)
+/*
+ * The usual packet: no jump pending, and time moves on by less than one
+ * (or stays).  The list heads are looked at only once wake has come:
+ * looking at them for every packet cost 7 % of the instructions of
+ * `read --json` of the bench file.  0 for any other packet (packet_time()).
+ */
+static inline int
+time_step(struct tracker *t, int64_t now)
+{
+	if (t->ahead_set || (uint64_t)now - (uint64_t)t->now > TRACK_JUMP_US)
+		return 0;
+	t->now = now;
+	if (now >= t->wake)
+		expire_due(t);
+	return 1;
+}
+
+/* tracker_packet_time() for a step back, a jump, or a jump pending. */
+static void
+packet_time(struct tracker *t, int64_t now)
 {
 	struct attempt *a;
 	int64_t d;
@@ -560,6 +594,29 @@ tracker_packet_time(struct tracker *t, int64_t now)
 		return;		/* not believed yet */
 	}
 	tracker_expire(t, now);
+}
+
+void
+tracker_packet_time(struct tracker *t, int64_t now)
+{
+	if (!time_step(t, now))
+		packet_time(t, now);
+}
+
+/* A clock step back, not the usual reordering of packets from several
+ * interfaces or a packet stamped just before a live timer tick. */
+#define STEP_BACK_US 1000000
+
+/* Packet time, clamped so that a capture whose clock steps back cannot
+ * reorder deadlines; such steps are counted. */
+static void
+advance(struct tracker *t, int64_t now)
+{
+	if (time_step(t, now))
+		return;
+	if (now < t->now - STEP_BACK_US)
+		t->st->time_backwards++;
+	packet_time(t, now);
 }
 
 /* The key of a client->server segment. */
@@ -1041,15 +1098,10 @@ tracker_icmp(struct tracker *t, int64_t now, const struct packet *p)
 void
 tracker_expire(struct tracker *t, int64_t now)
 {
-	int s;
-	uint32_t i;
-
 	if (now > t->now)
 		t->now = now;
-	for (s = ST_PENDING; s < ST_NLISTS; s++)
-		while ((i = t->lists[s].head) != NIL &&
-		    t->pool[i].deadline <= t->now)
-			expire_one(t, i);
+	if (t->now >= t->wake)
+		expire_due(t);
 }
 
 void
