@@ -4,11 +4,19 @@
 
 #include "core/greeting.h"
 
+/* Kept as it is in the text; any other byte is escaped. */
+static bool
+printable(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
 void
 greeting_parse(struct greeting *g, const uint8_t *p, uint32_t caplen,
     uint32_t wirelen)
 {
-	uint32_t i;
+	uint32_t i, j;
+	uint8_t c;
 	size_t n = 0;
 	bool eol = false, capped = false;
 
@@ -25,29 +33,33 @@ greeting_parse(struct greeting *g, const uint8_t *p, uint32_t caplen,
 	/* The text after "220 " or "220-"; the code is a field of its own. */
 	i = g->code >= 0 && caplen > 3 && (p[3] == ' ' || p[3] == '-') ? 4 :
 	    g->code >= 0 ? 3 : 0;
-	for (; i < caplen; i++) {
-		uint8_t c = p[i];
-
+	while (i < caplen) {
+		/* A run of printable characters, copied as it is. */
+		for (j = i; j < caplen && printable(p[j]); j++)
+			;
+		if (j - i > GREETING_MAX - n) {
+			j = i + (uint32_t)(GREETING_MAX - n);
+			capped = true;
+		}
+		memcpy(g->text + n, p + i, j - i);
+		n += j - i;
+		i = j;
+		if (capped || i == caplen)
+			break;
+		c = p[i];
 		if (c == '\r' || c == '\n') {
 			eol = true;
 			break;
 		}
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			if (n + 1 > GREETING_MAX) {
-				capped = true;
-				break;
-			}
-			g->text[n++] = (char)c;
-		} else {
-			if (n + 4 > GREETING_MAX) {
-				capped = true;
-				break;
-			}
-			if (c == '\\')
-				memcpy(g->text + n, "\\\\", 2), n += 2;
-			else
-				snprintf(g->text + n, 5, "\\x%02x", c), n += 4;
+		if (n + 4 > GREETING_MAX) {
+			capped = true;
+			break;
 		}
+		if (c == '\\')
+			memcpy(g->text + n, "\\\\", 2), n += 2;
+		else
+			snprintf(g->text + n, 5, "\\x%02x", c), n += 4;
+		i++;
 	}
 	g->text[n] = '\0';
 	/* The line went on past the length cap or what the snap length kept. */

@@ -636,6 +636,68 @@ capture_gap_is_not_a_drop(void **state)
 	tracker_free(t);
 }
 
+/*
+ * Expiry looks at no list before wake, the earliest deadline a list head
+ * can have.  An attempt behind the head of the greeting list whose wait
+ * (a client ACK's reordering window) ends before the head's is due as
+ * soon as the head leaves; a step back in time moves no deadline.
+ */
+static void
+expiry_wakes_at_every_deadline(void **state)
+{
+	static const uint8_t line[] = "220 mx.example.test ESMTP\r\n";
+	struct tracker *t = mk(64);
+	struct packet p = syn(40000, ISN);
+
+	(void)state;
+	tracker_syn(t, 91 * S, &p);		/* dropped at 101 s */
+	p = syn(40001, ISN);
+	tracker_syn(t, 99 * S, &p);
+	p = tcp(SERVER, CLIENT, 25, 40001, TCPF_SYN | TCPF_ACK, 7, ISN + 1, 61);
+	tracker_server_tcp(t, 100 * S, &p);	/* waits for its greeting to 105 s */
+	p = syn(40002, ISN);
+	tracker_syn(t, 100 * S + 500000, &p);
+	p = tcp(CLIENT, SERVER, 40002, 25, TCPF_ACK, ISN + 1, 555, 64);
+	tracker_client_tcp(t, 100 * S + 950000, &p);	/* decided at 101.05 s */
+	tracker_packet_time(t, 101 * S - 1);
+	assert_int_equal(nrecs, 0);
+	tracker_packet_time(t, 101 * S);
+	assert_int_equal(nrecs, 1);
+	assert_int_equal(recs[0].t.client_port, 40000);
+	assert_string_equal(recs[0].v.reason, "no-response");
+	/* 40001's greeting: 40002 heads the greeting list now. */
+	p = tcp(SERVER, CLIENT, 25, 40001, TCPF_ACK | TCPF_PSH, 8, ISN + 1, 61);
+	p.u.tcp.payload = line;
+	p.u.tcp.payload_len = p.u.tcp.payload_wire_len = sizeof line - 1;
+	tracker_server_tcp(t, 101 * S + 20000, &p);
+	assert_int_equal(nrecs, 2);
+	tracker_packet_time(t, 101 * S + 50000 - 1);
+	assert_int_equal(nrecs, 2);
+	tracker_packet_time(t, 101 * S + 50000);
+	assert_int_equal(nrecs, 3);
+	assert_int_equal(recs[2].t.client_port, 40002);
+	assert_string_equal(recs[2].v.reason, "client-ack");
+
+	/* Time goes back: deadlines stay where the latest time put them. */
+	p = syn(40003, ISN);
+	tracker_syn(t, 102 * S, &p);		/* dropped at 112 s */
+	tracker_packet_time(t, 50 * S);
+	p = syn(40004, ISN);
+	tracker_syn(t, 60 * S, &p);		/* its wait starts at 102 s too */
+	assert_int_equal(st.time_backwards, 1);
+	tracker_packet_time(t, 70 * S);
+	tracker_packet_time(t, 112 * S - 1);
+	assert_int_equal(nrecs, 3);
+	assert_int_equal(tracker_next_deadline(t), 112 * S);
+	tracker_packet_time(t, 112 * S);
+	assert_int_equal(nrecs, 5);
+	assert_int_equal(recs[3].t.client_port, 40003);
+	assert_int_equal(recs[4].t.client_port, 40004);
+	assert_int_equal(recs[4].verdict_us, 70 * S);	/* its SYN + the timeout */
+	assert_int_equal(tracker_next_deadline(t), INT64_MAX);
+	tracker_free(t);
+}
+
 int
 main(void)
 {
@@ -658,6 +720,7 @@ main(void)
 		cmocka_unit_test(soft_error_is_the_verdict_at_the_timeout),
 		cmocka_unit_test(time_exceeded_soft_or_trace_hop),
 		cmocka_unit_test(capture_gap_is_not_a_drop),
+		cmocka_unit_test(expiry_wakes_at_every_deadline),
 	};
 
 	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
