@@ -820,9 +820,8 @@ conf_defaults(struct config *cfg)
 	cfg->track.timeout_us = 10 * 1000000LL;
 	cfg->track.greet_wait_us = 5 * 1000000LL;
 	cfg->live.snaplen = 4096;
-	/* 8 MiB: replaying the bench capture at top speed into a veth, the
-	 * libpcap default (2 MiB) dropped packets in immediate mode, 8 MiB
-	 * none (tests/bench/live.sh). */
+	/* 8 MiB: replaying the bench captures at top speed into a veth
+	 * drops none (tests/bench/live.sh). */
 	cfg->live.buffer_kib = 8192;
 	cfg->live.user = "nobody";
 	cfg->probe.rate = 100;

@@ -600,6 +600,7 @@ run_probes(struct config *cfg, struct pipeline *pl, int usage_status)
 	if ((pr = prober_new(&cfg->probe, loop, pl, err, sizeof err)) == NULL)
 		die(usage_status, "%s", err);
 	/* The capture and the raw sockets, then drop root, then run. */
+	cfg->live.immediate = 1;
 	if ((lv = live_open(&cfg->live, pl, err, sizeof err)) == NULL ||
 	    prober_open(pr, err, sizeof err) != 0)
 		die(EXIT_INPUT, "%s", err);

@@ -35,6 +35,7 @@ struct live_config {
 	uint64_t max_verdicts;		/* -c, 0: no limit */
 	int64_t duration_us;		/* --duration, 0: no limit */
 	int dump_filter;		/* -d: print the compiled filter and stop */
+	int immediate;			/* each packet at once: probes wait on it */
 };
 
 enum {
