@@ -1,91 +1,117 @@
-/* The record schema shared by the JSON and CSV sinks (names per DESIGN.md). */
+/* The record schema of report/fields.h as text fields (CSV, tests). */
 #include <string.h>
 
 #include "report/fields.h"
 #include "report/sink.h"
+#include "util/digits.h"
 #include "util/timefmt.h"
 
-static const char *const field_names[NFIELDS_MAX] = {
-	"ts", "verdict_ts", "client", "client_port", "server", "server_port",
-	"family", "class", "reason", "syns", "rtt_ms", "icmp_type", "icmp_code",
-	"responder", "responder_is_server", "reply_ttl", "hops", "errno",
-	"greeting_code", "greeting", "greeting_truncated",
-	"source", "mx", "mx_pref", "domain",
+#define FIELD_NAME_(name, ...) #name,
+const char *const field_names[NFIELDS_MAX] = {
+	RECORD_FIELDS(FIELD_NAME_)
+	PROBE_FIELDS(FIELD_NAME_)
 };
+#undef FIELD_NAME_
 
-/* Digits of v at the end of buf[32]; returns the first. */
-static char *
-digits(char *end, uint64_t v)
-{
-	*--end = '\0';
-	do
-		*--end = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	return end;
-}
-
-/* A string that outlives the fields (static, or inside the record). */
+/* Each TYPE of report/fields.h as a field; absent is FK_NULL. */
 static void
-str(struct field *f, const char *s)
+f_NUM(struct field *f, int64_t v)
 {
-	f->kind = FK_STR;
-	f->text = s;
-}
-
-static void
-num(struct field *f, int64_t v)
-{
-	char tmp[32], *d = digits(tmp + sizeof tmp, (uint64_t)(v < 0 ? -v : v));
-
 	f->kind = FK_NUM;
 	f->text = f->val;
-	if (v < 0)
-		*--d = '-';
-	memcpy(f->val, d, (size_t)(tmp + sizeof tmp - d));
+	*put_i64(f->val, v) = '\0';
 }
 
-/* A number when v >= 0, else null. */
 static void
-opt(struct field *f, int64_t v)
+f_OPT(struct field *f, int64_t v)
 {
 	if (v >= 0)
-		num(f, v);
+		f_NUM(f, v);
 }
 
 static void
-boolean(struct field *f, int v)
+f_MS(struct field *f, int64_t us)
 {
-	f->kind = FK_BOOL;
-	f->text = v ? "true" : "false";
+	char *p;
+
+	if (us < 0)
+		return;
+	f->kind = FK_NUM;
+	f->text = f->val;
+	p = put_u64(f->val, (uint64_t)(us / 1000));
+	*p++ = '.';
+	*p++ = (char)('0' + us % 1000 / 100);
+	p = put2(p, (unsigned)(us % 100));
+	*p = '\0';
 }
 
-/* A string of our own making: no quote, backslash or control character. */
 static void
-word(struct field *f, const char *s)
+f_WORD(struct field *f, const char *s)
 {
 	f->kind = FK_WORD;
 	f->text = s;
 }
 
 static void
-address(struct field *f, const struct addr *a)
+f_WORD_OPT(struct field *f, const char *s)
+{
+	if (s != NULL)
+		f_WORD(f, s);
+}
+
+static void
+f_STR_OPT(struct field *f, const char *s)
+{
+	if (s != NULL) {
+		f->kind = FK_STR;
+		f->text = s;
+	}
+}
+
+static void
+f_TEXT_IF(struct field *f, bool c, const char *s)
+{
+	if (c)
+		f_STR_OPT(f, s);
+}
+
+static void
+f_BOOL_IF(struct field *f, bool c, bool v)
+{
+	if (c) {
+		f->kind = FK_BOOL;
+		f->text = v ? "true" : "false";
+	}
+}
+
+static void
+f_ADDR(struct field *f, const struct addr *a)
 {
 	f->kind = FK_WORD;
 	f->text = addr_str(a, f->val);
 }
 
 static void
-timestamp(struct field *f, int64_t us)
+f_ADDR_OPT(struct field *f, const struct addr *a)
+{
+	if (a->family != 0)
+		f_ADDR(f, a);
+}
+
+static void
+f_TIME(struct field *f, int64_t us)
 {
 	f->kind = FK_WORD;
 	fmt_time(f->val, sizeof f->val, us);
 	f->text = f->val;
 }
 
+#define FIELD_FILL_(name, type, ...) \
+	f_##type(&f[FIELD_##name], __VA_ARGS__);
+
 int
 record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 {
-	const char *en;
 	int i;
 
 	for (i = 0; i < NFIELDS_MAX; i++) {
@@ -93,52 +119,9 @@ record_fields(const struct record *r, struct field f[NFIELDS_MAX])
 		f[i].kind = FK_NULL;
 		f[i].text = "";
 	}
-	timestamp(&f[0], r->first_syn_us);
-	timestamp(&f[1], r->verdict_us);
-	address(&f[2], &r->t.client);
-	num(&f[3], r->t.client_port);
-	address(&f[4], &r->t.server);
-	num(&f[5], r->t.server_port);
-	num(&f[6], r->t.client.family);
-	word(&f[7], vclass_name(r->v.cls));
-	word(&f[8], r->v.reason);
-	num(&f[9], r->syns);
-	if (r->rtt_us >= 0) {
-		/* milliseconds with three decimals, from microseconds */
-		char *p;
-
-		num(&f[10], r->rtt_us / 1000);
-		p = f[10].val + strlen(f[10].val);
-		p[0] = '.';
-		p[1] = (char)('0' + r->rtt_us % 1000 / 100);
-		p[2] = (char)('0' + r->rtt_us % 100 / 10);
-		p[3] = (char)('0' + r->rtt_us % 10);
-		p[4] = '\0';
-	}
-	opt(&f[11], r->icmp_type);
-	opt(&f[12], r->icmp_code);
-	if (r->responder.family != 0) {
-		address(&f[13], &r->responder);
-		boolean(&f[FIELD_RESPONDER_IS_SERVER],
-		    record_responder_is_server(r));
-	}
-	opt(&f[15], r->reply_ttl);
-	opt(&f[16], r->hops);
-	if ((en = errno_name(r->v.err)) != NULL)
-		word(&f[17], en);
-	opt(&f[18], r->greeting_code);
-	if (r->has_greeting) {
-		str(&f[19], r->greeting);
-		boolean(&f[20], r->greeting_truncated);
-	}
+	RECORD_FIELDS(FIELD_FILL_)
 	if (r->origin == NULL)
 		return NFIELDS;
-	/* The probe's source is the client side before any NAT. */
-	address(&f[21], &r->t.client);
-	if (r->origin->mx != NULL)
-		str(&f[22], r->origin->mx);
-	opt(&f[23], r->origin->mx_pref);
-	if (r->origin->domain != NULL)
-		str(&f[24], r->origin->domain);
+	PROBE_FIELDS(FIELD_FILL_)
 	return NFIELDS_MAX;
 }
