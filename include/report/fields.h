@@ -75,9 +75,8 @@ extern const char *const field_names[NFIELDS_MAX];
 #define FIELD_NFLOG_GROUP "nflog_group"
 #define FIELD_NFLOG_PREFIX "nflog_prefix"
 
-/* A field as text, for CSV and for verify's own fields after a record's.
- * FK_WORD: a string we made that needs no escaping (times, addresses,
- * class and reason names); FK_STR may need it (greetings, names). */
+/* verify's own fields, after a record's, as text.  FK_WORD: a string we
+ * made that needs no escaping; FK_STR may need it. */
 enum field_kind { FK_NULL, FK_NUM, FK_STR, FK_WORD, FK_BOOL };
 
 struct field {
@@ -85,11 +84,8 @@ struct field {
 	enum field_kind kind;
 	const char *text;		/* the value: points to val or to a string
 					 * that lives as long as the record */
-	char val[48];			/* room for numbers, times and addresses */
+	char val[48];			/* room for a number */
 };
-
-/* Fills f and returns how many fields the record has. */
-int record_fields(const struct record *r, struct field f[NFIELDS_MAX]);
 
 /* One JSON object: "type":"attempt", "sensor" (the record's, else
  * sensor; null when neither is known), the record's fields, then nextra

@@ -5,60 +5,10 @@
 
 #include "report/fields.h"
 #include "report/jsonw.h"
+#include "report/linebuf.h"
 #include "report/sink.h"
 #include "util/digits.h"
 #include "util/timefmt.h"
-
-/* A line is built in memory and written with one fwrite: a stdio call per
- * piece makes `read --json` of the bench file 1.9 times as slow.  The
- * writers below take the end of what is written (p) and return the new
- * end: kept in a register, not reloaded from the struct after each store. */
-struct line {
-	FILE *out;
-	char buf[4096];
-};
-
-/* Room for n more bytes after p (n <= sizeof buf): when it lacks them,
- * what the buffer holds is written out first, so a record longer than the
- * buffer (verify's long expectation lines) goes in pieces, never cut. */
-static inline char *
-room(struct line *l, char *p, size_t n)
-{
-	if ((size_t)(l->buf + sizeof l->buf - p) >= n)
-		return p;
-	fwrite(l->buf, 1, (size_t)(p - l->buf), l->out);
-	return l->buf;
-}
-
-static char *
-add_long(struct line *l, char *p, const char *s, size_t n)
-{
-	for (;;) {
-		size_t k = (size_t)(l->buf + sizeof l->buf - p);
-
-		if (k > n)
-			k = n;
-		memcpy(p, s, k);
-		p += k;
-		if ((n -= k) == 0)
-			return p;
-		s += k;
-		p = room(l, p, sizeof l->buf);
-	}
-}
-
-/* s[n] of any length. */
-static inline char *
-add(struct line *l, char *p, const char *s, size_t n)
-{
-	if ((size_t)(l->buf + sizeof l->buf - p) < n)
-		return add_long(l, p, s, n);
-	memcpy(p, s, n);
-	return p + n;
-}
-
-/* A literal: its length is a constant, so the copy is a store or two. */
-#define ADD(p, lit) (memcpy(p, lit, sizeof lit - 1), p + sizeof lit - 1)
 
 /* JSON string escaping; control characters as \u00XX (greetings are
  * already printable, expectation text may not be). */
@@ -68,27 +18,27 @@ add_json_string(struct line *l, char *p, const char *s)
 	static const char hex[] = "0123456789abcdef";
 	const char *run = s;
 
-	p = room(l, p, 1);
+	p = line_room(l, p, 1);
 	*p++ = '"';
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c != '"' && c != '\\' && c >= 0x20)
 			continue;
-		p = add(l, p, run, (size_t)(s - run));
+		p = line_add(l, p, run, (size_t)(s - run));
 		run = s + 1;
-		p = room(l, p, 6);
+		p = line_room(l, p, 6);
 		if (c >= 0x20) {
 			*p++ = '\\';
 			*p++ = (char)c;
 		} else {
-			p = ADD(p, "\\u00");
+			p = LINE_LIT(p, "\\u00");
 			*p++ = hex[c >> 4];
 			*p++ = hex[c & 15];
 		}
 	}
-	p = add(l, p, run, (size_t)(s - run));
-	p = room(l, p, 1);
+	p = line_add(l, p, run, (size_t)(s - run));
+	p = line_room(l, p, 1);
 	*p++ = '"';
 	return p;
 }
@@ -100,19 +50,19 @@ add_json_text(struct line *l, char *p, const char *s)
 {
 	size_t n;
 
-	p = room(l, p, 1);
+	p = line_room(l, p, 1);
 	*p++ = '"';
 	for (;;) {
 		n = strcspn(s, "\"\\");
-		p = add(l, p, s, n);
+		p = line_add(l, p, s, n);
 		if (s[n] == '\0')
 			break;
-		p = room(l, p, 2);
+		p = line_room(l, p, 2);
 		*p++ = '\\';
 		*p++ = s[n];
 		s += n + 1;
 	}
-	p = room(l, p, 1);
+	p = line_room(l, p, 1);
 	*p++ = '"';
 	return p;
 }
@@ -121,11 +71,9 @@ void
 json_put_string(FILE *out, const char *s)
 {
 	struct line l;
-	char *p;
 
 	l.out = out;
-	p = add_json_string(&l, l.buf, s);
-	fwrite(l.buf, 1, (size_t)(p - l.buf), out);
+	line_end(&l, add_json_string(&l, l.buf, s));
 }
 
 /* Each TYPE of report/fields.h as a JSON value; absent is null.  The
@@ -176,7 +124,7 @@ j_ADDR(struct line *l, char *p, const struct addr *a)
 static inline char *
 j_ADDR_OPT(struct line *l, char *p, const struct addr *a)
 {
-	return a->family != 0 ? j_ADDR(l, p, a) : ADD(p, "null");
+	return a->family != 0 ? j_ADDR(l, p, a) : LINE_LIT(p, "null");
 }
 
 static inline char *
@@ -190,7 +138,7 @@ static inline char *
 j_OPT(struct line *l, char *p, int64_t v)
 {
 	(void)l;
-	return v >= 0 ? put_u64(p, (uint64_t)v) : ADD(p, "null");
+	return v >= 0 ? put_u64(p, (uint64_t)v) : LINE_LIT(p, "null");
 }
 
 static inline char *
@@ -198,7 +146,7 @@ j_MS(struct line *l, char *p, int64_t us)
 {
 	(void)l;
 	if (us < 0)
-		return ADD(p, "null");
+		return LINE_LIT(p, "null");
 	p = put_u64(p, (uint64_t)(us / 1000));
 	*p++ = '.';
 	*p++ = (char)('0' + us % 1000 / 100);
@@ -214,7 +162,7 @@ j_WORD(struct line *l, char *p, const char *s)
 static inline char *
 j_WORD_OPT(struct line *l, char *p, const char *s)
 {
-	return s != NULL ? word(l, p, s) : ADD(p, "null");
+	return s != NULL ? word(l, p, s) : LINE_LIT(p, "null");
 }
 
 static inline char *
@@ -222,37 +170,37 @@ j_BOOL_IF(struct line *l, char *p, bool c, bool v)
 {
 	(void)l;
 	if (!c)
-		return ADD(p, "null");
-	return v ? ADD(p, "true") : ADD(p, "false");
+		return LINE_LIT(p, "null");
+	return v ? LINE_LIT(p, "true") : LINE_LIT(p, "false");
 }
 
 static inline char *
 j_TEXT_IF(struct line *l, char *p, bool c, const char *s)
 {
-	return c ? add_json_text(l, p, s) : ADD(p, "null");
+	return c ? add_json_text(l, p, s) : LINE_LIT(p, "null");
 }
 
 static inline char *
 j_STR_OPT(struct line *l, char *p, const char *s)
 {
-	return s != NULL ? add_json_string(l, p, s) : ADD(p, "null");
+	return s != NULL ? add_json_string(l, p, s) : LINE_LIT(p, "null");
 }
 
 /* ,"name":value -- the key a literal (name stringified here, as errno is
  * a macro). */
 #define JSON_FIELD_(name, type, ...) \
-	p = room(&l, p, FIELD_MAX); \
-	p = ADD(p, ",\"" #name "\":"); \
+	p = line_room(&l, p, FIELD_MAX); \
+	p = LINE_LIT(p, ",\"" #name "\":"); \
 	p = j_##type(&l, p, __VA_ARGS__);
 
 /* ,"name":v */
 static char *
 add_num(struct line *l, char *p, const char *name, int64_t v)
 {
-	p = room(l, p, FIELD_MAX);
-	p = ADD(p, ",\"");
-	p = add(l, p, name, strlen(name));
-	p = ADD(p, "\":");
+	p = line_room(l, p, FIELD_MAX);
+	p = LINE_LIT(p, ",\"");
+	p = line_add(l, p, name, strlen(name));
+	p = LINE_LIT(p, "\":");
 	return put_i64(p, v);
 }
 
@@ -260,10 +208,10 @@ add_num(struct line *l, char *p, const char *name, int64_t v)
 static char *
 add_word(struct line *l, char *p, const char *name, const char *w)
 {
-	p = room(l, p, FIELD_MAX);
-	p = ADD(p, ",\"");
-	p = add(l, p, name, strlen(name));
-	p = ADD(p, "\":");
+	p = line_room(l, p, FIELD_MAX);
+	p = LINE_LIT(p, ",\"");
+	p = line_add(l, p, name, strlen(name));
+	p = LINE_LIT(p, "\":");
 	return word(l, p, w);
 }
 
@@ -275,11 +223,11 @@ optional_fields(struct line *l, char *p, const struct record *r)
 {
 	if (r->syn_data > 0) {
 		p = add_num(l, p, "syn_data", r->syn_data);
-		p = room(l, p, FIELD_MAX);
+		p = line_room(l, p, FIELD_MAX);
 		if (r->syn_data_acked >= 0)
 			p = add_num(l, p, "syn_data_acked", r->syn_data_acked);
 		else
-			p = ADD(p, ",\"syn_data_acked\":null");
+			p = LINE_LIT(p, ",\"syn_data_acked\":null");
 	}
 	if (r->reset_before != RESET_NONE) {
 		p = add_word(l, p, "reset_before",
@@ -289,15 +237,15 @@ optional_fields(struct line *l, char *p, const struct record *r)
 		    hops_from_ttl((uint8_t)r->reset_ttl));
 	}
 	if (r->correction) {
-		p = room(l, p, FIELD_MAX);
-		p = ADD(p, ",\"correction\":true");
+		p = line_room(l, p, FIELD_MAX);
+		p = LINE_LIT(p, ",\"correction\":true");
 		p = add_word(l, p, "corrects_class", vclass_name(r->corrects.cls));
 		p = add_word(l, p, "corrects_reason", r->corrects.reason);
 	}
 	if (r->nflog != NULL) {
 		p = add_num(l, p, FIELD_NFLOG_GROUP, r->nflog->group);
-		p = room(l, p, FIELD_MAX);
-		p = ADD(p, ",\"" FIELD_NFLOG_PREFIX "\":");
+		p = line_room(l, p, FIELD_MAX);
+		p = LINE_LIT(p, ",\"" FIELD_NFLOG_PREFIX "\":");
 		p = add_json_string(l, p, r->nflog->prefix);
 	}
 	return p;
@@ -308,21 +256,21 @@ static char *
 extra_fields(struct line *l, char *p, const struct field *x, int n)
 {
 	for (; n > 0; n--, x++) {
-		p = room(l, p, FIELD_MAX);
-		p = ADD(p, ",\"");
-		p = add(l, p, x->name, strlen(x->name));
-		p = ADD(p, "\":");
+		p = line_room(l, p, FIELD_MAX);
+		p = LINE_LIT(p, ",\"");
+		p = line_add(l, p, x->name, strlen(x->name));
+		p = LINE_LIT(p, "\":");
 		if (x->kind == FK_NULL)
-			p = ADD(p, "null");
+			p = LINE_LIT(p, "null");
 		else if (x->kind == FK_STR)
 			p = add_json_string(l, p, x->text);
 		else if (x->kind == FK_WORD) {
-			p = ADD(p, "\"");
-			p = add(l, p, x->text, strlen(x->text));
-			p = room(l, p, 1);
+			p = LINE_LIT(p, "\"");
+			p = line_add(l, p, x->text, strlen(x->text));
+			p = line_room(l, p, 1);
 			*p++ = '"';
 		} else
-			p = add(l, p, x->text, strlen(x->text));
+			p = line_add(l, p, x->text, strlen(x->text));
 	}
 	return p;
 }
@@ -337,17 +285,17 @@ json_write_record(FILE *out, const struct record *r, const char *sensor,
 	l.out = out;
 	/* What the line is and who saw it first, so merged streams of many
 	 * sensors (and of findings and summaries) can be told apart. */
-	p = ADD(p, "{\"type\":\"attempt\",\"sensor\":");
+	p = LINE_LIT(p, "{\"type\":\"attempt\",\"sensor\":");
 	if (r->sensor != NULL)
 		sensor = r->sensor;
 	if (sensor != NULL)
 		p = add_json_string(&l, p, sensor);
 	else
-		p = ADD(p, "null");
+		p = LINE_LIT(p, "null");
 	RECORD_FIELDS_HEAD(JSON_FIELD_)
 	if (r->responder_first_hop) {
-		p = room(&l, p, FIELD_MAX);
-		p = ADD(p, ",\"" FIELD_FIRST_HOP "\":true");
+		p = line_room(&l, p, FIELD_MAX);
+		p = LINE_LIT(p, ",\"" FIELD_FIRST_HOP "\":true");
 	}
 	RECORD_FIELDS_TAIL(JSON_FIELD_)
 	if (r->origin != NULL) {
@@ -355,9 +303,9 @@ json_write_record(FILE *out, const struct record *r, const char *sensor,
 	}
 	p = extra_fields(&l, p, extra, nextra);
 	p = optional_fields(&l, p, r);
-	p = room(&l, p, 2);
-	p = ADD(p, "}\n");
-	fwrite(l.buf, 1, (size_t)(p - l.buf), out);
+	p = line_room(&l, p, 2);
+	p = LINE_LIT(p, "}\n");
+	line_end(&l, p);
 }
 
 struct json_sink {
