@@ -7,8 +7,14 @@
 
 /* RFC 3339 with microseconds: UTC, "2026-12-02T04:03:06.123456Z", or
  * after timefmt_set_local(1) local time (TZ) with its offset,
- * "2026-12-02T05:03:06.123456+01:00".  32 bytes hold either. */
+ * "2026-12-02T05:03:06.123456+01:00".  33 bytes hold either; a time
+ * it cannot write so ("@" and the microseconds) fits in 22, and a buffer
+ * too short for it gets a cut "@" form, never an overrun. */
 void fmt_time(char *buf, size_t len, int64_t us);
+/* The same at p, without the NUL; returns the end.  p has room for
+ * TIMEFMT_MAX bytes, of which the text takes at most 36. */
+#define TIMEFMT_MAX 40
+char *timefmt_put(char *p, int64_t us);
 /* --localtime: every time written from now on in local time. */
 void timefmt_set_local(int on);
 /* What the times are in, for the reports' headings: "UTC" or

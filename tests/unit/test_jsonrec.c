@@ -429,6 +429,59 @@ writer_read_back(void **state)
 	assert_int_equal(r.origin->mx_pref, 5);
 }
 
+/* A line longer than the writer's buffer (verify's expectation text,
+ * long names) goes out in pieces, escaped and never cut: jansson reads
+ * back each string as it was. */
+static void
+writer_long_line(void **state)
+{
+	static char text[9000], mx[3000];
+	struct record w;
+	struct origin o = { mx, NULL, -1, 0, 0, 0, 0 };
+	struct field x[2];
+	char *buf = NULL;
+	size_t len = 0, i;
+	json_t *j;
+	FILE *fp;
+
+	(void)state;
+	for (i = 0; i < sizeof text - 1; i++)
+		text[i] = "ab\"\\\x01,\n "[i % 8];
+	for (i = 0; i < sizeof mx - 1; i++)
+		mx[i] = "mx,\"."[i % 5];
+	memset(&w, 0, sizeof w);
+	addr_parse("192.0.2.1", &w.t.client);
+	addr_parse("203.0.113.25", &w.t.server);
+	w.v = verdict_no_response();
+	w.icmp_type = w.icmp_code = w.reply_ttl = w.hops = -1;
+	w.greeting_code = w.rtt_us = -1;
+	w.has_greeting = true;
+	memset(w.greeting, '"', GREETING_MAX);
+	w.origin = &o;
+	memset(x, 0, sizeof x);
+	x[0].name = "expect";
+	x[0].kind = FK_STR;
+	x[0].text = text;
+	x[1].name = "pass";
+	x[1].kind = FK_BOOL;
+	x[1].text = "false";
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	json_write_record(fp, &w, "writer", x, 2);
+	assert_int_equal(fclose(fp), 0);
+	assert_true(len > 4096 * 3);
+	assert_int_equal(buf[len - 1], '\n');
+	j = json_loads(buf, 0, NULL);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "expect")), text);
+	assert_string_equal(json_string_value(json_object_get(j, "mx")), mx);
+	assert_string_equal(json_string_value(json_object_get(j, "greeting")),
+	    w.greeting);
+	assert_true(json_is_false(json_object_get(j, "pass")));
+	json_decref(j);
+	free(buf);
+}
+
 /* jsonfeed: records merged by verdict time, the rest counted, refusals
  * named by file and line. */
 struct got {
@@ -525,7 +578,8 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(good_line), T(other_shapes), T(prefixes_and_types), T(bad_json),
-		T(bad_fields), T(origins), T(writer_read_back), T(feed_merge),
+		T(bad_fields), T(origins), T(writer_read_back), T(writer_long_line),
+		T(feed_merge),
 		T(bounds),
 	};
 

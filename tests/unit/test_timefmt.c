@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <cmocka.h>
 
@@ -32,16 +34,48 @@ edges(void **state)
 	check(-62167219200000001LL, "-001-12-31T23:59:59.999999Z");
 }
 
-/* Seconds 8 apart share a cache slot; each must still get its own text. */
+/* Seconds 1024 apart share a cache slot; each must still get its own
+ * text, and so must seconds 8 apart. */
 static void
 seconds_sharing_a_slot(void **state)
 {
 	(void)state;
 	for (int i = 0; i < 3; i++) {
 		check(1700000000000000LL, "2023-11-14T22:13:20.000000Z");
+		check(1700001024000007LL, "2023-11-14T22:30:24.000007Z");
+		check(1700000000999999LL, "2023-11-14T22:13:20.999999Z");
+	}
+	for (int i = 0; i < 3; i++) {
+		check(1700000000000000LL, "2023-11-14T22:13:20.000000Z");
 		check(1700000008000001LL, "2023-11-14T22:13:28.000001Z");
 		check(1700000001999999LL, "2023-11-14T22:13:21.999999Z");
 		check(1700086400000000LL, "2023-11-15T22:13:20.000000Z");
+	}
+}
+
+/* timefmt_put: the same text, no NUL, and the end returned; every second
+ * of a span wider than the cache against gmtime_r. */
+static void
+put_in_place(void **state)
+{
+	char buf[TIMEFMT_MAX + 8], want[64];
+	int64_t sec;
+
+	(void)state;
+	for (sec = 1699999000; sec < 1700003000; sec += 7) {
+		time_t t = (time_t)sec;
+		struct tm tm;
+		int64_t us = sec * 1000000 + sec % 1000000;
+		char *end;
+
+		gmtime_r(&t, &tm);
+		snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (int)(sec % 1000000));
+		memset(buf, 'x', sizeof buf);
+		end = timefmt_put(buf, us);
+		assert_int_equal(end - buf, (long)strlen(want));
+		assert_memory_equal(buf, want, strlen(want));
 	}
 }
 
@@ -151,6 +185,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(edges),
 		cmocka_unit_test(seconds_sharing_a_slot),
+		cmocka_unit_test(put_in_place),
 		cmocka_unit_test(short_buffer),
 		cmocka_unit_test(parse_back),
 		cmocka_unit_test(parse_refusals),

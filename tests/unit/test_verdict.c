@@ -3,11 +3,14 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <cmocka.h>
 
 #include "report/fields.h"
+#include "report/sink.h"
 #include "core/greeting.h"
 #include "core/verdict.h"
 
@@ -101,13 +104,32 @@ greeting_lines(void **state)
 	assert_string_equal(g.text, "");
 }
 
+/* The JSON line of r (report/json.c), in a buffer to free. */
+static char *
+json_line(const struct record *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	json_write_record(fp, r, NULL, NULL, 0);
+	assert_int_equal(fclose(fp), 0);
+	return buf;
+}
+
+/* The fields in the schema's order, absent ones null, and the text of
+ * each kind of value. */
 static void
 schema_nulls(void **state)
 {
+	static const char *const nulls[] = { "rtt_ms", "icmp_type",
+	    "icmp_code", "responder", "responder_is_server", "reply_ttl",
+	    "hops", "greeting_code", "greeting", "greeting_truncated" };
 	struct record r;
 	struct origin o;
-	struct field f[NFIELDS_MAX];
-	int i;
+	char key[64], *line, *at;
+	size_t i;
 
 	(void)state;
 	memset(&r, 0, sizeof r);
@@ -119,45 +141,112 @@ schema_nulls(void **state)
 	r.syns = 2;
 	r.rtt_us = -1;
 	r.icmp_type = r.icmp_code = r.reply_ttl = r.hops = r.greeting_code = -1;
-	assert_int_equal(record_fields(&r, f), NFIELDS);
+	line = json_line(&r);
+	at = line;
 	for (i = 0; i < NFIELDS; i++) {
-		const char *n = f[i].name;
-
-		if (strcmp(n, "rtt_ms") == 0 || strcmp(n, "icmp_type") == 0 ||
-		    strcmp(n, "responder") == 0 || strcmp(n, "responder_is_server") == 0 ||
-		    strcmp(n, "greeting") == 0 || strcmp(n, "greeting_code") == 0 ||
-		    strcmp(n, "hops") == 0)
-			assert_int_equal(f[i].kind, FK_NULL);
-		if (strcmp(n, "errno") == 0)
-			assert_string_equal(f[i].text, "ETIMEDOUT");
-		if (strcmp(n, "server") == 0)
-			assert_string_equal(f[i].text, "203.0.0.0");
-		if (strcmp(n, "ts") == 0)
-			assert_string_equal(f[i].text, "1970-01-01T00:00:00.000000Z");
+		snprintf(key, sizeof key, ",\"%s\":", field_names[i]);
+		assert_non_null(at = strstr(at, key));
 	}
+	assert_null(strstr(line, "\"source\""));
+	for (i = 0; i < sizeof nulls / sizeof nulls[0]; i++) {
+		snprintf(key, sizeof key, ",\"%s\":null", nulls[i]);
+		assert_non_null(strstr(line, key));
+	}
+	assert_non_null(strstr(line, ",\"errno\":\"ETIMEDOUT\","));
+	assert_non_null(strstr(line, ",\"server\":\"203.0.0.0\","));
+	assert_non_null(strstr(line, ",\"client_port\":0,"));
+	assert_non_null(strstr(line, ",\"syns\":2,"));
+	assert_non_null(strstr(line,
+	    ",\"ts\":\"1970-01-01T00:00:00.000000Z\","));
+	free(line);
 	r.rtt_us = 1234567;
-	record_fields(&r, f);
-	assert_string_equal(f[10].name, "rtt_ms");
-	assert_string_equal(f[10].text, "1234.567");
+	r.responder = r.t.server;
+	r.greeting_code = 220;
+	r.has_greeting = true;
+	strcpy(r.greeting, "mx \\\\ \"hi\"");
+	line = json_line(&r);
+	assert_non_null(strstr(line, ",\"rtt_ms\":1234.567,"));
+	assert_non_null(strstr(line, ",\"responder_is_server\":true,"));
+	assert_non_null(strstr(line, ",\"greeting\":\"mx \\\\\\\\ \\\"hi\\\"\","));
+	assert_non_null(strstr(line, ",\"greeting_truncated\":false}"));
+	free(line);
 	/* Probe records add source, mx, mx_pref, domain. */
 	r.origin = &o;
 	o.mx = "mx1.example.test";
 	o.mx_pref = 10;
 	o.domain = "example.test";
-	assert_int_equal(record_fields(&r, f), NFIELDS_MAX);
-	assert_string_equal(f[21].name, "source");
-	assert_string_equal(f[21].text, "0.0.0.0");
-	assert_string_equal(f[22].text, "mx1.example.test");
-	assert_string_equal(f[23].text, "10");
-	assert_string_equal(f[24].name, "domain");
-	assert_string_equal(f[24].text, "example.test");
+	line = json_line(&r);
+	assert_non_null(strstr(line, ",\"greeting_truncated\":false,"
+	    "\"source\":\"0.0.0.0\",\"mx\":\"mx1.example.test\","
+	    "\"mx_pref\":10,\"domain\":\"example.test\"}"));
+	free(line);
 	o.mx = NULL;
 	o.mx_pref = -1;
 	o.domain = NULL;
-	record_fields(&r, f);
-	assert_int_equal(f[22].kind, FK_NULL);
-	assert_int_equal(f[23].kind, FK_NULL);
-	assert_int_equal(f[24].kind, FK_NULL);
+	line = json_line(&r);
+	assert_non_null(strstr(line, ",\"mx\":null,\"mx_pref\":null,"
+	    "\"domain\":null}"));
+	free(line);
+}
+
+/* CSV: a probe record whose mx is longer than the line buffer, with
+ * commas and quotes: quoted, quotes doubled, one line, never cut; then
+ * the header alone for a sink that saw no record. */
+static void
+csv_long_line(void **state)
+{
+	static char mx[6000], want[13000];
+	struct record r;
+	struct origin o;
+	struct sink *s;
+	struct stats st;
+	char *buf = NULL, *nl;
+	size_t len = 0, i, n = 0;
+	FILE *fp;
+
+	(void)state;
+	for (i = 0; i < sizeof mx - 1; i++) {
+		mx[i] = "m,\"x"[i % 4];
+		if (mx[i] == '"')
+			want[n++] = '"';
+		want[n++] = mx[i];
+	}
+	memset(&r, 0, sizeof r);
+	memset(&o, 0, sizeof o);
+	r.t.client.family = r.t.server.family = 4;
+	r.v = verdict_no_response();
+	r.rtt_us = -1;
+	r.icmp_type = r.icmp_code = r.reply_ttl = r.hops = r.greeting_code = -1;
+	o.mx = mx;
+	o.mx_pref = 7;
+	r.origin = &o;
+	memset(&st, 0, sizeof st);
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	s = sink_csv_new(fp);
+	s->ops->record(s, &r);
+	s->ops->finish(s, &st, 1);
+	s->ops->free(s);
+	assert_int_equal(fclose(fp), 0);
+	nl = strchr(buf, '\n');
+	assert_non_null(nl);
+	assert_true(strncmp(nl + 1, "1970-01-01T00:00:00.000000Z,", 28) == 0);
+	assert_non_null(strstr(nl + 1, ",0.0.0.0,\""));
+	assert_true(strncmp(strstr(nl + 1, ",0.0.0.0,\"") + 10, want, n) == 0);
+	assert_true(strcmp(buf + len - 5, "\",7,\n") == 0);
+	assert_int_equal(strchr(nl + 1, '\n') - buf + 1, (long)len);
+	free(buf);
+
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	s = sink_csv_new(fp);
+	s->ops->finish(s, &st, 1);
+	s->ops->free(s);
+	assert_int_equal(fclose(fp), 0);
+	assert_true(strncmp(buf, "ts,verdict_ts,", 14) == 0);
+	assert_int_equal(strchr(buf, '\n') - buf + 1, (long)len);
+	assert_non_null(strstr(buf, ",greeting_truncated\n"));
+	free(buf);
 }
 
 /* Names read back (smtpscope scope) give the taxonomy's own entry: its
@@ -197,6 +286,7 @@ main(void)
 		cmocka_unit_test(hop_estimates),
 		cmocka_unit_test(greeting_lines),
 		cmocka_unit_test(schema_nulls),
+		cmocka_unit_test(csv_long_line),
 		cmocka_unit_test(find_by_names),
 	};
 
