@@ -307,7 +307,7 @@ read_pcapng(struct pcapng *f, struct pipeline *pl, char *err, size_t errlen)
 	struct pcapng_rec r;
 	int n = 0;
 
-	while (!signals_stop_requested() &&
+	while (!signals_stop_requested() && !pipeline_done(pl) &&
 	    (n = pcapng_next(f, &r, err, errlen)) > 0)
 		pipeline_packet(pl, r.dlt, ts_us(r.sec, r.usec), r.data,
 		    r.caplen, r.len);
