@@ -74,6 +74,17 @@ got=$(printf '%s\n' "$out" | sed -n 's/^packets: \([0-9]*\) read.*/\1/p')
 if [ "$n" = 2 ] && printf '%s\n' "$out" | grep -q '^summary: 2 attempts' &&
     [ "$got" -lt "$all" ]; then ok
 else bad "read -c 2: $n records, $got of $all packets read"; fi
+# The same from a pcapng file, which has a reader of its own.
+ng=$top/pcaps/corpus/chrissanders-packets-synscan.pcapng
+ngp="-p 25,465,587,2525"
+# shellcheck disable=SC2086
+all=$("$prog" read $ngp "$ng" | sed -n 's/^packets: \([0-9]*\) read.*/\1/p')
+# shellcheck disable=SC2086
+out=$("$prog" read $ngp -c 2 "$ng")
+n=$(printf '%s\n' "$out" | grep -c '^20[0-9][0-9]-')
+got=$(printf '%s\n' "$out" | sed -n 's/^packets: \([0-9]*\) read.*/\1/p')
+if [ "$n" = 2 ] && [ -n "$all" ] && [ "$got" -lt "$all" ]; then ok
+else bad "read -c 2 of pcapng: $n records, $got of $all packets read"; fi
 
 # ---- reading from a pipe that stays open: -l and SIGUSR1 ------------------
 # feed FIFO: demo.pcap into the FIFO, which then stays open for 4 s.
@@ -104,7 +115,6 @@ else bad "read after SIGUSR1: exit $st (want 0), final summary missing"; fi
 wait "$q"
 [ "$(grep -c '^20[0-9][0-9]-' "$tmp/nol.out")" = 7 ] && ok || bad "read without -l: not every record at the end"
 # The same from a pcapng file (another reader) on an idle pipe.
-ng=$top/pcaps/corpus/chrissanders-packets-synscan.pcapng
 mkfifo "$tmp/f6"
 ( exec 3>"$tmp/f6"; cat "$ng" >&3; sleep 3 ) &
 "$prog" read -l -p 25,465,587,2525 - <"$tmp/f6" >"$tmp/ng.out" 2>&1 & p=$!

@@ -68,9 +68,9 @@ struct packet {
 	} u;
 	/* An NFLOG copy (DLT_NFLOG_): the log group and the prefix of the
 	 * rule that logged it (in the frame, not NUL-terminated; length 0:
-	 * none).  nflog 0: a packet of any other link type, and the fields
-	 * from nflog_prefix on are not set (the decoder clears the packet up
-	 * to there only: every byte cleared costs on every packet). */
+	 * none).  nflog 0: a packet of any other link type, and the other
+	 * NFLOG fields are not set (decode_packet() writes only what its
+	 * outcome promises: every byte cleared costs on every packet). */
 	uint8_t nflog;
 	uint8_t nflog_prefix_len;
 	uint16_t nflog_group;

@@ -38,5 +38,9 @@ void signals_on_wake(void (*fn)(void *), void *ctx);
 void signals_wait_readable(int fd);
 /* SIGINT or SIGTERM arrived: the run should end (never cleared). */
 bool signals_stop_requested(void);
+/* Whether any caught signal arrived since the last call: one flag, the
+ * test a read makes per packet before it asks which (signals_take(),
+ * signals_stop_requested()). */
+bool signals_pending(void);
 
 #endif

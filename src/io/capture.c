@@ -241,13 +241,26 @@ struct reader {
 };
 
 /* SIGUSR1 (when the command catches it): the summary so far, as watch
- * gives it.  Looked at after each packet, and while a read waits on an
- * idle pipe (signals_wait_readable()). */
+ * gives it.  Looked at when a signal arrived between packets, and while
+ * a read waits on an idle pipe (signals_wait_readable()). */
 static void
 between_packets(void *pl)
 {
 	if (signals_take(SIGUSR1))
 		pipeline_snapshot(pl);
+}
+
+/* No packet more: SIGINT or SIGTERM (io/signals.h), or -c reached.  Which
+ * signal came is asked only when one did: one flag test per packet. */
+static int
+read_ends(struct pipeline *pl)
+{
+	if (signals_pending()) {
+		between_packets(pl);
+		if (signals_stop_requested())
+			return 1;
+	}
+	return pipeline_done(pl);
 }
 
 static void
@@ -256,13 +269,11 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 	struct reader *r = (struct reader *)user;
 	int64_t ts = ts_us(h->ts.tv_sec, h->ts.tv_usec);
 
-	/* SIGINT or SIGTERM (io/signals.h), or -c reached: no packet more. */
-	if (signals_stop_requested() || pipeline_done(r->pl)) {
+	if (read_ends(r->pl)) {
 		pcap_breakloop(r->p);
 		return;
 	}
 	pipeline_packet(r->pl, r->dlt, ts, data, h->caplen, h->len);
-	between_packets(r->pl);
 }
 
 static int
@@ -291,12 +302,9 @@ read_pcapfile(struct pcapfile *f, struct pipeline *pl, char *err,
 	struct pcapfile_rec r;
 	int dlt = pcapfile_dlt(f), n = 0;
 
-	while (!signals_stop_requested() && !pipeline_done(pl) &&
-	    (n = pcapfile_next(f, &r, err, errlen)) > 0) {
+	while (!read_ends(pl) && (n = pcapfile_next(f, &r, err, errlen)) > 0)
 		pipeline_packet(pl, dlt, ts_us(r.sec, r.usec), r.data,
 		    r.caplen, r.len);
-		between_packets(pl);
-	}
 	return n < 0 ? CAPTURE_READ_ERROR : CAPTURE_OK;
 }
 
@@ -307,8 +315,7 @@ read_pcapng(struct pcapng *f, struct pipeline *pl, char *err, size_t errlen)
 	struct pcapng_rec r;
 	int n = 0;
 
-	while (!signals_stop_requested() &&
-	    (n = pcapng_next(f, &r, err, errlen)) > 0)
+	while (!read_ends(pl) && (n = pcapng_next(f, &r, err, errlen)) > 0)
 		pipeline_packet(pl, r.dlt, ts_us(r.sec, r.usec), r.data,
 		    r.caplen, r.len);
 	return n < 0 ? CAPTURE_READ_ERROR : CAPTURE_OK;

@@ -304,9 +304,15 @@ dec_cut(int dlt, const struct frame *f, size_t caplen, size_t wirelen,
 	copy = malloc(caplen ? caplen : 1);
 	assert_non_null(copy);
 	memcpy(copy, f->b, caplen);
-	memset(p, 0xa5, sizeof(*p));	/* the decoder must clear it */
+	/* Garbage: the decoder must write every field it promises. */
+	memset(p, 0xa5, sizeof(*p));
 	st = decode_packet(dlt, copy, (uint32_t)caplen, (uint32_t)wirelen, p);
 	assert_in_range(st, 0, DEC_STATUS_COUNT - 1);
+	assert_true(p->ll_len <= LLADDR_MAX);
+	if (dlt != L_NFLOG)
+		assert_int_equal(p->nflog, 0);
+	if (st == DEC_TCP || st == DEC_ICMP_ERROR)
+		assert_true(p->src.family == 4 || p->src.family == 6);
 	if (st == DEC_TCP) {
 		const uint8_t *pl = p->u.tcp.payload;
 
