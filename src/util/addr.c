@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/addr.h"
+#include "util/digits.h"
 
 static uint64_t
 load64(const uint8_t *p)
@@ -70,11 +71,13 @@ put_ip4(char *p, const uint8_t *b)
 	for (int i = 0; i < 4; i++) {
 		unsigned v = b[i];
 
-		if (v >= 100)
+		if (v >= 100) {
 			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
+			p = put2(p, v % 100);
+		} else if (v >= 10)
+			p = put2(p, v);
+		else
+			*p++ = (char)('0' + v);
 		if (i < 3)
 			*p++ = '.';
 	}
@@ -130,18 +133,21 @@ put_ip6(char *p, const uint8_t *b)
 	return p;
 }
 
+char *
+addr_put(char *p, const struct addr *a)
+{
+	if (a->family == 4)
+		return put_ip4(p, a->b);
+	if (a->family == 6)
+		return put_ip6(p, a->b);
+	*p++ = '-';
+	return p;
+}
+
 const char *
 addr_str(const struct addr *a, char buf[ADDR_STRLEN])
 {
-	char *end;
-
-	if (a->family == 4)
-		end = put_ip4(buf, a->b);
-	else if (a->family == 6)
-		end = put_ip6(buf, a->b);
-	else
-		end = buf, *end++ = '-';
-	*end = '\0';
+	*addr_put(buf, a) = '\0';
 	return buf;
 }
 
