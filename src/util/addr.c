@@ -84,6 +84,18 @@ put_ip4(char *p, const uint8_t *b)
 	return p;
 }
 
+/* One group in lower-case hex, no leading zeros; returns the end. */
+static char *
+put_hex16(char *p, unsigned w)
+{
+	static const char hex[] = "0123456789abcdef";
+	int n = w >= 0x1000 ? 4 : w >= 0x100 ? 3 : w >= 0x10 ? 2 : 1;
+
+	for (int k = n - 1; k >= 0; k--, w >>= 4)
+		p[k] = hex[w & 15];
+	return p + n;
+}
+
 /*
  * The text glibc's inet_ntop gives (tests/unit/test_addr.c compares): the
  * longest run of two or more zero groups, the first of equal ones, becomes
@@ -92,7 +104,6 @@ put_ip4(char *p, const uint8_t *b)
 static char *
 put_ip6(char *p, const uint8_t *b)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned w[8];
 	int best = -1, bestlen = 0, cur = -1, curlen = 0, i;
 
@@ -119,14 +130,7 @@ put_ip6(char *p, const uint8_t *b)
 		if (i == 6 && best == 0 &&
 		    (bestlen == 6 || (bestlen == 5 && w[5] == 0xffff)))
 			return put_ip4(p, b + 12);
-		for (int sh = 12, lead = 1; sh >= 0; sh -= 4) {
-			unsigned d = w[i] >> sh & 15;
-
-			if (d == 0 && lead && sh > 0)
-				continue;
-			lead = 0;
-			*p++ = hex[d];
-		}
+		p = put_hex16(p, w[i]);
 	}
 	if (best >= 0 && best + bestlen == 8)
 		*p++ = ':';
