@@ -34,7 +34,10 @@ bool tuple_eq(const struct tuple *a, const struct tuple *b);
 uint32_t tuple_hash(const struct tuple *t, uint32_t seed);
 /* An address with a number beside it (a port, a table's index). */
 uint32_t addr_hash(const struct addr *a, uint64_t extra, uint32_t seed);
-/* Writes the textual form (no brackets); returns buf. */
+/* The textual form (no brackets, "-" for family 0) at p, no NUL; returns
+ * the end.  At most ADDR_STRLEN - 1 bytes. */
+char *addr_put(char *p, const struct addr *a);
+/* The same with a NUL after it; returns buf. */
 const char *addr_str(const struct addr *a, char buf[ADDR_STRLEN]);
 /* "192.0.2.1:25" or "[2001:db8::1]:25"; returns buf. */
 const char *endpoint_str(const struct addr *a, uint16_t port,

@@ -55,7 +55,7 @@ static inline char *
 c_ADDR(struct line *l, char *p, const struct addr *a)
 {
 	(void)l;
-	return p + strlen(addr_str(a, p));
+	return addr_put(p, a);
 }
 
 static inline char *

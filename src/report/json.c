@@ -119,12 +119,9 @@ j_TIME(struct line *l, char *p, int64_t us)
 static inline char *
 j_ADDR(struct line *l, char *p, const struct addr *a)
 {
-	size_t n;
-
 	(void)l;
 	*p++ = '"';
-	n = strlen(addr_str(a, p));
-	p += n;
+	p = addr_put(p, a);
 	*p++ = '"';
 	return p;
 }

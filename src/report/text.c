@@ -65,7 +65,7 @@ put_endpoint(char *p, const struct addr *a, uint16_t port)
 {
 	if (a->family == 6)
 		*p++ = '[';
-	p += strlen(addr_str(a, p));
+	p = addr_put(p, a);
 	if (a->family == 6)
 		*p++ = ']';
 	*p++ = ':';
@@ -94,7 +94,7 @@ put_attempt(struct line *l, char *p, const struct record *r)
 	if (r->responder.family != 0) {
 		p = line_room(l, p, PIECES_MAX);
 		p = LINE_LIT(p, " responder=");
-		p += strlen(addr_str(&r->responder, p));
+		p = addr_put(p, &r->responder);
 		*p++ = '(';
 		p = put_word(l, p, responder_role(r));
 		p = LINE_LIT(p, ") ttl=");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/addr.h"
+#include "util/digits.h"
 
 static uint64_t
 load64(const uint8_t *p)
@@ -70,15 +71,29 @@ put_ip4(char *p, const uint8_t *b)
 	for (int i = 0; i < 4; i++) {
 		unsigned v = b[i];
 
-		if (v >= 100)
+		if (v >= 100) {
 			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
+			p = put2(p, v % 100);
+		} else if (v >= 10)
+			p = put2(p, v);
+		else
+			*p++ = (char)('0' + v);
 		if (i < 3)
 			*p++ = '.';
 	}
 	return p;
+}
+
+/* One group in lower-case hex, no leading zeros; returns the end. */
+static char *
+put_hex16(char *p, unsigned w)
+{
+	static const char hex[] = "0123456789abcdef";
+	int n = w >= 0x1000 ? 4 : w >= 0x100 ? 3 : w >= 0x10 ? 2 : 1;
+
+	for (int k = n - 1; k >= 0; k--, w >>= 4)
+		p[k] = hex[w & 15];
+	return p + n;
 }
 
 /*
@@ -89,7 +104,6 @@ put_ip4(char *p, const uint8_t *b)
 static char *
 put_ip6(char *p, const uint8_t *b)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned w[8];
 	int best = -1, bestlen = 0, cur = -1, curlen = 0, i;
 
@@ -116,32 +130,28 @@ put_ip6(char *p, const uint8_t *b)
 		if (i == 6 && best == 0 &&
 		    (bestlen == 6 || (bestlen == 5 && w[5] == 0xffff)))
 			return put_ip4(p, b + 12);
-		for (int sh = 12, lead = 1; sh >= 0; sh -= 4) {
-			unsigned d = w[i] >> sh & 15;
-
-			if (d == 0 && lead && sh > 0)
-				continue;
-			lead = 0;
-			*p++ = hex[d];
-		}
+		p = put_hex16(p, w[i]);
 	}
 	if (best >= 0 && best + bestlen == 8)
 		*p++ = ':';
 	return p;
 }
 
+char *
+addr_put(char *p, const struct addr *a)
+{
+	if (a->family == 4)
+		return put_ip4(p, a->b);
+	if (a->family == 6)
+		return put_ip6(p, a->b);
+	*p++ = '-';
+	return p;
+}
+
 const char *
 addr_str(const struct addr *a, char buf[ADDR_STRLEN])
 {
-	char *end;
-
-	if (a->family == 4)
-		end = put_ip4(buf, a->b);
-	else if (a->family == 6)
-		end = put_ip6(buf, a->b);
-	else
-		end = buf, *end++ = '-';
-	*end = '\0';
+	*addr_put(buf, a) = '\0';
 	return buf;
 }
 

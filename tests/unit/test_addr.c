@@ -14,14 +14,103 @@
 
 #include "util/addr.h"
 
+/* addr_str gives inet_ntop's text, and addr_put the same bytes with its
+ * end returned and nothing written past it. */
 static void
 same_as_inet_ntop(const struct addr *a)
 {
-	char want[INET6_ADDRSTRLEN], got[ADDR_STRLEN];
+	char want[INET6_ADDRSTRLEN], got[ADDR_STRLEN], put[ADDR_STRLEN + 8];
+	char *end;
+	size_t n;
 
 	assert_non_null(inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->b,
 	    want, sizeof want));
 	assert_string_equal(addr_str(a, got), want);
+	n = strlen(want);
+	memset(put, '#', sizeof put);
+	end = addr_put(put, a);
+	assert_ptr_equal(end, put + n);
+	assert_memory_equal(put, want, n);
+	for (size_t i = n; i < sizeof put; i++)
+		assert_int_equal(put[i], '#');
+}
+
+static void
+set(struct addr *a, int family, const uint8_t *b)
+{
+	memset(a, 0, sizeof *a);
+	a->family = (uint8_t)family;
+	memcpy(a->b, b, family == 4 ? 4 : 16);
+}
+
+/* The ends of each range and the forms with something special to say. */
+static void
+edges(void **state)
+{
+	static const uint8_t v4[][4] = { { 0, 0, 0, 0 }, { 255, 255, 255, 255 },
+	    { 10, 0, 0, 1 }, { 127, 0, 0, 1 }, { 192, 0, 2, 1 },
+	    { 1, 10, 100, 255 }, { 9, 99, 199, 200 }, { 100, 0, 10, 0 } };
+	static const uint8_t v6[][16] = {
+		{ 0 },						/* :: */
+		{ [15] = 1 },					/* ::1 */
+		{ [10] = 0xff, [11] = 0xff, 10, 0, 0, 1 },	/* v4-mapped */
+		{ [10] = 0xff, [11] = 0xff },			/* ::ffff:0.0.0.0 */
+		{ [12] = 192, 0, 2, 1 },			/* ::192.0.2.1 */
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		    0xff, 0xff, 0xff, 0xff, 0xff, 0xff },	/* longest text */
+		{ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },		/* 2001:db8::1 */
+		{ 0x20, 0x01, 0x0d, 0xb8, [5] = 1, [13] = 1 },	/* equal runs */
+		{ 0xfe, 0x80, [8] = 2, [15] = 1 },		/* fe80::200:0:0:1 */
+		{ 1, [3] = 1, [7] = 1, [11] = 1, [15] = 1 },	/* one zero */
+		{ [1] = 1, [3] = 2, [5] = 3, [7] = 4, [9] = 5, [11] = 6,
+		    [13] = 7 },					/* ends in 0 */
+	};
+	struct addr a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof v4 / sizeof v4[0]; i++) {
+		set(&a, 4, v4[i]);
+		same_as_inet_ntop(&a);
+	}
+	for (size_t i = 0; i < sizeof v6 / sizeof v6[0]; i++) {
+		set(&a, 6, v6[i]);
+		same_as_inet_ntop(&a);
+	}
+}
+
+/* Random addresses: bytes often zero or 0xff, so zero runs, v4-mapped
+ * prefixes and every octet width all come up. */
+static void
+random_addresses(void **state)
+{
+	unsigned seed = 17;
+	uint8_t b[16];
+	struct addr a;
+
+	(void)state;
+	for (unsigned i = 0; i < 200000; i++) {
+		for (size_t j = 0; j < sizeof b; j++) {
+			unsigned r = (unsigned)rand_r(&seed);
+
+			b[j] = (uint8_t)(r % 4 == 0 ? 0 : r % 4 == 1 ? 0xff :
+			    r >> 8);
+		}
+		if (i % 8 == 1)		/* ::ffff:a.b.c.d */
+			memcpy(b, "\0\0\0\0\0\0\0\0\0\0\377\377", 12);
+		else if (i % 8 == 2)	/* ::a.b.c.d */
+			memset(b, 0, 12);
+		set(&a, i % 2 ? 6 : 4, b);
+		same_as_inet_ntop(&a);
+	}
+	/* each IPv4 octet value in each place */
+	for (unsigned v = 0; v < 256; v++)
+		for (int k = 0; k < 4; k++) {
+			memset(b, 0, sizeof b);
+			b[k] = (uint8_t)v;
+			b[(k + 1) % 4] = (uint8_t)(255 - v);
+			set(&a, 4, b);
+			same_as_inet_ntop(&a);
+		}
 }
 
 static void
@@ -96,6 +185,10 @@ no_address(void **state)
 	(void)state;
 	memset(&a, 0, sizeof a);
 	assert_string_equal(addr_str(&a, buf), "-");
+	memset(buf, '#', sizeof buf);
+	assert_ptr_equal(addr_put(buf, &a), buf + 1);
+	assert_int_equal(buf[0], '-');
+	assert_int_equal(buf[1], '#');
 }
 
 /* --metrics-listen's ADDR:PORT: each form and each way to get it wrong. */
@@ -194,6 +287,8 @@ main(void)
 		cmocka_unit_test(ipv6_every_zero_pattern),
 		cmocka_unit_test(ipv6_with_ipv4_inside),
 		cmocka_unit_test(ipv4_every_octet_width),
+		cmocka_unit_test(edges),
+		cmocka_unit_test(random_addresses),
 		cmocka_unit_test(no_address),
 		cmocka_unit_test(endpoint_forms),
 		cmocka_unit_test(endpoint_round_trip),
