@@ -432,7 +432,8 @@ source_budget_full(void **state)
 	assert_int_equal(d->nsrc, SCOPE_MAX_SOURCES);
 	assert_int_equal(d->other_sources, 0);
 	for (i = 0; i < SCOPE_MAX_SOURCES; i++) {
-		assert_true(is(&d->src[i].a, nth_source(i)));
+		assert_true(is(scope_source_addr(s, &d->src[i]),
+		    nth_source(i)));
 		assert_int_equal(d->src[i].n[VC_REFUSED], 2);
 	}
 	n = findings(s, 0);
@@ -464,7 +465,7 @@ source_budget_one_more(void **state)
 	assert_int_equal(d->n[VC_ACCEPTED], SCOPE_MAX_SOURCES + 1);
 	assert_int_equal(d->n[VC_REFUSED], 2);
 	assert_int_equal(d->src[0].n[VC_ACCEPTED], 2);
-	assert_true(is(&d->src[SCOPE_MAX_SOURCES - 1].a,
+	assert_true(is(scope_source_addr(s, &d->src[SCOPE_MAX_SOURCES - 1]),
 	    nth_source(SCOPE_MAX_SOURCES - 1)));
 	assert_int_equal(d->fail.first, SCOPE_NONE);	/* listed sources only */
 	assert_int_equal(d->nreasons, 0);
