@@ -55,8 +55,8 @@ struct scope_source {
 	uint8_t nfail, capfail;		/* failure window: used, allocated */
 	uint8_t last_kind;		/* of its latest failure */
 	/* Failures that began after last_ok, the latest SCOPE_MAX_FAILS of
-	 * them (scope_source_fails): records come in verdict order, so a
-	 * later acceptance can still make earlier-seen failures count, or
+	 * them, in the aggregation's pool: records come in verdict order, so
+	 * a later acceptance can still make earlier-seen failures count, or
 	 * not. */
 	uint32_t fail;
 	int64_t last_ok;		/* first SYN of its latest accepted attempt */
@@ -203,9 +203,6 @@ uint64_t scope_fails_not_kept(const struct scope *s);
 const struct scope_kind *scope_kind(const struct scope *s, uint8_t id);
 /* The address of a source of s. */
 const struct addr *scope_source_addr(const struct scope *s,
-    const struct scope_source *src);
-/* A source's kept failure times, src->nfail of them. */
-const struct scope_fail *scope_source_fails(const struct scope *s,
     const struct scope_source *src);
 /* The sensor of number id (scope_source.sensor): its name as the first
  * record from it gave it, NULL for this host. */

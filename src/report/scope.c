@@ -31,9 +31,9 @@ struct scope_sink {
  * The text goes out through a buffer of the report's own, and what is
  * written per source or per finding (address lists, rate limits, the
  * destinations' heads) piece by piece, not through printf: stdio's cost
- * per call was most of the report's (read --scope of the bench file, 10
- * MB of report: 3% of all its instructions).  The rest keeps its format
- * strings (wprintf).
+ * per call was most of the report's (read --scope of the bench file, 8 MB
+ * of report: 123M instructions fewer, 1.7% of the run).  The rest keeps
+ * its format strings (wprintf).
  */
 struct wr {
 	FILE *f;
