@@ -47,21 +47,21 @@ struct scope_fail {
 };
 
 struct scope_source {
-	struct addr a;
-	uint8_t nfail, capfail;		/* fail[]: used, allocated */
-	uint8_t last_kind;		/* of its latest failure */
+	uint32_t addr_id;		/* its address: scope_source_addr() */
 	uint32_t sensor;		/* of its first record: scope_sensor() */
 	/* Its attempts, by class; held at UINT32_MAX.  32 bits, not 64: a
-	 * source is the entry there are most of (80 bytes, not 104: peak RSS
-	 * of read --scope on the bench file 52.7 MiB, not 57.9). */
+	 * source is the entry there are most of. */
 	uint32_t n[VC_COUNT];
+	uint8_t nfail, capfail;		/* failure window: used, allocated */
+	uint8_t last_kind;		/* of its latest failure */
+	/* Failures that began after last_ok, the latest SCOPE_MAX_FAILS of
+	 * them, in the aggregation's pool: records come in verdict order, so
+	 * a later acceptance can still make earlier-seen failures count, or
+	 * not. */
+	uint32_t fail;
 	int64_t last_ok;		/* first SYN of its latest accepted attempt */
 	int64_t first_fail;		/* first SYN of its earliest failure */
 	int64_t last_fail;		/* first SYN of its latest failure */
-	/* Failures that began after last_ok, the latest SCOPE_MAX_FAILS of
-	 * them: records come in verdict order, so a later acceptance can
-	 * still make earlier-seen failures count, or not. */
-	struct scope_fail *fail;
 };
 
 /* Failures of a destination answered one way, or all of them: how many,
@@ -88,30 +88,33 @@ struct scope_sample {
 	bool first_hop;			/* made by the first hop, in its name */
 };
 
+/* The fields every record of the destination reads or writes come
+ * first. */
 struct scope_dest {
 	struct addr server;
 	uint16_t port;
+	uint8_t nsamples;
+	uint8_t nreasons;
+	int synack_hops;		/* of the server's latest SYN-ACK; -1 none */
+	uint32_t nsrc;
+	struct scope_source *src;	/* listed sources, first seen first */
+	uint32_t capsrc;
 	int mx_pref;			/* -1: none */
-	char *mx, *domain;		/* probe: MX host and its domain; NULL: none */
-	uint64_t n[VC_COUNT];		/* its attempts, by class */
 	int64_t first_ts;		/* first SYN of its earliest attempt */
 	int64_t last_ts;		/* its latest verdict */
+	uint64_t n[VC_COUNT];		/* its attempts, by class */
 	int64_t last_ok;		/* over the sources listed; SCOPE_NONE */
-	struct scope_source *src;	/* listed sources, first seen first */
-	uint32_t nsrc, capsrc;
 	uint64_t other_sources;		/* attempts from sources not listed */
 	/* The failures of the sources listed: all of them; those answered
 	 * by the sending host or its first hop (local), or by a router
 	 * further on (hop); and the RSTs in the server's name (rst). */
 	struct scope_answer fail, local, hop, rst;
-	int synack_hops;		/* of the server's latest SYN-ACK; -1 none */
 	struct scope_sample *sample;	/* the first failures; NULL until one */
-	uint8_t nsamples;
-	uint8_t nreasons;
 	uint8_t reason[SCOPE_KIND_SLOTS];	/* failure kinds, first seen first */
 	/* Cross-destination links, numbers of destinations: the first one
 	 * with the same server address, or domain and port (HINDEX_NONE). */
 	uint32_t same_server, same_domain;
+	char *mx, *domain;		/* probe: MX host and its domain; NULL: none */
 	/* Set on those first ones by the findings (findings.c). */
 	uint32_t synack_first, synack_second, accept_first, accept_second;
 };
@@ -198,6 +201,9 @@ uint64_t scope_other_dests(const struct scope *s);
 /* Failures the budget of failure times had no room for. */
 uint64_t scope_fails_not_kept(const struct scope *s);
 const struct scope_kind *scope_kind(const struct scope *s, uint8_t id);
+/* The address of a source of s. */
+const struct addr *scope_source_addr(const struct scope *s,
+    const struct scope_source *src);
 /* The sensor of number id (scope_source.sensor): its name as the first
  * record from it gave it, NULL for this host. */
 const char *scope_sensor(const struct scope *s, uint32_t id);

@@ -146,9 +146,10 @@ source_block(const struct scope_dest *d, uint32_t i,
  * after the last success.  A failure between successes is not a
  * transition. */
 static void
-rate_limits(const struct scope_dest *d, uint32_t i, struct scope_finding *out,
-    int *n)
+rate_limits(const struct scope *s, const struct scope_dest *d, uint32_t i,
+    struct scope_finding *out, int *n)
 {
+	const struct scope_fail *fail;
 	struct scope_finding *x;
 	uint32_t k;
 	int j;
@@ -157,12 +158,13 @@ rate_limits(const struct scope_dest *d, uint32_t i, struct scope_finding *out,
 		const struct scope_source *src = &d->src[k];
 		int after = 0, first = -1;
 
-		if (src->last_ok == SCOPE_NONE)
+		if (src->last_ok == SCOPE_NONE || src->nfail == 0)
 			continue;
+		fail = fails_of(s, src);
 		for (j = 0; j < src->nfail; j++)
-			if (src->fail[j].ts > src->last_ok) {
+			if (fail[j].ts > src->last_ok) {
 				after++;
-				if (first < 0 || src->fail[j].ts < src->fail[first].ts)
+				if (first < 0 || fail[j].ts < fail[first].ts)
 					first = j;
 			}
 		if (after == 0)
@@ -171,8 +173,8 @@ rate_limits(const struct scope_dest *d, uint32_t i, struct scope_finding *out,
 		x->u.rate.source = k;
 		x->u.rate.accepted = src->n[VC_ACCEPTED];
 		x->u.rate.last_ok = src->last_ok;
-		x->u.rate.first_ts = src->fail[first].ts;
-		x->u.rate.first_kind = src->fail[first].kind;
+		x->u.rate.first_ts = fail[first].ts;
+		x->u.rate.first_kind = fail[first].kind;
 		x->u.rate.since = (uint32_t)after;
 	}
 }
@@ -216,7 +218,7 @@ scope_findings(struct scope *s, uint32_t i, struct scope_finding *out)
 	answered(d, i, out, &n);
 	forged = forged_reset(s, d, i, out, &n);
 	source_block(d, i, out, &n);
-	rate_limits(d, i, out, &n);
+	rate_limits(s, d, i, out, &n);
 	/* The first three already name who answered instead of the
 	 * recipient. */
 	if (ok == 0 && f > 0 && d->local.n == 0 && d->hop.n == 0 &&

@@ -4,6 +4,7 @@
 #define SMTPSCOPE_FINDINGS_INTERNAL_H
 
 #include "findings/logfacts.h"
+#include "findings/pool.h"
 #include "findings/scope.h"
 #include "util/hindex.h"
 
@@ -19,7 +20,13 @@ struct scope {
 	uint64_t fail_times;		/* failure times allocated, all sources */
 	uint64_t fails_not_kept;	/* failures the budget had no room for */
 	struct hindex by_dest;		/* (server, port) -> destination */
-	struct hindex by_pair;		/* (destination, source) -> dest * MAX + k */
+	/* The addresses of the sources, each once, first seen first: a
+	 * source names its address by number, 4 bytes, not 17. */
+	struct hindex by_addr;		/* address -> its number */
+	struct addr *addr;
+	uint32_t naddrs, capaddrs;
+	uint32_t npairs;		/* sources of all destinations */
+	struct pool fails;		/* the sources' failure windows */
 	struct hindex by_server;	/* server -> its first destination */
 	struct hindex by_domain;	/* (domain, port) -> its first destination */
 	struct hindex by_sensor;	/* sensor name -> its number */
@@ -40,6 +47,12 @@ static inline struct scope_dest *
 dest_at(const struct scope *s, uint32_t i)
 {
 	return &s->chunk[i / SCOPE_CHUNK][i % SCOPE_CHUNK];
+}
+
+static inline struct scope_fail *
+fails_of(const struct scope *s, const struct scope_source *src)
+{
+	return pool_at(&s->fails, src->fail);
 }
 
 #endif

@@ -94,7 +94,7 @@ list_source(struct finding_source *list, uint32_t *n, const struct scope *s,
     const struct scope_source *src)
 {
 	if (*n < FINDING_MAX_LISTED) {
-		list[*n].a = src->a;
+		list[*n].a = *scope_source_addr(s, src);
 		list[*n].sensor = scope_sensor(s, src->sensor);
 	}
 	(*n)++;

@@ -133,7 +133,7 @@ choose_rows(struct scope *agg, const struct html_cols *c, int *nrows,
 		const struct scope_dest *d = scope_dest(agg, c->dest[k]);
 
 		for (i = 0; i < d->nsrc; i++, n++) {
-			r[n].a = d->src[i].a;
+			r[n].a = *scope_source_addr(agg, &d->src[i]);
 			r[n].fails = scope_source_failures(&d->src[i]);
 			for (cls = 0; cls < VC_COUNT; cls++)
 				r[n].total += d->src[i].n[cls];
@@ -158,12 +158,13 @@ choose_rows(struct scope *agg, const struct html_cols *c, int *nrows,
 }
 
 static const struct scope_source *
-source_of(const struct scope_dest *d, const struct addr *a)
+source_of(const struct scope *agg, const struct scope_dest *d,
+    const struct addr *a)
 {
 	uint32_t i;
 
 	for (i = 0; i < d->nsrc; i++)
-		if (addr_eq(&d->src[i].a, a))
+		if (addr_eq(scope_source_addr(agg, &d->src[i]), a))
 			return &d->src[i];
 	return NULL;
 }
@@ -280,7 +281,7 @@ html_grid(FILE *out, struct scope *agg, const struct html_cols *c,
 		for (k = 0; k < c->n; k++) {
 			const struct scope_dest *d = scope_dest(agg, c->dest[k]);
 
-			put_cell(out, agg, d, source_of(d, &r[i].a), a);
+			put_cell(out, agg, d, source_of(agg, d, &r[i].a), a);
 		}
 		fputs("</tr>\n", out);
 	}

@@ -432,7 +432,8 @@ source_budget_full(void **state)
 	assert_int_equal(d->nsrc, SCOPE_MAX_SOURCES);
 	assert_int_equal(d->other_sources, 0);
 	for (i = 0; i < SCOPE_MAX_SOURCES; i++) {
-		assert_true(is(&d->src[i].a, nth_source(i)));
+		assert_true(is(scope_source_addr(s, &d->src[i]),
+		    nth_source(i)));
 		assert_int_equal(d->src[i].n[VC_REFUSED], 2);
 	}
 	n = findings(s, 0);
@@ -464,7 +465,7 @@ source_budget_one_more(void **state)
 	assert_int_equal(d->n[VC_ACCEPTED], SCOPE_MAX_SOURCES + 1);
 	assert_int_equal(d->n[VC_REFUSED], 2);
 	assert_int_equal(d->src[0].n[VC_ACCEPTED], 2);
-	assert_true(is(&d->src[SCOPE_MAX_SOURCES - 1].a,
+	assert_true(is(scope_source_addr(s, &d->src[SCOPE_MAX_SOURCES - 1]),
 	    nth_source(SCOPE_MAX_SOURCES - 1)));
 	assert_int_equal(d->fail.first, SCOPE_NONE);	/* listed sources only */
 	assert_int_equal(d->nreasons, 0);
@@ -506,8 +507,8 @@ findings_of_a_full_destination(void **state)
 	scope_free(s);
 }
 
-/* The pair index's largest item: the last source of the last
- * destination, found again as itself. */
+/* The last source of the last destination (the largest position in
+ * the largest index), found again as itself. */
 static void
 pair_index_at_the_top(void **state)
 {
@@ -531,6 +532,42 @@ pair_index_at_the_top(void **state)
 	assert_int_equal(d->other_sources, 0);
 	assert_int_equal(d->src[SCOPE_MAX_SOURCES - 1].n[VC_REFUSED], 1);
 	assert_int_equal(d->src[SCOPE_MAX_SOURCES - 1].n[VC_ACCEPTED], 1);
+	scope_free(s);
+}
+
+/* The same addresses as sources of three destinations, first seen in
+ * other orders: each destination lists its own, in its own order, with
+ * its own counts, through every growth of its index. */
+static void
+shared_sources_apart(void **state)
+{
+	struct scope *s = scope_new(15);
+	const struct addr mx[3] = { MX1, MX2, MX3 };
+	const struct scope_dest *d;
+	uint32_t i, j, n = 300, k;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 3; j++) {
+			k = j == 0 ? i : j == 1 ? n - 1 - i : (i * 7) % n;
+			add(s, nth_source(k), mx[j], 25, i, verdict_syn_ack());
+			if (k % (j + 2) == 0)
+				add(s, nth_source(k), mx[j], 25, n + i,
+				    verdict_reset());
+		}
+	assert_int_equal(scope_ndests(s), 3);
+	for (j = 0; j < 3; j++) {
+		d = scope_dest(s, j);
+		assert_int_equal(d->nsrc, n);
+		for (i = 0; i < n; i++) {
+			k = j == 0 ? i : j == 1 ? n - 1 - i : (i * 7) % n;
+			assert_true(is(scope_source_addr(s, &d->src[i]),
+			    nth_source(k)));
+			assert_int_equal(d->src[i].n[VC_ACCEPTED], 1);
+			assert_int_equal(d->src[i].n[VC_REFUSED],
+			    k % (j + 2) == 0);
+		}
+	}
 	scope_free(s);
 }
 
@@ -588,6 +625,7 @@ main(void)
 		cmocka_unit_test(source_budget_one_more),
 		cmocka_unit_test(findings_of_a_full_destination),
 		cmocka_unit_test(pair_index_at_the_top),
+		cmocka_unit_test(shared_sources_apart),
 		cmocka_unit_test(correction_counts_once),
 		cmocka_unit_test(addresses_wanted),
 	};
