@@ -285,17 +285,14 @@ list_unlink(struct tracker *t, uint32_t i)
 		l->tail = a->prev;
 }
 
-/* Moves attempt i to the tail of the list for state s with a new deadline. */
-static void
-set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
+/* Puts attempt i, in no list, at the tail of the list for state s with
+ * deadline; the filter's counts are the caller's. */
+static inline void
+list_append(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 {
 	struct attempt *a = &t->pool[i];
 	struct list *l = &t->lists[s];
 
-	if (a->state != ST_FREE)
-		list_unlink(t, i);
-	wait_count(t, a, a->state, -1);
-	wait_count(t, a, s, 1);
 	a->state = (uint8_t)s;
 	a->deadline = deadline;
 	if (deadline < t->wake)
@@ -308,6 +305,19 @@ set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 	else
 		l->head = i;
 	l->tail = i;
+}
+
+/* Moves attempt i to the tail of the list for state s with a new deadline. */
+static void
+set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
+{
+	struct attempt *a = &t->pool[i];
+
+	if (a->state != ST_FREE)
+		list_unlink(t, i);
+	wait_count(t, a, a->state, -1);
+	wait_count(t, a, s, 1);
+	list_append(t, i, s, deadline);
 }
 
 static uint32_t
@@ -679,8 +689,10 @@ new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
 	a->blind = t->blind;
 	a->answered = a->prev_first_hop = 0;
 	index_in(t, i, h);
-	a->state = ST_FREE;
-	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
+	/* set_state() from no state, without its calls: 3 % of the
+	 * instructions for the flood file, one new attempt per packet. */
+	wait_count(t, a, ST_PENDING, 1);
+	list_append(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
 	return i;
 }
 
