@@ -50,8 +50,9 @@ enum state {
 
 /*
  * 256 bytes, four cache lines.  Line 1 holds what a lookup, the state
- * lists and expiry read.  new_attempt() zeroes lines 1 and 2, which hold
- * every field read before the attempt's own events set it.  Lines 3 and 4
+ * lists and expiry read.  new_attempt() sets every field of lines 1 and
+ * 2 (a field added there must be set there too), which hold every field
+ * read before the attempt's own events set it.  Lines 3 and 4
  * are never cleared: each of their fields is written before it is read,
  * by an answer (answered says whether responder and the fields beside it
  * are set), a verdict, or a SYN-ACK after a verdict (prev_*).  An attempt
@@ -284,17 +285,14 @@ list_unlink(struct tracker *t, uint32_t i)
 		l->tail = a->prev;
 }
 
-/* Moves attempt i to the tail of the list for state s with a new deadline. */
-static void
-set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
+/* Puts attempt i, in no list, at the tail of the list for state s with
+ * deadline; the filter's counts are the caller's. */
+static inline void
+list_append(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 {
 	struct attempt *a = &t->pool[i];
 	struct list *l = &t->lists[s];
 
-	if (a->state != ST_FREE)
-		list_unlink(t, i);
-	wait_count(t, a, a->state, -1);
-	wait_count(t, a, s, 1);
 	a->state = (uint8_t)s;
 	a->deadline = deadline;
 	if (deadline < t->wake)
@@ -307,6 +305,19 @@ set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 	else
 		l->head = i;
 	l->tail = i;
+}
+
+/* Moves attempt i to the tail of the list for state s with a new deadline. */
+static void
+set_state(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
+{
+	struct attempt *a = &t->pool[i];
+
+	if (a->state != ST_FREE)
+		list_unlink(t, i);
+	wait_count(t, a, a->state, -1);
+	wait_count(t, a, s, 1);
+	list_append(t, i, s, deadline);
 }
 
 static uint32_t
@@ -659,17 +670,29 @@ new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
 	uint32_t i = alloc_slot(t);
 	struct attempt *a = &t->pool[i];
 
-	memset(a, 0, offsetof(struct attempt, v));	/* lines 1 and 2 */
+	/* Lines 1 and 2 field by field, not by a memset: that is a rep
+	 * stos, and a third of it written again (1.3 % of the instructions
+	 * of `read --json` of the flood file). */
 	a->t = *k;
+	a->confirm = 0;
 	a->isn = isn;
-	a->syns = syns;
-	a->icmp_type = a->icmp_code = -1;
-	a->data_acked = -1;
 	a->first_syn_us = a->last_syn_us = now;
+	a->origin = NULL;
+	a->nflog = NULL;
+	a->syns = syns;
+	a->data_acked = -1;
+	a->icmp_type = a->icmp_code = -1;
+	a->syn_data = 0;
+	a->copy_due = a->soft = a->printed = 0;
+	a->reset_before = RESET_NONE;
+	a->via_nflog = 0;
 	a->blind = t->blind;
+	a->answered = a->prev_first_hop = 0;
 	index_in(t, i, h);
-	a->state = ST_FREE;
-	set_state(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
+	/* set_state() from no state, without its calls: 3 % of the
+	 * instructions for the flood file, one new attempt per packet. */
+	wait_count(t, a, ST_PENDING, 1);
+	list_append(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
 	return i;
 }
 
