@@ -31,14 +31,25 @@ adds(struct jl *j, const char *s)
 
 #define ADDL(j, lit) add(j, lit, sizeof lit - 1)
 
-/* ,"name": */
+/* ,"name": as a literal and its length, for the writers below: each
+ * key's a constant copy, not a strlen and three appends (--scope --json
+ * of a capture with one destination per attempt: 8% of the run). */
+#define K(name) ",\"" name "\":", sizeof ",\"" name "\":" - 1
+
 static void
-key(struct jl *j, const char *name)
+key(struct jl *j, const char *k, size_t kn)
 {
-	ADDL(j, ",\"");
-	adds(j, name);
-	ADDL(j, "\":");
+	add(j, k, kn);
 }
+
+/* The bytes a JSON string escapes, and the NUL that ends it: one test
+ * a byte, not three (--scope --json of a capture with one destination
+ * per attempt: 7% fewer instructions). */
+static const char special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
 
 /* A JSON string, escaped as report/fields.h's json_put_string does:
  * control characters as \u00XX. */
@@ -46,17 +57,18 @@ static void
 string(struct jl *j, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
+	const char *run;
 	char e[6];
 
 	ADDL(j, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (;;) {
+		unsigned char c;
 
-		if (c != '"' && c != '\\' && c >= 0x20)
+		for (run = s; !special[(unsigned char)*s]; s++)
 			continue;
 		add(j, run, (size_t)(s - run));
-		run = s + 1;
+		if ((c = (unsigned char)*s++) == '\0')
+			break;
 		if (c >= 0x20) {
 			e[0] = '\\';
 			e[1] = (char)c;
@@ -68,14 +80,13 @@ string(struct jl *j, const char *s)
 			add(j, e, 6);
 		}
 	}
-	add(j, run, (size_t)(s - run));
 	ADDL(j, "\"");
 }
 
 static void
-str(struct jl *j, const char *name, const char *s)
+str(struct jl *j, const char *k, size_t kn, const char *s)
 {
-	key(j, name);
+	key(j, k, kn);
 	if (s == NULL)
 		ADDL(j, "null");
 	else
@@ -99,9 +110,9 @@ unum(struct jl *j, uint64_t v)
 }
 
 static void
-int_or_null(struct jl *j, const char *name, int64_t v, bool present)
+int_or_null(struct jl *j, const char *k, size_t kn, int64_t v, bool present)
 {
-	key(j, name);
+	key(j, k, kn);
 	if (present)
 		num(j, v);
 	else
@@ -109,9 +120,9 @@ int_or_null(struct jl *j, const char *name, int64_t v, bool present)
 }
 
 static void
-bool_of(struct jl *j, const char *name, bool v)
+bool_of(struct jl *j, const char *k, size_t kn, bool v)
 {
-	key(j, name);
+	key(j, k, kn);
 	if (v)
 		ADDL(j, "true");
 	else
@@ -119,11 +130,11 @@ bool_of(struct jl *j, const char *name, bool v)
 }
 
 static void
-address(struct jl *j, const char *name, const struct addr *a)
+address(struct jl *j, const char *k, size_t kn, const struct addr *a)
 {
 	char s[ADDR_STRLEN + 2], *e;
 
-	key(j, name);
+	key(j, k, kn);
 	if (a->family == 0) {
 		ADDL(j, "null");
 		return;
@@ -135,11 +146,11 @@ address(struct jl *j, const char *name, const struct addr *a)
 }
 
 static void
-time_of(struct jl *j, const char *name, int64_t us)
+time_of(struct jl *j, const char *k, size_t kn, int64_t us)
 {
 	char t[TIMEFMT_MAX + 2], *e;
 
-	key(j, name);
+	key(j, k, kn);
 	if (us == INT64_MIN) {
 		ADDL(j, "null");
 		return;
@@ -151,12 +162,12 @@ time_of(struct jl *j, const char *name, int64_t us)
 }
 
 static void
-sources(struct jl *j, const char *name, const struct finding_source *v,
+sources(struct jl *j, const char *k, size_t kn, const struct finding_source *v,
     uint32_t n, const char *sensor)
 {
 	uint32_t i;
 
-	key(j, name);
+	key(j, k, kn);
 	ADDL(j, "[");
 	for (i = 0; i < n && i < FINDING_MAX_LISTED; i++) {
 		if (i > 0)
@@ -165,7 +176,7 @@ sources(struct jl *j, const char *name, const struct finding_source *v,
 		j->p = line_room(&j->l, j->p, ADDR_STRLEN);
 		j->p = addr_put(j->p, &v[i].a);
 		ADDL(j, "\"");
-		str(j, "sensor", v[i].sensor != NULL ? v[i].sensor : sensor);
+		str(j, K("sensor"), v[i].sensor != NULL ? v[i].sensor : sensor);
 		ADDL(j, "}");
 	}
 	ADDL(j, "]");
@@ -177,7 +188,7 @@ head(struct jl *j, const struct finding *f, const char *sensor)
 	char ep[ENDPOINT_STRLEN];
 
 	ADDL(j, "{\"type\":\"finding\"");
-	str(j, "sensor", sensor);
+	str(j, K("sensor"), sensor);
 	ADDL(j, ",\"state\":\"");
 	adds(j, finding_state_name(f->state));
 	ADDL(j, "\",\"kind\":\"");
@@ -191,31 +202,31 @@ head(struct jl *j, const struct finding *f, const char *sensor)
 	j->p = line_room(&j->l, j->p, TIMEFMT_MAX);
 	j->p = timefmt_put(j->p, f->started != INT64_MIN ? f->started : f->ts);
 	ADDL(j, "\"");
-	time_of(j, "ts", f->ts);
-	time_of(j, "started", f->started);
-	str(j, "end", finding_end_name(f->end));
-	address(j, "server", &f->server);
+	time_of(j, K("ts"), f->ts);
+	time_of(j, K("started"), f->started);
+	str(j, K("end"), finding_end_name(f->end));
+	address(j, K("server"), &f->server);
 	ADDL(j, ",\"server_port\":");
 	unum(j, f->port);
-	str(j, "mx", f->mx);
-	str(j, "domain", f->domain);
-	int_or_null(j, "mx_pref", f->mx_pref, f->mx_pref != -1);
+	str(j, K("mx"), f->mx);
+	str(j, K("domain"), f->domain);
+	int_or_null(j, K("mx_pref"), f->mx_pref, f->mx_pref != -1);
 }
 
 static void
 counts(struct jl *j, const struct finding *f, const char *sensor)
 {
-	str(j, "class", f->reason != NULL ? vclass_name(f->cls) : NULL);
-	str(j, "reason", f->reason);
+	str(j, K("class"), f->reason != NULL ? vclass_name(f->cls) : NULL);
+	str(j, K("reason"), f->reason);
 	ADDL(j, ",\"failures\":");
 	unum(j, f->failures);
 	ADDL(j, ",\"accepted\":");
 	unum(j, f->accepted);
-	time_of(j, "first_failure", f->first_fail);
-	time_of(j, "last_failure", f->last_fail);
-	time_of(j, "last_accepted", f->last_ok);
-	sources(j, "sources_failed", f->failed, f->nfailed, sensor);
-	sources(j, "sources_accepted", f->ok, f->naccepted, sensor);
+	time_of(j, K("first_failure"), f->first_fail);
+	time_of(j, K("last_failure"), f->last_fail);
+	time_of(j, K("last_accepted"), f->last_ok);
+	sources(j, K("sources_failed"), f->failed, f->nfailed, sensor);
+	sources(j, K("sources_accepted"), f->ok, f->naccepted, sensor);
 	ADDL(j, ",\"nsources_failed\":");
 	unum(j, f->nfailed);
 	ADDL(j, ",\"nsources_accepted\":");
@@ -235,19 +246,19 @@ log_fields(struct jl *j, const struct finding *f)
 {
 	bool known = f->log_first != INT64_MIN;
 
-	str(j, "log_mta", known ? f->log_mta : NULL);
-	int_or_null(j, "log_attempts", (int64_t)f->log_attempts, known);
-	int_or_null(j, "log_messages", f->log_messages, known);
-	int_or_null(j, "log_recipients", f->log_recipients, known);
-	int_or_null(j, "log_domains", f->log_domains, known);
+	str(j, K("log_mta"), known ? f->log_mta : NULL);
+	int_or_null(j, K("log_attempts"), (int64_t)f->log_attempts, known);
+	int_or_null(j, K("log_messages"), f->log_messages, known);
+	int_or_null(j, K("log_recipients"), f->log_recipients, known);
+	int_or_null(j, K("log_domains"), f->log_domains, known);
 	if (known)
-		bool_of(j, "log_at_least", f->log_at_least);
+		bool_of(j, K("log_at_least"), f->log_at_least);
 	else
-		int_or_null(j, "log_at_least", 0, false);
-	str(j, "log_domain", known ? f->log_domain : NULL);
-	time_of(j, "log_first", known ? f->log_first : INT64_MIN);
-	time_of(j, "log_last", known ? f->log_last : INT64_MIN);
-	str(j, "log_text", known ? f->log_text : NULL);
+		int_or_null(j, K("log_at_least"), 0, false);
+	str(j, K("log_domain"), known ? f->log_domain : NULL);
+	time_of(j, K("log_first"), known ? f->log_first : INT64_MIN);
+	time_of(j, K("log_last"), known ? f->log_last : INT64_MIN);
+	str(j, K("log_text"), known ? f->log_text : NULL);
 }
 
 void
@@ -260,21 +271,21 @@ finding_write_json(FILE *out, const struct finding *f, const char *sensor)
 	j.p = j.l.buf;
 	head(&j, f, sensor);
 	counts(&j, f, sensor);
-	address(&j, "responder", &f->responder);
-	bool_of(&j, "responder_is_server", f->responder.family != 0 &&
+	address(&j, K("responder"), &f->responder);
+	bool_of(&j, K("responder_is_server"), f->responder.family != 0 &&
 	    f->responder_is_server);
-	int_or_null(&j, "hops", f->hops, f->hops != -1);
-	int_or_null(&j, "synack_hops", f->synack_hops, f->synack_hops != -1);
-	int_or_null(&j, "synack_port", f->synack_port, f->synack_hops >= 0);
-	address(&j, "other_server", &f->other_server);
-	str(&j, "other_mx", f->other_mx);
-	int_or_null(&j, "other_accepted", (int64_t)f->other_accepted,
+	int_or_null(&j, K("hops"), f->hops, f->hops != -1);
+	int_or_null(&j, K("synack_hops"), f->synack_hops, f->synack_hops != -1);
+	int_or_null(&j, K("synack_port"), f->synack_port, f->synack_hops >= 0);
+	address(&j, K("other_server"), &f->other_server);
+	str(&j, K("other_mx"), f->other_mx);
+	int_or_null(&j, K("other_accepted"), (int64_t)f->other_accepted,
 	    f->kind == FK_MX_DOWN);
-	bool_of(&j, "not_recipient", f->not_recipient);
-	bool_of(&j, "one_source", f->one_source);
+	bool_of(&j, K("not_recipient"), f->not_recipient);
+	bool_of(&j, K("one_source"), f->one_source);
 	log_fields(&j, f);
 	finding_sentence(f, sensor, text, sizeof text);
-	str(&j, "text", text);
+	str(&j, K("text"), text);
 	ADDL(&j, "}\n");
 	line_end(&j.l, j.p);
 }
