@@ -185,8 +185,6 @@ sources(struct jl *j, const char *k, size_t kn, const struct finding_source *v,
 static void
 head(struct jl *j, const struct finding *f, const char *sensor)
 {
-	char ep[ENDPOINT_STRLEN];
-
 	ADDL(j, "{\"type\":\"finding\"");
 	str(j, K("sensor"), sensor);
 	ADDL(j, ",\"state\":\"");
@@ -197,7 +195,14 @@ head(struct jl *j, const struct finding *f, const char *sensor)
 	ADDL(j, "\",\"id\":\"");
 	adds(j, finding_kind_name(f->kind));
 	ADDL(j, "/");
-	adds(j, endpoint_str(&f->server, f->port, ep));
+	if (f->server.family == 6)
+		ADDL(j, "[");
+	j->p = line_room(&j->l, j->p, ADDR_STRLEN);
+	j->p = addr_put(j->p, &f->server);
+	if (f->server.family == 6)
+		ADDL(j, "]");
+	ADDL(j, ":");
+	unum(j, f->port);
 	ADDL(j, "/");
 	j->p = line_room(&j->l, j->p, TIMEFMT_MAX);
 	j->p = timefmt_put(j->p, f->started != INT64_MIN ? f->started : f->ts);

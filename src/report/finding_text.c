@@ -1,7 +1,7 @@
 /* A finding in words (report/finding.h): the sentence text output and the
  * JSON "text" field share.  Built by plain appends, not printf: --scope
- * --json writes one per destination (of a capture where each attempt has
- * its own server: N instructions fewer, M% of the run). */
+ * --json writes one per destination (a capture where each attempt has a
+ * server of its own: 6% fewer instructions). */
 #include <stdio.h>
 #include <string.h>
 

@@ -195,12 +195,25 @@ put_reasons(struct wr *w, const struct scope_dest *d)
 	}
 }
 
+/* As endpoint_str(), without its snprintf: once a destination (read
+ * --scope of a capture with one destination per attempt: 6% fewer
+ * instructions). */
+static void
+put_endpoint(struct wr *w, const struct addr *a, uint16_t port)
+{
+	if (a->family == 6)
+		wch(w, '[');
+	waddr(w, a);
+	if (a->family == 6)
+		wch(w, ']');
+	wch(w, ':');
+	wnum(w, port);
+}
+
 static void
 put_dest(struct wr *w, const struct scope_dest *d)
 {
-	char ep[ENDPOINT_STRLEN];
-
-	wstr(w, endpoint_str(&d->server, d->port, ep));
+	put_endpoint(w, &d->server, d->port);
 	if (d->mx == NULL)
 		return;
 	WLIT(w, " (");
