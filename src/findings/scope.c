@@ -29,6 +29,20 @@ _Static_assert(SCOPE_MAX_SOURCES < 1 << SLOT_SHIFT, "k + 1 must fit a slot");
 _Static_assert(sizeof(struct scope_source) == 64, "a source, a line");
 #define SRC_ALIGN 64
 
+/*
+ * Each chunk of destinations carries a first block (one source and its 2
+ * slots, in whole lines) for each of them, after the destinations: most
+ * destinations of a busy capture have one source, and the block then
+ * costs no allocation of its own (read --scope of a capture with one
+ * destination per attempt: 6% fewer instructions than a posix_memalign
+ * and a free each).  capsrc 1 says the block is the chunk's.
+ */
+#define FIRST_BLOCK 128
+_Static_assert(sizeof(struct scope_source) + 2 * sizeof(uint16_t) <=
+    FIRST_BLOCK && FIRST_BLOCK % SRC_ALIGN == 0, "a first block fits");
+#define DESTS_BYTES ((SCOPE_CHUNK * sizeof(struct scope_dest) + \
+    SRC_ALIGN - 1) / SRC_ALIGN * SRC_ALIGN)
+
 struct scope *
 scope_new(uint32_t seed)
 {
@@ -52,7 +66,8 @@ scope_free(struct scope *s)
 	for (i = 0; i < s->nd; i++) {
 		struct scope_dest *d = dest_at(s, i);
 
-		free(d->src);
+		if (d->capsrc > 1)
+			free(d->src);
 		free(d->sample);
 		free(d->mx);
 		free(d->domain);
@@ -170,6 +185,7 @@ static int
 room_for_dest(struct scope *s)
 {
 	struct scope_dest **c;
+	void *p;
 
 	if (s->nd >= SCOPE_MAX_DESTS)
 		return -1;
@@ -178,9 +194,10 @@ room_for_dest(struct scope *s)
 	if ((c = realloc(s->chunk, (s->nchunks + 1) * sizeof *c)) == NULL)
 		return -1;
 	s->chunk = c;
-	if ((c[s->nchunks] = malloc(SCOPE_CHUNK * sizeof **c)) == NULL)
+	if (posix_memalign(&p, SRC_ALIGN, DESTS_BYTES +
+	    SCOPE_CHUNK * FIRST_BLOCK) != 0)
 		return -1;
-	s->nchunks++;
+	c[s->nchunks++] = p;
 	return 0;
 }
 
@@ -310,18 +327,25 @@ slot_put(const struct scope *s, struct scope_dest *d, uint32_t k)
 	slot[j] = (uint16_t)(tag | (k + 1));
 }
 
-/* Room for source d->nsrc: a block twice the size (1 at first), up to
- * SCOPE_MAX_SOURCES; 0, or -1 when full or out of memory. */
+/* Room for source d->nsrc of destination di: a block twice the size
+ * (the chunk's first block at first), up to SCOPE_MAX_SOURCES; 0, or -1
+ * when full or out of memory. */
 static int
-room_for_source(const struct scope *s, struct scope_dest *d)
+room_for_source(const struct scope *s, uint32_t di)
 {
+	struct scope_dest *d = dest_at(s, di);
 	struct scope_source *old = d->src;
-	uint32_t cap = d->capsrc == 0 ? 1 : d->capsrc * 2, k;
+	uint32_t oldcap = d->capsrc, cap = oldcap == 0 ? 1 : oldcap * 2, k;
 	void *p;
 
 	if (d->nsrc < d->capsrc)
 		return 0;
-	if (d->nsrc >= SCOPE_MAX_SOURCES || posix_memalign(&p, SRC_ALIGN,
+	if (d->nsrc >= SCOPE_MAX_SOURCES)
+		return -1;
+	if (cap == 1)
+		p = (char *)s->chunk[di / SCOPE_CHUNK] + DESTS_BYTES +
+		    (size_t)(di % SCOPE_CHUNK) * FIRST_BLOCK;
+	else if (posix_memalign(&p, SRC_ALIGN,
 	    cap * (sizeof *d->src + 2 * sizeof(uint16_t))) != 0)
 		return -1;
 	d->src = p;
@@ -331,7 +355,8 @@ room_for_source(const struct scope *s, struct scope_dest *d)
 	memset(slots_of(d), 0, 2 * cap * sizeof(uint16_t));
 	for (k = 0; k < d->nsrc; k++)
 		slot_put(s, d, k);
-	free(old);
+	if (oldcap > 1)
+		free(old);
 	return 0;
 }
 
@@ -364,7 +389,7 @@ source_of(struct scope *s, uint32_t di, const struct record *r)
 		return &d->src[k];
 	if (s->npairs >= SCOPE_MAX_PAIRS ||
 	    (sensor = sensor_of(s, r->sensor)) == HINDEX_NONE ||
-	    room_for_source(s, d) != 0 ||
+	    room_for_source(s, di) != 0 ||
 	    (id == HINDEX_NONE && (id = addr_number(s, a, h)) == HINDEX_NONE))
 		return NULL;
 	s->npairs++;
