@@ -29,6 +29,10 @@ line_room(struct line *l, char *p, size_t n)
 }
 
 char *line_add_long(struct line *l, char *p, const char *s, size_t n);
+/* s, each of its quotes written as q[qn] (CSV doubles them, text escapes
+ * them). */
+char *line_add_quotes(struct line *l, char *p, const char *s, const char *q,
+    size_t qn);
 
 /* s[n], of any length. */
 static inline char *

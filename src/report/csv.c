@@ -18,21 +18,11 @@ struct csv_sink {
 static char *
 csv_string(struct line *l, char *p, const char *s)
 {
-	size_t n;
-
 	if (strpbrk(s, ",\"") == NULL)
 		return line_room(l, line_add(l, p, s, strlen(s)), 1);
 	p = line_room(l, p, 1);
 	*p++ = '"';
-	for (;;) {
-		n = strcspn(s, "\"");
-		p = line_add(l, p, s, n);
-		if (s[n] == '\0')
-			break;
-		p = line_room(l, p, 2);
-		p = LINE_LIT(p, "\"\"");
-		s += n + 1;
-	}
+	p = line_add_quotes(l, p, s, "\"\"", 2);
 	p = line_room(l, p, 1);
 	*p++ = '"';
 	return line_room(l, p, 1);

@@ -17,3 +17,19 @@ line_add_long(struct line *l, char *p, const char *s, size_t n)
 		p = line_room(l, p, sizeof l->buf);
 	}
 }
+
+char *
+line_add_quotes(struct line *l, char *p, const char *s, const char *q,
+    size_t qn)
+{
+	size_t n;
+
+	for (;;) {
+		n = strcspn(s, "\"");
+		p = line_add(l, p, s, n);
+		if (s[n] == '\0')
+			return p;
+		p = line_add(l, p, q, qn);
+		s += n + 1;
+	}
+}

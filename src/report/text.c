@@ -17,19 +17,9 @@
 static char *
 put_quoted(struct line *l, char *p, const char *s)
 {
-	size_t n;
-
 	p = line_room(l, p, 2);
 	p = LINE_LIT(p, " \"");
-	for (;;) {
-		n = strcspn(s, "\"");
-		p = line_add(l, p, s, n);
-		if (s[n] == '\0')
-			break;
-		p = line_room(l, p, 2);
-		p = LINE_LIT(p, "\\\"");
-		s += n + 1;
-	}
+	p = line_add_quotes(l, p, s, "\\\"", 2);
 	p = line_room(l, p, PIECES_MAX);
 	*p++ = '"';
 	return p;
