@@ -51,6 +51,7 @@ struct live {
 	struct loop *loop;		/* once attached */
 	struct capgap *gap;		/* the interface down or gone */
 	int fd_id, prep_id, tick_id, end_id;
+	int out_id;			/* standard output, for its reader going */
 	int draining;			/* ending: the last block being read */
 	int64_t stats_at;		/* loop time of the last pcap_stats() */
 	/* pcap_stats()'s counters are 32 bits (u_int) and wrap, after
@@ -393,6 +394,29 @@ on_stop_signal(void *ctx, int sig)
 	finish(ctx);
 }
 
+/*
+ * Standard output's reader went away (a pipe's reader polls POLLERR, a
+ * closed socket POLLHUP): the run ends now, as at a failed write, rather
+ * than at the next record, which on a quiet link may be hours away (the
+ * kernel hands packets over in blocks, so the records written after the
+ * reader read its last line may all have gone before it left).  Asked
+ * for no event, so a file or a terminal never wakes the loop.
+ */
+static void
+on_stdout(void *ctx, short revents)
+{
+	struct live *l = ctx;
+
+	if (revents & POLLNVAL) {		/* no standard output at all */
+		loop_fd_del(l->loop, l->out_id);
+		l->out_id = -1;
+		return;
+	}
+	errno = EPIPE;
+	stop(l, LIVE_OUTPUT_ERROR, "cannot write the output (%s)",
+	    strerror(errno));
+}
+
 static void
 on_snapshot(void *ctx, int sig)
 {
@@ -485,7 +509,7 @@ live_open(const struct live_config *cfg, struct pipeline *pl, char *err,
 	}
 	l->cfg = cfg;
 	l->pl = pl;
-	l->fd_id = l->prep_id = l->tick_id = l->end_id = -1;
+	l->fd_id = l->prep_id = l->tick_id = l->end_id = l->out_id = -1;
 	l->rot_id = l->stats_id = -1;
 	l->sig_id[0] = l->sig_id[1] = l->sig_id[2] = l->sig_id[3] = -1;
 	if (ifname == NULL) {
@@ -519,6 +543,7 @@ register_all(struct live *l, int fd)
 	struct loop *lp = l->loop;
 
 	if ((l->fd_id = loop_fd_add(lp, fd, POLLIN, on_capture, l)) < 0 ||
+	    (l->out_id = loop_fd_add(lp, STDOUT_FILENO, 0, on_stdout, l)) < 0 ||
 	    (l->prep_id = loop_prepare(lp, prepare, l)) < 0 ||
 	    (l->tick_id = loop_timer_add(lp, on_tick, l)) < 0 ||
 	    (l->end_id = loop_timer_add(lp, on_end, l)) < 0 ||
@@ -636,6 +661,7 @@ unregister_all(struct live *l)
 		return;
 	capgap_free(l->gap);
 	loop_fd_del(l->loop, l->fd_id);
+	loop_fd_del(l->loop, l->out_id);
 	loop_prepare_del(l->loop, l->prep_id);
 	loop_timer_del(l->loop, l->tick_id);
 	loop_timer_del(l->loop, l->end_id);
