@@ -70,6 +70,8 @@ struct sdest {
 	uint64_t other_sources;
 	struct by_other local, hop, rst;	/* rst: RSTs with the server's address */
 	int16_t synack_hops;		/* latest SYN-ACK from the server; -1 */
+	bool one_sensor;		/* src[] share one sensor: set by
+					 * stream_evaluate() for its use */
 	struct held *act[FK_COUNT];	/* in force */
 };
 
