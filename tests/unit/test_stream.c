@@ -444,6 +444,41 @@ sensors(void **state)
 	stream_free(st);
 }
 
+/* A source forgotten (the first of the destination's) takes its sensor
+ * out of the counts; those kept stay in order. */
+static void
+sensors_after_prune(void **state)
+{
+	struct stream *st = open_stream(W, 0);
+	char a[] = "mta-a", b[] = "mta-b";
+	struct addr sb = SRC_B, sc = SRC_C;
+	struct record r;
+	int i;
+
+	(void)state;
+	r = rec(SRC_A, MX1, 25, 1, verdict_syn_ack());
+	r.sensor = a;
+	stream_add(st, &r);
+	r = rec(sb, MX1, 25, 2, verdict_reset());
+	r.sensor = b;
+	stream_add(st, &r);
+	r = rec(sb, MX1, 25, 50, verdict_reset());
+	r.sensor = b;
+	stream_add(st, &r);
+	r = rec(sc, MX1, 25, 70, verdict_reset());
+	r.sensor = b;
+	stream_add(st, &r);
+	i = last(FK_ALL_FAILED, FS_STARTED);
+	assert_true(i >= 0);
+	assert_int_equal(ev[i].nsources, 2);
+	assert_int_equal(ev[i].nfailed, 2);
+	assert_true(addr_eq(&ev[i].failed[0].a, &sb));
+	assert_true(addr_eq(&ev[i].failed[1].a, &sc));
+	assert_int_equal(ev[i].sensors_seen, 1);
+	assert_int_equal(ev[i].sensors_failed, 1);
+	stream_free(st);
+}
+
 /* A thousand sources of one destination, one of them refused; past the
  * limit a source is counted, not kept. */
 static void
@@ -526,6 +561,7 @@ main(void)
 		cmocka_unit_test(correction_withdraws_the_failure),
 		cmocka_unit_test(mx_down),
 		cmocka_unit_test(sensors),
+		cmocka_unit_test(sensors_after_prune),
 		cmocka_unit_test(thousand_sources),
 		cmocka_unit_test(eviction),
 	};
