@@ -168,10 +168,13 @@ capgap_check(struct capgap *g, int failed)
 	}
 }
 
+/* A packet the kernel stamped before the gap began was captured before
+ * the interface went: handed over late (a block at a time, io/live.c),
+ * it is no sign that the capture is back. */
 void
 capgap_packet(struct capgap *g, int64_t ts)
 {
-	if (g != NULL && g->active)
+	if (g != NULL && g->active && ts > g->start_us)
 		end(g, ts, 1);
 }
 

@@ -81,6 +81,18 @@ live_now(const struct live *l)
 	return l->anchor_ts + (loop_now() - l->anchor_mono);
 }
 
+/* The packet clock up to which the kernel has handed every packet over:
+ * outside immediate mode a block may hold a packet for up to its timeout,
+ * so the timers decide (a DROP, an end of window) only on time no packet
+ * still in the ring can belong to; an answer stamped before an attempt's
+ * deadline is then never read after the timer called it dropped. */
+static int64_t
+settled_now(const struct live *l)
+{
+	return live_now(l) -
+	    (l->cfg->immediate ? 0 : CAPTURE_TIMEOUT_MS * 1000LL);
+}
+
 static void __attribute__((format(printf, 3, 4)))
 stop(struct live *l, int rc, const char *fmt, ...)
 {
@@ -336,8 +348,8 @@ prepare(void *ctx)
 	/* With no deadline, a tick a second still lets the outputs' windows
 	 * pass on an idle link (--findings). */
 	d = pipeline_next_deadline(l->pl);
-	if (d != INT64_MAX && d - live_now(l) < wait)
-		wait = d - live_now(l);
+	if (d != INT64_MAX && d - settled_now(l) < wait)
+		wait = d - settled_now(l);
 	/* An armed tick due sooner stays: pushed back at every poll, it
 	 * would never fire while another timer (--maillog's follower)
 	 * wakes the loop more often than once a second. */
@@ -354,7 +366,7 @@ on_tick(void *ctx, int64_t now)
 	struct live *l = ctx;
 
 	l->tick_at = 0;
-	pipeline_tick(l->pl, live_now(l));
+	pipeline_tick(l->pl, settled_now(l));
 	/* The kernel's counters a second old at most, for the metrics. */
 	if (now - l->stats_at >= 1000000) {
 		l->stats_at = now;
@@ -423,7 +435,7 @@ on_snapshot(void *ctx, int sig)
 	struct live *l = ctx;
 
 	(void)sig;
-	pipeline_tick(l->pl, live_now(l));
+	pipeline_tick(l->pl, settled_now(l));
 	record_kernel_stats(l);
 	pipeline_snapshot(l->pl);
 }
@@ -489,7 +501,7 @@ on_stats(void *ctx, int64_t now)
 {
 	struct live *l = ctx;
 
-	pipeline_tick(l->pl, live_now(l));
+	pipeline_tick(l->pl, settled_now(l));
 	record_kernel_stats(l);
 	pipeline_pulse(l->pl);
 	l->stats_due = next_due(l->stats_due, l->cfg->stats_interval_us, now);
