@@ -420,22 +420,28 @@ mx_down(void **state)
 	stream_free(st);
 }
 
+/* A record from src to MX1:25 at t, as sensor names it. */
+static void
+add_sensed(struct stream *st, struct addr src, int64_t t, struct verdict v,
+    char *sensor)
+{
+	struct record r = rec(src, MX1, 25, t, v);
+
+	r.sensor = sensor;
+	stream_add(st, &r);
+}
+
 /* Sources seen by two sensors: the failing one by one of them. */
 static void
 sensors(void **state)
 {
 	struct stream *st = open_stream(W, 0);
 	char a[] = "mta-a", b[] = "mta-b";
-	struct record r;
 	int i;
 
 	(void)state;
-	r = rec(SRC_A, MX1, 25, 1, verdict_syn_ack());
-	r.sensor = a;
-	stream_add(st, &r);
-	r = rec(SRC_B, MX1, 25, 2, verdict_reset());
-	r.sensor = b;
-	stream_add(st, &r);
+	add_sensed(st, SRC_A, 1, verdict_syn_ack(), a);
+	add_sensed(st, SRC_B, 2, verdict_reset(), b);
 	i = last(FK_SOURCE_BLOCK, FS_STARTED);
 	assert_true(i >= 0);
 	assert_int_equal(ev[i].sensors_seen, 2);
@@ -452,22 +458,13 @@ sensors_after_prune(void **state)
 	struct stream *st = open_stream(W, 0);
 	char a[] = "mta-a", b[] = "mta-b";
 	struct addr sb = SRC_B, sc = SRC_C;
-	struct record r;
 	int i;
 
 	(void)state;
-	r = rec(SRC_A, MX1, 25, 1, verdict_syn_ack());
-	r.sensor = a;
-	stream_add(st, &r);
-	r = rec(sb, MX1, 25, 2, verdict_reset());
-	r.sensor = b;
-	stream_add(st, &r);
-	r = rec(sb, MX1, 25, 50, verdict_reset());
-	r.sensor = b;
-	stream_add(st, &r);
-	r = rec(sc, MX1, 25, 70, verdict_reset());
-	r.sensor = b;
-	stream_add(st, &r);
+	add_sensed(st, SRC_A, 1, verdict_syn_ack(), a);
+	add_sensed(st, sb, 2, verdict_reset(), b);
+	add_sensed(st, sb, 50, verdict_reset(), b);
+	add_sensed(st, sc, 70, verdict_reset(), b);
 	i = last(FK_ALL_FAILED, FS_STARTED);
 	assert_true(i >= 0);
 	assert_int_equal(ev[i].nsources, 2);
