@@ -42,6 +42,9 @@ const char *addr_str(const struct addr *a, char buf[ADDR_STRLEN]);
 /* "192.0.2.1:25" or "[2001:db8::1]:25"; returns buf. */
 const char *endpoint_str(const struct addr *a, uint16_t port,
     char buf[ENDPOINT_STRLEN]);
+/* endpoint_str's text at p, without a NUL (at most ENDPOINT_STRLEN - 1
+ * bytes); returns its end. */
+char *endpoint_put(char *p, const struct addr *a, uint16_t port);
 /* Parses an IPv4 or IPv6 literal; returns false when it is neither. */
 bool addr_parse(const char *s, struct addr *out);
 

@@ -434,7 +434,7 @@ emit(struct tracker *t, const struct attempt *a, int64_t when,
 	r.correction = correction;
 	if (correction)
 		r.corrects = a->printed_v;
-	if (!correction)
+	else
 		t->st->attempts++;
 	t->emit(t->ctx, &r);
 }

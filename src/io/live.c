@@ -424,9 +424,8 @@ on_stdout(void *ctx, short revents)
 		l->out_id = -1;
 		return;
 	}
-	errno = EPIPE;
 	stop(l, LIVE_OUTPUT_ERROR, "cannot write the output (%s)",
-	    strerror(errno));
+	    strerror(EPIPE));
 }
 
 static void

@@ -154,8 +154,7 @@ answered(struct buf *b, const struct finding *f)
 		PUTL(b, ", ");
 		put_d(b, f->hops);
 		PUTL(b, " hop");
-		if (f->hops != 1)
-			PUTL(b, "s");
+		plural(b, (uint64_t)f->hops);
 		PUTL(b, " away");
 		return;
 	}

@@ -13,6 +13,7 @@
 
 #include "findings/scope.h"
 #include "report/finding.h"
+#include "report/linebuf.h"
 #include "report/scope.h"
 #include "util/addr.h"
 #include "util/digits.h"
@@ -38,42 +39,32 @@ struct scope_sink {
  * its format strings (wprintf).
  */
 struct wr {
-	FILE *f;
+	struct line l;			/* report/linebuf.h */
+	char *p;			/* the end of what l holds */
 	const struct scope *agg;
 	char kind[SCOPE_KIND_SLOTS + 1][48];	/* kind_str's; "": not yet */
-	size_t n;
-	char b[8192];
 };
 
 static void
 wr_init(struct wr *w, FILE *f, const struct scope *agg)
 {
-	w->f = f;
+	w->l.out = f;
+	w->p = w->l.buf;
 	w->agg = agg;
-	w->n = 0;
 	memset(w->kind, 0, sizeof w->kind);
 }
 
 static void
 wflush(struct wr *w)
 {
-	if (w->n > 0)
-		fwrite(w->b, 1, w->n, w->f);
-	w->n = 0;
+	line_end(&w->l, w->p);
+	w->p = w->l.buf;
 }
 
 static void
 wmem(struct wr *w, const char *p, size_t n)
 {
-	if (n > sizeof w->b - w->n) {
-		wflush(w);
-		if (n > sizeof w->b) {
-			fwrite(p, 1, n, w->f);
-			return;
-		}
-	}
-	memcpy(w->b + w->n, p, n);
-	w->n += n;
+	w->p = line_add(&w->l, w->p, p, n);
 }
 
 static void
@@ -125,22 +116,22 @@ static void
 wprintf(struct wr *w, const char *fmt, ...)
 {
 	va_list ap;
-	size_t room = sizeof w->b - w->n;
+	size_t room = (size_t)(w->l.buf + sizeof w->l.buf - w->p);
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(w->b + w->n, room, fmt, ap);
+	n = vsnprintf(w->p, room, fmt, ap);
 	va_end(ap);
 	if (n >= 0 && (size_t)n < room) {
-		w->n += (size_t)n;
+		w->p += n;
 		return;
 	}
 	wflush(w);
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < sizeof w->b)
-		w->n = (size_t)vsnprintf(w->b, sizeof w->b, fmt, ap);
+	if (n >= 0 && (size_t)n < sizeof w->l.buf)
+		w->p += vsnprintf(w->p, sizeof w->l.buf, fmt, ap);
 	else if (n >= 0)
-		vfprintf(w->f, fmt, ap);
+		vfprintf(w->l.out, fmt, ap);
 	va_end(ap);
 }
 
@@ -201,13 +192,9 @@ put_reasons(struct wr *w, const struct scope_dest *d)
 static void
 put_endpoint(struct wr *w, const struct addr *a, uint16_t port)
 {
-	if (a->family == 6)
-		wch(w, '[');
-	waddr(w, a);
-	if (a->family == 6)
-		wch(w, ']');
-	wch(w, ':');
-	wnum(w, port);
+	char t[ENDPOINT_STRLEN];
+
+	wmem(w, t, (size_t)(endpoint_put(t, a, port) - t));
 }
 
 static void

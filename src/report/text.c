@@ -48,29 +48,15 @@ put_word(struct line *l, char *p, const char *s)
 	memcpy(p, s, n);
 	return p + n;
 }
-
-/* "192.0.2.1:25", "[2001:db8::1]:25" */
-static char *
-put_endpoint(char *p, const struct addr *a, uint16_t port)
-{
-	if (a->family == 6)
-		*p++ = '[';
-	p = addr_put(p, a);
-	if (a->family == 6)
-		*p++ = ']';
-	*p++ = ':';
-	return put_u64(p, port);
-}
-
 /* The time, who tried whom, the verdict, the ICMP answer, the responder. */
 static char *
 put_attempt(struct line *l, char *p, const struct record *r)
 {
 	p = timefmt_put(p, r->first_syn_us);
 	*p++ = ' ';
-	p = put_endpoint(p, &r->t.client, r->t.client_port);
+	p = endpoint_put(p, &r->t.client, r->t.client_port);
 	p = LINE_LIT(p, " -> ");
-	p = put_endpoint(p, &r->t.server, r->t.server_port);
+	p = endpoint_put(p, &r->t.server, r->t.server_port);
 	*p++ = ' ';
 	p = put_word(l, p, vclass_name(r->v.cls));
 	*p++ = '/';

@@ -158,11 +158,20 @@ addr_str(const struct addr *a, char buf[ADDR_STRLEN])
 const char *
 endpoint_str(const struct addr *a, uint16_t port, char buf[ENDPOINT_STRLEN])
 {
-	char s[ADDR_STRLEN];
-
-	snprintf(buf, ENDPOINT_STRLEN, a->family == 6 ? "[%s]:%u" : "%s:%u",
-	    addr_str(a, s), port);
+	*endpoint_put(buf, a, port) = '\0';
 	return buf;
+}
+
+char *
+endpoint_put(char *p, const struct addr *a, uint16_t port)
+{
+	if (a->family == 6)
+		*p++ = '[';
+	p = addr_put(p, a);
+	if (a->family == 6)
+		*p++ = ']';
+	*p++ = ':';
+	return put_u64(p, port);
 }
 
 bool
