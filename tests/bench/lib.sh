@@ -104,7 +104,9 @@ timed() {
 	"$out/maxrss" -c "$out/timed.rss" "$@" >/dev/null 2>&1
 	st=$?
 	t1=$EPOCHREALTIME
-	[ $st -eq 0 ] || echo "bench: $label: exit status $st" >&2
+	# A failed run gives no figure (pair_cpu then has no ratio for the
+	# round).
+	[ $st -eq 0 ] || { echo "bench: $label: exit status $st" >&2; return; }
 	echo "$label $t0 $t1 $(cat "$out/timed.rss" 2>/dev/null || echo 0 0)" |
 	    awk '{ printf "%s %.6f %s %s\n", $1, $3 - $2, $4, $5 }' >>"$log"
 }
@@ -127,7 +129,7 @@ pair_cpu() {
 	done
 	awk '$1 == "round" { r = $2; next } { c[$1, r] = $4 }
 	    END { for (j = 1; j <= r; j++)
-		if (c["b", j] > 0) print c["a", j] / c["b", j] }' "$log" | rounds_median
+		if (c["a", j] > 0 && c["b", j] > 0) print c["a", j] / c["b", j] }' "$log" | rounds_median
 }
 
 # rounds_median: the ratios on standard input as "MEDIAN (N rounds, LO

@@ -48,7 +48,7 @@ cc -O2 -std=c11 -Wall -Wextra -o "$out/pcaploop" "$here/pcaploop.c" \
 # Bytes per table entry, from smtpscope(8) (--max-attempts)
 entry=$(tr '\n' ' ' <"$here/../../man/smtpscope.8" |
     sed -n 's/.*The table takes about \([0-9][0-9]*\) bytes per entry.*/\1/p')
-entry=${entry:-180}
+[ -n "$entry" ] || { echo "bench: smtpscope(8): no bytes per table entry" >&2; exit 1; }
 
 have_hyperfine=0
 command -v hyperfine >/dev/null && have_hyperfine=1
@@ -91,12 +91,13 @@ measure() {
 # the two run back to back in each round.  On a noisy machine the load
 # changes between blocks of runs; within a round it mostly does not, so
 # this ratio moves less than the ratio of the two medians.
+# A round in which either command fails gives no ratio.
 pair_ratio() {
 	local n=$1 i t0 t1 t2 a=() b=(); shift
 	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift; b=("$@")
 	for ((i = 0; i < n; i++)); do
-		t0=$EPOCHREALTIME; "${a[@]}" >/dev/null 2>&1
-		t1=$EPOCHREALTIME; "${b[@]}" >/dev/null 2>&1
+		t0=$EPOCHREALTIME; "${a[@]}" >/dev/null 2>&1 || continue
+		t1=$EPOCHREALTIME; "${b[@]}" >/dev/null 2>&1 || continue
 		t2=$EPOCHREALTIME
 		echo "$t0 $t1 $t2"
 	done | awk '{ print ($2 - $1) / ($3 - $2) }' | rounds_median

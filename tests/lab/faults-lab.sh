@@ -118,11 +118,13 @@ st=${PIPESTATUS[0]}
 [ "$st" -eq 4 ] && [ ! -s "$T/err" ] && ok "read | head -c 100: status 4, quiet" ||
     bad "read | head -c 100: status $st: $(cat "$T/err")"
 ip netns exec "$cli" "$prog" watch -i c0 2>"$T/pipe.err" </dev/null | head -n 1 >"$T/pipe.out" &
+reader=$!
 lab_wait_for "grep -q 'listening on' '$T/pipe.err'" 5
 for i in 1 2 3; do lab_connect "$cli" 192.0.2.25 25 3; done
-# Bounded: a watch that missed its reader's going would keep the job (and
-# a plain wait) forever; lab_cleanup kills what is left in the namespace.
-lab_wait_for "! jobs -r | grep -q ." 10
+# The reader, not the job: a watch that missed its reader's going would
+# keep the job (and a plain wait) forever; the check below sees it, and
+# lab_cleanup kills what is left in the namespace.
+lab_wait_for "! kill -0 $reader" 10
 # The watch itself: the first process of the pipeline, found by name in
 # the namespace it alone runs in.  Its start and stop lines ('watching
 # c0') are not errors.
