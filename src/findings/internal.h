@@ -27,6 +27,7 @@ struct scope {
 	uint32_t naddrs, capaddrs;
 	uint32_t npairs;		/* sources of all destinations */
 	struct pool fails;		/* the sources' failure windows */
+	struct pool samples;		/* the destinations' samples */
 	struct hindex by_server;	/* server -> its first destination */
 	struct hindex by_domain;	/* (domain, port) -> its first destination */
 	struct hindex by_sensor;	/* sensor name -> its number */

@@ -2,9 +2,9 @@
  * The aggregation of findings/scope.h: destinations in chunks allocated as
  * they fill, found through a hashed index of (server, port); each
  * destination's sources in a block of its own that doubles as it grows,
- * with their index by address number after them.  Failure windows come
- * from a pool (findings/pool.h); samples are allocated when a failure
- * first needs them.
+ * with their index by address number after them.  Failure windows and
+ * samples come from pools (findings/pool.h), samples when a failure first
+ * needs them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +52,7 @@ scope_new(uint32_t seed)
 		s->seed = seed;
 		s->last_ts = SCOPE_NONE;
 		s->fails.size = sizeof(struct scope_fail);
+		s->samples.size = sizeof(struct scope_sample);
 	}
 	return s;
 }
@@ -68,7 +69,6 @@ scope_free(struct scope *s)
 
 		if (d->capsrc > 1)
 			free(d->src);
-		free(d->sample);
 		free(d->mx);
 		free(d->domain);
 	}
@@ -79,6 +79,7 @@ scope_free(struct scope *s)
 	hindex_free(&s->by_addr);
 	free(s->addr);
 	pool_free_all(&s->fails);
+	pool_free_all(&s->samples);
 	hindex_free(&s->by_server);
 	hindex_free(&s->by_domain);
 	hindex_free(&s->by_sensor);
@@ -582,14 +583,26 @@ answered_by(struct scope_dest *d, const struct record *r, uint32_t k,
 		answer_add(&d->hop, r, k, kind);
 }
 
+/* A destination's samples are an array of the pool, not a calloc of
+ * their own: the calloc and the free at the end were 1.6% of the
+ * instructions of read --scope of dests-tenth.pcap (13,000 servers). */
+#define SAMPLES_CLASS 1
+_Static_assert(SCOPE_MAX_SAMPLES <= 2 << SAMPLES_CLASS, "the samples fit");
+
 static void
-add_sample(struct scope_dest *d, const struct record *r, uint8_t kind)
+add_sample(struct scope *s, struct scope_dest *d, const struct record *r,
+    uint8_t kind)
 {
 	struct scope_sample *sm;
+	uint32_t h;
 
-	if (d->nsamples == SCOPE_MAX_SAMPLES || (d->sample == NULL &&
-	    (d->sample = calloc(SCOPE_MAX_SAMPLES, sizeof *sm)) == NULL))
+	if (d->nsamples == SCOPE_MAX_SAMPLES)
 		return;
+	if (d->sample == NULL) {
+		if ((h = pool_get(&s->samples, SAMPLES_CLASS)) == POOL_NONE)
+			return;
+		d->sample = pool_at(&s->samples, h);
+	}
 	sm = &d->sample[d->nsamples++];
 	sm->ts = r->first_syn_us;
 	sm->client = r->t.client;
@@ -622,7 +635,7 @@ failure(struct scope *s, struct scope_dest *d, struct scope_source *src,
 	if (r->v.cls == VC_REFUSED && r->icmp_type < 0 &&
 	    record_responder_is_server(r))
 		answer_add(&d->rst, r, k, kind);
-	add_sample(d, r, kind);
+	add_sample(s, d, r, kind);
 }
 
 /*
