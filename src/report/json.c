@@ -124,12 +124,7 @@ static inline char *
 j_MS(struct line *l, char *p, int64_t us)
 {
 	(void)l;
-	if (us < 0)
-		return LINE_LIT(p, "null");
-	p = put_u64(p, (uint64_t)(us / 1000));
-	*p++ = '.';
-	*p++ = (char)('0' + us % 1000 / 100);
-	return put2(p, (unsigned)(us % 100));
+	return us >= 0 ? put_ms3(p, (uint64_t)us) : LINE_LIT(p, "null");
 }
 
 static inline char *
