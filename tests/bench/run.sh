@@ -38,7 +38,6 @@ runs=${BENCH_RUNS:-5}
 pairs=${BENCH_PAIRS:-7}
 mixes=${BENCH_MIXES:-mixed heavy dests flood}
 slack=${BENCH_RSS_SLACK_MB:-8}
-filter='tcp port 25 or tcp port 587 or icmp or icmp6 or (vlan and (tcp port 25 or tcp port 587 or icmp or icmp6))'
 yfilter='tcp.port==25 || tcp.port==587 || icmp || icmpv6'
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
