@@ -33,6 +33,9 @@ char *line_add_long(struct line *l, char *p, const char *s, size_t n);
  * them). */
 char *line_add_quotes(struct line *l, char *p, const char *s, const char *q,
     size_t qn);
+/* s as a JSON string, quoted and escaped: control characters as \u00XX
+ * (json_put_string() of report/fields.h). */
+char *line_add_json(struct line *l, char *p, const char *s);
 
 /* s[n], of any length. */
 static inline char *

@@ -23,4 +23,15 @@ char *put_u64(char *p, uint64_t v);
 /* v in decimal, '-' first when negative; room for DIGITS_MAX + 1. */
 char *put_i64(char *p, int64_t v);
 
+/* Microseconds us as milliseconds with three decimals ("12.345"); returns
+ * the end.  p has room for DIGITS_MAX + 1. */
+static inline char *
+put_ms3(char *p, uint64_t us)
+{
+	p = put_u64(p, us / 1000);
+	*p++ = '.';
+	*p++ = (char)('0' + us % 1000 / 100);
+	return put2(p, (unsigned)(us % 100));
+}
+
 #endif

@@ -15,7 +15,7 @@ void
 greeting_parse(struct greeting *g, const uint8_t *p, uint32_t caplen,
     uint32_t wirelen)
 {
-	uint32_t i, j;
+	uint32_t i, j, end, room;
 	uint8_t c;
 	size_t n = 0;
 	bool eol = false, capped = false;
@@ -34,11 +34,15 @@ greeting_parse(struct greeting *g, const uint8_t *p, uint32_t caplen,
 	i = g->code >= 0 && caplen > 3 && (p[3] == ' ' || p[3] == '-') ? 4 :
 	    g->code >= 0 ? 3 : 0;
 	while (i < caplen) {
-		/* A run of printable characters, copied as it is. */
-		for (j = i; j < caplen && printable(p[j]); j++)
+		/* A run of printable characters, copied as it is: looked at
+		 * up to one byte past what the text has room for, not to the
+		 * end of a long line. */
+		room = (uint32_t)(GREETING_MAX - n);
+		end = caplen - i > room ? i + room + 1 : caplen;
+		for (j = i; j < end && printable(p[j]); j++)
 			;
-		if (j - i > GREETING_MAX - n) {
-			j = i + (uint32_t)(GREETING_MAX - n);
+		if (j - i > room) {
+			j = i + room;
 			capped = true;
 		}
 		memcpy(g->text + n, p + i, j - i);

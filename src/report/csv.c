@@ -72,12 +72,7 @@ static inline char *
 c_MS(struct line *l, char *p, int64_t us)
 {
 	(void)l;
-	if (us < 0)
-		return p;
-	p = put_u64(p, (uint64_t)(us / 1000));
-	*p++ = '.';
-	*p++ = (char)('0' + us % 1000 / 100);
-	return put2(p, (unsigned)(us % 100));
+	return us >= 0 ? put_ms3(p, (uint64_t)us) : p;
 }
 
 static inline char *

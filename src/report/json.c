@@ -20,37 +20,11 @@
 _Static_assert(FIELDS_ROOM + 128 <= sizeof ((struct line *)0)->buf,
     "a record's head and bounded fields fit in the line buffer");
 
-/* JSON string escaping; control characters as \u00XX (greetings are
- * already printable, expectation text may not be). */
+/* A JSON string (report/linebuf.h), the record's room left after it. */
 static char *
 add_json_string(struct line *l, char *p, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
-
-	p = line_room(l, p, 1);
-	*p++ = '"';
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c != '"' && c != '\\' && c >= 0x20)
-			continue;
-		p = line_add(l, p, run, (size_t)(s - run));
-		run = s + 1;
-		p = line_room(l, p, 6);
-		if (c >= 0x20) {
-			*p++ = '\\';
-			*p++ = (char)c;
-		} else {
-			p = LINE_LIT(p, "\\u00");
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
-		}
-	}
-	p = line_add(l, p, run, (size_t)(s - run));
-	p = line_room(l, p, 1);
-	*p++ = '"';
-	return line_room(l, p, FIELDS_ROOM);
+	return line_room(l, line_add_json(l, p, s), FIELDS_ROOM);
 }
 
 /* Sanitised text (core/greeting.c: printable ASCII): only quotes and
@@ -150,12 +124,7 @@ static inline char *
 j_MS(struct line *l, char *p, int64_t us)
 {
 	(void)l;
-	if (us < 0)
-		return LINE_LIT(p, "null");
-	p = put_u64(p, (uint64_t)(us / 1000));
-	*p++ = '.';
-	*p++ = (char)('0' + us % 1000 / 100);
-	return put2(p, (unsigned)(us % 100));
+	return us >= 0 ? put_ms3(p, (uint64_t)us) : LINE_LIT(p, "null");
 }
 
 static inline char *

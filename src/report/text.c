@@ -123,10 +123,7 @@ text_record(struct sink *s, const struct record *r)
 	p = put_attempt(&l, p, r);
 	if (r->rtt_us >= 0) {
 		p = LINE_LIT(p, " rtt=");
-		p = put_u64(p, (uint64_t)(r->rtt_us / 1000));
-		*p++ = '.';
-		*p++ = (char)('0' + r->rtt_us % 1000 / 100);
-		p = put2(p, (unsigned)(r->rtt_us % 100));
+		p = put_ms3(p, (uint64_t)r->rtt_us);
 		p = LINE_LIT(p, "ms");
 	}
 	p = LINE_LIT(p, " syns=");

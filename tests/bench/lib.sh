@@ -1,14 +1,18 @@
 # shellcheck shell=bash
-# Shared by run.sh and scope.sh (sourced, not run): the generator and
+# Shared by the bench scripts (sourced, not run): the generator and
 # maxrss built into out/, captures made again only when their parameters
-# or the generator change, smtpscope's counts against the truth, and
-# CPU times from wait4.
+# or the generator change, the filter tcpdump and pcaploop are given,
+# smtpscope's counts against the truth, and CPU times from wait4.
 #
 # The caller sets here (this folder) and prog (the program, absolute).
 : "${here:?}" "${prog:?}"
 out=$here/out
 seed=${BENCH_SEED:-1}
 export LC_ALL=C
+# FILTER, what tcpdump and pcaploop are given (run.sh, live.sh): the
+# SMTP ports and ICMP, also inside a VLAN.
+# shellcheck disable=SC2034  # run.sh and live.sh read it
+filter='tcp port 25 or tcp port 587 or icmp or icmp6 or (vlan and (tcp port 25 or tcp port 587 or icmp or icmp6))'
 mkdir -p "$out" || exit 1
 [ -x "$prog" ] || { echo "bench: $prog: not executable" >&2; exit 1; }
 command -v jq >/dev/null || { echo "bench: jq is needed (apt-get install jq)" >&2; exit 1; }

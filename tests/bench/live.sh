@@ -22,7 +22,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 packets=${BENCH_PACKETS:-5000000}
 runs=${BENCH_LIVE_RUNS:-3}
 mixes=${BENCH_LIVE_MIXES:-mixed heavy flood}
-filter='tcp port 25 or tcp port 587 or icmp or icmp6 or (vlan and (tcp port 25 or tcp port 587 or icmp or icmp6))'
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 export LAB_PREFIX=sbl-$$
@@ -52,9 +51,9 @@ for mix in $mixes; do
 	heavy)	name=heavy-tenth
 		gen_capture "$name" --mix heavy --packets $((packets / 10)) \
 		    --max-attempts "$maxatt" ;;
-	flood)	name=flood-tenth n=$((packets * 3 / 50)) maxatt=10000
-		[ "$n" -ge $maxatt ] || maxatt=$n
-		gen_capture "$name" --flood "$n" --max-attempts "$maxatt" ;;
+	flood)	name=flood-tenth n=$((packets * 3 / 5)) maxatt=10000
+		[ $((n / 10)) -ge $maxatt ] || maxatt=$((n / 10))
+		gen_capture "$name" --flood $((n / 10)) --max-attempts "$maxatt" ;;
 	*)	lab_die "$mix: no such mix (mixed heavy flood)" ;;
 	esac
 	cap=$out/$name.pcap

@@ -38,7 +38,6 @@ runs=${BENCH_RUNS:-5}
 pairs=${BENCH_PAIRS:-7}
 mixes=${BENCH_MIXES:-mixed heavy dests flood}
 slack=${BENCH_RSS_SLACK_MB:-8}
-filter='tcp port 25 or tcp port 587 or icmp or icmp6 or (vlan and (tcp port 25 or tcp port 587 or icmp or icmp6))'
 yfilter='tcp.port==25 || tcp.port==587 || icmp || icmpv6'
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
@@ -88,19 +87,23 @@ measure() {
 }
 
 # pair_ratio N A... -- B...: the median over N rounds of time(A) / time(B),
-# the two run back to back in each round.  On a noisy machine the load
-# changes between blocks of runs; within a round it mostly does not, so
-# this ratio moves less than the ratio of the two medians.
-# A round in which either command fails gives no ratio.
+# the two run back to back in each round, each first in turn (as
+# pair_cpu).  On a noisy machine the load changes between blocks of runs;
+# within a round it mostly does not, so this ratio moves less than the
+# ratio of the two medians.  A round in which either command fails gives
+# no ratio.
 pair_ratio() {
-	local n=$1 i t0 t1 t2 a=() b=(); shift
+	local n=$1 i t0 t1 t2 a=() b=() x=() y=(); shift
 	while [ "$1" != -- ]; do a+=("$1"); shift; done; shift; b=("$@")
-	for ((i = 0; i < n; i++)); do
-		t0=$EPOCHREALTIME; "${a[@]}" >/dev/null 2>&1 || continue
-		t1=$EPOCHREALTIME; "${b[@]}" >/dev/null 2>&1 || continue
+	for ((i = 1; i <= n; i++)); do
+		if [ $((i % 2)) = 1 ]; then x=("${a[@]}") y=("${b[@]}")
+		else x=("${b[@]}") y=("${a[@]}"); fi
+		t0=$EPOCHREALTIME; "${x[@]}" >/dev/null 2>&1 || continue
+		t1=$EPOCHREALTIME; "${y[@]}" >/dev/null 2>&1 || continue
 		t2=$EPOCHREALTIME
-		echo "$t0 $t1 $t2"
-	done | awk '{ print ($2 - $1) / ($3 - $2) }' | rounds_median
+		echo "$i $t0 $t1 $t2"
+	done | awk '{ x = $3 - $2; y = $4 - $3; print $1 % 2 ? x / y : y / x }' |
+	    rounds_median
 }
 
 mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.0f MB", b / 1048576 }'; }
