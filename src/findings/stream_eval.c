@@ -125,20 +125,18 @@ list_source(const struct stream *st, struct finding_source *v, uint32_t *n,
 	(*n)++;
 }
 
-/* Adds source s, failing, to f: its failures, and the latest one's
- * answer. */
+/* The earlier of *t and v, where NONE is none. */
 static void
-add_failed(const struct stream *st, struct finding *f, const struct ssrc *s)
+earliest(int64_t *t, int64_t v)
 {
-	bool rate = f->kind == FK_RATE_LIMIT;
-	int64_t first = rate ? s->first_fail : s->fail_since;
+	if (v != NONE && (*t == NONE || v < *t))
+		*t = v;
+}
 
-	list_source(st, f->failed, &f->nfailed, s);
-	f->failures += rate ? s->fails : s->streak;
-	if (first != NONE && (f->first_fail == NONE || first < f->first_fail))
-		f->first_fail = first;
-	if (rate && s->last_ok > f->last_ok)
-		f->last_ok = s->last_ok;
+/* f's latest failure, and its answer, when s's is as late. */
+static void
+add_answer(struct finding *f, const struct ssrc *s)
+{
 	if (s->last_fail < f->last_fail)
 		return;
 	f->last_fail = s->last_fail;
@@ -147,6 +145,31 @@ add_failed(const struct stream *st, struct finding *f, const struct ssrc *s)
 	f->responder = s->responder;
 	f->responder_is_server = s->answered == ANS_SERVER;
 	f->hops = s->hops;
+}
+
+/* Adds source s, failing, to f: its failures since it was last
+ * accepted. */
+static void
+add_failed(const struct stream *st, struct finding *f, const struct ssrc *s)
+{
+	list_source(st, f->failed, &f->nfailed, s);
+	f->failures += s->streak;
+	earliest(&f->first_fail, s->fail_since);
+	add_answer(f, s);
+}
+
+/* Adds source s, intermittent, to rate limit f: its failures and its
+ * latest acceptance while held. */
+static void
+add_intermittent(const struct stream *st, struct finding *f,
+    const struct ssrc *s)
+{
+	list_source(st, f->failed, &f->nfailed, s);
+	f->failures += s->fails;
+	earliest(&f->first_fail, s->first_fail);
+	if (s->last_ok > f->last_ok)
+		f->last_ok = s->last_ok;
+	add_answer(f, s);
 }
 
 static void
@@ -218,7 +241,8 @@ source_findings(const struct stream *st, struct sdest *d, bool forged,
 		base(st, d, FK_RATE_LIMIT, &c[FK_RATE_LIMIT]);
 		for (i = 0; i < d->nsrc; i++)
 			if (roles[i] & R_INTERMITTENT)
-				add_failed(st, &c[FK_RATE_LIMIT], &d->src[i]);
+				add_intermittent(st, &c[FK_RATE_LIMIT],
+				    &d->src[i]);
 		count_sensors(d, roles, all, R_INTERMITTENT, &c[FK_RATE_LIMIT]);
 		has[FK_RATE_LIMIT] = true;
 	}
