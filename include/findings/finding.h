@@ -72,10 +72,8 @@ struct finding {
 	int64_t last_ok;		/* the acceptance it compares with; INT64_MIN: none */
 
 	/* Sources concerned (failing) and accepted meanwhile: counts, and
-	 * the first FINDING_MAX_LISTED of each. */
+	 * the first FINDING_MAX_LISTED of each (failed[] and ok[], last). */
 	uint32_t nfailed, naccepted, nsources;	/* nsources: all seen */
-	struct finding_source failed[FINDING_MAX_LISTED];
-	struct finding_source ok[FINDING_MAX_LISTED];
 	uint32_t sensors_failed, sensors_seen;
 
 	/* Who answered the latest failure concerned. */
@@ -106,11 +104,17 @@ struct finding {
 	uint32_t log_messages, log_recipients, log_domains;
 	bool log_at_least;
 	const char *log_domain, *log_text, *log_mta;	/* NULL: none */
+
+	/* Last, as finding_init() leaves them unset: read only up to
+	 * nfailed and naccepted. */
+	struct finding_source failed[FINDING_MAX_LISTED];
+	struct finding_source ok[FINDING_MAX_LISTED];
 };
 
 /* f emptied for a finding of kind k, in state s at ts (started: ts too,
  * but none for FS_FINAL), about server:port with its MX names: no times,
- * counts, sources or responder yet; not_recipient from the kind. */
+ * counts, sources or responder yet (the lists of sources not cleared);
+ * not_recipient from the kind. */
 void finding_init(struct finding *f, enum finding_kind k,
     enum finding_state s, int64_t ts, const struct addr *server,
     uint16_t port, const char *mx, const char *domain, int mx_pref);

@@ -40,7 +40,10 @@ finding_init(struct finding *f, enum finding_kind k, enum finding_state s,
     int64_t ts, const struct addr *server, uint16_t port, const char *mx,
     const char *domain, int mx_pref)
 {
-	memset(f, 0, sizeof *f);
+	/* All but the lists of sources, which the counts make empty: clearing
+	 * their 1 KiB too cost 1% of read --findings on bench-tenth (cachegrind
+	 * instructions). */
+	memset(f, 0, offsetof(struct finding, failed));
 	f->kind = k;
 	f->state = s;
 	f->end = FE_NONE;
