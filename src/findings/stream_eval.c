@@ -238,6 +238,7 @@ source_findings(const struct stream *st, struct sdest *d, bool forged,
 	if (all & R_FAILED) {
 		if (!(all & (R_ACCEPTED | R_INTERMITTENT))) {
 			f->kind = FK_ALL_FAILED;
+			f->not_recipient = finding_kind_not_recipient(f->kind);
 			f->last_ok = d->last_ok;
 		}
 		count_sensors(d, roles, all, R_FAILED, f);
