@@ -66,7 +66,7 @@ json_put_string(FILE *out, const char *s)
  * (none are) would go through the escaper, which checks for room. */
 #define WORD_MAX 48
 
-static char *
+static inline char *
 word(struct line *l, char *p, const char *s)
 {
 	size_t n = strlen(s);
