@@ -347,9 +347,9 @@ prepare(void *ctx)
 	}
 	/* With no deadline, a tick a second still lets the outputs' windows
 	 * pass on an idle link (--findings). */
-	d = pipeline_next_deadline(l->pl);
-	if (d != INT64_MAX && d - settled_now(l) < wait)
-		wait = d - settled_now(l);
+	if ((d = pipeline_next_deadline(l->pl)) != INT64_MAX &&
+	    (d -= settled_now(l)) < wait)
+		wait = d;
 	/* An armed tick due sooner stays: pushed back at every poll, it
 	 * would never fire while another timer (--maillog's follower)
 	 * wakes the loop more often than once a second. */

@@ -27,30 +27,6 @@ add_json_string(struct line *l, char *p, const char *s)
 	return line_room(l, line_add_json(l, p, s), FIELDS_ROOM);
 }
 
-/* Sanitised text (core/greeting.c: printable ASCII): only quotes and
- * backslashes to escape, found a run at a time. */
-static char *
-add_json_text(struct line *l, char *p, const char *s)
-{
-	size_t n;
-
-	p = line_room(l, p, 1);
-	*p++ = '"';
-	for (;;) {
-		n = strcspn(s, "\"\\");
-		p = line_add(l, p, s, n);
-		if (s[n] == '\0')
-			break;
-		p = line_room(l, p, 2);
-		*p++ = '\\';
-		*p++ = s[n];
-		s += n + 1;
-	}
-	p = line_room(l, p, 1);
-	*p++ = '"';
-	return line_room(l, p, FIELDS_ROOM);
-}
-
 void
 json_put_string(FILE *out, const char *s)
 {
@@ -151,7 +127,7 @@ j_BOOL_IF(struct line *l, char *p, bool c, bool v)
 static inline char *
 j_TEXT_IF(struct line *l, char *p, bool c, const char *s)
 {
-	return c ? add_json_text(l, p, s) : LINE_LIT(p, "null");
+	return c ? add_json_string(l, p, s) : LINE_LIT(p, "null");
 }
 
 static inline char *
