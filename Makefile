@@ -17,7 +17,10 @@ OPT     ?= -O1 -g
 else
 BUILD   := build
 SANFLAGS =
-OPT     ?= -O2 -g
+# -flto: the per-packet path crosses decode, pipeline, tracker and the
+# sinks, each its own file; whole-program inlining executes 9-11% fewer
+# instructions and is 5% faster on the bench's heavy and flood mixes.
+OPT     ?= -O2 -g -flto=auto
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags libpcap libcares jansson libseccomp libmicrohttpd 2>/dev/null)
