@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* SIGINT and SIGTERM caught (the run should stop), and the pipe made.
- * 0, or -1 with err set. */
+/* SIGINT and SIGTERM caught (the run should stop), SIGBUS for
+ * signals_guard(), and the pipe made.  0, or -1 with err set. */
 int signals_catch(char *err, size_t errlen);
 /* Catches sig too: SIGINT, SIGTERM, SIGUSR1 or SIGHUP (loop_signal()
  * calls it).  0, or -1 for any other signal. */
@@ -42,5 +42,11 @@ bool signals_stop_requested(void);
  * test a read makes per packet before it asks which (signals_take(),
  * signals_stop_requested()). */
 bool signals_pending(void);
+/* A file mapped read-only at [p, p + len) (p NULL: none): a page of it
+ * whose file was cut shorter meanwhile, which would raise SIGBUS, reads
+ * as zeros from then on, and signals_cut() says so until the next
+ * signals_guard().  Needs signals_catch(). */
+void signals_guard(const void *p, size_t len);
+bool signals_cut(void);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * Classic pcap files, read a megabyte at a time and handed over in place.
+ * Classic pcap files, handed over in place: from a window mapped onto a
+ * regular file, else read(2) a megabyte at a time.
  *
  * libpcap reads each record with two fread()s into a buffer of its own:
  * through it, `read --json` of the bench file is 1.48 times as slow.  This
@@ -10,11 +11,20 @@
  * are libpcap 1.10's (sf-pcap.c), so both hand the pipeline the same
  * packets and the same errors; tests/unit/test_pcapfile.c and the
  * differential fuzz harness (tests/fuzz/fuzz_pcapfile.c) compare the two.
+ *
+ * Mapped, the file's bytes are not copied into a buffer first: `read
+ * --json` of the bench file is 11% faster, its system time 0.12 s ->
+ * 0.02 s.  The window moves on as the records are taken, so the memory
+ * used stays WINDOW bytes whatever the file's length.  A file cut shorter
+ * while mapped ends the read with an error, as a short read(2) would
+ * (signals_guard() turns its pages gone into zeros instead of SIGBUS).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/decode.h"
@@ -24,6 +34,7 @@
 #define REC_HDRLEN	16
 #define MAX_SNAPLEN	262144u		/* libpcap's limit for our link types */
 #define BUFSIZE		(1u << 20)	/* > REC_HDRLEN + MAX_SNAPLEN */
+#define WINDOW		(4u << 20)	/* > a page + REC_HDRLEN + MAX_SNAPLEN */
 
 struct pcapfile {
 	int fd;
@@ -32,9 +43,16 @@ struct pcapfile {
 	int dlt;
 	uint32_t snapshot;
 	uint32_t whole_max;	/* a caplen taken as it is: <= both limits */
-	size_t pos, len;	/* unread bytes are buf[pos, len) */
+	size_t pos, len;	/* unread bytes are data[pos, len) */
 	int eof;
-	uint8_t buf[BUFSIZE];
+	const uint8_t *data;	/* buf, or the window */
+	uint8_t *buf;		/* read(2): BUFSIZE bytes */
+	/* Mapped: the file's length as last seen, the window (NULL: none)
+	 * and the file offset of its first byte (-1: not known yet). */
+	int mapped;
+	off_t size, off;
+	void *window;
+	size_t window_len;
 };
 
 static uint32_t
@@ -103,6 +121,7 @@ pcapfile_open(int fd, const uint8_t *head, size_t n)
 	struct pcapfile *f;
 	uint32_t magic, linktype, snaplen;
 	int swapped, nsec, dlt;
+	struct stat st;
 
 	errno = 0;
 	if (n < PCAPFILE_HDRLEN)
@@ -127,10 +146,20 @@ pcapfile_open(int fd, const uint8_t *head, size_t n)
 	if (swapped && (dlt == DLT_SLL_ || dlt == DLT_SLL2_ ||
 	    dlt == DLT_NFLOG_))
 		return NULL;
-	if ((f = malloc(sizeof *f)) == NULL) {
+	if ((f = calloc(1, sizeof *f)) == NULL) {
 		errno = ENOMEM;
 		return NULL;
 	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		f->mapped = 1;
+		f->size = st.st_size;
+		f->off = -1;
+	} else if ((f->buf = malloc(BUFSIZE)) == NULL) {
+		free(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	f->data = f->buf;
 	f->fd = fd;
 	f->swapped = swapped;
 	f->nsec = nsec;
@@ -138,8 +167,6 @@ pcapfile_open(int fd, const uint8_t *head, size_t n)
 	/* libpcap: a zero or absurd snapshot length means the maximum. */
 	f->snapshot = snaplen == 0 || snaplen > 0x7fffffff ? MAX_SNAPLEN : snaplen;
 	f->whole_max = f->snapshot < MAX_SNAPLEN ? f->snapshot : MAX_SNAPLEN;
-	f->pos = f->len = 0;
-	f->eof = 0;
 	return f;
 }
 
@@ -149,11 +176,72 @@ pcapfile_dlt(const struct pcapfile *f)
 	return f->dlt;
 }
 
+static void
+unmap(struct pcapfile *f)
+{
+	if (f->window == NULL)
+		return;
+	signals_guard(NULL, 0);
+	munmap(f->window, f->window_len);
+	f->window = NULL;
+}
+
+/* Maps the window again from the first unread byte (from the page it is
+ * in), as far as the file goes, up to WINDOW bytes.  The first time, that
+ * byte is where the descriptor is: past the file header.  No more than
+ * one window is mapped; signals_guard() guards the latest, the file being
+ * read. */
+static int
+slide(struct pcapfile *f, char *err, size_t errlen)
+{
+	off_t at, page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	size_t n;
+	void *w;
+
+	if (f->off < 0 && (f->off = lseek(f->fd, 0, SEEK_CUR)) < 0) {
+		snprintf(err, errlen, "error reading dump file: %s",
+		    strerror(errno));
+		return -1;
+	}
+	/* A capture still being written: read on as far as it has got. */
+	if (fstat(f->fd, &st) == 0 && st.st_size > f->size)
+		f->size = st.st_size;
+	at = f->off + (off_t)f->pos;
+	unmap(f);
+	f->off = at & ~(page - 1);
+	f->pos = (size_t)(at - f->off);
+	n = f->size - f->off < (off_t)WINDOW ? (size_t)(f->size - f->off) :
+	    WINDOW;
+	f->len = f->pos;
+	f->eof = 1;
+	if (n <= f->pos)
+		return 0;	/* nothing left */
+	w = mmap(NULL, n, PROT_READ, MAP_PRIVATE, f->fd, f->off);
+	if (w == MAP_FAILED) {
+		snprintf(err, errlen, "error reading dump file: %s",
+		    strerror(errno));
+		return -1;
+	}
+	f->window = w;
+	f->window_len = n;
+	f->data = w;
+	f->len = n;
+	f->eof = f->off + (off_t)n == f->size;
+	/* Read ahead as read(2) would: a file not in the page cache takes
+	 * 1.1 s instead of 1.7 s (heavy.pcap), 1.3 s through read(2). */
+	(void)madvise(w, n, MADV_SEQUENTIAL);
+	signals_guard(w, n);
+	return 0;
+}
+
 /* Reads until need bytes are unread or the file ends.  One read(2) per
  * call at most once need is met: a pipe's packets are not held back. */
 static int
 fill(struct pcapfile *f, size_t need, char *err, size_t errlen)
 {
+	if (f->mapped)
+		return slide(f, err, errlen);
 	if (f->pos > 0) {
 		memmove(f->buf, f->buf + f->pos, f->len - f->pos);
 		f->len -= f->pos;
@@ -192,6 +280,11 @@ next_slow(struct pcapfile *f, struct pcapfile_rec *r, char *err,
 	uint32_t caplen;
 	size_t have;
 
+	if (signals_cut()) {
+		snprintf(err, errlen, "truncated dump file; it was cut shorter "
+		    "while being read");
+		return -1;
+	}
 	if (f->len - f->pos < REC_HDRLEN && fill(f, REC_HDRLEN, err, errlen) < 0)
 		return -1;
 	have = f->len - f->pos;
@@ -202,7 +295,7 @@ next_slow(struct pcapfile *f, struct pcapfile_rec *r, char *err,
 		    "header bytes, only got %zu", REC_HDRLEN, have);
 		return -1;
 	}
-	h = f->buf + f->pos;
+	h = f->data + f->pos;
 	caplen = get32(h + 8, f->swapped);
 	if (caplen > MAX_SNAPLEN) {
 		if (caplen > f->snapshot)
@@ -217,7 +310,7 @@ next_slow(struct pcapfile *f, struct pcapfile_rec *r, char *err,
 		if (fill(f, REC_HDRLEN + caplen, err, errlen) < 0)
 			return -1;
 		have = f->len - f->pos;
-		h = f->buf + f->pos;
+		h = f->data + f->pos;
 		if (have < REC_HDRLEN + caplen) {
 			have -= REC_HDRLEN;
 			/* libpcap reads a record longer than the snapshot
@@ -247,14 +340,15 @@ int
 pcapfile_next(struct pcapfile *f, struct pcapfile_rec *r, char *err,
     size_t errlen)
 {
-	const uint8_t *h = f->buf + f->pos;
+	const uint8_t *h = f->data + f->pos;
 	size_t have = f->len - f->pos;
 	uint32_t caplen;
 
 	if (have < REC_HDRLEN)
 		return next_slow(f, r, err, errlen);
 	caplen = get32(h + 8, f->swapped);
-	if (caplen > f->whole_max || caplen > have - REC_HDRLEN)
+	if (caplen > f->whole_max || caplen > have - REC_HDRLEN ||
+	    signals_cut())
 		return next_slow(f, r, err, errlen);
 	stamps(f, h, r);
 	r->len = get32(h + 12, f->swapped);
@@ -269,7 +363,9 @@ pcapfile_close(struct pcapfile *f)
 {
 	if (f == NULL)
 		return;
+	unmap(f);
 	if (f->fd != STDIN_FILENO)
 		close(f->fd);
+	free(f->buf);
 	free(f);
 }

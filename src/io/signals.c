@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "io/signals.h"
@@ -18,6 +20,11 @@ static volatile sig_atomic_t pending;	/* signals_pending() */
 static int pipefd[2] = { -1, -1 };
 static void (*wake_fn)(void *);		/* signals_on_wake() */
 static void *wake_ctx;
+/* signals_guard()'s mapping, and whether a page of it went away. */
+static const char *volatile guard_p;
+static volatile size_t guard_len;
+static volatile sig_atomic_t cut;
+static uintptr_t page_size;
 
 static void
 on_signal(int sig)
@@ -36,6 +43,42 @@ on_signal(int sig)
 		/* full pipe: the loop is already due to wake */
 	}
 	errno = saved;
+}
+
+/* SIGBUS: a page of the guarded mapping whose file was cut shorter is
+ * mapped again as zeros; a SIGBUS anywhere else gets its default action
+ * when the access is made again. */
+static void
+on_bus(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr, pg = a & ~(page_size - 1);
+	struct sigaction sa;
+
+	(void)uc;
+	if (guard_p != NULL && a - (uintptr_t)guard_p < guard_len &&
+	    mmap((void *)pg, page_size, PROT_READ,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+		cut = 1;
+		return;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigaction(sig, &sa, NULL);
+}
+
+void
+signals_guard(const void *p, size_t len)
+{
+	guard_p = NULL;
+	cut = 0;
+	guard_len = len;
+	guard_p = p;
+}
+
+bool
+signals_cut(void)
+{
+	return cut;
 }
 
 int
@@ -58,6 +101,7 @@ signals_add(int sig)
 int
 signals_catch(char *err, size_t errlen)
 {
+	struct sigaction sa;
 	size_t i;
 
 	if (pipefd[0] < 0) {
@@ -70,7 +114,13 @@ signals_catch(char *err, size_t errlen)
 			fcntl(pipefd[i], F_SETFD, FD_CLOEXEC);
 		}
 	}
-	if (signals_add(SIGINT) != 0 || signals_add(SIGTERM) != 0) {
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_bus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
+	if (signals_add(SIGINT) != 0 || signals_add(SIGTERM) != 0 ||
+	    sigaction(SIGBUS, &sa, NULL) != 0) {
 		snprintf(err, errlen, "sigaction: %s", strerror(errno));
 		return -1;
 	}

@@ -85,14 +85,17 @@ allow_socket(scmp_filter_ctx ctx)
 	    SCMP_A0(SCMP_CMP_EQ, AF_INET6, 0));
 }
 
-/* mmap() and mprotect(): memory, never executable memory. */
+/* mmap() and mprotect(): memory, never executable memory; madvise():
+ * the reading ahead of a capture file mapped (io/pcapfile.c). */
 static int
 allow_memory(scmp_filter_ctx ctx)
 {
 	int rc;
 
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) != 0)
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) != 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(madvise), 1,
+	    SCMP_A2(SCMP_CMP_EQ, MADV_SEQUENTIAL, 0))) != 0)
 		return rc;
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));

@@ -19,6 +19,7 @@
 #include "../fuzz/pcapfile_same.h"
 #include "../fuzz/pcapng_same.h"
 #include "capimg.h"
+#include "io/signals.h"
 
 
 static void
@@ -214,6 +215,81 @@ cut_files(void **state)
 	}
 }
 
+/* A capture of about n bytes in memory, of records from 0 to 2999 bytes
+ * long and, every 1.5 MB, one of the largest (262144), so that records
+ * and their headers straddle the mapped window's edges (4 MB) somewhere. */
+static uint8_t *
+big_capture(size_t n, size_t *size)
+{
+	size_t cap = n + 300000, at = 0, next_big = 1500000;
+	uint8_t *b = malloc(cap);
+	uint32_t h[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, 1 }, i = 0;
+
+	assert_non_null(b);
+	memcpy(b, h, sizeof h);
+	at = sizeof h;
+	while (at < n) {
+		uint32_t len = at >= next_big ? 262144 : i * 7 % 3000;
+		uint32_t r[4] = { i, i % 1000000, len, len + 1 };
+
+		if (len == 262144)
+			next_big += 1500000;
+		memcpy(b + at, r, sizeof r);
+		at += sizeof r;
+		for (uint32_t k = 0; k < len; k++)
+			b[at + k] = (uint8_t)(i + k);
+		at += len;
+		i++;
+	}
+	*size = at;
+	return b;
+}
+
+/* Files longer than the window: every record the same as libpcap's, and
+ * a last record cut short ends with libpcap's error. */
+static void
+long_files(void **state)
+{
+	char why[512];
+	size_t size;
+	uint8_t *b = big_capture(9u << 20, &size);
+
+	(void)state;
+	if (pcapfile_same(b, size, why, sizeof why) != SAME_OK)
+		fail_msg("differs from libpcap: %s", why);
+	if (pcapfile_same(b, size - 100, why, sizeof why) != SAME_OK)
+		fail_msg("cut: differs from libpcap: %s", why);
+	free(b);
+}
+
+/* A file cut shorter while it is being read: no SIGBUS, an error. */
+static void
+cut_while_read(void **state)
+{
+	char err[256];
+	struct pcapfile *f;
+	struct pcapfile_rec r;
+	size_t size;
+	uint8_t *b = big_capture(1u << 20, &size);
+	int fd = fuzz_memfd(b, size), n = 0, rc;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(signals_catch(err, sizeof err), 0);
+	assert_non_null(f = pcapfile_open(fd, b, size));
+	assert_int_equal(lseek(fd, PCAPFILE_HDRLEN, SEEK_SET), PCAPFILE_HDRLEN);
+	for (; n < 10; n++)
+		assert_int_equal(pcapfile_next(f, &r, err, sizeof err), 1);
+	assert_int_equal(ftruncate(fd, 300000), 0);
+	while ((rc = pcapfile_next(f, &r, err, sizeof err)) == 1)
+		n++;
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "cut shorter while being read"));
+	assert_true(n > 150);		/* the records before the cut */
+	pcapfile_close(f);
+	free(b);
+}
+
 static void
 old_and_odd_versions_go_to_libpcap(void **state)
 {
@@ -239,6 +315,8 @@ main(void)
 		cmocka_unit_test(swapped_link_types),
 		cmocka_unit_test(snapshot_lengths),
 		cmocka_unit_test(cut_files),
+		cmocka_unit_test(long_files),
+		cmocka_unit_test(cut_while_read),
 		cmocka_unit_test(old_and_odd_versions_go_to_libpcap),
 	};
 
