@@ -50,8 +50,9 @@ enum state {
 
 /*
  * 256 bytes, four cache lines.  Line 1 holds what a lookup, the state
- * lists and expiry read.  new_attempt() zeroes lines 1 and 2, which hold
- * every field read before the attempt's own events set it.  Lines 3 and 4
+ * lists and expiry read, each field set by new_attempt().  It zeroes line
+ * 2, which holds every other field read before the attempt's own events
+ * set it.  Lines 3 and 4
  * are never cleared: each of their fields is written before it is read,
  * by an answer (answered says whether responder and the fields beside it
  * are set), a verdict, or a SYN-ACK after a verdict (prev_*).  An attempt
@@ -669,7 +670,11 @@ new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
 	uint32_t i = alloc_slot(t);
 	struct attempt *a = &t->pool[i];
 
-	memset(a, 0, offsetof(struct attempt, v));	/* lines 1 and 2 */
+	/* Line 1 is set field by field (the list and the index set theirs);
+	 * line 2 is cleared. */
+	memset(&a->first_syn_us, 0, offsetof(struct attempt, v) -
+	    offsetof(struct attempt, first_syn_us));
+	a->confirm = 0;
 	a->t = *k;
 	a->isn = isn;
 	a->syns = syns;
