@@ -41,7 +41,6 @@ struct record {
 	int greeting_code;		/* -1: none */
 	bool has_greeting;
 	bool greeting_truncated;	/* cut by the snap length or the length cap */
-	char greeting[GREETING_MAX + 1];
 	/* the probe this attempt is; NULL: captured traffic */
 	const struct origin *origin;
 	/* TCP Fast Open: bytes of data the SYN carried (0: none), and how
@@ -65,6 +64,9 @@ struct record {
 	/* The NFLOG rule that logged the attempt's SYN (core/nflog.h);
 	 * NULL: not seen through NFLOG */
 	const struct nflog_tag *nflog;
+	/* Set only when has_greeting.  Last, so that the tracker clears the
+	 * rest and leaves it alone. */
+	char greeting[GREETING_MAX + 1];
 };
 
 enum { RESET_NONE, RESET_INJECTED, RESET_RETRIED };

@@ -399,7 +399,7 @@ emit(struct tracker *t, const struct attempt *a, int64_t when,
 {
 	struct record r;
 
-	memset(&r, 0, sizeof r);
+	memset(&r, 0, offsetof(struct record, greeting));
 	r.t = a->t;
 	r.first_syn_us = a->first_syn_us;
 	r.verdict_us = when;

@@ -21,8 +21,13 @@ count_digits(uint64_t v)
 char *
 put_u64(char *p, uint64_t v)
 {
-	char *end = p + count_digits(v), *q = end;
+	char *end, *q;
 
+	if (v < 10) {		/* a record's family and SYNs, often its hops */
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	end = q = p + count_digits(v);
 	/* from the end, two digits at a time */
 	while (v >= 100) {
 		q -= 2;
