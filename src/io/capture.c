@@ -252,7 +252,7 @@ between_packets(void *pl)
 
 /* No packet more: SIGINT or SIGTERM (io/signals.h), or -c reached.  Which
  * signal came is asked only when one did: one flag test per packet. */
-static int
+static inline int
 read_ends(struct pipeline *pl)
 {
 	if (signals_pending()) {
