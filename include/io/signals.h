@@ -40,7 +40,8 @@ void signals_wait_readable(int fd);
 /* SIGINT or SIGTERM arrived: the run should end (never cleared). */
 bool signals_stop_requested(void);
 /* Set by the handler when any caught signal arrives (after the flags
- * that say which); only signals_pending() reads it. */
+ * that say which); cleared by signals_pending().  A read loop may peek
+ * at it to hand over to its caller, which asks signals_pending(). */
 extern volatile sig_atomic_t signals_arrived;
 
 /* Whether any caught signal arrived since the last call: one flag, the
