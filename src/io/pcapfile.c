@@ -284,7 +284,8 @@ pcapfile_dispatch(struct pcapfile *f, struct pipeline *pl, char *err,
 	int n;
 
 	while ((n = next(f, &r, err, errlen)) > 0) {
-		pipeline_packet(pl, f->dlt, ts_us(r.sec, r.usec), r.data,
+		/* 32-bit seconds: ts_us()'s clamp of them cannot bite. */
+		pipeline_packet(pl, f->dlt, ts_us_near(r.sec, r.usec), r.data,
 		    r.caplen, r.len);
 		if (signals_arrived || pipeline_done(pl))
 			return 1;
