@@ -67,8 +67,11 @@ struct packet {
 		struct icmp_info icmp;
 	} u;
 	/* An NFLOG copy (DLT_NFLOG_): the log group and the prefix of the
-	 * rule that logged it (in the frame, not NUL-terminated; length 0:
-	 * none).  nflog 0: a packet of any other link type, and the other
+	 * rule that logged it: its field in the frame, up to 255 bytes,
+	 * which ends at its first NUL if it has one (length 0: none); the
+	 * NUL is looked for only when the prefix is used (core/nflog.h), as
+	 * a strnlen() call here cost every packet saved registers.  nflog 0:
+	 * a packet of any other link type, and the other
 	 * NFLOG fields are not set (decode_packet() writes only what its
 	 * outcome promises: every byte cleared costs on every packet). */
 	uint8_t nflog;

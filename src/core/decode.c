@@ -220,7 +220,6 @@ nflog(struct cur *c, uint16_t *etype, struct packet *out)
 			size = (size_t)len - 4 < avail(c) - 4 ?
 			    (size_t)len - 4 : avail(c) - 4;
 			out->nflog_prefix = c->p + 4;
-			size = strnlen((const char *)c->p + 4, size);
 			out->nflog_prefix_len = (uint8_t)(size > 255 ? 255 : size);
 		}
 		size = ((size_t)len + 3) & ~(size_t)3;

@@ -846,8 +846,8 @@ test_nflog(void **state)
 	assert_syn(&p, 4);
 	assert_int_equal(p.nflog, 1);
 	assert_int_equal(p.nflog_group, 5);
-	assert_int_equal(p.nflog_prefix_len, 8);
-	assert_memory_equal(p.nflog_prefix, "smtp-out", 8);
+	assert_int_equal(p.nflog_prefix_len, 9);	/* the field, its NUL too */
+	assert_memory_equal(p.nflog_prefix, "smtp-out", 9);
 	/* Cut by the capture inside the payload: truncated. */
 	assert_int_equal(dec_cut(L_NFLOG, &f, f.n - 30, f.n, &p),
 	    DEC_TRUNCATED);
