@@ -1,7 +1,8 @@
 /*
  * Packet decoder: link layer -> IPv4/IPv6 -> TCP or ICMP/ICMPv6 error with its
  * quoted IP+TCP header.  No I/O, no allocation; every read is bounds-checked.
- * The result points into the caller's packet buffer (payload only).
+ * The result points into the caller's packet buffer (payload, link address,
+ * NFLOG prefix).
  */
 #ifndef SMTPSCOPE_DECODE_H
 #define SMTPSCOPE_DECODE_H
@@ -56,12 +57,13 @@ struct icmp_info {
 struct packet {
 	struct addr src, dst;		/* outer IP header */
 	uint8_t ttl;			/* TTL or hop limit */
-	/* The frame's link-layer source address: the Ethernet source, or
-	 * the address of a cooked (SLL, SLL2) header, which Linux fills
-	 * with the sender's MAC; for a reply, the next hop that handed it
-	 * over.  ll_len 0: the link type has none. */
+	/* The frame's link-layer source address (in the frame, like the
+	 * payload): the Ethernet source, or the address of a cooked (SLL,
+	 * SLL2) header, which Linux fills with the sender's MAC; for a
+	 * reply, the next hop that handed it over.  ll_len 0: the link type
+	 * has none, and ll_src is not set. */
 	uint8_t ll_len;
-	uint8_t ll_src[LLADDR_MAX];
+	const uint8_t *ll_src;
 	union {
 		struct tcp_info tcp;
 		struct icmp_info icmp;

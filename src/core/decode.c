@@ -111,10 +111,8 @@ set_addr6(struct addr *a, const uint8_t *b)
 static void
 set_lladdr(struct packet *out, const uint8_t *b, size_t n)
 {
-	if (n > LLADDR_MAX)
-		n = LLADDR_MAX;
-	memcpy(out->ll_src, b, n);
-	out->ll_len = (uint8_t)n;
+	out->ll_src = b;
+	out->ll_len = (uint8_t)(n > LLADDR_MAX ? LLADDR_MAX : n);
 }
 
 static int

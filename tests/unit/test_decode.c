@@ -330,6 +330,11 @@ dec_cut(int dlt, const struct frame *f, size_t caplen, size_t wirelen,
 		    (size_t)(copy + caplen - p->nflog_prefix));
 		p->nflog_prefix = f->b + (p->nflog_prefix - copy);
 	}
+	if (p->ll_len > 0) {
+		assert_true(p->ll_src >= copy && p->ll_len <=
+		    (size_t)(copy + caplen - p->ll_src));
+		p->ll_src = f->b + (p->ll_src - copy);
+	}
 	free(copy);
 	return st;
 }
