@@ -1,7 +1,8 @@
 /*
  * Packet decoder: link layer -> IPv4/IPv6 -> TCP or ICMP/ICMPv6 error with its
  * quoted IP+TCP header.  No I/O, no allocation; every read is bounds-checked.
- * The result points into the caller's packet buffer (payload only).
+ * The result points into the caller's packet buffer (payload, link address,
+ * NFLOG prefix).
  */
 #ifndef SMTPSCOPE_DECODE_H
 #define SMTPSCOPE_DECODE_H
@@ -56,19 +57,23 @@ struct icmp_info {
 struct packet {
 	struct addr src, dst;		/* outer IP header */
 	uint8_t ttl;			/* TTL or hop limit */
-	/* The frame's link-layer source address: the Ethernet source, or
-	 * the address of a cooked (SLL, SLL2) header, which Linux fills
-	 * with the sender's MAC; for a reply, the next hop that handed it
-	 * over.  ll_len 0: the link type has none. */
+	/* The frame's link-layer source address (in the frame, like the
+	 * payload): the Ethernet source, or the address of a cooked (SLL,
+	 * SLL2) header, which Linux fills with the sender's MAC; for a
+	 * reply, the next hop that handed it over.  ll_len 0: the link type
+	 * has none, and ll_src is not set. */
 	uint8_t ll_len;
-	uint8_t ll_src[LLADDR_MAX];
+	const uint8_t *ll_src;
 	union {
 		struct tcp_info tcp;
 		struct icmp_info icmp;
 	} u;
 	/* An NFLOG copy (DLT_NFLOG_): the log group and the prefix of the
-	 * rule that logged it (in the frame, not NUL-terminated; length 0:
-	 * none).  nflog 0: a packet of any other link type, and the other
+	 * rule that logged it: its field in the frame, up to 255 bytes,
+	 * which ends at its first NUL if it has one (length 0: none); the
+	 * NUL is looked for only when the prefix is used (core/nflog.h), as
+	 * a strnlen() call here cost every packet saved registers.  nflog 0:
+	 * a packet of any other link type, and the other
 	 * NFLOG fields are not set (decode_packet() writes only what its
 	 * outcome promises: every byte cleared costs on every packet). */
 	uint8_t nflog;

@@ -23,8 +23,8 @@ struct nflog_tags {
 };
 
 /*
- * The tag for group and the len bytes of prefix (cut at
- * NFLOG_PREFIX_MAX; bytes outside printable ASCII become '?'), added
+ * The tag for group and the len bytes of prefix up to its first NUL (cut
+ * at NFLOG_PREFIX_MAX; bytes outside printable ASCII become '?'), added
  * when new; NULL (and counted) once NFLOG_TAGS_MAX pairs are kept.
  */
 const struct nflog_tag *nflog_tag_get(struct nflog_tags *t, uint16_t group,

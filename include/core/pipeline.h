@@ -90,27 +90,36 @@ int pipeline_output_failed(const struct pipeline *pl);
 int pipeline_done(const struct pipeline *pl);
 
 /*
- * A packet timestamp in microseconds.  Capture files can claim any seconds
- * (pcapng has 64-bit timestamps with their own resolution); clamp them to
- * about 35,000 years either way so no later arithmetic can overflow.  An
- * invalid microsecond field (tcpdump's "invalid us", up to 2^32) is held
- * below a second, so it cannot throw time half an hour ahead and time out
- * every open attempt.
+ * A packet timestamp in microseconds, its seconds within 2^40 of the
+ * epoch (TS_SEC_MAX).  An invalid microsecond field (tcpdump's "invalid
+ * us", up to 2^32) is held below a second, so it cannot throw time half an
+ * hour ahead and time out every open attempt.
  */
-static inline int64_t
-ts_us(int64_t sec, int64_t usec)
-{
-	const int64_t lim = (int64_t)1 << 40;
+#define TS_SEC_MAX ((int64_t)1 << 40)
 
-	if (sec > lim)
-		sec = lim;
-	if (sec < -lim)
-		sec = -lim;
+static inline int64_t
+ts_us_near(int64_t sec, int64_t usec)
+{
 	if (usec < 0)
 		usec = 0;
 	if (usec > 999999)
 		usec = 999999;
 	return sec * 1000000 + usec;
+}
+
+/*
+ * The same for any seconds.  Capture files can claim any (pcapng has
+ * 64-bit timestamps with their own resolution); clamp them to about 35,000
+ * years either way so no later arithmetic can overflow.
+ */
+static inline int64_t
+ts_us(int64_t sec, int64_t usec)
+{
+	if (sec > TS_SEC_MAX)
+		sec = TS_SEC_MAX;
+	if (sec < -TS_SEC_MAX)
+		sec = -TS_SEC_MAX;
+	return ts_us_near(sec, usec);
 }
 
 

@@ -8,6 +8,7 @@
 #define PCAPFILE_HDRLEN 24	/* the file header */
 
 struct pcapfile;
+struct pipeline;
 
 /* One record as libpcap would hand it over (microsecond precision). */
 struct pcapfile_rec {
@@ -27,6 +28,12 @@ int pcapfile_dlt(const struct pcapfile *f);
 /* 1: *r is the next record; 0: end of file; -1: err says why (truncated,
  * an impossible length, a read error). */
 int pcapfile_next(struct pcapfile *f, struct pcapfile_rec *r, char *err,
+    size_t errlen);
+/* Hands the records to the pipeline (pipeline_packet()) until the file
+ * ends (0), an error (-1, err says why), or after one a signal arrived
+ * (io/signals.h) or pipeline_done() (1: the caller looks why, then calls
+ * again to go on). */
+int pcapfile_dispatch(struct pcapfile *f, struct pipeline *pl, char *err,
     size_t errlen);
 /* Closes the descriptor too, unless it is standard input. */
 void pcapfile_close(struct pcapfile *f);

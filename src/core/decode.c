@@ -111,10 +111,8 @@ set_addr6(struct addr *a, const uint8_t *b)
 static void
 set_lladdr(struct packet *out, const uint8_t *b, size_t n)
 {
-	if (n > LLADDR_MAX)
-		n = LLADDR_MAX;
-	memcpy(out->ll_src, b, n);
-	out->ll_len = (uint8_t)n;
+	out->ll_src = b;
+	out->ll_len = (uint8_t)(n > LLADDR_MAX ? LLADDR_MAX : n);
 }
 
 static int
@@ -220,7 +218,6 @@ nflog(struct cur *c, uint16_t *etype, struct packet *out)
 			size = (size_t)len - 4 < avail(c) - 4 ?
 			    (size_t)len - 4 : avail(c) - 4;
 			out->nflog_prefix = c->p + 4;
-			size = strnlen((const char *)c->p + 4, size);
 			out->nflog_prefix_len = (uint8_t)(size > 255 ? 255 : size);
 		}
 		size = ((size_t)len + 3) & ~(size_t)3;

@@ -14,9 +14,9 @@ nflog_tag_get(struct nflog_tags *t, uint16_t group, const uint8_t *prefix,
 	if (len > NFLOG_PREFIX_MAX)
 		len = NFLOG_PREFIX_MAX;
 	/* Printable only: the prefix goes into text, CSV and JSON lines. */
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len && prefix[i] != '\0'; i++)
 		p[i] = prefix[i] >= ' ' && prefix[i] <= '~' ? (char)prefix[i] : '?';
-	p[len] = '\0';
+	p[i] = '\0';
 	for (k = 0; k < t->n; k++)
 		if (t->tag[k].group == group && strcmp(t->tag[k].prefix, p) == 0)
 			return &t->tag[k];
@@ -25,6 +25,6 @@ nflog_tag_get(struct nflog_tags *t, uint16_t group, const uint8_t *prefix,
 		return NULL;
 	}
 	t->tag[t->n].group = group;
-	memcpy(t->tag[t->n].prefix, p, len + 1);
+	memcpy(t->tag[t->n].prefix, p, i + 1);
 	return &t->tag[t->n++];
 }

@@ -252,7 +252,7 @@ between_packets(void *pl)
 
 /* No packet more: SIGINT or SIGTERM (io/signals.h), or -c reached.  Which
  * signal came is asked only when one did: one flag test per packet. */
-static int
+static inline int
 read_ends(struct pipeline *pl)
 {
 	if (signals_pending()) {
@@ -299,12 +299,10 @@ static int
 read_pcapfile(struct pcapfile *f, struct pipeline *pl, char *err,
     size_t errlen)
 {
-	struct pcapfile_rec r;
-	int dlt = pcapfile_dlt(f), n = 0;
+	int n = 0;
 
-	while (!read_ends(pl) && (n = pcapfile_next(f, &r, err, errlen)) > 0)
-		pipeline_packet(pl, dlt, ts_us(r.sec, r.usec), r.data,
-		    r.caplen, r.len);
+	while (!read_ends(pl) && (n = pcapfile_dispatch(f, pl, err, errlen)) > 0)
+		;
 	return n < 0 ? CAPTURE_READ_ERROR : CAPTURE_OK;
 }
 

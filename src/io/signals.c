@@ -16,7 +16,7 @@ static const int caught[] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP };
 
 static volatile sig_atomic_t arrived[NCAUGHT];
 static volatile sig_atomic_t stop;
-static volatile sig_atomic_t pending;	/* signals_pending() */
+volatile sig_atomic_t signals_arrived;
 static int pipefd[2] = { -1, -1 };
 static void (*wake_fn)(void *);		/* signals_on_wake() */
 static void *wake_ctx;
@@ -38,7 +38,7 @@ on_signal(int sig)
 			arrived[i] = 1;
 	if (sig == SIGINT || sig == SIGTERM)
 		stop = 1;
-	pending = 1;		/* after the flags it announces */
+	signals_arrived = 1;	/* after the flags it announces */
 	if (pipefd[1] >= 0 && write(pipefd[1], &c, 1) < 0) {
 		/* full pipe: the loop is already due to wake */
 	}
@@ -165,15 +165,6 @@ bool
 signals_stop_requested(void)
 {
 	return stop != 0;
-}
-
-bool
-signals_pending(void)
-{
-	if (!pending)
-		return false;
-	pending = 0;	/* one arriving now sets it again */
-	return true;
 }
 
 void

@@ -330,6 +330,11 @@ dec_cut(int dlt, const struct frame *f, size_t caplen, size_t wirelen,
 		    (size_t)(copy + caplen - p->nflog_prefix));
 		p->nflog_prefix = f->b + (p->nflog_prefix - copy);
 	}
+	if (p->ll_len > 0) {
+		assert_true(p->ll_src >= copy && p->ll_len <=
+		    (size_t)(copy + caplen - p->ll_src));
+		p->ll_src = f->b + (p->ll_src - copy);
+	}
 	free(copy);
 	return st;
 }
@@ -846,8 +851,8 @@ test_nflog(void **state)
 	assert_syn(&p, 4);
 	assert_int_equal(p.nflog, 1);
 	assert_int_equal(p.nflog_group, 5);
-	assert_int_equal(p.nflog_prefix_len, 8);
-	assert_memory_equal(p.nflog_prefix, "smtp-out", 8);
+	assert_int_equal(p.nflog_prefix_len, 9);	/* the field, its NUL too */
+	assert_memory_equal(p.nflog_prefix, "smtp-out", 9);
 	/* Cut by the capture inside the payload: truncated. */
 	assert_int_equal(dec_cut(L_NFLOG, &f, f.n - 30, f.n, &p),
 	    DEC_TRUNCATED);

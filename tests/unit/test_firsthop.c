@@ -38,8 +38,7 @@ from(struct addr src, uint8_t ttl, const uint8_t *mac, uint8_t len)
 	p.src = src;
 	p.ttl = ttl;
 	p.ll_len = len;
-	if (len)
-		memcpy(p.ll_src, mac, len);
+	p.ll_src = mac;
 	return p;
 }
 

@@ -187,7 +187,7 @@ answer_via(struct tracker *t, int64_t now, uint16_t cport, uint8_t flags,
 	tracker_syn(t, now, &p);
 	p = tcp(SERVER, CLIENT, 25, cport, flags, 7, ISN + 1, ttl);
 	p.ll_len = 6;
-	memcpy(p.ll_src, mac, 6);
+	p.ll_src = mac;
 	tracker_server_tcp(t, now + 100, &p);
 }
 
@@ -220,7 +220,7 @@ answers_of_the_first_hop(void **state)
 	p = icmp(SERVER, 3, 3, 40004, ISN, 1);
 	p.ttl = 64;
 	p.ll_len = 6;
-	memcpy(p.ll_src, ROUTER_MAC, 6);
+	p.ll_src = ROUTER_MAC;
 	tracker_icmp(t, 104 * S + 100, &p);
 	/* The routing table says the server is on-link. */
 	tracker_set_route(t, route_fn, NULL);
