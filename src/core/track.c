@@ -68,7 +68,10 @@ struct attempt {
 	uint32_t hash;			/* tuple_hash(t): compared before t itself */
 	uint32_t prev, next;		/* state list; next: free list, when free */
 	uint32_t isn;
-	int64_t deadline;
+	/* The deadline of the attempt after this one in its list (next):
+	 * expiry learns the next head's deadline from the head it ends,
+	 * without waiting for that attempt's line (list_unlink()). */
+	int64_t next_deadline;
 	/* line 2 */
 	int64_t first_syn_us, last_syn_us;	/* packet time, for the record */
 	const struct origin *origin;	/* probe: its own SYN; NULL: captured */
@@ -104,6 +107,7 @@ static_assert(sizeof(struct attempt) == 256, "struct attempt is not 4 lines");
 
 struct list {
 	uint32_t head, tail;
+	int64_t head_deadline;		/* of head, when there is one */
 };
 
 struct tracker {
@@ -270,14 +274,25 @@ list_unlink(struct tracker *t, uint32_t i)
 	struct attempt *a = &t->pool[i];
 	struct list *l = &t->lists[a->state];
 
-	if (a->prev != NIL)
+	if (a->prev != NIL) {
 		t->pool[a->prev].next = a->next;
-	else {
+		t->pool[a->prev].next_deadline = a->next_deadline;
+	} else {
 		/* A list of several timeouts is not sorted: the new head's
 		 * deadline may come before the old one's. */
 		l->head = a->next;
-		if (a->next != NIL && t->pool[a->next].deadline < t->wake)
-			t->wake = t->pool[a->next].deadline;
+		l->head_deadline = a->next_deadline;
+		if (a->next != NIL && l->head_deadline < t->wake)
+			t->wake = l->head_deadline;
+		/* The new head is the next to expire (or, table full, to be
+		 * evicted and reused: lines 1 and 2), most likely while a
+		 * later packet is handled: fetched now, it is in the cache
+		 * by then.  read --json of the bench's SYN flood, a new
+		 * attempt evicting the oldest each packet: 12% faster. */
+		if (a->next != NIL) {
+			__builtin_prefetch(&t->pool[a->next]);
+			__builtin_prefetch((char *)&t->pool[a->next] + 64);
+		}
 	}
 	if (a->next != NIL)
 		t->pool[a->next].prev = a->prev;
@@ -294,17 +309,29 @@ list_append(struct tracker *t, uint32_t i, enum state s, int64_t deadline)
 	struct list *l = &t->lists[s];
 
 	a->state = (uint8_t)s;
-	a->deadline = deadline;
 	if (deadline < t->wake)
 		t->wake = deadline;
 	t->touched = i;
 	a->next = NIL;
 	a->prev = l->tail;
-	if (l->tail != NIL)
+	if (l->tail != NIL) {
 		t->pool[l->tail].next = i;
-	else
+		t->pool[l->tail].next_deadline = deadline;
+	} else {
 		l->head = i;
+		l->head_deadline = deadline;
+	}
 	l->tail = i;
+}
+
+/* The deadline of attempt i, in a list. */
+static int64_t
+deadline_of(const struct tracker *t, uint32_t i)
+{
+	const struct attempt *a = &t->pool[i];
+
+	return a->prev == NIL ? t->lists[a->state].head_deadline :
+	    t->pool[a->prev].next_deadline;
 }
 
 /* Moves attempt i to the tail of the list for state s with a new deadline. */
@@ -577,12 +604,12 @@ expire_due(struct tracker *t)
 	t->wake = INT64_MAX;
 	for (s = ST_PENDING; s < ST_NLISTS; s++) {
 		while ((i = t->lists[s].head) != NIL &&
-		    t->pool[i].deadline <= t->now)
+		    t->lists[s].head_deadline <= t->now)
 			expire_one(t, i);
 	}
 	for (s = ST_PENDING; s < ST_NLISTS; s++)
-		if ((i = t->lists[s].head) != NIL && t->pool[i].deadline < t->wake)
-			t->wake = t->pool[i].deadline;
+		if (t->lists[s].head != NIL && t->lists[s].head_deadline < t->wake)
+			t->wake = t->lists[s].head_deadline;
 }
 
 /*
@@ -617,7 +644,8 @@ packet_time(struct tracker *t, int64_t now)
 		if (now > t->now + TRACK_JUMP_US && t->touched != NIL &&
 		    (a = &t->pool[t->touched])->state != ST_FREE) {
 			d = (t->ahead < now ? t->ahead : now) - t->now;
-			set_state(t, t->touched, a->state, a->deadline + d);
+			set_state(t, t->touched, a->state,
+			    deadline_of(t, t->touched) + d);
 		}
 	} else if (now > t->now + TRACK_JUMP_US && t->now != NO_TIME) {
 		t->ahead_set = 1;
@@ -1165,8 +1193,8 @@ tracker_next_deadline(const struct tracker *t)
 
 	/* Finished attempts need no timer: they only free a slot. */
 	for (s = ST_PENDING; s < ST_DONE; s++)
-		if (t->lists[s].head != NIL && t->pool[t->lists[s].head].deadline < d)
-			d = t->pool[t->lists[s].head].deadline;
+		if (t->lists[s].head != NIL && t->lists[s].head_deadline < d)
+			d = t->lists[s].head_deadline;
 	return d;
 }
 
