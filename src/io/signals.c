@@ -46,8 +46,9 @@ on_signal(int sig)
 }
 
 /* SIGBUS: a page of the guarded mapping whose file was cut shorter is
- * mapped again as zeros; a SIGBUS anywhere else gets its default action
- * when the access is made again. */
+ * mapped again as zeros.  A SIGBUS anywhere else still ends the process:
+ * the handler asks for the default action back (which the sandbox
+ * refuses by killing it), and the access faults again. */
 static void
 on_bus(int sig, siginfo_t *si, void *uc)
 {
