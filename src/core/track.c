@@ -140,7 +140,8 @@ struct tracker {
 	struct list lists[ST_NLISTS];
 	struct firsthop fh;		/* next hops, for the first-hop attribution */
 	/* Attempts PENDING and GREETING per slot (wait_slot()); a counter
-	 * that reaches its maximum stays there, costing only lookups. */
+	 * that reaches its maximum (255) stays there, costing only lookups:
+	 * on average once some 4 million attempts wait at once. */
 	struct {
 		uint8_t n[2];			/* [0] PENDING, [1] GREETING */
 	} waiting[WAIT_SLOTS];

@@ -47,8 +47,8 @@ on_signal(int sig)
 
 /* SIGBUS: a page of the guarded mapping whose file was cut shorter is
  * mapped again as zeros.  A SIGBUS anywhere else still ends the process:
- * the handler asks for the default action back (which the sandbox
- * refuses by killing it), and the access faults again. */
+ * with the default action back, the access faults again; where the
+ * sandbox refuses that (it kills, or fails the call), by _exit(). */
 static void
 on_bus(int sig, siginfo_t *si, void *uc)
 {
@@ -64,7 +64,8 @@ on_bus(int sig, siginfo_t *si, void *uc)
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
-	sigaction(sig, &sa, NULL);
+	if (sigaction(sig, &sa, NULL) != 0)
+		_exit(128 + sig);
 }
 
 void

@@ -7,6 +7,7 @@
 #ifndef PCAPFILE_SAME_H
 #define PCAPFILE_SAME_H
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,10 +18,31 @@
 
 enum { SAME_NOT_OURS = 0, SAME_OK = 1 };
 
-/* SAME_OK, SAME_NOT_OURS (libpcap's alone), or a negative step that
- * differed, with why[] saying how. */
+/* The records of data, after its file header, in a pipe that holds them
+ * all, its writing end closed; -1 when no pipe is that large. */
 static int
-pcapfile_same(const uint8_t *data, size_t size, char *why, size_t whylen)
+pcapfile_pipe(const uint8_t *data, size_t size)
+{
+	size_t n = size - PCAPFILE_HDRLEN;
+	int fd[2];
+
+	if (size < PCAPFILE_HDRLEN || pipe(fd) != 0)
+		return -1;
+	if ((n > 65536 && fcntl(fd[1], F_SETPIPE_SZ, (int)n) < (int)n) ||
+	    write(fd[1], data + PCAPFILE_HDRLEN, n) != (ssize_t)n) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	close(fd[1]);
+	return fd[0];
+}
+
+/* pcapfile_same() for data in memory file fd (mapped), or in a pipe fd
+ * (read). */
+static int
+pcapfile_same_fd(int fd, int piped, const uint8_t *data, size_t size,
+    char *why, size_t whylen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE], err[256];
 	struct pcapfile *f;
@@ -29,18 +51,15 @@ pcapfile_same(const uint8_t *data, size_t size, char *why, size_t whylen)
 	const u_char *d;
 	pcap_t *p;
 	FILE *fp;
-	int fd, a, b, n = 0;
+	int a, b, n = 0;
 
-	why[0] = '\0';
-	if ((fd = fuzz_memfd(data, size)) < 0)
-		return SAME_NOT_OURS;
 	f = pcapfile_open(fd, data, size);
 	if (f == NULL) {
 		close(fd);
 		return SAME_NOT_OURS;
 	}
 	/* pcapfile_open() is given the header; the records follow it. */
-	if (lseek(fd, PCAPFILE_HDRLEN, SEEK_SET) != PCAPFILE_HDRLEN ||
+	if ((!piped && lseek(fd, PCAPFILE_HDRLEN, SEEK_SET) != PCAPFILE_HDRLEN) ||
 	    (fp = fmemopen((void *)data, size, "rb")) == NULL) {
 		pcapfile_close(f);
 		return SAME_NOT_OURS;
@@ -93,6 +112,26 @@ out:
 	pcap_close(p);
 	pcapfile_close(f);
 	return n;
+}
+
+/* SAME_OK, SAME_NOT_OURS (libpcap's alone), or a negative step that
+ * differed, with why[] saying how: read from a memory file (mapped), then,
+ * where a pipe can hold it, from a pipe (read(2)). */
+static int
+pcapfile_same(const uint8_t *data, size_t size, char *why, size_t whylen)
+{
+	int fd, rc;
+
+	why[0] = '\0';
+	if ((fd = fuzz_memfd(data, size)) < 0)
+		return SAME_NOT_OURS;
+	rc = pcapfile_same_fd(fd, 0, data, size, why, whylen);
+	if (rc != SAME_OK || (fd = pcapfile_pipe(data, size)) < 0)
+		return rc;
+	rc = pcapfile_same_fd(fd, 1, data, size, why, whylen);
+	if (rc < 0)
+		snprintf(why + strlen(why), whylen - strlen(why), " (pipe)");
+	return rc;
 }
 
 #endif
