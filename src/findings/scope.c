@@ -13,15 +13,15 @@
 #include "internal.h"
 
 /*
- * A destination's block: capsrc sources, then 2 * capsrc 2-byte slots of
- * its index, each 0 (empty) or source k + 1 under 5 bits of its address
- * number's hash (the tag): a lookup reads a source only when the tag
- * matches.  Per destination, not one index of all pairs: the slots of one
- * destination lie together, 2 bytes, not 8.  Sources are 64 bytes, blocks
- * 64-byte aligned: a source is one cache line.  (read --scope of the bench
- * file, against one index of all pairs and 80-byte sources each with a
- * malloc'd failure window: its last-level cache misses over read's 2.36M
- * -> 1.44M in cachegrind.)
+ * A destination's block, past its first source: capsrc sources, then
+ * 2 * capsrc 2-byte slots of its index, each 0 (empty) or source k + 1
+ * under 5 bits of its address number's hash (the tag): a lookup reads a
+ * source only when the tag matches.  Per destination, not one index of all
+ * pairs: the slots of one destination lie together, 2 bytes, not 8.
+ * Sources are 64 bytes, blocks 64-byte aligned: a source is one cache
+ * line.  (read --scope of the bench file, against one index of all pairs
+ * and 80-byte sources each with a malloc'd failure window: its last-level
+ * cache misses over read's 2.36M -> 1.44M in cachegrind.)
  */
 #define SLOT_SHIFT 11		/* k + 1 below, the tag above */
 #define TAG_MASK 31
@@ -30,16 +30,14 @@ _Static_assert(sizeof(struct scope_source) == 64, "a source, a line");
 #define SRC_ALIGN 64
 
 /*
- * Each chunk of destinations carries a first block (one source and its 2
- * slots, in whole lines) for each of them, after the destinations: most
+ * Each chunk of destinations carries a first block (one source, no index:
+ * that source is compared) for each of them, after the destinations: most
  * destinations of a busy capture have one source, and the block then
  * costs no allocation of its own (read --scope of a capture with one
  * destination per attempt: 6% fewer instructions than a posix_memalign
  * and a free each).  capsrc 1 says the block is the chunk's.
  */
-#define FIRST_BLOCK 128
-_Static_assert(sizeof(struct scope_source) + 2 * sizeof(uint16_t) <=
-    FIRST_BLOCK && FIRST_BLOCK % SRC_ALIGN == 0, "a first block fits");
+#define FIRST_BLOCK sizeof(struct scope_source)
 #define DESTS_BYTES ((SCOPE_CHUNK * sizeof(struct scope_dest) + \
     SRC_ALIGN - 1) / SRC_ALIGN * SRC_ALIGN)
 
@@ -304,8 +302,8 @@ source_find(const struct scope *s, const struct scope_dest *d, uint32_t id)
 	uint32_t j, k, mask = 2 * d->capsrc - 1;
 	uint16_t tag;
 
-	if (d->capsrc == 0)
-		return HINDEX_NONE;
+	if (d->capsrc <= 1)
+		return d->nsrc > 0 && d->src[0].addr_id == id ? 0 : HINDEX_NONE;
 	slot = slots_of(d);
 	for (j = slot_hash(s, d, id, &tag); slot[j] != 0; j = (j + 1) & mask) {
 		k = (slot[j] & ((1u << SLOT_SHIFT) - 1)) - 1;
@@ -343,16 +341,19 @@ room_for_source(const struct scope *s, uint32_t di)
 		return 0;
 	if (d->nsrc >= SCOPE_MAX_SOURCES)
 		return -1;
-	if (cap == 1)
-		p = (char *)s->chunk[di / SCOPE_CHUNK] + DESTS_BYTES +
-		    (size_t)(di % SCOPE_CHUNK) * FIRST_BLOCK;
-	else if (posix_memalign(&p, SRC_ALIGN,
+	if (cap == 1) {
+		d->src = (struct scope_source *)(void *)((char *)
+		    s->chunk[di / SCOPE_CHUNK] + DESTS_BYTES +
+		    (size_t)(di % SCOPE_CHUNK) * FIRST_BLOCK);
+		d->capsrc = 1;
+		return 0;
+	}
+	if (posix_memalign(&p, SRC_ALIGN,
 	    cap * (sizeof *d->src + 2 * sizeof(uint16_t))) != 0)
 		return -1;
 	d->src = p;
 	d->capsrc = cap;
-	if (d->nsrc > 0)
-		memcpy(d->src, old, d->nsrc * sizeof *d->src);
+	memcpy(d->src, old, d->nsrc * sizeof *d->src);
 	memset(slots_of(d), 0, 2 * cap * sizeof(uint16_t));
 	for (k = 0; k < d->nsrc; k++)
 		slot_put(s, d, k);
@@ -399,7 +400,9 @@ source_of(struct scope *s, uint32_t di, const struct record *r)
 	src->addr_id = id;
 	src->sensor = sensor;
 	src->last_ok = src->first_fail = src->last_fail = SCOPE_NONE;
-	slot_put(s, d, d->nsrc++);
+	if (d->capsrc > 1)
+		slot_put(s, d, d->nsrc);
+	d->nsrc++;
 	return src;
 }
 
