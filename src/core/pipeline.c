@@ -113,12 +113,10 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 	if (ts > pl->last_ts)
 		pl->last_ts = ts;
 	ds = decode_packet(dlt, data, caplen, wirelen, &p);
+	count_frame(&pl->st, ds);
 	if (ds == DEC_TCP) {
 		const struct tcp_info *tcp = &p.u.tcp;
 
-		/* Most frames: counted here, not through count_frame()'s
-		 * jump table. */
-		pl->st.frames.tcp++;
 		if (portset_has(&pl->ports, tcp->dport) &&
 		    (tcp->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN) {
 			if (p.nflog)
@@ -138,7 +136,6 @@ pipeline_packet(struct pipeline *pl, int dlt, int64_t ts, const uint8_t *data,
 		}
 		return 1;
 	}
-	count_frame(&pl->st, ds);
 	if (ds == DEC_ICMP_ERROR && portset_has(&pl->ports, p.u.icmp.qdport)) {
 		tracker_icmp(pl->tr, ts, &p);
 		return 1;

@@ -53,12 +53,12 @@ enum state {
  * 256 bytes, four cache lines.  Line 1 holds what a lookup, the state
  * lists and expiry read, each field set by new_attempt().  It zeroes line
  * 2, which holds every other field read before the attempt's own events
- * set it.  Lines 3 and 4
- * are never cleared: each of their fields is written before it is read,
- * by an answer (answered says whether responder and the fields beside it
- * are set), a verdict, or a SYN-ACK after a verdict (prev_*).  An attempt
- * never answered touches three lines, not the five of a 264-byte entry
- * cleared whole: 43 % fewer LL misses on the flood file.
+ * set it.  Lines 3 and 4 are never cleared: each of their fields is
+ * written before it is read, by an answer (answered says whether
+ * responder and the fields beside it are set), a verdict, or a SYN-ACK
+ * after a verdict (prev_*).  An attempt never answered touches three
+ * lines, not the five of a 264-byte entry cleared whole: 43 % fewer LL
+ * misses on the flood file.
  */
 struct attempt {
 	/* line 1 */
@@ -235,22 +235,30 @@ bump(uint8_t *c, int delta)
 		*c = (uint8_t)(*c + delta);
 }
 
-/* Counts attempt a in or out of the filter for state s, if s waits: [0]
- * counts the attempts a client segment can move (PENDING, and GREETING
- * with a SYN-ACK the client has yet to take), [1] those a server segment
- * can (GREETING). */
+/* Counts the attempt with key k and confirm flag in or out of the filter
+ * for state s, if s waits: [0] counts the attempts a client segment can
+ * move (PENDING, and GREETING with a SYN-ACK the client has yet to take),
+ * [1] those a server segment can (GREETING). */
 static void
-wait_count(struct tracker *t, const struct attempt *a, int s, int delta)
+wait_key(struct tracker *t, const struct tuple *k, int confirm, int s,
+    int delta)
 {
 	uint8_t *n;
 
 	if (!is_waiting(s))
 		return;
-	n = t->waiting[wait_slot(&a->t)].n;
-	if (s == ST_PENDING || a->confirm)
+	n = t->waiting[wait_slot(k)].n;
+	if (s == ST_PENDING || confirm)
 		bump(&n[0], delta);
 	if (s == ST_GREETING)
 		bump(&n[1], delta);
+}
+
+/* wait_key() for attempt a. */
+static void
+wait_count(struct tracker *t, const struct attempt *a, int s, int delta)
+{
+	wait_key(t, &a->t, a->confirm, s, delta);
 }
 
 /* Sets a's confirm flag, keeping the filter's counts right. */
@@ -717,7 +725,7 @@ new_attempt(struct tracker *t, const struct tuple *k, uint32_t h,
 	 * instructions for the flood file, one new attempt per packet.  The
 	 * filter's slot from k, not from a->t: its loads would wait for the
 	 * copy just stored there (half of new_attempt's time, flood file). */
-	bump(&t->waiting[wait_slot(k)].n[0], 1);
+	wait_key(t, k, 0, ST_PENDING, 1);
 	list_append(t, i, ST_PENDING, t->now + t->cfg.timeout_us);
 	return i;
 }

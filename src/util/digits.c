@@ -21,13 +21,8 @@ count_digits(uint64_t v)
 char *
 put_u64(char *p, uint64_t v)
 {
-	char *end, *q;
+	char *end = p + count_digits(v), *q = end;
 
-	if (v < 10) {		/* a record's family and SYNs, often its hops */
-		*p = (char)('0' + v);
-		return p + 1;
-	}
-	end = q = p + count_digits(v);
 	/* from the end, two digits at a time */
 	while (v >= 100) {
 		q -= 2;
