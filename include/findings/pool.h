@@ -1,7 +1,8 @@
 /*
  * A pool of small arrays of one element size, of 2, 4, ... 2^POOL_CLASSES
- * elements, cut from slabs: no allocator header per array, and arrays of
- * one owner close together.  An array is named by a 32-bit handle; one
+ * elements, cut from slabs of 2^POOL_SLAB_SHIFT elements (at most
+ * REGION_SIZE bytes: util/region.h): no allocator header per array, and
+ * arrays of one owner close together.  An array is named by a 32-bit handle; one
  * freed (a window that grew into the next size) goes on its size's free
  * list for the next of that size.  Everything is given back at once by
  * pool_free_all.  A zeroed struct pool with size set is an empty pool.
@@ -12,12 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/region.h"
+
 #define POOL_CLASSES 6			/* arrays of 2 to 64 elements */
 #define POOL_SLAB_SHIFT 12		/* elements in a slab: 4096 */
 #define POOL_NONE UINT32_MAX
 
 struct pool {
 	size_t size;			/* of an element, at least 4 bytes */
+	struct region mem;		/* where the slabs are cut */
 	char **slab;
 	uint32_t nslabs, capslabs;
 	uint32_t used;			/* elements cut from the last slab */

@@ -7,10 +7,16 @@
 #include "findings/pool.h"
 #include "findings/scope.h"
 #include "util/hindex.h"
+#include "util/region.h"
 
 /* Destinations are kept in chunks of this many, allocated as needed: no
  * copying as they grow, and at most one chunk's worth unused. */
 #define SCOPE_CHUNK 1024
+
+/* Capacities of source blocks: 2, 4, ... SCOPE_MAX_SOURCES. */
+#define SPARE_CLASSES 10
+_Static_assert(2u << (SPARE_CLASSES - 1) == SCOPE_MAX_SOURCES,
+    "a spare list for each capacity");
 
 struct scope {
 	uint32_t seed;
@@ -42,6 +48,10 @@ struct scope {
 	uint32_t *mark;
 	uint32_t nsensors, capsensors, stamp, mark0;
 	struct logfacts *log;		/* the MTA's log; NULL until a line */
+	/* Destination chunks and source blocks; the blocks left as their
+	 * destinations grew, by capacity (2 << i), for the next to grow. */
+	struct region mem;
+	void *spare[SPARE_CLASSES];
 };
 
 static inline struct scope_dest *

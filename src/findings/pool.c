@@ -26,7 +26,7 @@ new_slab(struct pool *p)
 		p->slab = v;
 		p->capslabs = cap;
 	}
-	if ((s = malloc(SLAB * p->size)) == NULL)
+	if ((s = region_alloc(&p->mem, SLAB * p->size)) == NULL)
 		return -1;
 	p->slab[p->nslabs++] = s;
 	p->used = 0;
@@ -62,10 +62,8 @@ void
 pool_free_all(struct pool *p)
 {
 	size_t size = p->size;
-	uint32_t i;
 
-	for (i = 0; i < p->nslabs; i++)
-		free(p->slab[i]);
+	region_free_all(&p->mem);
 	free(p->slab);
 	memset(p, 0, sizeof *p);
 	p->size = size;

@@ -95,7 +95,9 @@ allow_memory(scmp_filter_ctx ctx)
 	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) != 0 ||
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(madvise), 1,
-	    SCMP_A2(SCMP_CMP_EQ, MADV_SEQUENTIAL, 0))) != 0)
+	    SCMP_A2(SCMP_CMP_EQ, MADV_SEQUENTIAL, 0))) != 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(madvise), 1,
+	    SCMP_A2(SCMP_CMP_EQ, MADV_HUGEPAGE, 0))) != 0)
 		return rc;
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
