@@ -7,10 +7,15 @@
  * needs them.
  *
  * Chunks and blocks are cut from huge-page regions (util/region.h), as are
- * the pools' slabs: a record reads a source and its slot at random in tens
- * of megabytes, and with 4 KiB pages most of those reads also waited on a
- * page walk.  CPU of read --scope against the same with malloc'd memory,
- * paired, n=9: the bench's mixed capture 0.93, heavy 0.95, dests 0.93.
+ * the pools' slabs: a record reads its destination, a source and its slot
+ * at random in tens of megabytes, where 4 KiB pages add page walks, and
+ * the dests mix has 100,000 blocks of a few sources, where malloc adds a
+ * header and a free each.  CPU of read --scope against the same with
+ * malloc'd memory, paired, n=9-11: dests 0.91-0.93 (three measurements),
+ * heavy 0.95-0.98, the bench's mixed capture 0.93-1.00.  The price: a
+ * block left as its destination grows is kept for the next to grow to
+ * its size, and when all grow at the same pace none is reused: up to as
+ * much again as the blocks in use (smtpscope(8), Limits).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -333,8 +338,11 @@ slot_put(const struct scope *s, struct scope_dest *d, uint32_t k)
 #define BLOCK_BYTES(cap) ((cap) * (sizeof(struct scope_source) + \
     2 * sizeof(uint16_t)))
 _Static_assert(BLOCK_BYTES(SCOPE_MAX_SOURCES) <= REGION_SIZE &&
-    DESTS_BYTES + SCOPE_CHUNK * FIRST_BLOCK <= REGION_SIZE,
-    "a block and a chunk fit a region");
+    DESTS_BYTES + SCOPE_CHUNK * FIRST_BLOCK <= REGION_SIZE &&
+    REGION_ALIGN % SRC_ALIGN == 0, "blocks and chunks fit a region, aligned");
+_Static_assert((1u << POOL_SLAB_SHIFT) * sizeof(struct scope_sample) <=
+    REGION_SIZE && (1u << POOL_SLAB_SHIFT) * sizeof(struct scope_fail) <=
+    REGION_SIZE, "a slab of each pool fits a region");
 
 /* The spare blocks' list of a capacity (2 to SCOPE_MAX_SOURCES). */
 static void **
@@ -346,7 +354,8 @@ spare_of(struct scope *s, uint32_t cap)
 /* Room for source d->nsrc of destination di: a block twice the size
  * (the chunk's first block at first), up to SCOPE_MAX_SOURCES, a spare
  * one when there is; 0, or -1 when full or out of memory.  The block left
- * becomes a spare, its first bytes the link to the next. */
+ * becomes a spare (a chunk's first block never does), its first bytes
+ * the link to the next. */
 static int
 room_for_source(struct scope *s, uint32_t di)
 {

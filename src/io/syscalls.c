@@ -86,7 +86,8 @@ allow_socket(scmp_filter_ctx ctx)
 }
 
 /* mmap() and mprotect(): memory, never executable memory; madvise():
- * the reading ahead of a capture file mapped (io/pcapfile.c). */
+ * the reading ahead of a capture file mapped (io/pcapfile.c), and huge
+ * pages for regions (util/region.c). */
 static int
 allow_memory(scmp_filter_ctx ctx)
 {
