@@ -4,8 +4,9 @@
  * REGION_SIZE bytes: util/region.h): no allocator header per array, and
  * arrays of one owner close together.  An array is named by a 32-bit
  * handle; one freed (a window that grew into the next size) goes on its
- * size's free list for the next of that size.  Everything is given back at once by
- * pool_free_all.  A zeroed struct pool with size set is an empty pool.
+ * size's free list for the next of that size.  Everything is given back
+ * at once by pool_free_all.  A zeroed struct pool with size set is an
+ * empty pool.
  */
 #ifndef SMTPSCOPE_FINDINGS_POOL_H
 #define SMTPSCOPE_FINDINGS_POOL_H

@@ -376,7 +376,7 @@ room_for_source(struct scope *s, uint32_t di)
 		return 0;
 	}
 	if ((p = *spare_of(s, cap)) != NULL)
-		memcpy(spare_of(s, cap), p, sizeof p);
+		memcpy(spare_of(s, cap), p, sizeof(void *));
 	else if ((p = region_alloc(&s->mem, BLOCK_BYTES(cap))) == NULL)
 		return -1;
 	d->src = p;
@@ -386,7 +386,7 @@ room_for_source(struct scope *s, uint32_t di)
 	for (k = 0; k < d->nsrc; k++)
 		slot_put(s, d, k);
 	if (oldcap > 1) {
-		memcpy(old, spare_of(s, oldcap), sizeof p);
+		memcpy(old, spare_of(s, oldcap), sizeof(void *));
 		*spare_of(s, oldcap) = old;
 	}
 	return 0;
