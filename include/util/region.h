@@ -14,16 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define REGION_EACH_BLOCK 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define REGION_EACH_BLOCK 1
-#endif
-#endif
-#ifndef REGION_EACH_BLOCK
-#define REGION_EACH_BLOCK 0
-#endif
+#include "util/sanitizer.h"
+
+#define REGION_EACH_BLOCK SANITIZE_ADDRESS
 
 #define REGION_SIZE ((size_t)2 << 20)	/* a huge page of x86-64 */
 #define REGION_ALIGN 64			/* of every block: a cache line */

@@ -19,6 +19,7 @@
 
 #include "io/sandbox.h"
 #include "io/textfile.h"
+#include "util/sanitizer.h"
 #include "syscalls.h"
 
 static const int plain[] = {
@@ -209,14 +210,7 @@ allow_ioctl(scmp_filter_ctx ctx)
  * tracer (clone, ptrace, wait4), list them from /proc (getdents64) and
  * read /proc/self/maps; the allocator gives memory back (madvise).  Never
  * in the shipped build. */
-#if defined(__SANITIZE_ADDRESS__)	/* gcc */
-#define ASAN_BUILD 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)	/* clang */
-#define ASAN_BUILD 1
-#endif
-#endif
-#if defined(ASAN_BUILD)
+#if SANITIZE_ADDRESS
 static const int sanitizer[] = {
 	SCMP_SYS(clone), SCMP_SYS(ptrace), SCMP_SYS(wait4), SCMP_SYS(getdents),
 	SCMP_SYS(getdents64),
