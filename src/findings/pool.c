@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "findings/pool.h"
+#include "util/array.h"
 
 #define SLAB (1u << POOL_SLAB_SHIFT)
 /* Handles stay below POOL_NONE. */
@@ -13,20 +14,11 @@
 static int
 new_slab(struct pool *p)
 {
-	char **v;
 	char *s;
 
-	if (p->nslabs >= MAX_SLABS)
-		return -1;
-	if (p->nslabs == p->capslabs) {
-		uint32_t cap = p->capslabs == 0 ? 16 : p->capslabs * 2;
-
-		if ((v = realloc(p->slab, cap * sizeof *v)) == NULL)
-			return -1;
-		p->slab = v;
-		p->capslabs = cap;
-	}
-	if ((s = region_alloc(&p->mem, SLAB * p->size)) == NULL)
+	if (array_reserve((void **)&p->slab, &p->capslabs, p->nslabs,
+	    MAX_SLABS, sizeof *p->slab) != 0 ||
+	    (s = region_alloc(&p->mem, SLAB * p->size)) == NULL)
 		return -1;
 	p->slab[p->nslabs++] = s;
 	p->used = 0;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "findings/scope.h"
+#include "util/array.h"
 #include "internal.h"
 
 /*
@@ -148,30 +149,6 @@ addr_is(const void *key, uint32_t i)
 	return addr_eq(&k->s->addr[i], k->a);
 }
 
-/* Room for element n of the array *p of *cap elements, which doubles as it
- * fills, up to max; 0, or -1 when full or out of memory. */
-static int
-reserve(void **p, uint32_t *cap, uint32_t n, uint32_t max, size_t size)
-{
-	uint64_t want;
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	if (n >= max)
-		return -1;
-	want = *cap == 0 ? 1 : (uint64_t)*cap * 2;
-	while (want <= n)
-		want *= 2;
-	if (want > max)
-		want = max;
-	if ((q = realloc(*p, (size_t)want * size)) == NULL)
-		return -1;
-	*p = q;
-	*cap = (uint32_t)want;
-	return 0;
-}
-
 /* The first destination with this server address: i itself when it is
  * the first. */
 static uint32_t
@@ -271,9 +248,9 @@ sensor_of(struct scope *s, const char *name)
 	if ((i = hindex_find(&s->by_sensor, h, sensor_is, &k)) != HINDEX_NONE)
 		return i;
 	i = s->nsensors == 0 ? 1 : s->nsensors;	/* 0: this host */
-	if (reserve((void **)&s->sensor, &cap, i, SCOPE_MAX_PAIRS + 1,
+	if (array_reserve((void **)&s->sensor, &cap, i, SCOPE_MAX_PAIRS + 1,
 	    sizeof *s->sensor) != 0 ||
-	    reserve((void **)&s->mark, &s->capsensors, i, SCOPE_MAX_PAIRS + 1,
+	    array_reserve((void **)&s->mark, &s->capsensors, i, SCOPE_MAX_PAIRS + 1,
 	    sizeof *s->mark) != 0 || hindex_add(&s->by_sensor, h, i) != 0)
 		return HINDEX_NONE;
 	s->sensor[0] = NULL;
@@ -398,7 +375,7 @@ room_for_source(struct scope *s, uint32_t di)
 static uint32_t
 addr_number(struct scope *s, const struct addr *a, uint32_t h)
 {
-	if (reserve((void **)&s->addr, &s->capaddrs, s->naddrs,
+	if (array_reserve((void **)&s->addr, &s->capaddrs, s->naddrs,
 	    SCOPE_MAX_PAIRS, sizeof *s->addr) != 0 ||
 	    hindex_add(&s->by_addr, h, s->naddrs) != 0)
 		return HINDEX_NONE;
@@ -839,7 +816,7 @@ first_as(struct seen *set, const struct addr *a, uint8_t role)
 	uint32_t i = hindex_find(&set->idx, h, seen_is, &k);
 
 	if (i == HINDEX_NONE) {
-		if (reserve((void **)&set->v, &set->cap, set->n, UINT32_MAX - 1,
+		if (array_reserve((void **)&set->v, &set->cap, set->n, UINT32_MAX - 1,
 		    sizeof *set->v) != 0 || hindex_add(&set->idx, h, set->n) != 0)
 			return -1;
 		i = set->n++;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "maillog/join.h"
+#include "util/array.h"
 
 struct held_rec {
 	struct record r;
@@ -63,22 +64,6 @@ ml_join_free(struct ml_join *j)
 	free(j);
 }
 
-/* Room for one more of n in *v (cap *cap, items of size sz). */
-static int
-grow(void **v, uint32_t n, uint32_t *cap, size_t sz)
-{
-	void *p;
-	uint32_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 256;
-	if ((p = realloc(*v, c * sz)) == NULL)
-		return -1;
-	*v = p, *cap = c;
-	return 0;
-}
-
 int
 ml_join_record(struct ml_join *j, const struct record *r)
 {
@@ -90,7 +75,8 @@ ml_join_record(struct ml_join *j, const struct record *r)
 		j->n.dropped++;
 		return 0;
 	}
-	if (grow((void **)&j->rec, j->nrec, &j->caprec, sizeof *j->rec) != 0)
+	if (array_reserve((void **)&j->rec, &j->caprec, j->nrec, UINT32_MAX,
+	    sizeof *j->rec) != 0)
 		return -1;
 	h = &j->rec[j->nrec++];
 	h->r = *r;
@@ -115,7 +101,8 @@ ml_join_event(struct ml_join *j, const struct ml_event *e)
 		j->n.dropped++;
 		return 0;
 	}
-	if (grow((void **)&j->ev, j->nev, &j->capev, sizeof *j->ev) != 0)
+	if (array_reserve((void **)&j->ev, &j->capev, j->nev, UINT32_MAX,
+	    sizeof *j->ev) != 0)
 		return -1;
 	j->ev[j->nev].e = *e;
 	j->ev[j->nev].seq = j->seq++;
@@ -252,8 +239,8 @@ pair(struct ml_join *j, struct held_ev *h, struct held_rec *p, ml_join_fn fn,
 	j->n.joined++;
 	j->n.agree += ml_join_agrees(h->e.outcome, r);
 	if (r->v.cls != VC_DROPPED && r->v.cls != VC_UNRESOLVED &&
-	    j->nskew < ML_JOIN_MAX && grow((void **)&j->skew, j->nskew,
-	    &j->capskew, sizeof *j->skew) == 0)
+	    j->nskew < ML_JOIN_MAX && array_reserve((void **)&j->skew,
+	    &j->capskew, j->nskew, UINT32_MAX, sizeof *j->skew) == 0)
 		j->skew[j->nskew++] = h->e.ts_us - r->verdict_us;
 	fn(ctx, &h->e, r, ML_MISS_NONE);
 }

@@ -3,22 +3,15 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "util/array.h"
 #include "util/region.h"
 
 /* Room for one more in map[]. */
 static int
 room_for_map(struct region *r)
 {
-	uint32_t cap = r->capmaps == 0 ? 16 : r->capmaps * 2;
-	void **v;
-
-	if (r->nmaps < r->capmaps)
-		return 0;
-	if ((v = realloc(r->map, cap * sizeof *v)) == NULL)
-		return -1;
-	r->map = v;
-	r->capmaps = cap;
-	return 0;
+	return array_reserve((void **)&r->map, &r->capmaps, r->nmaps,
+	    UINT32_MAX, sizeof *r->map);
 }
 
 #if !REGION_EACH_BLOCK
